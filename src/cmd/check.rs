@@ -1,0 +1,78 @@
+//! `dealbook check`: validate and print diagnostics.
+
+use super::{parse_date, pipeline_dir, today};
+use dealbook::diag_out;
+use dealbook::load::LoadOptions;
+use dealbook::{Exit, load_and_check};
+use jiff::civil::Date;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    /// Readable text with source snippets (coloured on a terminal).
+    Human,
+    /// One versioned JSON document.
+    Json,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The pipeline folder.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Check as of this date (history in the future, etc.).
+    #[arg(long, value_parser = parse_date)]
+    as_of: Option<Date>,
+}
+
+/// Runs `check`.
+pub fn run(a: Args) -> Exit {
+    let root = match pipeline_dir(&a.dir) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let checked = load_and_check(&root, &LoadOptions::default(), a.as_of, today());
+    let files = checked.file_count();
+    let diags = &checked.diagnostics;
+    let sources = &checked.pipeline.sources;
+    let summary = diag_out::Summary::of(diags, files);
+    let text = match a.format {
+        Format::Human => {
+            let color = std::io::stdout().is_terminal()
+                && anstream::ColorChoice::global() != anstream::ColorChoice::Never
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let mut t = diag_out::human(diags, sources, color);
+            if summary.errors + summary.warnings == 0 {
+                t.push_str(&format!("ok: {files} files, no problems\n"));
+            } else {
+                t.push_str(&format!("{}\n", summary.line()));
+            }
+            t
+        }
+        Format::Json => diag_out::json(diags, sources, files),
+        Format::Github => diag_out::github(diags, sources, files, &a.dir.to_string_lossy()),
+    };
+    let mut out = std::io::stdout().lock();
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .is_err()
+    {
+        return Exit::Failure;
+    }
+    if summary.errors > 0 || (a.deny_warnings && summary.warnings > 0) {
+        Exit::Invalid
+    } else {
+        Exit::Ok
+    }
+}

@@ -1,0 +1,68 @@
+//! Command-line interface: the argument types (clap derive) and dispatch.
+//! Each command lives in its own module and stays thin: parse arguments,
+//! call the library, print, pick the exit status.
+
+mod check;
+mod init;
+mod schema;
+
+use clap::{Parser, Subcommand};
+use dealbook::Exit;
+use jiff::civil::Date;
+use std::path::{Path, PathBuf};
+
+/// Sales pipeline as code.
+#[derive(Debug, Parser)]
+#[command(name = "dealbook", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate a pipeline and report every problem.
+    Check(check::Args),
+    /// Print the JSON Schema of the file kinds (for editors).
+    Schema(schema::Args),
+    /// Scaffold a new pipeline that passes `check`.
+    Init(init::Args),
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Exit {
+    match cli.command {
+        Command::Check(a) => check::run(a),
+        Command::Schema(a) => schema::run(a),
+        Command::Init(a) => init::run(a),
+    }
+}
+
+/// Today's date in the local time zone: the only place the clock is read.
+pub fn today() -> Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+/// Parses `--as-of`.
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse::<Date>()
+        .map_err(|e| format!("expected a date like 2026-11-15: {e}"))
+}
+
+/// Checks that the pipeline folder exists, printing the I/O error if not.
+pub fn pipeline_dir(dir: &Path) -> Result<PathBuf, Exit> {
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(dir.to_path_buf()),
+        Ok(_) => {
+            eprintln!("error: {} is not a folder", dir.display());
+            Err(Exit::Failure)
+        }
+        Err(e) => {
+            eprintln!(
+                "error: cannot open the pipeline folder {}: {e}",
+                dir.display()
+            );
+            Err(Exit::Failure)
+        }
+    }
+}

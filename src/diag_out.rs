@@ -1,0 +1,289 @@
+//! Writing diagnostics for people and machines: `human` (a header line
+//! `path:line:col: error[E012]: message`, the source line with a marker, the
+//! hint), `json` (a versioned document) and `github` (workflow commands that
+//! become annotations on the pull request).
+
+use crate::diag::{Diagnostic, Severity};
+use crate::source::SourceMap;
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+/// Version of the JSON document of `check --format json`.
+pub const CHECK_JSON_VERSION: u32 = 1;
+
+/// A diagnostic with its position worked out, as the JSON output shows it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Located {
+    /// "error" or "warning".
+    pub severity: Severity,
+    /// Stable code, e.g. "E034".
+    pub code: &'static str,
+    /// Short title of the code.
+    pub title: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// File relative to the pipeline root, `/`-separated.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// 1-based line where the marked text ends.
+    pub end_line: usize,
+    /// 1-based column (characters) just after the marked text.
+    pub end_column: usize,
+    /// The text of `line`, when the file could be read.
+    pub source_line: Option<String>,
+    /// Label under the marker.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+/// Works out file, line and column of a diagnostic.
+pub fn locate(d: &Diagnostic, sources: &SourceMap) -> Located {
+    let f = sources.get(d.span.file);
+    let (line, column) = f.line_col(d.span.start as usize);
+    let (end_line, end_column) = f.line_col(d.span.end.max(d.span.start) as usize);
+    let source_line = if f.text.is_empty() {
+        None
+    } else {
+        Some(f.line_text(line).to_string())
+    };
+    Located {
+        severity: d.severity(),
+        code: d.code.as_str(),
+        title: d.code.title(),
+        message: d.message.clone(),
+        file: f.rel_path.clone(),
+        line,
+        column,
+        end_line,
+        end_column,
+        source_line,
+        label: d.label.clone(),
+        hint: d.hint.clone(),
+    }
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Copy, Serialize, Default)]
+pub struct Summary {
+    /// Number of errors.
+    pub errors: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+    /// Number of files read.
+    pub files: usize,
+}
+
+impl Summary {
+    /// Counts a list.
+    pub fn of(diags: &[Diagnostic], files: usize) -> Summary {
+        Summary {
+            errors: diags
+                .iter()
+                .filter(|d| d.severity() == Severity::Error)
+                .count(),
+            warnings: diags
+                .iter()
+                .filter(|d| d.severity() == Severity::Warning)
+                .count(),
+            files,
+        }
+    }
+
+    /// "2 errors, 1 warning in 63 files".
+    pub fn line(&self) -> String {
+        let plural = |n: usize, w: &str| {
+            if n == 1 {
+                format!("{n} {w}")
+            } else {
+                format!("{n} {w}s")
+            }
+        };
+        format!(
+            "{}, {} in {}",
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+            plural(self.files, "file")
+        )
+    }
+}
+
+/// Human-readable output. `color` adds ANSI styles.
+pub fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for d in diags {
+        let loc = locate(d, sources);
+        let (style, word) = match loc.severity {
+            Severity::Error => (
+                anstyle::Style::new()
+                    .bold()
+                    .fg_color(Some(anstyle::AnsiColor::Red.into())),
+                "error",
+            ),
+            Severity::Warning => (
+                anstyle::Style::new()
+                    .bold()
+                    .fg_color(Some(anstyle::AnsiColor::Yellow.into())),
+                "warning",
+            ),
+        };
+        let bold = anstyle::Style::new().bold();
+        if color {
+            out.push_str(&format!(
+                "{bold}{}:{}:{}:{bold:#} {style}{word}[{}]{style:#}{bold}: {}{bold:#}\n",
+                loc.file, loc.line, loc.column, loc.code, loc.message
+            ));
+        } else {
+            out.push_str(&format!(
+                "{}:{}:{}: {word}[{}]: {}\n",
+                loc.file, loc.line, loc.column, loc.code, loc.message
+            ));
+        }
+        let f = sources.get(d.span.file);
+        let level = match loc.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let mut group = Group::with_level(level.clone());
+        if !f.text.is_empty() {
+            // Show just the marked line(s), numbered as in the file.
+            let first = f.line_start(loc.line);
+            let last_end = {
+                let s = f.line_start(loc.end_line + 1);
+                s.max(first)
+            };
+            let snippet_text = &f.text[first..last_end];
+            let start = (d.span.start as usize)
+                .saturating_sub(first)
+                .min(snippet_text.len());
+            let end = (d.span.end as usize)
+                .saturating_sub(first)
+                .clamp(start, snippet_text.len());
+            let mut ann = AnnotationKind::Primary.span(start..end);
+            if let Some(l) = &d.label {
+                ann = ann.label(l.as_str());
+            }
+            group = group.element(
+                Snippet::source(snippet_text)
+                    .line_start(loc.line)
+                    .fold(false)
+                    .annotation(ann),
+            );
+        }
+        if let Some(h) = &d.hint {
+            group = group.element(Level::HELP.message(h.as_str()));
+        }
+        if !group.is_empty() {
+            out.push_str(&renderer.render(&[group]));
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The JSON document of `check --format json`.
+#[derive(Debug, Serialize)]
+pub struct CheckReport {
+    /// Format version of this document.
+    pub version: u32,
+    /// Counts.
+    pub summary: Summary,
+    /// Every diagnostic, sorted by file and position.
+    pub diagnostics: Vec<Located>,
+}
+
+/// JSON output.
+pub fn json(diags: &[Diagnostic], sources: &SourceMap, files: usize) -> String {
+    let doc = CheckReport {
+        version: CHECK_JSON_VERSION,
+        summary: Summary::of(diags, files),
+        diagnostics: diags.iter().map(|d| locate(d, sources)).collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&doc).expect("diagnostics serialise");
+    s.push('\n');
+    s
+}
+
+/// Escapes the message part of a workflow command.
+pub fn gh_escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value of a workflow command.
+pub fn gh_escape_property(s: &str) -> String {
+    gh_escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// GitHub workflow commands. `prefix` is the pipeline folder relative to
+/// the repository root (as given on the command line), so annotations land
+/// on the right files when the pipeline lives in a sub-folder.
+pub fn github(diags: &[Diagnostic], sources: &SourceMap, files: usize, prefix: &str) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let loc = locate(d, sources);
+        let file = join_prefix(prefix, &loc.file);
+        let mut msg = loc.message.clone();
+        if let Some(h) = &loc.hint {
+            msg.push_str("\nhint: ");
+            msg.push_str(h);
+        }
+        out.push_str(&format!(
+            "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            loc.severity.as_str(),
+            gh_escape_property(&file),
+            loc.line,
+            loc.column,
+            loc.end_line,
+            loc.end_column,
+            gh_escape_property(&format!("{} {}", loc.code, loc.title)),
+            gh_escape_data(&msg)
+        ));
+    }
+    out.push_str(&format!(
+        "dealbook check: {}\n",
+        Summary::of(diags, files).line()
+    ));
+    out
+}
+
+fn join_prefix(prefix: &str, rel: &str) -> String {
+    let p = prefix.trim_end_matches('/');
+    if p.is_empty() || p == "." {
+        rel.to_string()
+    } else {
+        format!("{}/{}", p.trim_start_matches("./"), rel)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escaping() {
+        assert_eq!(gh_escape_data("50%\nnext"), "50%25%0Anext");
+        assert_eq!(gh_escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+
+    #[test]
+    fn prefix_join() {
+        assert_eq!(join_prefix(".", "deals/a.toml"), "deals/a.toml");
+        assert_eq!(
+            join_prefix("./sales/", "deals/a.toml"),
+            "sales/deals/a.toml"
+        );
+    }
+}

@@ -1,0 +1,101 @@
+//! dealbook: sales pipeline as code.
+//!
+//! The data flows one way: [`load`] (walk and parse, keeping spans) →
+//! [`check`] (all diagnostics) → [`model`] (typed, resolved) → analytics
+//! (pure functions of the model and an `as_of` date) → site. The binary's
+//! commands are thin wrappers over the functions here, so tests and
+//! benchmarks call the same code.
+
+pub mod check;
+pub mod diag;
+pub mod diag_out;
+pub mod ids;
+pub mod init;
+pub mod load;
+pub mod model;
+pub mod period;
+pub mod reader;
+pub mod schema;
+pub mod source;
+pub mod spec;
+
+use diag::Diagnostic;
+use jiff::civil::Date;
+use model::Pipeline;
+use std::path::Path;
+
+/// Process exit statuses, one policy for every command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Success.
+    Ok = 0,
+    /// The pipeline has errors (or warnings with `--deny-warnings`).
+    Invalid = 1,
+    /// Usage error or an I/O failure outside the pipeline's data.
+    Failure = 2,
+}
+
+/// A loaded and checked pipeline.
+#[derive(Debug)]
+pub struct Checked {
+    /// The pipeline as far as it could be read.
+    pub pipeline: Pipeline,
+    /// Every problem, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The date the check (and any numbers) are for.
+    pub as_of: Date,
+}
+
+impl Checked {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity() == diag::Severity::Error)
+    }
+
+    /// Number of pipeline files read.
+    pub fn file_count(&self) -> usize {
+        self.pipeline
+            .sources
+            .iter()
+            .filter(|(_, f)| !f.text.is_empty())
+            .count()
+    }
+}
+
+/// The `as_of` date: the command line's, else the settings', else `today`.
+pub fn effective_as_of(p: &Pipeline, cli: Option<Date>, today: Date) -> Date {
+    cli.or(p.settings.org.as_of.as_ref().map(|d| d.value))
+        .unwrap_or(today)
+}
+
+/// Loads and checks the pipeline at `root`. `today` is only used when
+/// neither `cli_as_of` nor the settings fix the date.
+pub fn load_and_check(
+    root: &Path,
+    opts: &load::LoadOptions,
+    cli_as_of: Option<Date>,
+    today: Date,
+) -> Checked {
+    let loaded = load::load(root, opts);
+    finish(loaded, cli_as_of, today)
+}
+
+/// Runs the checks over a loaded pipeline and sorts all diagnostics.
+pub fn finish(loaded: load::Loaded, cli_as_of: Option<Date>, today: Date) -> Checked {
+    let load::Loaded {
+        pipeline,
+        mut diagnostics,
+    } = loaded;
+    let as_of = effective_as_of(&pipeline, cli_as_of, today);
+    diagnostics.extend(check::check(&pipeline, as_of));
+    let mut list = diag::Diagnostics::new();
+    list.extend(diagnostics);
+    list.sort(&pipeline.sources);
+    Checked {
+        pipeline,
+        diagnostics: list.into_vec(),
+        as_of,
+    }
+}

@@ -1,0 +1,405 @@
+//! Loading a pipeline folder: walk it, read and parse every `.toml` file in
+//! parallel, and turn each into typed model values. Every problem (a file
+//! that cannot be read, is not UTF-8, is too large, is not TOML, has the
+//! wrong shape) becomes a diagnostic; loading never stops early and never
+//! panics on user data.
+
+mod convert;
+
+use crate::diag::{Code, Diagnostic};
+use crate::model::{Coverage, Index, Pipeline};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::spec::{self, Kind};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use convert::{default_settings, stem_of};
+
+/// Files larger than this are not read (a deal file is a few kilobytes).
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Which part of the pipeline a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    /// `dealbook.toml`.
+    Settings,
+    /// `team.toml`.
+    Team,
+    /// `accounts/**/<id>.toml`.
+    Account,
+    /// `deals/**/<id>.toml`.
+    Deal,
+    /// `targets/**/*.toml`.
+    Targets,
+}
+
+impl FileKind {
+    /// The spec the file is read against.
+    pub fn spec(self) -> &'static Kind {
+        match self {
+            FileKind::Settings => &spec::SETTINGS,
+            FileKind::Team => &spec::TEAM_FILE,
+            FileKind::Account => &spec::ACCOUNT,
+            FileKind::Deal => &spec::DEAL,
+            FileKind::Targets => &spec::TARGETS_FILE,
+        }
+    }
+
+    /// Classifies a path relative to the pipeline root (with `/`
+    /// separators); `None` for `.toml` files outside the layout.
+    pub fn of(rel: &str) -> Option<FileKind> {
+        match rel {
+            "dealbook.toml" => Some(FileKind::Settings),
+            "team.toml" => Some(FileKind::Team),
+            _ if rel.starts_with("accounts/") => Some(FileKind::Account),
+            _ if rel.starts_with("deals/") => Some(FileKind::Deal),
+            _ if rel.starts_with("targets/") => Some(FileKind::Targets),
+            _ => None,
+        }
+    }
+}
+
+/// What to skip besides the defaults (`public/`, `templates/`, dot-folders).
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Extra folders not to walk (e.g. a custom `--output` inside the pipeline).
+    pub skip: Vec<PathBuf>,
+}
+
+/// A pipeline file found by the walk.
+#[derive(Debug, Clone)]
+pub struct FoundFile {
+    /// Path relative to the root, `/`-separated.
+    pub rel: String,
+    /// Absolute (or root-joined) path to read.
+    pub path: PathBuf,
+    /// What it is.
+    pub kind: FileKind,
+}
+
+/// The raw bytes of a file, or why there are none.
+pub enum Content {
+    /// The file's bytes.
+    Bytes(Vec<u8>),
+    /// It could not be read: the diagnostic to report.
+    Failed(Code, String),
+}
+
+/// The outcome of loading one file.
+pub struct Parsed {
+    /// The text and path.
+    pub source: SourceFile,
+    /// The typed content.
+    pub item: convert::Item,
+    /// Problems found in it.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Everything loading found.
+pub struct Loaded {
+    /// The pipeline (possibly partial).
+    pub pipeline: Pipeline,
+    /// Problems of the files themselves and their shape.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Walks `root` and returns the pipeline files, plus diagnostics for paths
+/// that cannot be part of it (symlinks out of the tree, loops, folders named
+/// `*.toml`, `.toml` files outside the layout). The second list holds the
+/// diagnostics with the relative paths they are about, since those files
+/// have no ids yet.
+pub fn walk(root: &Path, opts: &LoadOptions) -> (Vec<FoundFile>, Vec<(String, Code, String)>) {
+    let mut found = Vec::new();
+    let mut problems: Vec<(String, Code, String)> = Vec::new();
+    let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let skip: Vec<PathBuf> = opts
+        .skip
+        .iter()
+        .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
+        .collect();
+    let rel_of = |p: &Path| -> String {
+        p.strip_prefix(root)
+            .unwrap_or(p)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let mut link_problems: Vec<(String, Code, String)> = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            let name = e.file_name().to_string_lossy();
+            if name.starts_with('.') {
+                return false;
+            }
+            if e.depth() == 1 && e.file_type().is_dir() && (name == "public" || name == "templates")
+            {
+                return false;
+            }
+            if !skip.is_empty()
+                && e.file_type().is_dir()
+                && let Ok(c) = e.path().canonicalize()
+                && skip.contains(&c)
+            {
+                return false;
+            }
+            if e.path_is_symlink() {
+                match e.path().canonicalize() {
+                    Ok(target) if target.starts_with(&canon_root) => {}
+                    Ok(_) => {
+                        link_problems.push((
+                            rel_of(e.path()),
+                            Code::SkippedLink,
+                            "symbolic link leads outside the pipeline folder; skipped".into(),
+                        ));
+                        return false;
+                    }
+                    Err(_) => return true, // reported by the walk as an error below
+                }
+            }
+            true
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let rel = err.path().map(rel_of).unwrap_or_default();
+                if err.loop_ancestor().is_some() {
+                    problems.push((rel, Code::SkippedLink, "symbolic link loop; skipped".into()));
+                } else if err
+                    .io_error()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+                {
+                    problems.push((
+                        rel,
+                        Code::SkippedLink,
+                        "broken symbolic link; skipped".into(),
+                    ));
+                } else if rel.ends_with(".toml") || err.depth() > 0 {
+                    problems.push((rel, Code::CannotRead, format!("cannot read: {err}")));
+                } else {
+                    problems.push((
+                        String::new(),
+                        Code::CannotRead,
+                        format!("cannot read the pipeline folder: {err}"),
+                    ));
+                }
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if !name.ends_with(".toml") {
+            continue;
+        }
+        let rel = rel_of(entry.path());
+        let Some(kind) = FileKind::of(&rel) else {
+            if entry.file_type().is_file() {
+                problems.push((
+                    rel,
+                    Code::IgnoredFile,
+                    "this .toml file is not part of the pipeline layout and is ignored".into(),
+                ));
+            }
+            continue;
+        };
+        if !entry.file_type().is_file() {
+            problems.push((
+                rel,
+                Code::NotAFile,
+                "a folder (or special file) named *.toml; expected a file".into(),
+            ));
+            continue;
+        }
+        found.push(FoundFile {
+            rel,
+            path: entry.path().to_path_buf(),
+            kind,
+        });
+    }
+    problems.extend(link_problems);
+    (found, problems)
+}
+
+/// Reads a file's bytes, refusing ones that are too large or not files.
+pub fn read_bytes(path: &Path) -> Content {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => {
+            return Content::Failed(Code::NotAFile, "not a regular file".into());
+        }
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            return Content::Failed(
+                Code::TooLarge,
+                format!(
+                    "file is {} bytes; the limit is {} bytes",
+                    m.len(),
+                    MAX_FILE_BYTES
+                ),
+            );
+        }
+        Ok(_) => {}
+        Err(e) => return Content::Failed(Code::CannotRead, format!("cannot read file: {e}")),
+    }
+    match std::fs::read(path) {
+        Ok(b) if b.len() as u64 > MAX_FILE_BYTES => Content::Failed(
+            Code::TooLarge,
+            format!(
+                "file is {} bytes; the limit is {MAX_FILE_BYTES} bytes",
+                b.len()
+            ),
+        ),
+        Ok(b) => Content::Bytes(b),
+        Err(e) => Content::Failed(Code::CannotRead, format!("cannot read file: {e}")),
+    }
+}
+
+/// Decodes, parses and converts one file's content. Pure: no I/O.
+pub fn parse_file(id: FileId, rel: &str, kind: FileKind, content: Content) -> Parsed {
+    let mut diags = Vec::new();
+    let text: Arc<str> = match content {
+        Content::Failed(code, msg) => {
+            diags.push(Diagnostic::new(code, Span::file_start(id), msg));
+            Arc::from("")
+        }
+        Content::Bytes(bytes) => match String::from_utf8(bytes) {
+            Ok(mut s) => {
+                if s.starts_with('\u{feff}') {
+                    s.drain(..3);
+                }
+                Arc::from(s)
+            }
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                // Keep the valid prefix so the diagnostic can show where it breaks.
+                let prefix = String::from_utf8_lossy(&bytes[..at]).into_owned();
+                let text: Arc<str> = Arc::from(prefix);
+                let (line, col) = SourceFile::new(rel.to_string(), text.clone()).line_col(at);
+                diags.push(
+                    Diagnostic::new(
+                        Code::NotUtf8,
+                        Span::new(id, at..at),
+                        format!("file is not valid UTF-8 (byte {at}, line {line}, column {col})"),
+                    )
+                    .hint("save the file as UTF-8"),
+                );
+                let source = SourceFile::new(rel.to_string(), text);
+                return Parsed {
+                    source,
+                    item: convert::Item::Failed(kind),
+                    diags,
+                };
+            }
+        },
+    };
+    let failed = !diags.is_empty();
+    let item = if failed {
+        convert::Item::Failed(kind)
+    } else {
+        let record = crate::reader::read_document(&text, id, kind.spec(), &mut diags);
+        match record {
+            Some(r) => convert::convert(id, rel, kind, r, &mut diags),
+            None => convert::Item::Failed(kind),
+        }
+    };
+    Parsed {
+        source: SourceFile::new(rel.to_string(), text),
+        item,
+        diags,
+    }
+}
+
+/// Loads the pipeline at `root`: walk, read and parse in parallel, assemble.
+pub fn load(root: &Path, opts: &LoadOptions) -> Loaded {
+    let (found, problems) = walk(root, opts);
+    let parsed: Vec<Parsed> = found
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| parse_file(FileId(i as u32), &f.rel, f.kind, read_bytes(&f.path)))
+        .collect();
+    assemble(root, parsed, problems)
+}
+
+/// Builds the pipeline from parsed files (in [`FileId`] order) and the
+/// walk's problems. Shared by [`load`], watch mode and `diff`.
+pub fn assemble(root: &Path, parsed: Vec<Parsed>, problems: Vec<(String, Code, String)>) -> Loaded {
+    let mut sources = SourceMap::new(root);
+    let mut diagnostics = Vec::new();
+    let mut items = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        let id = sources.add(p.source);
+        debug_assert_eq!(id.0 as usize, items.len());
+        diagnostics.extend(p.diags);
+        items.push(p.item);
+    }
+    for (rel, code, msg) in problems {
+        let id = sources.add(SourceFile::new(rel, Arc::from("")));
+        diagnostics.push(Diagnostic::new(code, Span::file_start(id), msg));
+    }
+    let mut pipeline = Pipeline {
+        root: root.to_path_buf(),
+        sources,
+        settings: default_settings(FileId(0)),
+        teams: Vec::new(),
+        people: Vec::new(),
+        accounts: Vec::new(),
+        deals: Vec::new(),
+        targets: Vec::new(),
+        coverage: Coverage::default(),
+        index: Index::default(),
+    };
+    let mut seen_settings = false;
+    let mut seen_team = false;
+    for (i, item) in items.into_iter().enumerate() {
+        let rel = pipeline.sources.get(FileId(i as u32)).rel_path.clone();
+        convert::place(
+            &mut pipeline,
+            &rel,
+            item,
+            &mut seen_settings,
+            &mut seen_team,
+        );
+    }
+    for (seen, name, what) in [
+        (
+            seen_settings,
+            "dealbook.toml",
+            "settings: [org], [[stage]] and [rules]",
+        ),
+        (
+            seen_team,
+            "team.toml",
+            "the people and teams: [[person]] and [[team]]",
+        ),
+    ] {
+        if !seen {
+            let id = pipeline
+                .sources
+                .add(SourceFile::new(name.to_string(), Arc::from("")));
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::MissingFile,
+                    Span::file_start(id),
+                    format!("{name} is missing"),
+                )
+                .hint(format!(
+                    "{name} holds {what}; `dealbook init` writes a starting point"
+                )),
+            );
+        }
+    }
+    pipeline.resolve();
+    Loaded {
+        pipeline,
+        diagnostics,
+    }
+}

@@ -1,0 +1,13 @@
+//! The `dealbook` binary: parses the command line and hands over to one
+//! module of `cmd/` per command. Exit status: 0 ok, 1 the pipeline has
+//! errors, 2 usage or I/O error.
+
+mod cmd;
+
+use clap::Parser;
+
+fn main() {
+    let cli = cmd::Cli::parse();
+    let code = cmd::run(cli);
+    std::process::exit(code as i32);
+}

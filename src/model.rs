@@ -1,0 +1,684 @@
+//! The typed pipeline: settings, stages, team, accounts, deals and targets,
+//! with dates as dates, money as exact decimals and ids as newtypes. Fields
+//! that a check may need to point at keep their source span ([`Sp`]).
+//! References are resolved into indices by [`Pipeline::resolve`]; one that
+//! does not resolve stays `None` here and is reported by the checker.
+
+use crate::ids::{AccountId, ContactId, DealId, PersonId, StageId, TeamId};
+use crate::period::{Calendar, Period};
+use crate::source::{FileId, SourceMap, Sp, Span};
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+
+macro_rules! str_enum {
+    ($(#[$doc:meta] $name:ident { $($(#[$vdoc:meta])* $variant:ident = $s:literal),* $(,)? })*) => {$(
+        #[$doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        pub enum $name {
+            $($(#[$vdoc])* #[serde(rename = $s)] $variant,)*
+        }
+
+        impl $name {
+            /// The spellings allowed in files, in order.
+            pub const NAMES: &'static [&'static str] = &[$($s),*];
+
+            /// Parses a spelling; `None` when it is not one of [`Self::NAMES`].
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($s => Some($name::$variant),)* _ => None }
+            }
+
+            /// The spelling used in files.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $s,)* }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )*};
+}
+
+str_enum! {
+    /// Forecast category, from least to most certain.
+    Category {
+        /// Possible.
+        Pipeline = "pipeline",
+        /// Likely.
+        BestCase = "best_case",
+        /// Committed by the rep.
+        Commit = "commit",
+    }
+    /// Outcome of a terminal stage.
+    Outcome {
+        /// The deal was won.
+        Won = "won",
+        /// The deal was lost.
+        Lost = "lost",
+    }
+    /// Language of the site's labels.
+    Locale {
+        /// English.
+        En = "en",
+        /// Simplified Chinese.
+        ZhCn = "zh-CN",
+    }
+    /// Role of a person.
+    Role {
+        /// Sales rep.
+        Sales = "sales",
+        /// Sales manager.
+        Manager = "manager",
+        /// Presales engineer.
+        Presales = "presales",
+        /// Service / delivery.
+        Service = "service",
+        /// Anything else.
+        Other = "other",
+    }
+    /// Account tier.
+    Tier {
+        /// Key account.
+        Key = "key",
+        /// Growth account.
+        Growth = "growth",
+        /// Standard account.
+        Standard = "standard",
+    }
+    /// Influence of a contact on decisions.
+    Influence {
+        /// High.
+        High = "high",
+        /// Medium.
+        Medium = "medium",
+        /// Low.
+        Low = "low",
+    }
+    /// Kind of follow-up.
+    TouchKind {
+        /// On-site visit.
+        Visit = "visit",
+        /// Phone call.
+        Call = "call",
+        /// E-mail.
+        Email = "email",
+        /// Meeting.
+        Meeting = "meeting",
+        /// Anything else.
+        Other = "other",
+    }
+    /// Buying role of a stakeholder.
+    BuyingRole {
+        /// Signs off the money.
+        EconomicBuyer = "economic_buyer",
+        /// Judges the technical fit.
+        TechnicalBuyer = "technical_buyer",
+        /// Will use it.
+        UserBuyer = "user_buyer",
+        /// Guides us inside the customer.
+        Coach = "coach",
+        /// Influences the decision.
+        Influencer = "influencer",
+    }
+    /// Attitude of a stakeholder towards us.
+    Attitude {
+        /// Sells for us internally.
+        Champion = "champion",
+        /// Favourable.
+        Supporter = "supporter",
+        /// Undecided.
+        Neutral = "neutral",
+        /// Doubtful.
+        Skeptic = "skeptic",
+        /// Against us.
+        Opponent = "opponent",
+    }
+    /// What a target measures.
+    Metric {
+        /// Won revenue, reporting currency.
+        Revenue = "revenue",
+        /// Accounts whose first won deal closes in the period.
+        NewAccounts = "new_accounts",
+        /// Won ÷ (won + lost) by count, as 0..=1.
+        WinRate = "win_rate",
+        /// Mean satisfaction score, 0..=10.
+        Satisfaction = "satisfaction",
+        /// Won revenue ÷ market size, as 0..=1.
+        MarketShare = "market_share",
+        /// Amount of deals created in the period.
+        PipelineCreated = "pipeline_created",
+    }
+}
+
+/// `[org]`.
+#[derive(Debug, Clone)]
+pub struct Org {
+    /// Name of the organisation.
+    pub name: String,
+    /// Reporting currency.
+    pub currency: Sp<String>,
+    /// Month the fiscal year starts in.
+    pub fiscal_year_start: u8,
+    /// Language of the site.
+    pub locale: Locale,
+    /// Date the numbers are computed for, if fixed in the file.
+    pub as_of: Option<Sp<Date>>,
+}
+
+/// A stage of the sales process.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    /// Slug.
+    pub id: Sp<StageId>,
+    /// Human name.
+    pub name: String,
+    /// Default win probability.
+    pub probability: Decimal,
+    /// Default forecast category.
+    pub category: Category,
+    /// Days after which a deal in this stage is stale.
+    pub max_days: Option<u32>,
+    /// Exit criteria: deal fields that must be filled to be in a later stage.
+    pub requires: Vec<Sp<String>>,
+    /// Terminal outcome, if any.
+    pub outcome: Option<Outcome>,
+    /// Where the `[[stage]]` header is.
+    pub span: Span,
+    /// Keys written that mean nothing on an outcome stage.
+    pub ignored_keys: Vec<Sp<&'static str>>,
+}
+
+impl Stage {
+    /// Whether deals in it are still open.
+    pub fn is_open(&self) -> bool {
+        self.outcome.is_none()
+    }
+}
+
+/// Follow-up cadence in days per tier.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct FollowUp {
+    /// Key accounts.
+    pub key: u32,
+    /// Growth accounts.
+    pub growth: u32,
+    /// Standard accounts.
+    pub standard: u32,
+}
+
+/// Thresholds of the risk signals.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// Fewer stakeholders make a deal single-threaded.
+    pub min_stakeholders: u32,
+    /// Amount from which a deal is large.
+    pub large_deal: Decimal,
+    /// Stage from which a key-account deal needs an economic buyer.
+    pub economic_buyer_by: Sp<StageId>,
+    /// Stage from which value proof and a champion are expected.
+    pub proof_by: Sp<StageId>,
+    /// Quarterly decline (percent) that flags a product.
+    pub decline_pct: u32,
+    /// Follow-up cadence per tier.
+    pub follow_up: FollowUp,
+    /// Whether `economic_buyer_by` was written (else it is the default).
+    pub economic_buyer_by_set: bool,
+    /// Whether `proof_by` was written (else it is the default).
+    pub proof_by_set: bool,
+}
+
+/// A market size for a period.
+#[derive(Debug, Clone)]
+pub struct Market {
+    /// The period.
+    pub period: Sp<Period>,
+    /// Size in the reporting currency.
+    pub size: Decimal,
+    /// What the market is.
+    pub name: Option<String>,
+}
+
+/// `dealbook.toml`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The file it was read from.
+    pub file: FileId,
+    /// `[org]`.
+    pub org: Org,
+    /// Currency code → rate into the reporting currency.
+    pub rates: Vec<(Sp<String>, Sp<Decimal>)>,
+    /// Stages, in order.
+    pub stages: Vec<Stage>,
+    /// Risk thresholds.
+    pub rules: Rules,
+    /// Market sizes.
+    pub markets: Vec<Market>,
+}
+
+impl Settings {
+    /// The fiscal calendar.
+    pub fn calendar(&self) -> Calendar {
+        Calendar::new(self.org.fiscal_year_start)
+    }
+
+    /// Rate of a currency into the reporting currency.
+    pub fn rate(&self, currency: &str) -> Option<Decimal> {
+        if currency == self.org.currency.value {
+            return Some(Decimal::ONE);
+        }
+        self.rates
+            .iter()
+            .find(|(c, _)| c.value == currency)
+            .map(|(_, r)| r.value)
+    }
+}
+
+/// A team.
+#[derive(Debug, Clone)]
+pub struct Team {
+    /// Slug.
+    pub id: Sp<TeamId>,
+    /// Human name.
+    pub name: String,
+    /// The manager.
+    pub manager: Option<Sp<PersonId>>,
+}
+
+/// A person.
+#[derive(Debug, Clone)]
+pub struct Person {
+    /// Slug.
+    pub id: Sp<PersonId>,
+    /// Human name.
+    pub name: String,
+    /// Their team.
+    pub team: Option<Sp<TeamId>>,
+    /// Their role.
+    pub role: Role,
+    /// E-mail.
+    pub email: Option<String>,
+}
+
+/// A contact at a customer.
+#[derive(Debug, Clone)]
+pub struct Contact {
+    /// Slug, unique within the account.
+    pub id: Sp<ContactId>,
+    /// Human name.
+    pub name: String,
+    /// Job title.
+    pub title: Option<String>,
+    /// Influence on decisions.
+    pub influence: Influence,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+}
+
+/// A follow-up.
+#[derive(Debug, Clone)]
+pub struct Touch {
+    /// When.
+    pub date: Sp<Date>,
+    /// Who made it.
+    pub by: Sp<PersonId>,
+    /// Kind.
+    pub kind: TouchKind,
+    /// Contact met.
+    pub contact: Option<Sp<ContactId>>,
+    /// What happened.
+    pub note: Option<String>,
+}
+
+/// A satisfaction score.
+#[derive(Debug, Clone)]
+pub struct Survey {
+    /// When.
+    pub date: Sp<Date>,
+    /// Score 0..=10.
+    pub score: u8,
+    /// Who answered.
+    pub contact: Option<Sp<ContactId>>,
+    /// Comment.
+    pub note: Option<String>,
+}
+
+/// An account (customer).
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// Id (file stem).
+    pub id: AccountId,
+    /// The file.
+    pub file: FileId,
+    /// Human name.
+    pub name: String,
+    /// Industry.
+    pub industry: Option<String>,
+    /// Region.
+    pub region: Option<String>,
+    /// Tier.
+    pub tier: Tier,
+    /// Owner.
+    pub owner: Sp<PersonId>,
+    /// Follow-up cadence, if set on the account.
+    pub follow_up_days: Option<u32>,
+    /// Contacts.
+    pub contacts: Vec<Contact>,
+    /// Follow-up log.
+    pub touches: Vec<Touch>,
+    /// Satisfaction scores.
+    pub surveys: Vec<Survey>,
+    /// Markdown notes.
+    pub notes: String,
+    /// False when a required field was bad (placeholders fill it; it is
+    /// checked but left out of the numbers).
+    pub complete: bool,
+}
+
+impl Account {
+    /// A contact by id.
+    pub fn contact(&self, id: &str) -> Option<&Contact> {
+        self.contacts.iter().find(|c| c.id.value.as_str() == id)
+    }
+}
+
+/// A buying role in a deal.
+#[derive(Debug, Clone)]
+pub struct Stakeholder {
+    /// Contact id in the deal's account.
+    pub contact: Sp<ContactId>,
+    /// Buying role.
+    pub role: BuyingRole,
+    /// Attitude.
+    pub attitude: Attitude,
+    /// Comment.
+    pub note: Option<String>,
+}
+
+/// A member of the deal team.
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// Person id.
+    pub person: Sp<PersonId>,
+    /// Role on the deal, if given.
+    pub role: Option<Role>,
+}
+
+/// A stage change.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    /// When the deal entered the stage.
+    pub date: Sp<Date>,
+    /// The stage.
+    pub stage: Sp<StageId>,
+    /// Expected close at the time.
+    pub close: Option<Sp<Date>>,
+    /// Comment.
+    pub note: Option<String>,
+    /// Resolved stage position.
+    pub stage_ix: Option<usize>,
+}
+
+/// References of a deal resolved against the rest of the pipeline.
+#[derive(Debug, Clone, Default)]
+pub struct DealRefs {
+    /// Position of `stage` in the stage list.
+    pub stage: Option<usize>,
+    /// Position of the account in [`Pipeline::accounts`].
+    pub account: Option<usize>,
+    /// Position of the owner in [`Pipeline::people`].
+    pub owner: Option<usize>,
+    /// Rate of the deal's currency into the reporting currency.
+    pub rate: Option<Decimal>,
+}
+
+/// A deal.
+#[derive(Debug, Clone)]
+pub struct Deal {
+    /// Id (file stem).
+    pub id: DealId,
+    /// The file.
+    pub file: FileId,
+    /// Human name.
+    pub name: String,
+    /// Account.
+    pub account: Sp<AccountId>,
+    /// Owner.
+    pub owner: Sp<PersonId>,
+    /// Amount in `currency`.
+    pub amount: Sp<Decimal>,
+    /// Currency, when not the reporting one.
+    pub currency: Option<Sp<String>>,
+    /// Current stage.
+    pub stage: Sp<StageId>,
+    /// Opened on.
+    pub created: Sp<Date>,
+    /// Expected or actual close.
+    pub close: Option<Sp<Date>>,
+    /// Probability override.
+    pub probability: Option<Sp<Decimal>>,
+    /// Forecast category override.
+    pub forecast: Option<Category>,
+    /// Products.
+    pub products: Vec<String>,
+    /// Competitors.
+    pub competitors: Vec<String>,
+    /// Next step.
+    pub next_step: Option<String>,
+    /// When the next step is due.
+    pub next_step_date: Option<Sp<Date>>,
+    /// Why it was lost.
+    pub lost_reason: Option<String>,
+    /// Customer pains.
+    pub pains: Vec<String>,
+    /// How the customer decides.
+    pub decision_process: Option<String>,
+    /// Evidence of value.
+    pub value_proof: Option<String>,
+    /// Buying roles.
+    pub stakeholders: Vec<Stakeholder>,
+    /// Deal team.
+    pub members: Vec<Member>,
+    /// Stage changes, oldest first.
+    pub history: Vec<HistoryEntry>,
+    /// Markdown notes.
+    pub notes: String,
+    /// Resolved references.
+    pub refs: DealRefs,
+    /// False when a required field was bad (placeholders fill it; it is
+    /// checked but left out of the numbers).
+    pub complete: bool,
+}
+
+impl Deal {
+    /// Whether a field named in a stage's `requires` is filled.
+    pub fn is_filled(&self, field: &str) -> bool {
+        let text = |o: &Option<String>| o.as_ref().is_some_and(|s| !s.trim().is_empty());
+        match field {
+            "pains" => !self.pains.is_empty(),
+            "decision_process" => text(&self.decision_process),
+            "value_proof" => text(&self.value_proof),
+            "next_step" => text(&self.next_step),
+            "next_step_date" => self.next_step_date.is_some(),
+            "products" => !self.products.is_empty(),
+            "competitors" => !self.competitors.is_empty(),
+            "stakeholder" => !self.stakeholders.is_empty(),
+            "member" => !self.members.is_empty(),
+            "close" => self.close.is_some(),
+            "notes" => !self.notes.trim().is_empty(),
+            _ => true,
+        }
+    }
+
+    /// The currency code of the amount.
+    pub fn currency_code<'a>(&'a self, settings: &'a Settings) -> &'a str {
+        self.currency
+            .as_ref()
+            .map(|c| c.value.as_str())
+            .unwrap_or(settings.org.currency.value.as_str())
+    }
+}
+
+/// Who a target is for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scope {
+    /// The whole organisation.
+    Org,
+    /// A team.
+    Team(TeamId),
+    /// A person.
+    Person(PersonId),
+}
+
+/// A target.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Period.
+    pub period: Sp<Period>,
+    /// Scope.
+    pub scope: Scope,
+    /// Where the scope was written (the person or team value).
+    pub scope_span: Span,
+    /// What it measures.
+    pub metric: Metric,
+    /// Target value.
+    pub value: Decimal,
+    /// Optional stretch tier.
+    pub stretch: Option<Sp<Decimal>>,
+    /// Where the `[[target]]` header is.
+    pub span: Span,
+}
+
+/// What loading found about each part, so the checker does not report
+/// follow-on errors for references into a file that itself failed.
+#[derive(Debug, Clone, Default)]
+pub struct Coverage {
+    /// `dealbook.toml` was read without errors of shape.
+    pub settings_ok: bool,
+    /// `team.toml` was read without errors of shape.
+    pub team_ok: bool,
+    /// Stems of all account files, readable or not.
+    pub account_stems: BTreeSet<String>,
+    /// Stems of all deal files, readable or not.
+    pub deal_stems: BTreeSet<String>,
+}
+
+/// A whole pipeline.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    /// Root folder.
+    pub root: PathBuf,
+    /// The files read.
+    pub sources: SourceMap,
+    /// Settings (defaults when `dealbook.toml` is missing or broken).
+    pub settings: Settings,
+    /// Teams.
+    pub teams: Vec<Team>,
+    /// People.
+    pub people: Vec<Person>,
+    /// Accounts, sorted by id.
+    pub accounts: Vec<Account>,
+    /// Deals, sorted by id.
+    pub deals: Vec<Deal>,
+    /// Targets, in file order.
+    pub targets: Vec<Target>,
+    /// What loaded.
+    pub coverage: Coverage,
+    /// Lookup tables by id.
+    pub index: Index,
+}
+
+/// Positions by id.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    /// Stage id → position.
+    pub stages: HashMap<StageId, usize>,
+    /// Team id → position.
+    pub teams: HashMap<TeamId, usize>,
+    /// Person id → position.
+    pub people: HashMap<PersonId, usize>,
+    /// Account id → position.
+    pub accounts: HashMap<AccountId, usize>,
+    /// Deal id → position.
+    pub deals: HashMap<DealId, usize>,
+}
+
+impl Pipeline {
+    /// Rebuilds the lookup tables and resolves every deal's references.
+    /// Call after changing any list. The first definition of a duplicated
+    /// id wins (the duplicate is an error).
+    pub fn resolve(&mut self) {
+        self.accounts.sort_by(|a, b| a.id.cmp(&b.id));
+        self.deals.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut ix = Index::default();
+        for (i, s) in self.settings.stages.iter().enumerate() {
+            ix.stages.entry(s.id.value.clone()).or_insert(i);
+        }
+        for (i, t) in self.teams.iter().enumerate() {
+            ix.teams.entry(t.id.value.clone()).or_insert(i);
+        }
+        for (i, p) in self.people.iter().enumerate() {
+            ix.people.entry(p.id.value.clone()).or_insert(i);
+        }
+        for (i, a) in self.accounts.iter().enumerate() {
+            ix.accounts.entry(a.id.clone()).or_insert(i);
+        }
+        for (i, d) in self.deals.iter().enumerate() {
+            ix.deals.entry(d.id.clone()).or_insert(i);
+        }
+        let settings = &self.settings;
+        for d in &mut self.deals {
+            d.refs = DealRefs {
+                stage: ix.stages.get(&d.stage.value).copied(),
+                account: ix.accounts.get(&d.account.value).copied(),
+                owner: ix.people.get(&d.owner.value).copied(),
+                rate: settings.rate(d.currency_code(settings)),
+            };
+            for h in &mut d.history {
+                h.stage_ix = ix.stages.get(&h.stage.value).copied();
+            }
+        }
+        self.index = ix;
+    }
+
+    /// The stage of a deal, if it resolves.
+    pub fn stage_of(&self, d: &Deal) -> Option<&Stage> {
+        d.refs.stage.map(|i| &self.settings.stages[i])
+    }
+
+    /// The account of a deal, if it resolves.
+    pub fn account_of(&self, d: &Deal) -> Option<&Account> {
+        d.refs.account.map(|i| &self.accounts[i])
+    }
+
+    /// A person by id.
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.index.people.get(id).map(|&i| &self.people[i])
+    }
+
+    /// A team by id.
+    pub fn team(&self, id: &str) -> Option<&Team> {
+        self.index.teams.get(id).map(|&i| &self.teams[i])
+    }
+
+    /// An account by id.
+    pub fn account(&self, id: &str) -> Option<&Account> {
+        self.index.accounts.get(id).map(|&i| &self.accounts[i])
+    }
+
+    /// A deal by id.
+    pub fn deal(&self, id: &str) -> Option<&Deal> {
+        self.index.deals.get(id).map(|&i| &self.deals[i])
+    }
+
+    /// Position of a stage by id.
+    pub fn stage_ix(&self, id: &str) -> Option<usize> {
+        self.index.stages.get(id).copied()
+    }
+}

@@ -1,0 +1,210 @@
+//! Source files of a pipeline and the byte spans that point into them, so
+//! every diagnostic can name a file, a 1-based line and a 1-based column
+//! counted in characters (not bytes), and quote the offending line.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Index of a file in a [`SourceMap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    /// The file the range is in.
+    pub file: FileId,
+    /// First byte of the range.
+    pub start: u32,
+    /// One past the last byte of the range.
+    pub end: u32,
+}
+
+impl Span {
+    /// A span over `range` in `file`.
+    pub fn new(file: FileId, range: std::ops::Range<usize>) -> Span {
+        Span {
+            file,
+            start: range.start as u32,
+            end: range.end as u32,
+        }
+    }
+
+    /// The span of a whole file's first position, for file-level problems.
+    pub fn file_start(file: FileId) -> Span {
+        Span {
+            file,
+            start: 0,
+            end: 0,
+        }
+    }
+
+    /// The byte range as a `Range<usize>`.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// A value together with the span it was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Sp<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl<T> Sp<T> {
+    /// Pairs a value with its span.
+    pub fn new(value: T, span: Span) -> Sp<T> {
+        Sp { value, span }
+    }
+}
+
+impl<T> std::ops::Deref for Sp<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// One file of the pipeline as it was read.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the pipeline root, with `/` separators.
+    pub rel_path: String,
+    /// The text (empty when the file could not be read as UTF-8).
+    pub text: Arc<str>,
+    /// Byte offsets at which lines start.
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    /// A source file with its text.
+    pub fn new(rel_path: String, text: Arc<str>) -> SourceFile {
+        let mut line_starts = vec![0u32];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i as u32 + 1),
+        );
+        SourceFile {
+            rel_path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and 1-based character column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = match self.line_starts.binary_search(&(offset as u32)) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line] as usize;
+        let mut end = offset;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let col = self.text[start..end].chars().count() + 1;
+        (line + 1, col)
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return "";
+        };
+        let start = start as usize;
+        let end = self
+            .line_starts
+            .get(line)
+            .map(|&e| e as usize)
+            .unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    /// Byte offset at which a 1-based line starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .map(|&s| s as usize)
+            .unwrap_or(self.text.len())
+    }
+}
+
+/// All files of one pipeline, addressed by [`FileId`].
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    /// The pipeline's root folder (for messages; files carry relative paths).
+    pub root: PathBuf,
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    /// An empty map for the pipeline at `root`.
+    pub fn new(root: &Path) -> SourceMap {
+        SourceMap {
+            root: root.to_path_buf(),
+            files: Vec::new(),
+        }
+    }
+
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId(self.files.len() as u32 - 1)
+    }
+
+    /// The file with this id.
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when no file has been added.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// All files with their ids.
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    /// Replaces the text of an existing file (used by watch mode).
+    pub fn replace(&mut self, id: FileId, file: SourceFile) {
+        self.files[id.0 as usize] = file;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let f = SourceFile::new("a.toml".into(), Arc::from("name = \"张敏\"\nx = 1\n"));
+        // byte offset of the closing quote: `name = "` is 8 bytes, 张敏 is 6 bytes
+        assert_eq!(f.line_col(14), (1, 11));
+        assert_eq!(f.line_col(16), (2, 1));
+        assert_eq!(f.line_text(2), "x = 1");
+        assert_eq!(f.line_text(1), "name = \"张敏\"");
+    }
+
+    #[test]
+    fn offsets_inside_a_character_round_down() {
+        let f = SourceFile::new("a.toml".into(), Arc::from("张x"));
+        assert_eq!(f.line_col(1), (1, 1));
+        assert_eq!(f.line_col(3), (1, 2));
+    }
+}
