@@ -6,6 +6,7 @@
 //! commands are thin wrappers over the functions here, so tests and
 //! benchmarks call the same code.
 
+pub mod analytics;
 pub mod check;
 pub mod diag;
 pub mod diag_out;
@@ -13,6 +14,7 @@ pub mod ids;
 pub mod init;
 pub mod load;
 pub mod model;
+pub mod money;
 pub mod period;
 pub mod reader;
 pub mod schema;

@@ -1,0 +1,314 @@
+//! Key-account health (follow-ups, satisfaction, lifetime won, open
+//! pipeline) and the customer base: growth, retention, new accounts and
+//! market share.
+
+use super::facts::{Facts, Status};
+use crate::model::{Tier, TouchKind};
+use crate::money::{Money, Ratio, round};
+use crate::period::Period;
+use jiff::ToSpan;
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Direction of the satisfaction scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trend {
+    /// Latest score above the one before.
+    Up,
+    /// Latest score below the one before.
+    Down,
+    /// Equal.
+    Flat,
+}
+
+/// Health of one account as of `as_of`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountHealth {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Tier.
+    pub tier: Tier,
+    /// Owner id.
+    pub owner: String,
+    /// Owner name.
+    pub owner_name: Option<String>,
+    /// Industry.
+    pub industry: Option<String>,
+    /// Date of the latest touch on or before `as_of`.
+    pub last_touch: Option<Date>,
+    /// Kind of that touch.
+    pub last_touch_kind: Option<TouchKind>,
+    /// Days since it.
+    pub days_since_touch: Option<i64>,
+    /// Follow-up cadence in days (account's own or the tier default).
+    pub follow_up_days: u32,
+    /// When the next follow-up is due (last touch + cadence; `as_of` when
+    /// never touched).
+    pub follow_up_due: Date,
+    /// Days since the last touch exceed the cadence, or never touched.
+    pub follow_up_overdue: bool,
+    /// Latest satisfaction score.
+    pub satisfaction: Option<u8>,
+    /// Date of that score.
+    pub satisfaction_date: Option<Date>,
+    /// The score before it.
+    pub previous_satisfaction: Option<u8>,
+    /// Latest vs previous.
+    pub satisfaction_trend: Option<Trend>,
+    /// Won revenue, all time.
+    pub lifetime_won: Money,
+    /// Open amount now.
+    pub open_pipeline: Money,
+    /// Open deals now.
+    pub open_deals: usize,
+    /// Won deals, all time.
+    pub won_deals: usize,
+    /// Contacts on file.
+    pub contacts: usize,
+}
+
+/// Health of every account, by id.
+pub fn health(f: &Facts<'_>) -> Vec<AccountHealth> {
+    let p = f.p;
+    let mut won: Vec<(Money, usize)> = vec![(Money::ZERO, 0); p.accounts.len()];
+    let mut open: Vec<(Money, usize)> = vec![(Money::ZERO, 0); p.accounts.len()];
+    for d in &f.deals {
+        let Some(a) = d.account else { continue };
+        match d.status {
+            Status::Won => {
+                won[a].0 += d.amount;
+                won[a].1 += 1;
+            }
+            Status::Open => {
+                open[a].0 += d.amount;
+                open[a].1 += 1;
+            }
+            Status::Lost => {}
+        }
+    }
+    let fu = p.settings.rules.follow_up;
+    p.accounts
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.complete)
+        .map(|(i, a)| {
+            let cadence = a.follow_up_days.unwrap_or(match a.tier {
+                Tier::Key => fu.key,
+                Tier::Growth => fu.growth,
+                Tier::Standard => fu.standard,
+            });
+            let last = a
+                .touches
+                .iter()
+                .filter(|t| t.date.value <= f.as_of)
+                .max_by_key(|t| t.date.value);
+            let days_since = last.map(|t| Facts::days(t.date.value, f.as_of));
+            let due = last
+                .and_then(|t| t.date.value.checked_add((cadence as i64).days()).ok())
+                .unwrap_or(f.as_of);
+            let mut surveys: Vec<(Date, u8)> = a
+                .surveys
+                .iter()
+                .filter(|s| s.date.value <= f.as_of)
+                .map(|s| (s.date.value, s.score))
+                .collect();
+            surveys.sort();
+            let latest = surveys.last().copied();
+            let previous = surveys.len().checked_sub(2).map(|i| surveys[i].1);
+            AccountHealth {
+                id: a.id.to_string(),
+                name: a.name.clone(),
+                tier: a.tier,
+                owner: a.owner.value.to_string(),
+                owner_name: p.person(a.owner.value.as_str()).map(|x| x.name.clone()),
+                industry: a.industry.clone(),
+                last_touch: last.map(|t| t.date.value),
+                last_touch_kind: last.map(|t| t.kind),
+                days_since_touch: days_since,
+                follow_up_days: cadence,
+                follow_up_due: due,
+                follow_up_overdue: days_since.is_none_or(|d| d > cadence as i64),
+                satisfaction: latest.map(|l| l.1),
+                satisfaction_date: latest.map(|l| l.0),
+                previous_satisfaction: previous,
+                satisfaction_trend: match (latest, previous) {
+                    (Some((_, l)), Some(pv)) => Some(match l.cmp(&pv) {
+                        std::cmp::Ordering::Greater => Trend::Up,
+                        std::cmp::Ordering::Less => Trend::Down,
+                        std::cmp::Ordering::Equal => Trend::Flat,
+                    }),
+                    _ => None,
+                },
+                lifetime_won: won[i].0,
+                open_pipeline: open[i].0,
+                open_deals: open[i].1,
+                won_deals: won[i].1,
+                contacts: a.contacts.len(),
+            }
+        })
+        .collect()
+}
+
+/// Won revenue in one period against the market size.
+#[derive(Debug, Clone, Serialize)]
+pub struct MarketShare {
+    /// Period.
+    pub period: Period,
+    /// What the market is.
+    pub name: Option<String>,
+    /// Market size.
+    pub size: Money,
+    /// Won revenue in the period.
+    pub won: Money,
+    /// won ÷ size.
+    pub share: Option<Ratio>,
+}
+
+/// Accounts whose first won deal closes in a period.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewAccounts {
+    /// Period.
+    pub period: Period,
+    /// Their ids, sorted.
+    pub accounts: Vec<String>,
+}
+
+/// Growth, retention, new accounts and market share.
+#[derive(Debug, Clone, Serialize)]
+pub struct Customers {
+    /// The current fiscal year.
+    pub year: Period,
+    /// The previous fiscal year.
+    pub previous_year: Period,
+    /// Won in the current fiscal year (to `as_of`).
+    pub won_this_year: Money,
+    /// Won in the whole previous fiscal year.
+    pub won_last_year: Money,
+    /// Won in the previous fiscal year up to the same day.
+    pub won_last_year_to_date: Money,
+    /// (this − last) ÷ last, in percent, one decimal place.
+    pub growth_pct: Option<Decimal>,
+    /// The same against the previous year to the same day.
+    pub growth_to_date_pct: Option<Decimal>,
+    /// Accounts with won revenue in the previous year.
+    pub retention_base: usize,
+    /// Of those, the ones with won revenue this year.
+    pub retained: usize,
+    /// retained ÷ base.
+    pub retention: Option<Ratio>,
+    /// New accounts per period of the horizon.
+    pub new_accounts: Vec<NewAccounts>,
+    /// Market share per `[[market]]` period.
+    pub market_share: Vec<MarketShare>,
+}
+
+fn growth(this: Money, last: Money) -> Option<Decimal> {
+    if last.is_zero() {
+        return None;
+    }
+    let mut g = round(
+        (this.get() - last.get()) / last.get() * Decimal::ONE_HUNDRED,
+        1,
+    );
+    g.rescale(1);
+    Some(g)
+}
+
+/// The customer-base figures.
+pub fn customers(f: &Facts<'_>, periods: &[Period]) -> Customers {
+    let p = f.p;
+    let year = f.cal.year_of(f.as_of);
+    let prev = f.cal.prev(year);
+    let (prev_start, _) = f.cal.range(prev);
+    // The same day one year earlier (Feb 29 falls back to Feb 28).
+    let same_day_last_year = f.as_of.checked_sub(1.year()).unwrap_or(f.as_of);
+    let mut won_this = Money::ZERO;
+    let mut won_last = Money::ZERO;
+    let mut won_last_td = Money::ZERO;
+    let mut accounts_last: BTreeSet<usize> = BTreeSet::new();
+    let mut accounts_this: BTreeSet<usize> = BTreeSet::new();
+    let mut first_won: BTreeMap<usize, (Date, &str)> = BTreeMap::new();
+    for d in f.deals.iter().filter(|d| d.status == Status::Won) {
+        let Some(c) = d.close else { continue };
+        if f.cal.contains(year, c) && c <= f.as_of {
+            won_this += d.amount;
+            if let Some(a) = d.account {
+                accounts_this.insert(a);
+            }
+        }
+        if f.cal.contains(prev, c) {
+            won_last += d.amount;
+            if c >= prev_start && c <= same_day_last_year {
+                won_last_td += d.amount;
+            }
+            if let Some(a) = d.account {
+                accounts_last.insert(a);
+            }
+        }
+        if let Some(a) = d.account {
+            let id = p.deals[d.ix].id.as_str();
+            let e = first_won.entry(a).or_insert((c, id));
+            if (c, id) < *e {
+                *e = (c, id);
+            }
+        }
+    }
+    let retained = accounts_last.intersection(&accounts_this).count();
+    let new_accounts = periods
+        .iter()
+        .map(|&per| {
+            let mut ids: Vec<String> = first_won
+                .iter()
+                .filter(|(_, (c, _))| f.cal.contains(per, *c))
+                .map(|(a, _)| p.accounts[*a].id.to_string())
+                .collect();
+            ids.sort();
+            NewAccounts {
+                period: per,
+                accounts: ids,
+            }
+        })
+        .collect();
+    let market_share = p
+        .settings
+        .markets
+        .iter()
+        .map(|m| {
+            let won: Money = f
+                .deals
+                .iter()
+                .filter(|d| {
+                    d.status == Status::Won
+                        && d.close.is_some_and(|c| f.cal.contains(m.period.value, c))
+                })
+                .map(|d| d.amount)
+                .sum();
+            MarketShare {
+                period: m.period.value,
+                name: m.name.clone(),
+                size: Money::cents(m.size),
+                won,
+                share: Ratio::of(won.get(), m.size),
+            }
+        })
+        .collect();
+    Customers {
+        year,
+        previous_year: prev,
+        won_this_year: won_this,
+        won_last_year: won_last,
+        won_last_year_to_date: won_last_td,
+        growth_pct: growth(won_this, won_last),
+        growth_to_date_pct: growth(won_this, won_last_td),
+        retention_base: accounts_last.len(),
+        retained,
+        retention: Ratio::of_counts(retained, accounts_last.len()),
+        new_accounts,
+        market_share,
+    }
+}

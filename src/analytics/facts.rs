@@ -1,0 +1,333 @@
+//! Per-deal facts every family needs: status, amount in the reporting
+//! currency (rounded to the cent once), effective probability and forecast
+//! category, weighted amount, owner and team. Deals whose stage, currency
+//! or required fields do not resolve (only possible when the pipeline has
+//! errors) are left out of the numbers.
+
+use super::ScopeRef;
+use crate::model::{Category, Pipeline};
+use crate::money::Money;
+use crate::period::{Calendar, Period};
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// Where a deal is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// In an open stage.
+    Open,
+    /// In a won stage.
+    Won,
+    /// In a lost stage.
+    Lost,
+}
+
+/// What the numbers know about one deal.
+#[derive(Debug, Clone)]
+pub struct DealFact {
+    /// Position in [`Pipeline::deals`].
+    pub ix: usize,
+    /// Open, won or lost.
+    pub status: Status,
+    /// Position of the stage.
+    pub stage: usize,
+    /// Amount in the reporting currency, to the cent.
+    pub amount: Money,
+    /// Effective probability (override or stage default; 1 won, 0 lost).
+    pub probability: Decimal,
+    /// Effective forecast category.
+    pub category: Category,
+    /// amount × probability, to the cent.
+    pub weighted: Money,
+    /// Expected or actual close.
+    pub close: Option<Date>,
+    /// Opened on.
+    pub created: Date,
+    /// Position of the owner in [`Pipeline::people`].
+    pub owner: Option<usize>,
+    /// Position of the owner's team.
+    pub team: Option<usize>,
+    /// Position of the account.
+    pub account: Option<usize>,
+}
+
+/// A scope to accumulate figures by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ScopeKey {
+    /// Everything.
+    Org,
+    /// A team, by position.
+    Team(usize),
+    /// A person, by position.
+    Person(usize),
+}
+
+/// The pipeline with its per-deal facts and the calendar.
+pub struct Facts<'p> {
+    /// The pipeline.
+    pub p: &'p Pipeline,
+    /// The date the numbers are for.
+    pub as_of: Date,
+    /// The fiscal calendar.
+    pub cal: Calendar,
+    /// Usable deals, in id order.
+    pub deals: Vec<DealFact>,
+    /// Positions of the open stages, in order.
+    pub open_stages: Vec<usize>,
+    /// Team position of each person.
+    pub person_team: Vec<Option<usize>>,
+}
+
+impl<'p> Facts<'p> {
+    /// Works out the facts of every usable deal.
+    pub fn new(p: &'p Pipeline, as_of: Date) -> Facts<'p> {
+        let stages = &p.settings.stages;
+        let person_team: Vec<Option<usize>> = p
+            .people
+            .iter()
+            .map(|x| {
+                x.team
+                    .as_ref()
+                    .and_then(|t| p.index.teams.get(t.value.as_str()).copied())
+            })
+            .collect();
+        let deals = p
+            .deals
+            .iter()
+            .enumerate()
+            .filter_map(|(ix, d)| {
+                let stage_ix = d.refs.stage?;
+                let rate = d.refs.rate?;
+                if !d.complete {
+                    return None;
+                }
+                let stage = &stages[stage_ix];
+                let status = match stage.outcome {
+                    None => Status::Open,
+                    Some(crate::model::Outcome::Won) => Status::Won,
+                    Some(crate::model::Outcome::Lost) => Status::Lost,
+                };
+                let probability = match status {
+                    Status::Open => d
+                        .probability
+                        .as_ref()
+                        .map(|p| p.value)
+                        .unwrap_or(stage.probability),
+                    Status::Won => Decimal::ONE,
+                    Status::Lost => Decimal::ZERO,
+                };
+                let amount = Money::convert(d.amount.value, rate);
+                let owner = d.refs.owner;
+                Some(DealFact {
+                    ix,
+                    status,
+                    stage: stage_ix,
+                    amount,
+                    probability,
+                    category: d.forecast.unwrap_or(stage.category),
+                    weighted: amount.weighted(probability),
+                    close: d.close.as_ref().map(|c| c.value),
+                    created: d.created.value,
+                    owner,
+                    team: owner.and_then(|o| person_team[o]),
+                    account: d.refs.account,
+                })
+            })
+            .collect();
+        let open_stages = stages
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_open())
+            .map(|(i, _)| i)
+            .collect();
+        Facts {
+            p,
+            as_of,
+            cal: p.settings.calendar(),
+            deals,
+            open_stages,
+            person_team,
+        }
+    }
+
+    /// The scopes a deal counts for: the organisation, its owner's team,
+    /// its owner.
+    pub fn scopes(&self, d: &DealFact) -> impl Iterator<Item = ScopeKey> {
+        [
+            Some(ScopeKey::Org),
+            d.team.map(ScopeKey::Team),
+            d.owner.map(ScopeKey::Person),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
+    /// The scopes a person's activity counts for.
+    pub fn person_scopes(&self, person: usize) -> impl Iterator<Item = ScopeKey> {
+        [
+            Some(ScopeKey::Org),
+            self.person_team[person].map(ScopeKey::Team),
+            Some(ScopeKey::Person(person)),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
+    /// The year, quarter and month containing a date.
+    pub fn periods_of(&self, d: Date) -> [Period; 3] {
+        [
+            self.cal.year_of(d),
+            self.cal.quarter_of(d),
+            self.cal.month_of(d),
+        ]
+    }
+
+    /// Every scope: the organisation, each team, each person.
+    pub fn all_scopes(&self) -> Vec<ScopeKey> {
+        let mut v = vec![ScopeKey::Org];
+        v.extend((0..self.p.teams.len()).map(ScopeKey::Team));
+        v.extend((0..self.p.people.len()).map(ScopeKey::Person));
+        v
+    }
+
+    /// A scope as shown in output.
+    pub fn scope_ref(&self, s: ScopeKey) -> ScopeRef {
+        match s {
+            ScopeKey::Org => ScopeRef {
+                kind: "org",
+                id: None,
+                name: self.p.settings.org.name.clone(),
+            },
+            ScopeKey::Team(i) => ScopeRef {
+                kind: "team",
+                id: Some(self.p.teams[i].id.value.to_string()),
+                name: self.p.teams[i].name.clone(),
+            },
+            ScopeKey::Person(i) => ScopeRef {
+                kind: "person",
+                id: Some(self.p.people[i].id.value.to_string()),
+                name: self.p.people[i].name.clone(),
+            },
+        }
+    }
+
+    /// Days from `a` to `b` (negative when `b` is earlier).
+    pub fn days(a: Date, b: Date) -> i64 {
+        (b - a).get_days() as i64
+    }
+}
+
+/// One deal as exported (report, site, CSV).
+#[derive(Debug, Clone, Serialize)]
+pub struct DealRow {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Account id.
+    pub account: String,
+    /// Account name.
+    pub account_name: String,
+    /// Owner id.
+    pub owner: String,
+    /// Owner name.
+    pub owner_name: String,
+    /// Owner's team id.
+    pub team: Option<String>,
+    /// Stage id.
+    pub stage: String,
+    /// Stage name.
+    pub stage_name: String,
+    /// Open, won or lost.
+    pub status: Status,
+    /// Amount as written.
+    pub amount: Decimal,
+    /// Currency as written (or the reporting one).
+    pub currency: String,
+    /// Amount in the reporting currency.
+    pub amount_reporting: Money,
+    /// Effective probability.
+    pub probability: Decimal,
+    /// Effective forecast category.
+    pub category: Category,
+    /// Weighted amount.
+    pub weighted: Money,
+    /// Opened on.
+    pub created: Date,
+    /// Expected or actual close.
+    pub close: Option<Date>,
+    /// Fiscal quarter of the close.
+    pub close_quarter: Option<Period>,
+    /// Days in the current stage (open deals).
+    pub days_in_stage: Option<i64>,
+    /// Risk codes on the deal.
+    pub risks: Vec<&'static str>,
+    /// Next step.
+    pub next_step: Option<String>,
+    /// When it is due.
+    pub next_step_date: Option<Date>,
+    /// Why it was lost.
+    pub lost_reason: Option<String>,
+    /// Products.
+    pub products: Vec<String>,
+}
+
+/// Days a deal has been in its current stage as of `as_of`: since the last
+/// history entry, or since `created` without history.
+pub fn days_in_stage(f: &Facts<'_>, d: &crate::model::Deal) -> i64 {
+    let entered = d
+        .history
+        .last()
+        .map(|h| h.date.value)
+        .unwrap_or(d.created.value);
+    Facts::days(entered, f.as_of)
+}
+
+/// The export rows of all usable deals.
+pub fn rows(f: &Facts<'_>, risks: &[super::risk::Risk]) -> Vec<DealRow> {
+    let p = f.p;
+    let mut by_deal: std::collections::HashMap<&str, Vec<&'static str>> =
+        std::collections::HashMap::new();
+    for r in risks {
+        by_deal.entry(r.deal.as_str()).or_default().push(r.code);
+    }
+    f.deals
+        .iter()
+        .map(|df| {
+            let d = &p.deals[df.ix];
+            let stage = &p.settings.stages[df.stage];
+            DealRow {
+                id: d.id.to_string(),
+                name: d.name.clone(),
+                account: d.account.value.to_string(),
+                account_name: p.account_of(d).map(|a| a.name.clone()).unwrap_or_default(),
+                owner: d.owner.value.to_string(),
+                owner_name: df
+                    .owner
+                    .map(|o| p.people[o].name.clone())
+                    .unwrap_or_default(),
+                team: df.team.map(|t| p.teams[t].id.value.to_string()),
+                stage: stage.id.value.to_string(),
+                stage_name: stage.name.clone(),
+                status: df.status,
+                amount: d.amount.value,
+                currency: d.currency_code(&p.settings).to_string(),
+                amount_reporting: df.amount,
+                probability: df.probability,
+                category: df.category,
+                weighted: df.weighted,
+                created: df.created,
+                close: df.close,
+                close_quarter: df.close.map(|c| f.cal.quarter_of(c)),
+                days_in_stage: (df.status == Status::Open).then(|| days_in_stage(f, d)),
+                risks: by_deal.get(d.id.as_str()).cloned().unwrap_or_default(),
+                next_step: d.next_step.clone(),
+                next_step_date: d.next_step_date.as_ref().map(|x| x.value),
+                lost_reason: d.lost_reason.clone(),
+                products: d.products.clone(),
+            }
+        })
+        .collect()
+}

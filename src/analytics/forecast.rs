@@ -1,0 +1,286 @@
+//! Forecast per period and scope. One pass over the deals adds each one to
+//! the year, quarter and month of its `close` (and of its `created`, for
+//! pipeline created) for the organisation, the owner's team and the owner;
+//! the rows are then read off these sums.
+//!
+//! For a period: won = closed won; commit = won + open commit; best case =
+//! commit + open best case; pipeline = best case + open pipeline; weighted
+//! = won + Σ open amount × probability (each rounded to the cent); gap =
+//! target − won; coverage = open amount ÷ gap (none when the gap is not
+//! positive); attainment = won ÷ target.
+
+use super::ScopeRef;
+use super::facts::{Facts, ScopeKey, Status};
+use super::targets::{Source, Targets, money_target};
+use crate::model::{Category, Metric, Role};
+use crate::money::{Money, Ratio};
+use crate::period::Period;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+
+/// Sums for one period and scope.
+#[derive(Debug, Clone, Default)]
+pub struct Acc {
+    /// Won amount closing in the period.
+    pub won: Money,
+    /// Won deals closing in the period.
+    pub won_count: usize,
+    /// Lost amount closing in the period.
+    pub lost: Money,
+    /// Lost deals closing in the period.
+    pub lost_count: usize,
+    /// Open amount in the commit category closing in the period.
+    pub open_commit: Money,
+    /// Open amount in the best-case category.
+    pub open_best_case: Money,
+    /// Open amount in the pipeline category.
+    pub open_pipeline: Money,
+    /// Σ weighted amounts of open deals.
+    pub open_weighted: Money,
+    /// Open deals closing in the period.
+    pub open_count: usize,
+    /// Sales cycles (days) of deals won in the period.
+    pub cycles: Vec<i64>,
+    /// Amount of deals created in the period.
+    pub created: Money,
+    /// Deals created in the period.
+    pub created_count: usize,
+    /// Touches logged in the period.
+    pub touches: usize,
+    /// Accounts whose first won deal closes in the period.
+    pub new_accounts: usize,
+    /// Sum of survey scores in the period.
+    pub survey_sum: u64,
+    /// Number of surveys in the period.
+    pub survey_count: usize,
+}
+
+impl Acc {
+    /// Open amount of all categories.
+    pub fn open_amount(&self) -> Money {
+        self.open_commit + self.open_best_case + self.open_pipeline
+    }
+}
+
+/// All sums, by period and scope.
+#[derive(Debug, Default)]
+pub struct Accumulated {
+    map: HashMap<(Period, ScopeKey), Acc>,
+    empty: Acc,
+    /// People who own a deal or an account.
+    pub owners: BTreeSet<usize>,
+}
+
+impl Accumulated {
+    /// The sums of a period and scope (zero when nothing happened).
+    pub fn get(&self, period: Period, scope: ScopeKey) -> &Acc {
+        self.map.get(&(period, scope)).unwrap_or(&self.empty)
+    }
+
+    fn add(&mut self, periods: [Period; 3], scopes: &[ScopeKey], mut f: impl FnMut(&mut Acc)) {
+        for p in periods {
+            for s in scopes {
+                f(self.map.entry((p, *s)).or_default());
+            }
+        }
+    }
+}
+
+/// One pass over deals, touches and surveys.
+pub fn accumulate(f: &Facts<'_>) -> Accumulated {
+    let mut acc = Accumulated::default();
+    let p = f.p;
+    for d in &f.deals {
+        let scopes: Vec<ScopeKey> = f.scopes(d).collect();
+        if let Some(o) = d.owner {
+            acc.owners.insert(o);
+        }
+        acc.add(f.periods_of(d.created), &scopes, |a| {
+            a.created += d.amount;
+            a.created_count += 1;
+        });
+        let Some(close) = d.close else { continue };
+        let cycle = Facts::days(d.created, close);
+        acc.add(f.periods_of(close), &scopes, |a| match d.status {
+            Status::Won => {
+                a.won += d.amount;
+                a.won_count += 1;
+                a.cycles.push(cycle);
+            }
+            Status::Lost => {
+                a.lost += d.amount;
+                a.lost_count += 1;
+            }
+            Status::Open => {
+                match d.category {
+                    Category::Commit => a.open_commit += d.amount,
+                    Category::BestCase => a.open_best_case += d.amount,
+                    Category::Pipeline => a.open_pipeline += d.amount,
+                }
+                a.open_weighted += d.weighted;
+                a.open_count += 1;
+            }
+        });
+    }
+    for a in &p.accounts {
+        let owner = p.index.people.get(a.owner.value.as_str()).copied();
+        if let Some(o) = owner {
+            acc.owners.insert(o);
+        }
+        for t in &a.touches {
+            let Some(&by) = p.index.people.get(t.by.value.as_str()) else {
+                continue;
+            };
+            let scopes: Vec<ScopeKey> = f.person_scopes(by).collect();
+            acc.add(f.periods_of(t.date.value), &scopes, |x| x.touches += 1);
+        }
+        let scopes: Vec<ScopeKey> = match owner {
+            Some(o) => f.person_scopes(o).collect(),
+            None => vec![ScopeKey::Org],
+        };
+        for s in &a.surveys {
+            acc.add(f.periods_of(s.date.value), &scopes, |x| {
+                x.survey_sum += s.score as u64;
+                x.survey_count += 1;
+            });
+        }
+    }
+    // New accounts: the first won deal of each account, counted for that
+    // deal's owner.
+    let mut first: HashMap<usize, &super::facts::DealFact> = HashMap::new();
+    for d in f
+        .deals
+        .iter()
+        .filter(|d| d.status == Status::Won && d.close.is_some())
+    {
+        let Some(a) = d.account else { continue };
+        let e = first.entry(a).or_insert(d);
+        if (d.close, &p.deals[d.ix].id) < (e.close, &p.deals[e.ix].id) {
+            *e = d;
+        }
+    }
+    for d in first.values() {
+        let scopes: Vec<ScopeKey> = f.scopes(d).collect();
+        acc.add(f.periods_of(d.close.expect("filtered")), &scopes, |x| {
+            x.new_accounts += 1
+        });
+    }
+    acc
+}
+
+/// The forecast of one period for one scope.
+#[derive(Debug, Clone, Serialize)]
+pub struct Forecast {
+    /// Period.
+    pub period: Period,
+    /// Scope.
+    pub scope: ScopeRef,
+    /// Closed won.
+    pub won: Money,
+    /// Won + open commit.
+    pub commit: Money,
+    /// Commit + open best case.
+    pub best_case: Money,
+    /// Best case + open pipeline.
+    pub pipeline: Money,
+    /// Won + Σ open amount × probability.
+    pub weighted: Money,
+    /// Open amount closing in the period.
+    pub open_amount: Money,
+    /// Open deals closing in the period.
+    pub open_deals: usize,
+    /// Revenue target.
+    pub target: Option<Money>,
+    /// Stretch target.
+    pub stretch: Option<Money>,
+    /// Where the target came from.
+    pub target_source: Option<Source>,
+    /// Target − won.
+    pub gap: Option<Money>,
+    /// Open amount ÷ gap (none without a positive gap).
+    pub coverage: Option<Ratio>,
+    /// Won ÷ target.
+    pub attainment: Option<Ratio>,
+    /// Won ÷ stretch.
+    pub stretch_attainment: Option<Ratio>,
+}
+
+/// The scopes that get forecast and performance rows: the organisation,
+/// every team, and every person who sells (role sales or manager), owns a
+/// deal or an account, or has a target.
+pub fn reported_scopes(f: &Facts<'_>, acc: &Accumulated) -> Vec<ScopeKey> {
+    let p = f.p;
+    let mut v = vec![ScopeKey::Org];
+    v.extend((0..p.teams.len()).map(ScopeKey::Team));
+    let with_target: BTreeSet<usize> = p
+        .targets
+        .iter()
+        .filter_map(|t| match &t.scope {
+            crate::model::Scope::Person(id) => p.index.people.get(id.as_str()).copied(),
+            _ => None,
+        })
+        .collect();
+    v.extend(
+        (0..p.people.len())
+            .filter(|&i| {
+                matches!(p.people[i].role, Role::Sales | Role::Manager)
+                    || acc.owners.contains(&i)
+                    || with_target.contains(&i)
+            })
+            .map(ScopeKey::Person),
+    );
+    v
+}
+
+/// One row per period and reported scope.
+pub fn forecasts(
+    f: &Facts<'_>,
+    acc: &Accumulated,
+    tgt: &Targets<'_, '_>,
+    periods: &[Period],
+) -> Vec<Forecast> {
+    let scopes = reported_scopes(f, acc);
+    let mut out = Vec::with_capacity(periods.len() * scopes.len());
+    for &period in periods {
+        for &scope in &scopes {
+            out.push(forecast(f, acc.get(period, scope), tgt, period, scope));
+        }
+    }
+    out
+}
+
+/// The forecast row from the sums.
+pub fn forecast(
+    f: &Facts<'_>,
+    a: &Acc,
+    tgt: &Targets<'_, '_>,
+    period: Period,
+    scope: ScopeKey,
+) -> Forecast {
+    let commit = a.won + a.open_commit;
+    let best_case = commit + a.open_best_case;
+    let pipeline = best_case + a.open_pipeline;
+    let (target, stretch, target_source) = money_target(tgt.get(period, scope, Metric::Revenue));
+    let gap = target.map(|t| t - a.won);
+    let open_amount = a.open_amount();
+    Forecast {
+        period,
+        scope: f.scope_ref(scope),
+        won: a.won,
+        commit,
+        best_case,
+        pipeline,
+        weighted: a.won + a.open_weighted,
+        open_amount,
+        open_deals: a.open_count,
+        target,
+        stretch,
+        target_source,
+        gap,
+        coverage: gap
+            .filter(|g| g.get().is_sign_positive() && !g.is_zero())
+            .and_then(|g| open_amount.ratio(g)),
+        attainment: target.and_then(|t| a.won.ratio(t)),
+        stretch_attainment: stretch.and_then(|s| a.won.ratio(s)),
+    }
+}

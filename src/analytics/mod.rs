@@ -1,0 +1,251 @@
+//! The numbers a sales manager runs the business on, as pure functions of
+//! a validated pipeline and an `as_of` date: no I/O, no clock. Every family
+//! (funnel, forecast, performance, risks, accounts, trends) has its module;
+//! [`compute`] runs them all and returns one serialisable [`Analytics`]
+//! that the report, the site and the diff share.
+
+pub mod accounts;
+pub mod facts;
+pub mod forecast;
+pub mod funnel;
+pub mod performance;
+pub mod risk;
+pub mod targets;
+pub mod trends;
+
+use crate::model::Pipeline;
+use crate::money::{Money, Ratio};
+use crate::period::Period;
+use facts::Facts;
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+pub use facts::{DealFact, ScopeKey, Status};
+
+/// Version of the analytics document (`report --format json`, `data.json`).
+pub const REPORT_VERSION: u32 = 1;
+
+/// What to compute for.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Extra periods to report on besides the default horizon.
+    pub periods: Vec<Period>,
+}
+
+/// Who a figure is for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct ScopeRef {
+    /// "org", "team" or "person".
+    pub kind: &'static str,
+    /// Id of the team or person; none for the organisation.
+    pub id: Option<String>,
+    /// Human name.
+    pub name: String,
+}
+
+/// The periods the numbers are for, as of `as_of`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Current {
+    /// The fiscal year containing `as_of`.
+    pub year: Period,
+    /// The fiscal quarter containing `as_of`.
+    pub quarter: Period,
+    /// The month containing `as_of`.
+    pub month: Period,
+    /// The previous fiscal year.
+    pub previous_year: Period,
+}
+
+/// Headline figures for the dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct Kpis {
+    /// Period of the quarter figures.
+    pub quarter: Period,
+    /// Won this quarter.
+    pub won: Money,
+    /// Revenue target of the quarter.
+    pub target: Option<Money>,
+    /// Won ÷ target.
+    pub attainment: Option<Ratio>,
+    /// Commit of the quarter (won + open commit).
+    pub commit: Money,
+    /// Best case of the quarter.
+    pub best_case: Money,
+    /// Weighted forecast of the quarter.
+    pub weighted: Money,
+    /// Open amount closing this quarter ÷ gap.
+    pub coverage: Option<Ratio>,
+    /// Win rate by count of deals closed in the fiscal year to date.
+    pub win_rate: Option<Ratio>,
+    /// Open deals now.
+    pub open_deals: usize,
+    /// Their amount.
+    pub open_amount: Money,
+    /// Open risk signals now.
+    pub open_risks: usize,
+    /// Deals with at least one risk signal.
+    pub deals_at_risk: usize,
+    /// Accounts whose follow-up is overdue.
+    pub overdue_follow_ups: usize,
+    /// Sales velocity per day over the trailing 365 days.
+    pub velocity: Option<Money>,
+    /// Mean sales cycle of deals won in the trailing 365 days, days.
+    pub sales_cycle_days: Option<Decimal>,
+    /// Average size of deals won in the trailing 365 days.
+    pub average_deal: Option<Money>,
+    /// Win rate (count) over the trailing 365 days.
+    pub win_rate_trailing: Option<Ratio>,
+}
+
+/// Everything, for one pipeline and date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analytics {
+    /// Document version.
+    pub version: u32,
+    /// Organisation name.
+    pub org: String,
+    /// The date the numbers are for.
+    pub as_of: Date,
+    /// Reporting currency.
+    pub currency: String,
+    /// Month the fiscal year starts in.
+    pub fiscal_year_start: u8,
+    /// The current periods.
+    pub current: Current,
+    /// Headline figures.
+    pub kpis: Kpis,
+    /// Every usable deal with its derived figures.
+    pub deals: Vec<facts::DealRow>,
+    /// Open deals by stage now.
+    pub funnel: funnel::Funnel,
+    /// Stage-to-stage conversion from histories.
+    pub conversion: Vec<funnel::Conversion>,
+    /// Forecast per period and scope.
+    pub forecast: Vec<forecast::Forecast>,
+    /// Performance per period, person and team, ranked.
+    pub performance: Vec<performance::Performance>,
+    /// Targets with actuals.
+    pub targets: Vec<targets::TargetRow>,
+    /// Risk signals on open deals.
+    pub risks: Vec<risk::Risk>,
+    /// Account health.
+    pub accounts: Vec<accounts::AccountHealth>,
+    /// Growth, retention, new accounts, market share.
+    pub customers: accounts::Customers,
+    /// Monthly won revenue and product trends.
+    pub trends: trends::Trends,
+}
+
+/// Computes everything.
+pub fn compute(p: &Pipeline, as_of: Date, opts: &Options) -> Analytics {
+    let f = Facts::new(p, as_of);
+    let cal = f.cal;
+    let current = Current {
+        year: cal.year_of(as_of),
+        quarter: cal.quarter_of(as_of),
+        month: cal.month_of(as_of),
+        previous_year: cal.prev(cal.year_of(as_of)),
+    };
+    let periods = horizon(&f, &current, opts);
+    let risks = risk::risks(&f);
+    let accounts = accounts::health(&f);
+    let acc = forecast::accumulate(&f);
+    let tgt = targets::Targets::new(&f);
+    let forecast = forecast::forecasts(&f, &acc, &tgt, &periods);
+    let performance = performance::performance(&f, &acc, &tgt, &periods, &risks, &accounts);
+    let target_rows = targets::rows(&f, &acc, &tgt);
+    let customers = accounts::customers(&f, &periods);
+    let trends = trends::trends(&f);
+    let funnel = funnel::funnel(&f);
+    let conversion = funnel::conversion(&f);
+    let deals = facts::rows(&f, &risks);
+    let kpis = kpis(&f, &current, &forecast, &risks, &accounts, &acc);
+    Analytics {
+        version: REPORT_VERSION,
+        org: p.settings.org.name.clone(),
+        as_of,
+        currency: p.settings.org.currency.value.clone(),
+        fiscal_year_start: p.settings.org.fiscal_year_start,
+        current,
+        kpis,
+        deals,
+        funnel,
+        conversion,
+        forecast,
+        performance,
+        targets: target_rows,
+        risks,
+        accounts,
+        customers,
+        trends,
+    }
+}
+
+/// The periods reported: the current and previous fiscal years, their
+/// quarters, the months of the current year, the next quarter, and any
+/// period a target or market size names, plus `opts.periods`. Sorted by
+/// start date, then years before quarters before months.
+pub fn horizon(f: &Facts<'_>, current: &Current, opts: &Options) -> Vec<Period> {
+    let cal = f.cal;
+    let mut v = vec![current.previous_year, current.year];
+    v.extend(cal.children(current.previous_year));
+    v.extend(cal.children(current.year));
+    for q in cal.children(current.year) {
+        v.extend(cal.children(q));
+    }
+    v.push(cal.next(current.quarter));
+    v.extend(f.p.targets.iter().map(|t| t.period.value));
+    v.extend(f.p.settings.markets.iter().map(|m| m.period.value));
+    v.extend(opts.periods.iter().copied());
+    sort_periods(f, &mut v);
+    v
+}
+
+/// Sorts periods by start, longer periods first; removes duplicates.
+pub fn sort_periods(f: &Facts<'_>, v: &mut Vec<Period>) {
+    v.sort_by_key(|p| (f.cal.range(*p).0, p.grain()));
+    v.dedup();
+}
+
+fn kpis(
+    f: &Facts<'_>,
+    current: &Current,
+    forecast: &[forecast::Forecast],
+    risks: &[risk::Risk],
+    accounts: &[accounts::AccountHealth],
+    acc: &forecast::Accumulated,
+) -> Kpis {
+    let q = forecast
+        .iter()
+        .find(|r| r.period == current.quarter && r.scope.kind == "org")
+        .expect("the current quarter is in the horizon");
+    let year = acc.get(current.year, ScopeKey::Org);
+    let trailing = performance::trailing(f, ScopeKey::Org);
+    let open: Vec<&DealFact> = f
+        .deals
+        .iter()
+        .filter(|d| d.status == Status::Open)
+        .collect();
+    let at_risk: std::collections::BTreeSet<&str> = risks.iter().map(|r| r.deal.as_str()).collect();
+    Kpis {
+        quarter: current.quarter,
+        won: q.won,
+        target: q.target,
+        attainment: q.attainment,
+        commit: q.commit,
+        best_case: q.best_case,
+        weighted: q.weighted,
+        coverage: q.coverage,
+        win_rate: Ratio::of_counts(year.won_count, year.won_count + year.lost_count),
+        open_deals: open.len(),
+        open_amount: open.iter().map(|d| d.amount).sum(),
+        open_risks: risks.len(),
+        deals_at_risk: at_risk.len(),
+        overdue_follow_ups: accounts.iter().filter(|a| a.follow_up_overdue).count(),
+        velocity: trailing.velocity,
+        sales_cycle_days: trailing.cycle_mean,
+        average_deal: trailing.average_deal,
+        win_rate_trailing: trailing.win_rate,
+    }
+}

@@ -1,0 +1,252 @@
+//! Target lookup with roll-up. A period without a target of its own takes
+//! the sum of its quarters' (or months') targets, the mean for rates and
+//! scores. A team without a target takes the sum of its people's, the
+//! organisation the sum of its teams' (additive metrics only). Each figure
+//! says where it came from.
+
+use super::ScopeRef;
+use super::facts::{Facts, ScopeKey};
+use super::forecast::Accumulated;
+use crate::model::{Metric, Scope};
+use crate::money::{Money, Ratio, round};
+use crate::period::Period;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Where a target value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Written in a targets file.
+    Set,
+    /// Rolled up from shorter periods (quarters or months).
+    Periods,
+    /// Summed over the team's people or the organisation's teams.
+    Members,
+}
+
+/// A target value with its optional stretch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Resolved {
+    /// The target.
+    pub value: Decimal,
+    /// The stretch tier.
+    pub stretch: Option<Decimal>,
+    /// Where it came from.
+    pub source: Source,
+}
+
+/// Whether a metric adds up across periods and people.
+pub fn additive(m: Metric) -> bool {
+    matches!(
+        m,
+        Metric::Revenue | Metric::NewAccounts | Metric::PipelineCreated
+    )
+}
+
+/// The targets of a pipeline, by period, scope and metric.
+pub struct Targets<'f, 'p> {
+    f: &'f Facts<'p>,
+    set: HashMap<(Period, ScopeKey, Metric), (Decimal, Option<Decimal>)>,
+}
+
+impl<'f, 'p> Targets<'f, 'p> {
+    /// Indexes the targets whose scope resolves (the first of duplicates).
+    pub fn new(f: &'f Facts<'p>) -> Targets<'f, 'p> {
+        let p = f.p;
+        let mut set = HashMap::new();
+        for t in &p.targets {
+            let scope = match &t.scope {
+                Scope::Org => Some(ScopeKey::Org),
+                Scope::Team(id) => p.index.teams.get(id.as_str()).map(|&i| ScopeKey::Team(i)),
+                Scope::Person(id) => p
+                    .index
+                    .people
+                    .get(id.as_str())
+                    .map(|&i| ScopeKey::Person(i)),
+            };
+            if let Some(s) = scope {
+                set.entry((t.period.value, s, t.metric))
+                    .or_insert((t.value, t.stretch.as_ref().map(|s| s.value)));
+            }
+        }
+        Targets { f, set }
+    }
+
+    /// The target of a period, scope and metric, rolled up where needed.
+    pub fn get(&self, period: Period, scope: ScopeKey, metric: Metric) -> Option<Resolved> {
+        if let Some(&(value, stretch)) = self.set.get(&(period, scope, metric)) {
+            return Some(Resolved {
+                value,
+                stretch,
+                source: Source::Set,
+            });
+        }
+        self.by_periods(period, scope, metric)
+            .or_else(|| self.by_members(period, scope, metric))
+    }
+
+    fn by_periods(&self, period: Period, scope: ScopeKey, metric: Metric) -> Option<Resolved> {
+        let parts: Vec<Resolved> = self
+            .f
+            .cal
+            .children(period)
+            .into_iter()
+            .filter_map(|c| {
+                self.set
+                    .get(&(c, scope, metric))
+                    .map(|&(value, stretch)| Resolved {
+                        value,
+                        stretch,
+                        source: Source::Set,
+                    })
+                    .or_else(|| self.by_periods(c, scope, metric))
+            })
+            .collect();
+        combine(&parts, metric, Source::Periods)
+    }
+
+    fn by_members(&self, period: Period, scope: ScopeKey, metric: Metric) -> Option<Resolved> {
+        if !additive(metric) {
+            return None;
+        }
+        let members: Vec<ScopeKey> = match scope {
+            ScopeKey::Person(_) => return None,
+            ScopeKey::Team(t) => (0..self.f.p.people.len())
+                .filter(|&i| self.f.person_team[i] == Some(t))
+                .map(ScopeKey::Person)
+                .collect(),
+            ScopeKey::Org => (0..self.f.p.teams.len()).map(ScopeKey::Team).collect(),
+        };
+        let parts: Vec<Resolved> = members
+            .into_iter()
+            .filter_map(|m| self.get(period, m, metric))
+            .collect();
+        combine(&parts, metric, Source::Members)
+    }
+}
+
+fn combine(parts: &[Resolved], metric: Metric, source: Source) -> Option<Resolved> {
+    if parts.is_empty() {
+        return None;
+    }
+    let sum: Decimal = parts.iter().map(|r| r.value).sum();
+    let any_stretch = parts.iter().any(|r| r.stretch.is_some());
+    let stretch_sum: Decimal = parts.iter().map(|r| r.stretch.unwrap_or(r.value)).sum();
+    let n = Decimal::from(parts.len());
+    let (value, stretch) = if additive(metric) {
+        (sum, any_stretch.then_some(stretch_sum))
+    } else {
+        (
+            round(sum / n, 4).normalize(),
+            any_stretch.then(|| round(stretch_sum / n, 4).normalize()),
+        )
+    };
+    Some(Resolved {
+        value,
+        stretch,
+        source,
+    })
+}
+
+/// A target with its actual, for the targets page.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetRow {
+    /// Period.
+    pub period: Period,
+    /// Scope.
+    pub scope: ScopeRef,
+    /// Metric.
+    pub metric: Metric,
+    /// Target value (money as a decimal; rates 0..=1; scores 0..=10).
+    pub value: Decimal,
+    /// Stretch tier.
+    pub stretch: Option<Decimal>,
+    /// Where the value came from.
+    pub source: Source,
+    /// The actual value in the period (none when undefined, e.g. a win
+    /// rate without closed deals).
+    pub actual: Option<Decimal>,
+    /// actual ÷ value.
+    pub attainment: Option<Ratio>,
+    /// actual ÷ stretch.
+    pub stretch_attainment: Option<Ratio>,
+    /// Whether the period has ended as of `as_of`.
+    pub closed: bool,
+}
+
+/// The actual of a metric for a period and scope.
+pub fn actual(
+    f: &Facts<'_>,
+    acc: &Accumulated,
+    period: Period,
+    scope: ScopeKey,
+    metric: Metric,
+) -> Option<Decimal> {
+    let a = acc.get(period, scope);
+    match metric {
+        Metric::Revenue => Some(a.won.get()),
+        Metric::PipelineCreated => Some(a.created.get()),
+        Metric::NewAccounts => Some(Decimal::from(a.new_accounts)),
+        Metric::WinRate => {
+            Ratio::of_counts(a.won_count, a.won_count + a.lost_count).map(|r| r.get())
+        }
+        Metric::Satisfaction => {
+            if a.survey_count == 0 {
+                None
+            } else {
+                Some(round(
+                    Decimal::from(a.survey_sum) / Decimal::from(a.survey_count),
+                    2,
+                ))
+            }
+        }
+        Metric::MarketShare => {
+            let size =
+                f.p.settings
+                    .markets
+                    .iter()
+                    .find(|m| m.period.value == period)
+                    .map(|m| m.size)?;
+            Ratio::of(a.won.get(), size).map(|r| r.get())
+        }
+    }
+}
+
+/// Every written target (and each rolled-up revenue target of the current
+/// year's quarters), with actuals.
+pub fn rows(f: &Facts<'_>, acc: &Accumulated, tgt: &Targets<'_, '_>) -> Vec<TargetRow> {
+    let mut keys: Vec<(Period, ScopeKey, Metric)> = tgt.set.keys().copied().collect();
+    keys.sort_by_key(|(p, s, m)| (f.cal.range(*p).0, p.grain(), *s, *m));
+    keys.into_iter()
+        .map(|(period, scope, metric)| {
+            let r = tgt.get(period, scope, metric).expect("set targets resolve");
+            let actual = actual(f, acc, period, scope, metric);
+            TargetRow {
+                period,
+                scope: f.scope_ref(scope),
+                metric,
+                value: r.value,
+                stretch: r.stretch,
+                source: r.source,
+                actual,
+                attainment: actual.and_then(|a| Ratio::of(a, r.value)),
+                stretch_attainment: actual.and_then(|a| r.stretch.and_then(|s| Ratio::of(a, s))),
+                closed: f.cal.range(period).1 <= f.as_of,
+            }
+        })
+        .collect()
+}
+
+/// A revenue target as money.
+pub fn money_target(r: Option<Resolved>) -> (Option<Money>, Option<Money>, Option<Source>) {
+    match r {
+        Some(r) => (
+            Some(Money::cents(r.value)),
+            r.stretch.map(Money::cents),
+            Some(r.source),
+        ),
+        None => (None, None, None),
+    }
+}
