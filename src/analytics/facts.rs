@@ -164,6 +164,15 @@ impl<'p> Facts<'p> {
         .flatten()
     }
 
+    /// Whether a deal counts for a scope.
+    pub fn in_scope(&self, d: &DealFact, scope: ScopeKey) -> bool {
+        match scope {
+            ScopeKey::Org => true,
+            ScopeKey::Team(t) => d.team == Some(t),
+            ScopeKey::Person(p) => d.owner == Some(p),
+        }
+    }
+
     /// The scopes a person's activity counts for.
     pub fn person_scopes(&self, person: usize) -> impl Iterator<Item = ScopeKey> {
         [

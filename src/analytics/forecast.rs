@@ -210,8 +210,6 @@ pub struct Forecast {
 /// deal or an account, or has a target.
 pub fn reported_scopes(f: &Facts<'_>, acc: &Accumulated) -> Vec<ScopeKey> {
     let p = f.p;
-    let mut v = vec![ScopeKey::Org];
-    v.extend((0..p.teams.len()).map(ScopeKey::Team));
     let with_target: BTreeSet<usize> = p
         .targets
         .iter()
@@ -220,13 +218,25 @@ pub fn reported_scopes(f: &Facts<'_>, acc: &Accumulated) -> Vec<ScopeKey> {
             _ => None,
         })
         .collect();
+    let reported = |i: usize| {
+        matches!(p.people[i].role, Role::Sales | Role::Manager)
+            || acc.owners.contains(&i)
+            || with_target.contains(&i)
+    };
+    // The organisation, then each team followed by its people, then the
+    // people without a team.
+    let mut v = vec![ScopeKey::Org];
+    for t in 0..p.teams.len() {
+        v.push(ScopeKey::Team(t));
+        v.extend(
+            (0..p.people.len())
+                .filter(|&i| f.person_team[i] == Some(t) && reported(i))
+                .map(ScopeKey::Person),
+        );
+    }
     v.extend(
         (0..p.people.len())
-            .filter(|&i| {
-                matches!(p.people[i].role, Role::Sales | Role::Manager)
-                    || acc.owners.contains(&i)
-                    || with_target.contains(&i)
-            })
+            .filter(|&i| f.person_team[i].is_none() && reported(i))
             .map(ScopeKey::Person),
     );
     v

@@ -6,7 +6,7 @@
 //! conversion(i → i+1) = reached(i+1) ÷ reached(i); the last open stage
 //! converts into won.
 
-use super::facts::{Facts, Status};
+use super::facts::{Facts, ScopeKey, Status};
 use crate::money::{Money, Ratio};
 use serde::Serialize;
 
@@ -40,8 +40,8 @@ pub struct Funnel {
     pub weighted: Money,
 }
 
-/// Open deals by stage now.
-pub fn funnel(f: &Facts<'_>) -> Funnel {
+/// Open deals of a scope by stage now.
+pub fn funnel(f: &Facts<'_>, scope: ScopeKey) -> Funnel {
     let stages = &f.p.settings.stages;
     let mut rows: Vec<FunnelStage> = f
         .open_stages
@@ -55,7 +55,11 @@ pub fn funnel(f: &Facts<'_>) -> Funnel {
             weighted: Money::ZERO,
         })
         .collect();
-    for d in f.deals.iter().filter(|d| d.status == Status::Open) {
+    for d in f
+        .deals
+        .iter()
+        .filter(|d| d.status == Status::Open && f.in_scope(d, scope))
+    {
         if let Some(pos) = f.open_stages.iter().position(|&i| i == d.stage) {
             let r = &mut rows[pos];
             r.count += 1;
@@ -112,15 +116,16 @@ pub fn furthest(f: &Facts<'_>, d: &super::DealFact) -> usize {
     best.unwrap_or(0)
 }
 
-/// Conversion rates between consecutive open stages, and into won.
-pub fn conversion(f: &Facts<'_>) -> Vec<Conversion> {
+/// Conversion rates between consecutive open stages, and into won, over
+/// the deals of a scope.
+pub fn conversion(f: &Facts<'_>, scope: ScopeKey) -> Vec<Conversion> {
     let n = f.open_stages.len();
     if n == 0 {
         return Vec::new();
     }
     // reached[k] = deals whose furthest position ≥ k, for k in 0..=n (n = won)
     let mut at = vec![0usize; n + 1];
-    for d in &f.deals {
+    for d in f.deals.iter().filter(|d| f.in_scope(d, scope)) {
         at[furthest(f, d)] += 1;
     }
     let mut reached = vec![0usize; n + 1];

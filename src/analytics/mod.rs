@@ -31,6 +31,19 @@ pub const REPORT_VERSION: u32 = 1;
 pub struct Options {
     /// Extra periods to report on besides the default horizon.
     pub periods: Vec<Period>,
+    /// The period of the headline figures (the current quarter otherwise).
+    pub period: Option<Period>,
+    /// The scope of the headline figures (the organisation otherwise).
+    pub focus: Option<Focus>,
+}
+
+/// A team or person to focus the headline figures on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Focus {
+    /// A team, by id.
+    Team(String),
+    /// A person, by id.
+    Person(String),
 }
 
 /// Who a figure is for.
@@ -60,9 +73,11 @@ pub struct Current {
 /// Headline figures for the dashboard.
 #[derive(Debug, Clone, Serialize)]
 pub struct Kpis {
-    /// Period of the quarter figures.
-    pub quarter: Period,
-    /// Won this quarter.
+    /// Period of the figures (the current quarter unless asked otherwise).
+    pub period: Period,
+    /// Who they are for.
+    pub scope: ScopeRef,
+    /// Won in the period.
     pub won: Money,
     /// Revenue target of the quarter.
     pub target: Option<Money>,
@@ -76,7 +91,7 @@ pub struct Kpis {
     pub weighted: Money,
     /// Open amount closing this quarter ÷ gap.
     pub coverage: Option<Ratio>,
-    /// Win rate by count of deals closed in the fiscal year to date.
+    /// Win rate by count of deals closed in the fiscal year of the period.
     pub win_rate: Option<Ratio>,
     /// Open deals now.
     pub open_deals: usize,
@@ -147,7 +162,10 @@ pub fn compute(p: &Pipeline, as_of: Date, opts: &Options) -> Analytics {
         month: cal.month_of(as_of),
         previous_year: cal.prev(cal.year_of(as_of)),
     };
-    let periods = horizon(&f, &current, opts);
+    let mut opts = opts.clone();
+    let focus_period = opts.period.unwrap_or(current.quarter);
+    opts.periods.push(focus_period);
+    let periods = horizon(&f, &current, &opts);
     let risks = risk::risks(&f);
     let accounts = accounts::health(&f);
     let acc = forecast::accumulate(&f);
@@ -156,11 +174,12 @@ pub fn compute(p: &Pipeline, as_of: Date, opts: &Options) -> Analytics {
     let performance = performance::performance(&f, &acc, &tgt, &periods, &risks, &accounts);
     let target_rows = targets::rows(&f, &acc, &tgt);
     let customers = accounts::customers(&f, &periods);
-    let trends = trends::trends(&f);
-    let funnel = funnel::funnel(&f);
-    let conversion = funnel::conversion(&f);
+    let scope = focus_scope(&f, opts.focus.as_ref());
+    let trends = trends::trends(&f, scope);
+    let funnel = funnel::funnel(&f, scope);
+    let conversion = funnel::conversion(&f, scope);
     let deals = facts::rows(&f, &risks);
-    let kpis = kpis(&f, &current, &forecast, &risks, &accounts, &acc);
+    let kpis = kpis(&f, focus_period, scope, &acc, &tgt, &risks, &accounts);
     Analytics {
         version: REPORT_VERSION,
         org: p.settings.org.name.clone(),
@@ -208,28 +227,47 @@ pub fn sort_periods(f: &Facts<'_>, v: &mut Vec<Period>) {
     v.dedup();
 }
 
+/// The scope of a focus; the organisation when none (or unknown).
+pub fn focus_scope(f: &Facts<'_>, focus: Option<&Focus>) -> ScopeKey {
+    match focus {
+        Some(Focus::Team(id)) => f.p.index.teams.get(id.as_str()).map(|&i| ScopeKey::Team(i)),
+        Some(Focus::Person(id)) => {
+            f.p.index
+                .people
+                .get(id.as_str())
+                .map(|&i| ScopeKey::Person(i))
+        }
+        None => None,
+    }
+    .unwrap_or(ScopeKey::Org)
+}
+
 fn kpis(
     f: &Facts<'_>,
-    current: &Current,
-    forecast: &[forecast::Forecast],
+    period: Period,
+    scope: ScopeKey,
+    acc: &forecast::Accumulated,
+    tgt: &targets::Targets<'_, '_>,
     risks: &[risk::Risk],
     accounts: &[accounts::AccountHealth],
-    acc: &forecast::Accumulated,
 ) -> Kpis {
-    let q = forecast
-        .iter()
-        .find(|r| r.period == current.quarter && r.scope.kind == "org")
-        .expect("the current quarter is in the horizon");
-    let year = acc.get(current.year, ScopeKey::Org);
-    let trailing = performance::trailing(f, ScopeKey::Org);
+    let q = forecast::forecast(f, acc.get(period, scope), tgt, period, scope);
+    let (year_start, _) = f.cal.range(period);
+    let year = acc.get(f.cal.year_of(year_start), scope);
+    let trailing = performance::trailing(f, scope);
     let open: Vec<&DealFact> = f
         .deals
         .iter()
-        .filter(|d| d.status == Status::Open)
+        .filter(|d| d.status == Status::Open && f.in_scope(d, scope))
+        .collect();
+    let risks: Vec<&risk::Risk> = risks
+        .iter()
+        .filter(|r| performance::in_scope(f, scope, r.owner.as_deref()))
         .collect();
     let at_risk: std::collections::BTreeSet<&str> = risks.iter().map(|r| r.deal.as_str()).collect();
     Kpis {
-        quarter: current.quarter,
+        period,
+        scope: f.scope_ref(scope),
         won: q.won,
         target: q.target,
         attainment: q.attainment,
@@ -242,7 +280,12 @@ fn kpis(
         open_amount: open.iter().map(|d| d.amount).sum(),
         open_risks: risks.len(),
         deals_at_risk: at_risk.len(),
-        overdue_follow_ups: accounts.iter().filter(|a| a.follow_up_overdue).count(),
+        overdue_follow_ups: accounts
+            .iter()
+            .filter(|a| {
+                a.follow_up_overdue && performance::in_scope(f, scope, Some(a.owner.as_str()))
+            })
+            .count(),
         velocity: trailing.velocity,
         sales_cycle_days: trailing.cycle_mean,
         average_deal: trailing.average_deal,

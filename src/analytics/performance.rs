@@ -179,7 +179,7 @@ pub fn trailing(f: &Facts<'_>, scope: ScopeKey) -> Trailing {
     let (mut won_n, mut lost_n, mut open_n) = (0usize, 0usize, 0usize);
     let mut cycles = Vec::new();
     for d in &f.deals {
-        if !f.scopes(d).any(|s| s == scope) {
+        if !f.in_scope(d, scope) {
             continue;
         }
         match (d.status, d.close) {

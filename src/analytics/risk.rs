@@ -144,8 +144,8 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal) -> Vec<(&'static str, Str
         out.push((
             "no_economic_buyer",
             format!(
-                "key account in {} (from {} on an economic buyer is expected) and none is mapped",
-                stage.name, stages[eb].name
+                "key account in {} without a mapped economic buyer",
+                stage.name
             ),
         ));
     }
@@ -190,10 +190,13 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal) -> Vec<(&'static str, Str
         .filter(|s| s.is_open())
         .flat_map(|s| s.requires.iter().map(move |r| (s, r)))
         .filter(|(_, r)| !d.is_filled(&r.value))
-        .map(|(s, r)| format!("{} (exit criterion of {})", r.value, s.name))
+        .map(|(s, r)| format!("{} ({})", r.value, s.name))
         .collect();
     if !missing.is_empty() {
-        out.push(("exit_criteria", format!("empty: {}", missing.join(", "))));
+        out.push((
+            "exit_criteria",
+            format!("exit criteria not met: {}", missing.join(", ")),
+        ));
     }
 
     let at_proof = proof_by.is_some_and(|pb| df.stage >= pb);
@@ -221,8 +224,9 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal) -> Vec<(&'static str, Str
         out.push((
             "large_early",
             format!(
-                "{} in {}, yet expected to close this quarter ({this_quarter})",
-                df.amount, stage.name
+                "{} in {}, closing this quarter ({this_quarter})",
+                crate::fmt::money(df.amount, &p.settings.org.currency.value),
+                stage.name
             ),
         ));
     }
@@ -279,13 +283,11 @@ pub fn slipped(f: &Facts<'_>, d: &Deal) -> Option<String> {
     let q0 = f.cal.quarter_of(first);
     let out_of_quarter = last > first && f.cal.quarter_of(last) != q0;
     if later_moves >= 2 || out_of_quarter {
-        let mut reason = format!(
-            "expected close moved later {} times, from {first} to {last}",
-            later_moves
-        );
-        if later_moves == 1 {
-            reason = format!("expected close moved from {first} to {last}");
-        }
+        let mut reason = if later_moves >= 2 {
+            format!("close moved later {later_moves} times, {first} → {last}")
+        } else {
+            format!("close moved {first} → {last}")
+        };
         if out_of_quarter {
             reason.push_str(&format!(", out of {q0}"));
         }

@@ -4,7 +4,7 @@
 //! A deal with several products splits its amount equally among them (the
 //! first products take the leftover cents, so the parts sum exactly).
 
-use super::facts::{Facts, Status};
+use super::facts::{Facts, ScopeKey, Status};
 use crate::money::{Money, round};
 use crate::period::Period;
 use rust_decimal::Decimal;
@@ -62,8 +62,8 @@ pub struct Trends {
 /// Placeholder product of deals without products.
 pub const NO_PRODUCT: &str = "(none)";
 
-/// Computes the trends.
-pub fn trends(f: &Facts<'_>) -> Trends {
+/// Computes the trends of a scope.
+pub fn trends(f: &Facts<'_>, scope: ScopeKey) -> Trends {
     let cal = f.cal;
     let mut months = vec![cal.month_of(f.as_of)];
     while months.len() < 12 {
@@ -79,7 +79,11 @@ pub fn trends(f: &Facts<'_>) -> Trends {
     quarters.reverse();
     let mut by_month: BTreeMap<Period, (Money, usize)> = BTreeMap::new();
     let mut by_product: BTreeMap<String, BTreeMap<Period, Money>> = BTreeMap::new();
-    for d in f.deals.iter().filter(|d| d.status == Status::Won) {
+    for d in f
+        .deals
+        .iter()
+        .filter(|d| d.status == Status::Won && f.in_scope(d, scope))
+    {
         let Some(c) = d.close else { continue };
         if c > f.as_of {
             continue;

@@ -4,6 +4,7 @@
 
 mod check;
 mod init;
+mod report;
 mod schema;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +28,8 @@ enum Command {
     Schema(schema::Args),
     /// Scaffold a new pipeline that passes `check`.
     Init(init::Args),
+    /// Print funnel, forecast, performance, risks and account health.
+    Report(report::Args),
 }
 
 /// Runs a parsed command line.
@@ -35,6 +38,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check(a) => check::run(a),
         Command::Schema(a) => schema::run(a),
         Command::Init(a) => init::run(a),
+        Command::Report(a) => report::run(a),
     }
 }
 
@@ -65,4 +69,16 @@ pub fn pipeline_dir(dir: &Path) -> Result<PathBuf, Exit> {
             Err(Exit::Failure)
         }
     }
+}
+
+/// Prints a check's diagnostics to stderr in the human format (coloured on
+/// a terminal), with the summary line.
+pub fn print_diagnostics(checked: &dealbook::Checked) {
+    use std::io::IsTerminal;
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let text = dealbook::diag_out::human(&checked.diagnostics, &checked.pipeline.sources, color);
+    let summary = dealbook::diag_out::Summary::of(&checked.diagnostics, checked.file_count());
+    eprint!("{text}");
+    eprintln!("{}", summary.line());
 }

@@ -1,0 +1,620 @@
+//! `dealbook report`: the analytics as terminal tables, Markdown, CSV or
+//! one JSON document, for a period and optionally one team or person.
+//! Formatting only; every figure comes from [`crate::analytics`].
+
+pub mod table;
+
+use crate::analytics::{Analytics, Focus};
+use crate::fmt;
+use crate::period::Period;
+use table::Table;
+
+/// What to show.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    /// Period of the tables (the document's focus period).
+    pub period: Period,
+    /// Whether the period was asked for (JSON then keeps only it).
+    pub period_given: bool,
+    /// One team or person.
+    pub focus: Option<Focus>,
+}
+
+/// The CSV tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsvTable {
+    /// One row per deal.
+    Deals,
+    /// One row per period and scope.
+    Forecast,
+    /// One row per period, person and team.
+    Performance,
+    /// One row per risk signal.
+    Risks,
+    /// One row per account.
+    Accounts,
+}
+
+/// Whether a person (by id) is in the focus.
+fn person_in(
+    focus: &Option<Focus>,
+    teams_of: &dyn Fn(&str) -> Option<String>,
+    person: Option<&str>,
+) -> bool {
+    match focus {
+        None => true,
+        Some(Focus::Person(id)) => person == Some(id.as_str()),
+        Some(Focus::Team(t)) => person.and_then(teams_of).as_deref() == Some(t.as_str()),
+    }
+}
+
+/// Keeps only what the filter selects. Lists of deals, risks, accounts,
+/// forecast, performance and targets are cut to the team or person; with
+/// an explicit period, the per-period lists are cut to it.
+pub fn filter(mut a: Analytics, f: &Filter, team_of: &dyn Fn(&str) -> Option<String>) -> Analytics {
+    let focus = f.focus.clone();
+    let keep_scope = |kind: &str, id: Option<&str>| match &focus {
+        None => true,
+        Some(Focus::Person(p)) => kind == "person" && id == Some(p.as_str()),
+        Some(Focus::Team(t)) => {
+            (kind == "team" && id == Some(t.as_str()))
+                || (kind == "person" && id.and_then(team_of).as_deref() == Some(t.as_str()))
+        }
+    };
+    a.deals
+        .retain(|d| person_in(&focus, team_of, Some(d.owner.as_str())));
+    a.risks
+        .retain(|r| person_in(&focus, team_of, r.owner.as_deref()));
+    a.accounts
+        .retain(|x| person_in(&focus, team_of, Some(x.owner.as_str())));
+    a.forecast
+        .retain(|r| keep_scope(r.scope.kind, r.scope.id.as_deref()));
+    a.performance
+        .retain(|r| keep_scope(r.scope.kind, r.scope.id.as_deref()));
+    a.targets
+        .retain(|r| keep_scope(r.scope.kind, r.scope.id.as_deref()));
+    if f.period_given {
+        a.forecast.retain(|r| r.period == f.period);
+        a.performance.retain(|r| r.period == f.period);
+        a.targets.retain(|r| r.period == f.period);
+        a.customers.new_accounts.retain(|n| n.period == f.period);
+    }
+    a
+}
+
+/// The sections of the table and Markdown formats.
+pub fn sections(a: &Analytics, period: Period) -> Vec<Table> {
+    let cur = a.currency.as_str();
+    let k = &a.kpis;
+    let mut v = Vec::new();
+
+    let mut t = Table::new(
+        format!("Headline — {} — {}", k.scope.name, k.period),
+        &["Figure", "Value"],
+        &[1],
+    );
+    let rows: Vec<(&str, String)> = vec![
+        ("Won", fmt::money(k.won, cur)),
+        ("Target", fmt::opt_money(k.target, cur)),
+        ("Attainment", fmt::percent(k.attainment)),
+        ("Commit", fmt::money(k.commit, cur)),
+        ("Best case", fmt::money(k.best_case, cur)),
+        ("Weighted", fmt::money(k.weighted, cur)),
+        ("Coverage of the gap", fmt::multiple(k.coverage)),
+        ("Win rate (fiscal year)", fmt::percent(k.win_rate)),
+        (
+            "Open deals",
+            format!("{} ({})", k.open_deals, fmt::money(k.open_amount, cur)),
+        ),
+        (
+            "Open risks",
+            format!("{} on {} deals", k.open_risks, k.deals_at_risk),
+        ),
+        ("Overdue follow-ups", k.overdue_follow_ups.to_string()),
+        ("Sales cycle (12 months)", fmt::opt_days(k.sales_cycle_days)),
+        (
+            "Average deal (12 months)",
+            fmt::opt_money(k.average_deal, cur),
+        ),
+        ("Velocity per day", fmt::opt_money(k.velocity, cur)),
+    ];
+    for (label, value) in rows {
+        t.row(vec![label.into(), value]);
+    }
+    v.push(t);
+
+    let mut t = Table::new(
+        format!("Forecast {period} ({cur})"),
+        &[
+            "Scope",
+            "Won",
+            "Commit",
+            "Best case",
+            "Pipeline",
+            "Weighted",
+            "Target",
+            "Attainment",
+            "Coverage",
+        ],
+        &[1, 2, 3, 4, 5, 6, 7, 8],
+    );
+    t.short = Some(
+        [
+            "Scope", "Won", "Commit", "Best", "Pipe", "Wtd", "Target", "Att.", "Cov.",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    t.limit(0, 16);
+    for r in a.forecast.iter().filter(|r| r.period == period) {
+        let label = match r.scope.kind {
+            "org" => r.scope.name.clone(),
+            "team" => format!("{} (team)", r.scope.name),
+            _ => format!("  {}", r.scope.name),
+        };
+        t.row(vec![
+            label,
+            fmt::compact(r.won),
+            fmt::compact(r.commit),
+            fmt::compact(r.best_case),
+            fmt::compact(r.pipeline),
+            fmt::compact(r.weighted),
+            fmt::opt_compact(r.target),
+            fmt::percent(r.attainment),
+            fmt::multiple(r.coverage),
+        ]);
+    }
+    v.push(t);
+
+    let mut t = Table::new(
+        format!("Leaderboard {period}"),
+        &[
+            "Rank",
+            "Person",
+            "Target",
+            "Won",
+            "Attainment",
+            "Win rate",
+            "Deals won",
+            "Pipeline created",
+            "Touches",
+            "Open risks",
+        ],
+        &[0, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
+    t.short = Some(
+        [
+            "#", "Person", "Target", "Won", "Att.", "Win rate", "Won#", "Created", "Touch", "Risks",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    t.limit(1, 18);
+    for r in a
+        .performance
+        .iter()
+        .filter(|r| r.period == period && r.scope.kind == "person")
+    {
+        t.row(vec![
+            r.rank.to_string(),
+            r.scope.name.clone(),
+            fmt::opt_compact(r.target),
+            fmt::compact(r.won),
+            fmt::percent(r.attainment),
+            fmt::percent(r.win_rate),
+            r.deals_won.to_string(),
+            fmt::compact(r.pipeline_created),
+            r.touches.to_string(),
+            r.open_risks.to_string(),
+        ]);
+    }
+    v.push(t);
+
+    let mut t = Table::new(
+        format!("Funnel now ({cur})"),
+        &["Stage", "Deals", "Amount", "Weighted", "Converts"],
+        &[1, 2, 3, 4],
+    );
+    for s in &a.funnel.stages {
+        let conv = a
+            .conversion
+            .iter()
+            .find(|c| c.from == s.stage)
+            .and_then(|c| c.rate);
+        t.row(vec![
+            s.name.clone(),
+            s.count.to_string(),
+            fmt::money(s.amount, cur),
+            fmt::money(s.weighted, cur),
+            fmt::percent(conv),
+        ]);
+    }
+    t.row(vec![
+        "Total".into(),
+        a.funnel.count.to_string(),
+        fmt::money(a.funnel.amount, cur),
+        fmt::money(a.funnel.weighted, cur),
+        String::new(),
+    ]);
+    v.push(t);
+
+    let mut t = Table::new("Risks by signal", &["Signal", "Deals", "Amount"], &[1, 2]);
+    for code in crate::analytics::risk::CODES {
+        let hits: Vec<_> = a.risks.iter().filter(|r| r.code == *code).collect();
+        if !hits.is_empty() {
+            t.row(vec![
+                code.to_string(),
+                hits.len().to_string(),
+                fmt::money(hits.iter().map(|r| r.amount).sum(), cur),
+            ]);
+        }
+    }
+    t.empty = "no open risks".into();
+    v.push(t);
+
+    let mut t = Table::new("Risks", &["Deal", "Owner", "Signal", "Reason"], &[]);
+    t.detail = Some(3);
+    t.limit(0, 28);
+    t.limit(1, 16);
+    for r in &a.risks {
+        t.row(vec![
+            r.deal.clone(),
+            r.owner_name.as_deref().unwrap_or(fmt::NONE).to_string(),
+            r.code.to_string(),
+            r.reason.clone(),
+        ]);
+    }
+    t.empty = "no open risks".into();
+    v.push(t);
+
+    let mut t = Table::new(
+        "Follow-ups overdue",
+        &["Account", "Tier", "Owner", "Last touch", "Days", "Cadence"],
+        &[4, 5],
+    );
+    t.limit(0, 24);
+    t.limit(2, 14);
+    for x in a.accounts.iter().filter(|x| x.follow_up_overdue) {
+        t.row(vec![
+            x.name.clone(),
+            x.tier.to_string(),
+            x.owner_name.clone().unwrap_or_else(|| x.owner.clone()),
+            x.last_touch
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "never".into()),
+            x.days_since_touch
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| fmt::NONE.into()),
+            x.follow_up_days.to_string(),
+        ]);
+    }
+    t.empty = "all follow-ups on time".into();
+    v.push(t);
+
+    let mut t = Table::new(
+        format!("Won per month ({cur})"),
+        &["Month", "Won", "Deals"],
+        &[1, 2],
+    );
+    for m in &a.trends.monthly {
+        t.row(vec![
+            m.month.to_string(),
+            fmt::money(m.won, cur),
+            m.deals.to_string(),
+        ]);
+    }
+    v.push(t);
+
+    let mut t = Table::new(
+        format!(
+            "Products falling {}% or more in {}",
+            a.trends.decline_pct, a.trends.decline_quarter
+        ),
+        &["Product", "Before", "After", "Change"],
+        &[1, 2, 3],
+    );
+    for p in a.trends.products.iter().filter(|p| p.declining) {
+        let i = p
+            .quarters
+            .iter()
+            .position(|q| q.quarter == a.trends.decline_quarter)
+            .expect("decline quarter is among the product's quarters");
+        let before = if i > 0 {
+            p.quarters[i - 1].won
+        } else {
+            Default::default()
+        };
+        t.row(vec![
+            p.product.clone(),
+            fmt::money(before, cur),
+            fmt::money(p.quarters[i].won, cur),
+            p.quarters[i]
+                .change_pct
+                .map(|c| format!("{c}%"))
+                .unwrap_or_else(|| fmt::NONE.into()),
+        ]);
+    }
+    t.empty = "no product is declining".into();
+    v.push(t);
+    v
+}
+
+/// The header line of the table and Markdown formats.
+pub fn header(a: &Analytics, period: Period) -> String {
+    format!(
+        "{} · {} · as of {} · {}",
+        if a.org.is_empty() {
+            "dealbook"
+        } else {
+            a.org.as_str()
+        },
+        period,
+        a.as_of,
+        a.currency
+    )
+}
+
+/// Terminal tables, fitting 80 columns.
+pub fn text(a: &Analytics, period: Period, color: bool) -> String {
+    let mut out = format!("{}\n\n", header(a, period));
+    for t in sections(a, period) {
+        out.push_str(&table::text(&t, 80, color));
+    }
+    out
+}
+
+/// Markdown.
+pub fn markdown(a: &Analytics, period: Period) -> String {
+    let mut out = format!("## {}\n\n", table::md_escape(&header(a, period)));
+    for t in sections(a, period) {
+        out.push_str(&table::markdown(&t));
+    }
+    out
+}
+
+/// User text for a CSV cell: a leading `=`, `+`, `-`, `@`, tab or CR
+/// would make spreadsheets run it as a formula, so it gets a `'` prefix.
+pub fn safe(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// One CSV table.
+pub fn csv(a: &Analytics, which: CsvTable) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let o = |x: Option<String>| x.unwrap_or_default();
+    match which {
+        CsvTable::Deals => {
+            w.write_record([
+                "id",
+                "name",
+                "account",
+                "account_name",
+                "owner",
+                "owner_name",
+                "team",
+                "stage",
+                "stage_name",
+                "status",
+                "amount",
+                "currency",
+                "amount_reporting",
+                "probability",
+                "category",
+                "weighted",
+                "created",
+                "close",
+                "close_quarter",
+                "days_in_stage",
+                "risks",
+                "next_step",
+                "next_step_date",
+                "lost_reason",
+                "products",
+            ])?;
+            for d in &a.deals {
+                w.write_record([
+                    d.id.clone(),
+                    safe(&d.name.clone()),
+                    d.account.clone(),
+                    safe(&d.account_name.clone()),
+                    d.owner.clone(),
+                    safe(&d.owner_name.clone()),
+                    o(d.team.clone()),
+                    d.stage.clone(),
+                    d.stage_name.clone(),
+                    format!("{:?}", d.status).to_lowercase(),
+                    d.amount.to_string(),
+                    d.currency.clone(),
+                    d.amount_reporting.to_string(),
+                    d.probability.to_string(),
+                    d.category.to_string(),
+                    d.weighted.to_string(),
+                    d.created.to_string(),
+                    o(d.close.map(|c| c.to_string())),
+                    o(d.close_quarter.map(|c| c.to_string())),
+                    o(d.days_in_stage.map(|c| c.to_string())),
+                    d.risks.join(";"),
+                    safe(&o(d.next_step.clone())),
+                    o(d.next_step_date.map(|c| c.to_string())),
+                    safe(&o(d.lost_reason.clone())),
+                    safe(&d.products.join(";")),
+                ])?;
+            }
+        }
+        CsvTable::Forecast => {
+            w.write_record([
+                "period",
+                "scope",
+                "id",
+                "name",
+                "won",
+                "commit",
+                "best_case",
+                "pipeline",
+                "weighted",
+                "open_amount",
+                "open_deals",
+                "target",
+                "stretch",
+                "target_source",
+                "gap",
+                "coverage",
+                "attainment",
+            ])?;
+            for r in &a.forecast {
+                w.write_record([
+                    r.period.to_string(),
+                    r.scope.kind.to_string(),
+                    o(r.scope.id.clone()),
+                    safe(&r.scope.name.clone()),
+                    r.won.to_string(),
+                    r.commit.to_string(),
+                    r.best_case.to_string(),
+                    r.pipeline.to_string(),
+                    r.weighted.to_string(),
+                    r.open_amount.to_string(),
+                    r.open_deals.to_string(),
+                    o(r.target.map(|x| x.to_string())),
+                    o(r.stretch.map(|x| x.to_string())),
+                    o(r.target_source.map(|x| {
+                        serde_json::to_value(x)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    })),
+                    o(r.gap.map(|x| x.to_string())),
+                    o(r.coverage.map(|x| x.to_string())),
+                    o(r.attainment.map(|x| x.to_string())),
+                ])?;
+            }
+        }
+        CsvTable::Performance => {
+            w.write_record([
+                "period",
+                "scope",
+                "id",
+                "name",
+                "rank",
+                "target",
+                "won",
+                "attainment",
+                "win_rate",
+                "win_rate_amount",
+                "deals_won",
+                "deals_lost",
+                "average_deal",
+                "cycle_mean_days",
+                "cycle_median_days",
+                "pipeline_created",
+                "touches",
+                "overdue_follow_ups",
+                "open_risks",
+            ])?;
+            for r in &a.performance {
+                w.write_record([
+                    r.period.to_string(),
+                    r.scope.kind.to_string(),
+                    o(r.scope.id.clone()),
+                    safe(&r.scope.name.clone()),
+                    r.rank.to_string(),
+                    o(r.target.map(|x| x.to_string())),
+                    r.won.to_string(),
+                    o(r.attainment.map(|x| x.to_string())),
+                    o(r.win_rate.map(|x| x.to_string())),
+                    o(r.win_rate_amount.map(|x| x.to_string())),
+                    r.deals_won.to_string(),
+                    r.deals_lost.to_string(),
+                    o(r.average_deal.map(|x| x.to_string())),
+                    o(r.cycle_mean_days.map(|x| x.to_string())),
+                    o(r.cycle_median_days.map(|x| x.to_string())),
+                    r.pipeline_created.to_string(),
+                    r.touches.to_string(),
+                    r.overdue_follow_ups.to_string(),
+                    r.open_risks.to_string(),
+                ])?;
+            }
+        }
+        CsvTable::Risks => {
+            w.write_record([
+                "code",
+                "deal",
+                "deal_name",
+                "owner",
+                "owner_name",
+                "account",
+                "stage",
+                "amount",
+                "reason",
+            ])?;
+            for r in &a.risks {
+                w.write_record([
+                    r.code.to_string(),
+                    r.deal.clone(),
+                    safe(&r.deal_name.clone()),
+                    o(r.owner.clone()),
+                    safe(&o(r.owner_name.clone())),
+                    r.account.clone(),
+                    r.stage.clone(),
+                    r.amount.to_string(),
+                    safe(&r.reason.clone()),
+                ])?;
+            }
+        }
+        CsvTable::Accounts => {
+            w.write_record([
+                "id",
+                "name",
+                "tier",
+                "owner",
+                "owner_name",
+                "industry",
+                "last_touch",
+                "days_since_touch",
+                "follow_up_days",
+                "follow_up_due",
+                "follow_up_overdue",
+                "satisfaction",
+                "satisfaction_trend",
+                "lifetime_won",
+                "open_pipeline",
+                "open_deals",
+                "won_deals",
+            ])?;
+            for x in &a.accounts {
+                w.write_record([
+                    x.id.clone(),
+                    safe(&x.name.clone()),
+                    x.tier.to_string(),
+                    x.owner.clone(),
+                    safe(&o(x.owner_name.clone())),
+                    safe(&o(x.industry.clone())),
+                    o(x.last_touch.map(|d| d.to_string())),
+                    o(x.days_since_touch.map(|d| d.to_string())),
+                    x.follow_up_days.to_string(),
+                    x.follow_up_due.to_string(),
+                    x.follow_up_overdue.to_string(),
+                    o(x.satisfaction.map(|d| d.to_string())),
+                    o(x.satisfaction_trend
+                        .map(|t| format!("{t:?}").to_lowercase())),
+                    x.lifetime_won.to_string(),
+                    x.open_pipeline.to_string(),
+                    x.open_deals.to_string(),
+                    x.won_deals.to_string(),
+                ])?;
+            }
+        }
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"))
+}
+
+/// The JSON document.
+pub fn json(a: &Analytics) -> String {
+    let mut s = serde_json::to_string_pretty(a).expect("analytics serialise");
+    s.push('\n');
+    s
+}
