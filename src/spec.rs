@@ -582,3 +582,67 @@ pub static FILE_KINDS: &[(&str, &Kind)] = &[
     ("deals/**/<id>.toml", &DEAL),
     ("targets/**/*.toml", &TARGETS_FILE),
 ];
+
+fn type_name(ty: &Ty) -> String {
+    let list = |v: &[&str]| {
+        v.iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match ty {
+        Ty::Text => "text".into(),
+        Ty::Markdown => "Markdown text".into(),
+        Ty::Id => "id (slug)".into(),
+        Ty::Ref => "id of another entry".into(),
+        Ty::Currency => "currency code".into(),
+        Ty::Int { min, max } => format!("integer {min}..={max}"),
+        Ty::Money => "money (≥ 0, ≤ 2 decimals)".into(),
+        Ty::Decimal => "number ≥ 0".into(),
+        Ty::Probability => "number 0..=1".into(),
+        Ty::Date => "date".into(),
+        Ty::Enum(v) => format!("one of {}", list(v)),
+        Ty::EnumList(v) => format!("list of {}", list(v)),
+        Ty::TextList => "list of text".into(),
+        Ty::Period => "period".into(),
+        Ty::Table(k) => format!("table `[{}]`", k.name),
+        Ty::Tables(k) => format!("tables `[[{}]]`", k.name),
+        Ty::Rates => "table of currency = rate".into(),
+    }
+}
+
+fn kind_markdown(k: &Kind, heading: &str, out: &mut String, seen: &mut Vec<&'static str>) {
+    if seen.contains(&k.name) {
+        return;
+    }
+    seen.push(k.name);
+    out.push_str(&format!("{heading} `{}`\n\n{}\n\n", k.name, k.doc));
+    out.push_str("| Field | Type | Required | Meaning |\n|---|---|---|---|\n");
+    for f in k.fields {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            f.key,
+            type_name(&f.ty),
+            if f.required { "yes" } else { "no" },
+            f.doc.replace('|', "\\|")
+        ));
+    }
+    out.push('\n');
+    for f in k.fields {
+        if let Ty::Table(sub) | Ty::Tables(sub) = f.ty {
+            kind_markdown(sub, "####", out, seen);
+        }
+    }
+}
+
+/// The field reference of every file kind, as Markdown (kept verbatim in
+/// `docs/format.md` between generated markers; a test compares them).
+pub fn reference_markdown() -> String {
+    let mut out = String::new();
+    let mut seen = Vec::new();
+    for (pattern, k) in FILE_KINDS {
+        out.push_str(&format!("### `{pattern}`\n\n"));
+        kind_markdown(k, "####", &mut out, &mut seen);
+    }
+    out
+}

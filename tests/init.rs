@@ -1,0 +1,92 @@
+//! `dealbook init` scaffolds a pipeline that passes `check` at once, and
+//! never overwrites anything.
+
+use std::path::Path;
+use std::process::Command;
+
+fn dealbook(args: &[&str], cwd: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_dealbook"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run dealbook")
+}
+
+fn listing(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn scaffold_passes_check_without_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = dealbook(&["init", "new-pipeline"], tmp.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = tmp.path().join("new-pipeline");
+    for f in [
+        "dealbook.toml",
+        "team.toml",
+        ".gitignore",
+        "accounts/acme.toml",
+        "deals/acme-pilot.toml",
+    ] {
+        assert!(dir.join(f).is_file(), "{f} missing");
+    }
+    assert!(
+        std::fs::read_to_string(dir.join(".gitignore"))
+            .unwrap()
+            .contains("public/")
+    );
+    let check = dealbook(&["check", "new-pipeline", "--format", "json"], tmp.path());
+    assert_eq!(check.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(doc["summary"]["errors"], 0, "{doc}");
+    assert_eq!(doc["summary"]["warnings"], 0, "{doc}");
+    // The scaffold's numbers are computable right away.
+    let report = dealbook(&["report", "new-pipeline", "--format", "json"], tmp.path());
+    assert_eq!(
+        report.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+}
+
+#[test]
+fn refuses_to_overwrite_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("p");
+    std::fs::create_dir_all(dir.join("deals")).unwrap();
+    std::fs::write(dir.join("deals/acme-pilot.toml"), "# mine\n").unwrap();
+    let before = listing(&dir);
+    let out = dealbook(&["init", "p"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("refusing to overwrite"), "{err}");
+    assert!(err.contains("acme-pilot.toml"), "{err}");
+    assert_eq!(listing(&dir), before, "init wrote something");
+
+    // A second init over a complete scaffold is refused too.
+    let out = dealbook(&["init", "q"], tmp.path());
+    assert!(out.status.success());
+    let before = listing(&tmp.path().join("q"));
+    let out = dealbook(&["init", "q"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(listing(&tmp.path().join("q")), before);
+}

@@ -1,0 +1,100 @@
+//! The JSON Schema of `dealbook schema` accepts every file of the example
+//! pipeline and rejects what `check` rejects for shape (unknown fields,
+//! wrong enum values), so editors flag the same mistakes.
+
+use dealbook::schema;
+use dealbook::spec::FILE_KINDS;
+use serde_json::Value;
+use std::path::Path;
+
+/// TOML → JSON as editors see it (taplo turns dates into strings).
+fn to_json(v: &toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::String(s.clone()),
+        toml::Value::Integer(i) => Value::from(*i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
+        toml::Value::Boolean(b) => Value::Bool(*b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.iter().map(to_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
+    }
+}
+
+fn kind_of(rel: &str) -> &'static dealbook::spec::Kind {
+    let kind = dealbook::load::FileKind::of(rel).expect("pipeline file");
+    kind.spec()
+}
+
+fn validate(kind: &'static dealbook::spec::Kind, text: &str) -> Vec<String> {
+    let schema = schema::schema_for(kind);
+    let validator = jsonschema::draft7::new(&schema).expect("schema compiles");
+    let doc = to_json(&toml::Value::Table(
+        toml::from_str(text).expect("valid TOML"),
+    ));
+    validator.iter_errors(&doc).map(|e| e.to_string()).collect()
+}
+
+#[test]
+fn every_example_file_validates() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-pipeline");
+    let mut n = 0;
+    for entry in walkdir::WalkDir::new(&root) {
+        let entry = entry.unwrap();
+        let rel = entry
+            .path()
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if !rel.ends_with(".toml") || rel.starts_with("public/") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let errors = validate(kind_of(&rel), &text);
+        assert!(errors.is_empty(), "{rel}: {errors:?}");
+        n += 1;
+    }
+    assert!(n > 100, "only {n} files checked");
+}
+
+#[test]
+fn the_scaffold_validates() {
+    for (rel, text) in dealbook::init::files(jiff::civil::date(2026, 11, 27)) {
+        if rel.ends_with(".toml") {
+            assert!(validate(kind_of(rel), &text).is_empty(), "{rel}");
+        }
+    }
+}
+
+#[test]
+fn schema_rejects_shape_errors() {
+    let deal = "name = \"x\"\naccount = \"a\"\nowner = \"o\"\namount = 1\nstage = \"s\"\ncreated = 2026-01-01\n";
+    let k = kind_of("deals/x.toml");
+    assert!(validate(k, deal).is_empty());
+    assert!(
+        !validate(k, &format!("{deal}amunt = 2\n")).is_empty(),
+        "unknown field"
+    );
+    assert!(
+        !validate(k, &format!("{deal}forecast = \"sure\"\n")).is_empty(),
+        "enum"
+    );
+    assert!(
+        !validate(k, &format!("{deal}probability = 1.5\n")).is_empty(),
+        "range"
+    );
+    assert!(!validate(k, "name = \"x\"\n").is_empty(), "required");
+}
+
+#[test]
+fn every_kind_has_a_schema_file_name_and_the_bundle_lists_them() {
+    let bundle = schema::bundle();
+    for (pattern, k) in FILE_KINDS {
+        assert!(schema::file_name(k).ends_with(".schema.json"));
+        assert!(bundle["schemas"][*pattern].is_object(), "{pattern}");
+    }
+}
