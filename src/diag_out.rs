@@ -7,6 +7,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::source::SourceMap;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Version of the JSON document of `check --format json`.
 pub const CHECK_JSON_VERSION: u32 = 1;
@@ -113,6 +114,27 @@ impl Summary {
     }
 }
 
+/// Text for a terminal or a log: control characters (which user data such
+/// as ids, values and file names may hold) are shown as escapes, so they
+/// cannot recolour the terminal, move the cursor or split a line.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        Cow::Owned(
+            s.chars()
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_default().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 /// Human-readable output. `color` adds ANSI styles.
 pub fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
     let renderer = if color {
@@ -138,15 +160,16 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
             ),
         };
         let bold = anstyle::Style::new().bold();
+        let (file, message) = (printable(&loc.file), printable(&loc.message));
         if color {
             out.push_str(&format!(
-                "{bold}{}:{}:{}:{bold:#} {style}{word}[{}]{style:#}{bold}: {}{bold:#}\n",
-                loc.file, loc.line, loc.column, loc.code, loc.message
+                "{bold}{file}:{}:{}:{bold:#} {style}{word}[{}]{style:#}{bold}: {message}{bold:#}\n",
+                loc.line, loc.column, loc.code
             ));
         } else {
             out.push_str(&format!(
-                "{}:{}:{}: {word}[{}]: {}\n",
-                loc.file, loc.line, loc.column, loc.code, loc.message
+                "{file}:{}:{}: {word}[{}]: {message}\n",
+                loc.line, loc.column, loc.code
             ));
         }
         let f = sources.get(d.span.file);
@@ -154,6 +177,10 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
+        let (label, hint) = (
+            d.label.as_deref().map(printable),
+            d.hint.as_deref().map(printable),
+        );
         let mut group = Group::with_level(level.clone());
         if !f.text.is_empty() {
             // Show just the marked line(s), numbered as in the file.
@@ -170,8 +197,8 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
                 .saturating_sub(first)
                 .clamp(start, snippet_text.len());
             let mut ann = AnnotationKind::Primary.span(start..end);
-            if let Some(l) = &d.label {
-                ann = ann.label(l.as_str());
+            if let Some(l) = &label {
+                ann = ann.label(l.as_ref());
             }
             group = group.element(
                 Snippet::source(snippet_text)
@@ -180,8 +207,8 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
                     .annotation(ann),
             );
         }
-        if let Some(h) = &d.hint {
-            group = group.element(Level::HELP.message(h.as_str()));
+        if let Some(h) = &hint {
+            group = group.element(Level::HELP.message(h.as_ref()));
         }
         if !group.is_empty() {
             out.push_str(&renderer.render(&[group]));
@@ -234,11 +261,11 @@ pub fn github(diags: &[Diagnostic], sources: &SourceMap, files: usize, prefix: &
     let mut out = String::new();
     for d in diags {
         let loc = locate(d, sources);
-        let file = join_prefix(prefix, &loc.file);
-        let mut msg = loc.message.clone();
+        let file = join_prefix(prefix, &printable(&loc.file));
+        let mut msg = printable(&loc.message).into_owned();
         if let Some(h) = &loc.hint {
             msg.push_str("\nhint: ");
-            msg.push_str(h);
+            msg.push_str(&printable(h));
         }
         out.push_str(&format!(
             "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",

@@ -51,7 +51,10 @@ pub struct Record {
     /// Where the table starts (its header, or the file start).
     pub span: Span,
     vals: Vec<Option<Sp<Val>>>,
-    written: Vec<bool>,
+    /// Span of each value as written, good or bad.
+    written: Vec<Option<Span>>,
+    /// Whether the table had keys that are not in its kind (reported).
+    unknown_keys: bool,
 }
 
 impl Record {
@@ -69,6 +72,23 @@ impl Record {
 
     /// Whether the key was written in the file at all, even with a bad value.
     pub fn written(&self, key: &str) -> bool {
+        self.written[self.index(key)].is_some()
+    }
+
+    /// Whether the key holds a good value that has not been taken yet.
+    pub fn has(&self, key: &str) -> bool {
+        self.vals[self.index(key)].is_some()
+    }
+
+    /// Whether the table had keys that are not fields of its kind (each
+    /// reported as unknown): a sign that a list may be misspelt.
+    pub fn has_unknown_keys(&self) -> bool {
+        self.unknown_keys
+    }
+
+    /// Where the key's value was written, even a bad one: lets the loader
+    /// tell "absent" from "present but reported", and point at the value.
+    pub fn written_at(&self, key: &str) -> Option<Span> {
         self.written[self.index(key)]
     }
 
@@ -196,14 +216,24 @@ pub fn read_document(
     if let Some(e) = errors.first() {
         // Later errors are mostly the parser's recovery noise; the first is the one to fix.
         let range = e.span().unwrap_or(0..0);
-        diags.push(
+        // TOML itself rejects dates like 2026-02-30; that is a bad date to
+        // the user, not a stray character.
+        let d = if e.message().starts_with("invalid date") {
+            Diagnostic::new(
+                Code::BadDate,
+                Span::new(file, range),
+                format!("{} (the rest of the file is not read)", e.message()),
+            )
+            .hint("write a date that exists, as YYYY-MM-DD without quotes: 2026-11-30")
+        } else {
             Diagnostic::new(
                 Code::Syntax,
                 Span::new(file, range),
                 format!("TOML syntax: {}", e.message()),
             )
-            .maybe_hint(syntax_hint(e.message())),
-        );
+            .maybe_hint(syntax_hint(e.message()))
+        };
+        diags.push(d);
         return None;
     }
     let mut r = Reader { file, diags };
@@ -316,23 +346,32 @@ impl Reader<'_> {
             kind,
             span: anchor,
             vals: vec![None; n],
-            written: vec![false; n],
+            written: vec![None; n],
+            unknown_keys: false,
         };
+        // Fields that an unknown key was taken for a typo of: the "did you
+        // mean" says it all, so they are not also reported as missing.
+        let mut suggested: Vec<&str> = Vec::new();
         for (key, value) in table.iter() {
             let k: &str = key.get_ref();
             match kind.index_of(k) {
                 Some(i) => {
-                    rec.written[i] = true;
+                    rec.written[i] = Some(self.span(value));
                     rec.vals[i] = self.value(value, &kind.fields[i], kind);
                 }
                 None => {
+                    rec.unknown_keys = true;
+                    let misplaced = parent.is_some_and(|p| p.index_of(k).is_some());
                     let hint = match did_you_mean(k, kind.keys()) {
-                        _ if parent.is_some_and(|p| p.index_of(k).is_some()) => format!(
+                        _ if misplaced => format!(
                             "`{k}` is a field of the {0}, but here it sits under a [[{1}]] header, so TOML puts it into that {1}; move it above the first [[...]] header of the file",
                             parent.map(|p| p.name).unwrap_or_default(),
                             kind.name
                         ),
-                        Some(c) => format!("did you mean `{c}`?"),
+                        Some(c) => {
+                            suggested.push(c);
+                            format!("did you mean `{c}`?")
+                        }
                         None => format!(
                             "fields of {}: {}",
                             kind.name,
@@ -353,7 +392,7 @@ impl Reader<'_> {
             }
         }
         for (i, f) in kind.fields.iter().enumerate() {
-            if f.required && !rec.written[i] {
+            if f.required && rec.written[i].is_none() && !suggested.contains(&f.key) {
                 self.push(
                     Diagnostic::new(
                         Code::MissingField,
@@ -435,7 +474,8 @@ impl Reader<'_> {
                         Diagnostic::new(Code::BadId, span, format!("id \"{s}\" is not a slug"))
                             .hint(slug_hint(&sug)),
                     );
-                    return None;
+                    // Kept as written: the entry still exists, and references
+                    // spelling the same id must not cascade into "unknown id".
                 }
                 Val::Str(s)
             }
@@ -528,7 +568,13 @@ impl Reader<'_> {
                                 span,
                                 format!("`{}` has more than two decimal places", field.key),
                             )
-                            .hint(format!("round to the cent: {}", d.round_dp(2))),
+                            .hint(format!(
+                                "round to the cent: {}",
+                                d.round_dp_with_strategy(
+                                    2,
+                                    rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                                )
+                            )),
                         );
                         return None;
                     }

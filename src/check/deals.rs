@@ -66,7 +66,10 @@ pub fn dates(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// History in date order, not in the future, ending at the current stage.
+/// A deal whose stage or last history stage is unknown (already reported)
+/// or unreadable is not compared.
 pub fn history(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let settings_ok = cx.p.coverage.settings_ok;
     for d in &cx.p.deals {
         for w in d.history.windows(2) {
             if w[1].date.value < w[0].date.value {
@@ -97,6 +100,8 @@ pub fn history(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         }
         if let Some(last) = d.history.last()
             && !d.stage.value.as_str().is_empty()
+            && !last.stage.value.as_str().is_empty()
+            && !(settings_ok && (d.refs.stage.is_none() || last.stage_ix.is_none()))
             && last.stage.value != d.stage.value
         {
             out.push(

@@ -199,7 +199,7 @@ pub fn deals(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
             for h in &d.history {
-                if h.stage_ix.is_none() {
+                if h.stage_ix.is_none() && !h.stage.value.as_str().is_empty() {
                     out.push(
                         Diagnostic::new(
                             Code::UnknownStage,

@@ -45,7 +45,7 @@ pub fn targets(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             }
             _ => {}
         }
-        if let Some(first) = seen.insert((t.period.value, &t.scope, t.metric), t.span) {
+        if let Some(first) = seen.insert((t.period.value, &t.scope, t.metric), t.period.span) {
             let f = p.sources.get(first.file);
             let (l, c) = f.line_col(first.start as usize);
             out.push(

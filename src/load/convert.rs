@@ -16,10 +16,12 @@ use rust_decimal::Decimal;
 /// The typed content of one file.
 #[derive(Debug)]
 pub enum Item {
-    /// `dealbook.toml`.
-    Settings(Box<Settings>),
-    /// `team.toml`.
-    Team(Vec<Team>, Vec<Person>),
+    /// `dealbook.toml`, and whether its stage list could be read (when not,
+    /// references to stages are not judged: the file's own error says why).
+    Settings(Box<Settings>, bool),
+    /// `team.toml`, and whether its list of people could be read (when not,
+    /// references to people are not judged).
+    Team(Vec<Team>, Vec<Person>, bool),
     /// An account file.
     Account(Box<Account>),
     /// A deal file.
@@ -133,6 +135,8 @@ pub fn stem_of(rel: &str) -> &str {
 
 fn settings(file: FileId, mut r: Record) -> Item {
     let mut s = default_settings(file);
+    // Missing (`[[stages]]` typo) or of the wrong type: reported already.
+    let stages_ok = r.has("stage");
     if let Some(mut org) = r.record("org") {
         s.org.name = text(&mut org, "name").unwrap_or_default();
         if let Some(c) = org.str("currency") {
@@ -147,14 +151,21 @@ fn settings(file: FileId, mut r: Record) -> Item {
         s.org.as_of = org.date("as_of");
     }
     s.rates = r.rates("rates");
+    // A probability that was reported as bad takes the one of the open
+    // stage before, so it does not also set off "probabilities decrease".
+    let mut prev_open_p = Decimal::ZERO;
     for mut st in r.records("stage") {
         let Some(id) = st.str("id") else { continue };
-        let outcome = parse_enum(&mut st, "outcome", Outcome::parse);
+        // An `outcome` written with a bad value (reported) still marks a
+        // terminal stage; read as won, it sets off no follow-on complaints
+        // about the stage list (no won stage, open after outcome, ...).
+        let outcome = parse_enum(&mut st, "outcome", Outcome::parse)
+            .or_else(|| st.written("outcome").then_some(Outcome::Won));
         let mut ignored_keys = Vec::new();
         if outcome.is_some() {
             for key in ["probability", "category", "max_days", "requires"] {
-                if st.written(key) {
-                    ignored_keys.push(Sp::new(key, st.span));
+                if let Some(at) = st.written_at(key) {
+                    ignored_keys.push(Sp::new(key, at));
                 }
             }
         }
@@ -166,8 +177,15 @@ fn settings(file: FileId, mut r: Record) -> Item {
         let probability = match outcome {
             Some(Outcome::Won) => Decimal::ONE,
             Some(Outcome::Lost) => Decimal::ZERO,
-            None => st.dec("probability").map(|p| p.value).unwrap_or(default_p),
+            None => match st.dec("probability") {
+                Some(p) => p.value,
+                None if st.written("probability") => prev_open_p,
+                None => default_p,
+            },
         };
+        if outcome.is_none() {
+            prev_open_p = probability;
+        }
         s.stages.push(Stage {
             name: text(&mut st, "name").unwrap_or_else(|| id.value.clone()),
             id: Sp::new(StageId(id.value), id.span),
@@ -222,10 +240,13 @@ fn settings(file: FileId, mut r: Record) -> Item {
             name: text(&mut m, "name"),
         });
     }
-    Item::Settings(Box::new(s))
+    Item::Settings(Box::new(s), stages_ok)
 }
 
 fn team(mut r: Record) -> Item {
+    // People of the wrong type, or absent next to an unknown key (a
+    // `[[persons]]` typo): reported already.
+    let people_ok = r.has("person") || !(r.written("person") || r.has_unknown_keys());
     let mut teams = Vec::new();
     for mut t in r.records("team") {
         let Some(id) = t.str("id") else { continue };
@@ -246,7 +267,7 @@ fn team(mut r: Record) -> Item {
             email: text(&mut p, "email"),
         });
     }
-    Item::Team(teams, people)
+    Item::Team(teams, people, people_ok)
 }
 
 fn account(file: FileId, rel: &str, mut r: Record, diags: &mut Vec<Diagnostic>) -> Option<Account> {
@@ -323,16 +344,12 @@ fn deal(file: FileId, rel: &str, mut r: Record, diags: &mut Vec<Diagnostic>) -> 
         let Some(contact) = s.str("contact") else {
             continue;
         };
-        let (Some(role), Some(attitude)) = (
-            parse_enum(&mut s, "role", BuyingRole::parse),
-            parse_enum(&mut s, "attitude", Attitude::parse),
-        ) else {
-            continue;
-        };
+        // A bad role or attitude (reported) falls back to a default, so the
+        // stakeholder still counts for exit criteria and duplicates.
         stakeholders.push(Stakeholder {
             contact: Sp::new(ContactId(contact.value), contact.span),
-            role,
-            attitude,
+            role: parse_enum(&mut s, "role", BuyingRole::parse).unwrap_or(BuyingRole::Influencer),
+            attitude: parse_enum(&mut s, "attitude", Attitude::parse).unwrap_or(Attitude::Neutral),
             note: text(&mut s, "note"),
         });
     }
@@ -346,11 +363,21 @@ fn deal(file: FileId, rel: &str, mut r: Record, diags: &mut Vec<Diagnostic>) -> 
             role: parse_enum(&mut m, "role", Role::parse),
         });
     }
-    let mut history = Vec::new();
+    let mut history: Vec<HistoryEntry> = Vec::new();
     for mut h in r.records("history") {
-        let (Some(date), Some(stage)) = (h.date("date"), h.str("stage")) else {
-            continue;
-        };
+        // An entry with a bad date or stage (reported) is kept with
+        // placeholders: the date of the entry before (so the order is not
+        // disturbed) and an empty stage (which the history rules skip), so
+        // the entries after it are not judged against the wrong neighbour.
+        let date = h.date("date").unwrap_or_else(|| {
+            let prev = history
+                .last()
+                .map_or(jiff::civil::Date::MIN, |e| e.date.value);
+            Sp::new(prev, h.span)
+        });
+        let stage = h
+            .str("stage")
+            .unwrap_or_else(|| Sp::new(String::new(), h.span));
         history.push(HistoryEntry {
             date,
             stage: Sp::new(StageId(stage.value), stage.span),
@@ -365,7 +392,17 @@ fn deal(file: FileId, rel: &str, mut r: Record, diags: &mut Vec<Diagnostic>) -> 
     let amount = r.dec("amount");
     let stage = r.str("stage");
     let created = r.date("created");
-    let complete = id.is_some()
+    // `close` written with a bad value (reported) is not "no close date":
+    // a placeholder keeps the outcome rules quiet, and the deal is left out
+    // of the numbers.
+    let close = r.date("close");
+    let bad_close = close.is_none() && r.written("close");
+    let close = close.or_else(|| {
+        r.written_at("close")
+            .map(|at| Sp::new(jiff::civil::Date::MAX, at))
+    });
+    let complete = !bad_close
+        && id.is_some()
         && name.is_some()
         && account.is_some()
         && owner.is_some()
@@ -393,14 +430,16 @@ fn deal(file: FileId, rel: &str, mut r: Record, diags: &mut Vec<Diagnostic>) -> 
             .map(|s| Sp::new(StageId(s.value), s.span))
             .unwrap_or_else(|| Sp::new(StageId::default(), here)),
         created: created.unwrap_or_else(|| Sp::new(jiff::civil::Date::MIN, here)),
-        close: r.date("close"),
+        close,
         probability: r.dec("probability"),
         forecast: parse_enum(&mut r, "forecast", Category::parse),
         products: list(&mut r, "products"),
         competitors: list(&mut r, "competitors"),
         next_step: text(&mut r, "next_step"),
         next_step_date: r.date("next_step_date"),
-        lost_reason: text(&mut r, "lost_reason"),
+        // Written but bad (reported): not "lost without a reason".
+        lost_reason: text(&mut r, "lost_reason")
+            .or_else(|| r.written("lost_reason").then(String::new)),
         pains: list(&mut r, "pains"),
         decision_process: text(&mut r, "decision_process"),
         value_proof: text(&mut r, "value_proof"),
@@ -459,14 +498,14 @@ pub fn place(
     seen_team: &mut bool,
 ) {
     match item {
-        Item::Settings(s) => {
+        Item::Settings(s, stages_ok) => {
             *seen_settings = true;
-            p.coverage.settings_ok = true;
+            p.coverage.settings_ok = stages_ok;
             p.settings = *s;
         }
-        Item::Team(teams, people) => {
+        Item::Team(teams, people, people_ok) => {
             *seen_team = true;
-            p.coverage.team_ok = true;
+            p.coverage.team_ok = people_ok;
             p.teams.extend(teams);
             p.people.extend(people);
         }

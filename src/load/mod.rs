@@ -183,7 +183,13 @@ pub fn walk(root: &Path, opts: &LoadOptions) -> (Vec<FoundFile>, Vec<(String, Co
                         "broken symbolic link; skipped".into(),
                     ));
                 } else if rel.ends_with(".toml") || err.depth() > 0 {
-                    problems.push((rel, Code::CannotRead, format!("cannot read: {err}")));
+                    // The I/O error alone: walkdir's own message repeats the
+                    // absolute path, which the diagnostic already names.
+                    let why = match err.io_error() {
+                        Some(io) => io.to_string(),
+                        None => err.to_string(),
+                    };
+                    problems.push((rel, Code::CannotRead, format!("cannot read: {why}")));
                 } else {
                     problems.push((
                         String::new(),
@@ -341,7 +347,15 @@ pub fn assemble(root: &Path, parsed: Vec<Parsed>, problems: Vec<(String, Code, S
         diagnostics.extend(p.diags);
         items.push(p.item);
     }
+    // dealbook.toml or team.toml that the walk already reported as
+    // unreadable is not also "missing".
+    let mut seen_settings = false;
+    let mut seen_team = false;
     for (rel, code, msg) in problems {
+        if code.severity() == crate::diag::Severity::Error {
+            seen_settings |= rel == "dealbook.toml";
+            seen_team |= rel == "team.toml";
+        }
         let id = sources.add(SourceFile::new(rel, Arc::from("")));
         diagnostics.push(Diagnostic::new(code, Span::file_start(id), msg));
     }
@@ -357,8 +371,6 @@ pub fn assemble(root: &Path, parsed: Vec<Parsed>, problems: Vec<(String, Code, S
         coverage: Coverage::default(),
         index: Index::default(),
     };
-    let mut seen_settings = false;
-    let mut seen_team = false;
     for (i, item) in items.into_iter().enumerate() {
         let rel = pipeline.sources.get(FileId(i as u32)).rel_path.clone();
         convert::place(
