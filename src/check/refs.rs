@@ -48,11 +48,17 @@ pub fn unique_ids(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // Stems across subfolders, from every file read (parsed or not).
+    // Stems across subfolders, from every file read (parsed or not). Paths
+    // with no text were not read as pipeline files (folders named *.toml,
+    // skipped links, unreadable or empty files): they have their own
+    // diagnostic and define no id.
     for prefix in ["accounts/", "deals/"] {
         let mut stems: HashMap<&str, &str> = HashMap::new();
         for (id, f) in p.sources.iter() {
-            if !f.rel_path.starts_with(prefix) || !f.rel_path.ends_with(".toml") {
+            if !f.rel_path.starts_with(prefix)
+                || !f.rel_path.ends_with(".toml")
+                || f.text.is_empty()
+            {
                 continue;
             }
             let stem = crate::load::stem_of(&f.rel_path);

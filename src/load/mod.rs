@@ -286,14 +286,21 @@ pub fn parse_file(id: FileId, rel: &str, kind: FileKind, content: Content) -> Pa
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
                 let bytes = e.into_bytes();
-                // Keep the valid prefix so the diagnostic can show where it breaks.
-                let prefix = String::from_utf8_lossy(&bytes[..at]).into_owned();
+                // Keep the valid prefix so the diagnostic can show where it
+                // breaks; without a byte-order mark, as for valid files, so
+                // the column does not count it.
+                let bom = if bytes.starts_with(b"\xef\xbb\xbf") {
+                    3
+                } else {
+                    0
+                };
+                let prefix = String::from_utf8_lossy(&bytes[bom..at]).into_owned();
                 let text: Arc<str> = Arc::from(prefix);
-                let (line, col) = SourceFile::new(rel.to_string(), text.clone()).line_col(at);
+                let (line, col) = SourceFile::new(rel.to_string(), text.clone()).line_col(at - bom);
                 diags.push(
                     Diagnostic::new(
                         Code::NotUtf8,
-                        Span::new(id, at..at),
+                        Span::new(id, at - bom..at - bom),
                         format!("file is not valid UTF-8 (byte {at}, line {line}, column {col})"),
                     )
                     .hint("save the file as UTF-8"),
