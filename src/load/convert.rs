@@ -135,8 +135,9 @@ pub fn stem_of(rel: &str) -> &str {
 
 fn settings(file: FileId, mut r: Record) -> Item {
     let mut s = default_settings(file);
-    // Missing (`[[stages]]` typo) or of the wrong type: reported already.
-    let stages_ok = r.has("stage");
+    // Missing (`[[stages]]` typo) or of the wrong type, or a stage without
+    // a usable id (which deals may name): reported already.
+    let mut stages_ok = r.has("stage");
     if let Some(mut org) = r.record("org") {
         s.org.name = text(&mut org, "name").unwrap_or_default();
         if let Some(c) = org.str("currency") {
@@ -155,7 +156,10 @@ fn settings(file: FileId, mut r: Record) -> Item {
     // stage before, so it does not also set off "probabilities decrease".
     let mut prev_open_p = Decimal::ZERO;
     for mut st in r.records("stage") {
-        let Some(id) = st.str("id") else { continue };
+        let Some(id) = st.str("id") else {
+            stages_ok = false;
+            continue;
+        };
         // An `outcome` written with a bad value (reported) still marks a
         // terminal stage; read as won, it sets off no follow-on complaints
         // about the stage list (no won stage, open after outcome, ...).
@@ -244,9 +248,9 @@ fn settings(file: FileId, mut r: Record) -> Item {
 }
 
 fn team(mut r: Record) -> Item {
-    // People of the wrong type, or absent next to an unknown key (a
-    // `[[persons]]` typo): reported already.
-    let people_ok = r.has("person") || !(r.written("person") || r.has_unknown_keys());
+    // People of the wrong type, absent next to an unknown key (a
+    // `[[persons]]` typo), or a person without a usable id: reported already.
+    let mut people_ok = r.has("person") || !(r.written("person") || r.has_unknown_keys());
     let mut teams = Vec::new();
     for mut t in r.records("team") {
         let Some(id) = t.str("id") else { continue };
@@ -258,7 +262,10 @@ fn team(mut r: Record) -> Item {
     }
     let mut people = Vec::new();
     for mut p in r.records("person") {
-        let Some(id) = p.str("id") else { continue };
+        let Some(id) = p.str("id") else {
+            people_ok = false;
+            continue;
+        };
         people.push(Person {
             name: text(&mut p, "name").unwrap_or_else(|| id.value.clone()),
             id: Sp::new(PersonId(id.value), id.span),
