@@ -9,8 +9,9 @@ use std::fmt;
 use std::iter::Sum;
 use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 
-/// An amount in the reporting currency, always a whole number of cents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+/// An amount in the reporting currency, always a whole number of cents
+/// (and always printed with two decimal places, zero included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(Decimal);
 
 /// Rounds to `dp` places, half away from zero.
@@ -19,8 +20,8 @@ pub fn round(d: Decimal, dp: u32) -> Decimal {
 }
 
 impl Money {
-    /// Zero.
-    pub const ZERO: Money = Money(Decimal::ZERO);
+    /// Zero, as 0.00: sums start from it, so its scale is the cents'.
+    pub const ZERO: Money = Money(Decimal::from_parts(0, 0, 0, false, 2));
 
     /// Rounds a decimal to the cent.
     pub fn cents(d: Decimal) -> Money {
@@ -83,6 +84,12 @@ impl Money {
                 Money::cents(c / Decimal::ONE_HUNDRED)
             })
             .collect()
+    }
+}
+
+impl Default for Money {
+    fn default() -> Money {
+        Money::ZERO
     }
 }
 
@@ -232,6 +239,12 @@ mod tests {
         assert_eq!(Money::cents(d("0.125")).to_string(), "0.13");
         assert_eq!(Money::cents(d("0.135")).to_string(), "0.14");
         assert_eq!(Money::cents(d("7")).to_string(), "7.00");
+        assert_eq!(Money::ZERO.to_string(), "0.00");
+        assert_eq!(Money::default().to_string(), "0.00");
+        assert_eq!(
+            [Money::ZERO; 0].iter().sum::<Money>().to_string(),
+            "0.00"
+        );
         // 333.33 × 0.7 = 233.331 → 233.33
         assert_eq!(
             Money::cents(d("333.33")).weighted(d("0.7")).to_string(),

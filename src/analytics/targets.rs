@@ -1,8 +1,8 @@
 //! Target lookup with roll-up. A period without a target of its own takes
 //! the sum of its quarters' (or months') targets, the mean for rates and
 //! scores. A team without a target takes the sum of its people's, the
-//! organisation the sum of its teams' (additive metrics only). Each figure
-//! says where it came from.
+//! organisation the sum of its teams' and of the people in no team
+//! (additive metrics only). Each figure says where it came from.
 
 use super::ScopeRef;
 use super::facts::{Facts, ScopeKey};
@@ -117,7 +117,16 @@ impl<'f, 'p> Targets<'f, 'p> {
                 .filter(|&i| self.f.person_team[i] == Some(t))
                 .map(ScopeKey::Person)
                 .collect(),
-            ScopeKey::Org => (0..self.f.p.teams.len()).map(ScopeKey::Team).collect(),
+            // The teams, and the people in none: everyone whose deals count
+            // for the organisation.
+            ScopeKey::Org => (0..self.f.p.teams.len())
+                .map(ScopeKey::Team)
+                .chain(
+                    (0..self.f.p.people.len())
+                        .filter(|&i| self.f.person_team[i].is_none())
+                        .map(ScopeKey::Person),
+                )
+                .collect(),
         };
         let parts: Vec<Resolved> = members
             .into_iter()
@@ -196,10 +205,12 @@ pub fn actual(
             if a.survey_count == 0 {
                 None
             } else {
-                Some(round(
+                let mut mean = round(
                     Decimal::from(a.survey_sum) / Decimal::from(a.survey_count),
                     2,
-                ))
+                );
+                mean.rescale(2);
+                Some(mean)
             }
         }
         Metric::MarketShare => {
@@ -214,8 +225,8 @@ pub fn actual(
     }
 }
 
-/// Every written target (and each rolled-up revenue target of the current
-/// year's quarters), with actuals.
+/// Every written target, with actuals (rolled-up targets appear in the
+/// forecast and performance rows, not here).
 pub fn rows(f: &Facts<'_>, acc: &Accumulated, tgt: &Targets<'_, '_>) -> Vec<TargetRow> {
     let mut keys: Vec<(Period, ScopeKey, Metric)> = tgt.set.keys().copied().collect();
     keys.sort_by_key(|(p, s, m)| (f.cal.range(*p).0, p.grain(), *s, *m));

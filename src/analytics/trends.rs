@@ -130,18 +130,24 @@ pub fn trends(f: &Facts<'_>, scope: ScopeKey) -> Trends {
                 .iter()
                 .map(|&q| {
                     let won = qs.get(&q).copied().unwrap_or_default();
-                    let change_pct = prev.filter(|p| !p.is_zero()).map(|p| {
+                    let before = prev.filter(|p| !p.is_zero());
+                    let change_pct = before.map(|p| {
                         let mut c =
                             round((won.get() - p.get()) / p.get() * Decimal::ONE_HUNDRED, 1);
                         c.rescale(1);
                         c
+                    });
+                    // Exactly, not on the rounded percentage: a fall of
+                    // 24.96 % shows as -25.0 but is less than 25 %.
+                    let decline = before.is_some_and(|p| {
+                        (p.get() - won.get()) * Decimal::ONE_HUNDRED >= threshold * p.get()
                     });
                     prev = Some(won);
                     ProductQuarter {
                         quarter: q,
                         won,
                         change_pct,
-                        decline: change_pct.is_some_and(|c| -c >= threshold),
+                        decline,
                     }
                 })
                 .collect();
