@@ -179,6 +179,8 @@ pub struct Stage {
     pub name: String,
     /// Default win probability.
     pub probability: Decimal,
+    /// Where `probability` was written, if it was.
+    pub probability_span: Option<Span>,
     /// Default forecast category.
     pub category: Category,
     /// Days after which a deal in this stage is stale.
@@ -559,9 +561,11 @@ pub struct Target {
 /// follow-on errors for references into a file that itself failed.
 #[derive(Debug, Clone, Default)]
 pub struct Coverage {
-    /// `dealbook.toml` was read without errors of shape.
+    /// The stage list is usable for judging references to stages (the
+    /// file parsed and no stage lost its id); otherwise stage references
+    /// are not reported, to avoid a cascade of follow-on errors.
     pub settings_ok: bool,
-    /// `team.toml` was read without errors of shape.
+    /// Likewise for references to people and teams in `team.toml`.
     pub team_ok: bool,
     /// Stems of all account files, readable or not.
     pub account_stems: BTreeSet<String>,

@@ -83,7 +83,7 @@ pub fn stages(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::new(
                     Code::ProbabilityOrder,
-                    w[1].span,
+                    w[1].probability_span.unwrap_or(w[1].span),
                     format!(
                         "stage \"{}\" has a lower probability ({}) than the stage before it, \"{}\" ({})",
                         w[1].id.value, w[1].probability, w[0].id.value, w[0].probability

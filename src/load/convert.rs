@@ -194,6 +194,7 @@ fn settings(file: FileId, mut r: Record) -> Item {
             name: text(&mut st, "name").unwrap_or_else(|| id.value.clone()),
             id: Sp::new(StageId(id.value), id.span),
             probability,
+            probability_span: st.written_at("probability"),
             category: parse_enum(&mut st, "category", Category::parse)
                 .unwrap_or(Category::Pipeline),
             max_days: st.int("max_days").map(|d| d.value as u32),
