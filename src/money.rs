@@ -241,10 +241,7 @@ mod tests {
         assert_eq!(Money::cents(d("7")).to_string(), "7.00");
         assert_eq!(Money::ZERO.to_string(), "0.00");
         assert_eq!(Money::default().to_string(), "0.00");
-        assert_eq!(
-            [Money::ZERO; 0].iter().sum::<Money>().to_string(),
-            "0.00"
-        );
+        assert_eq!([Money::ZERO; 0].iter().sum::<Money>().to_string(), "0.00");
         // 333.33 × 0.7 = 233.331 → 233.33
         assert_eq!(
             Money::cents(d("333.33")).weighted(d("0.7")).to_string(),

@@ -146,6 +146,7 @@ pub fn sections(a: &Analytics, period: Period) -> Vec<Table> {
         .to_vec(),
     );
     t.limit(0, 16);
+    t.flex = Some(0);
     for r in a.forecast.iter().filter(|r| r.period == period) {
         let label = match r.scope.kind {
             "org" => r.scope.name.clone(),
@@ -190,6 +191,7 @@ pub fn sections(a: &Analytics, period: Period) -> Vec<Table> {
         .to_vec(),
     );
     t.limit(1, 18);
+    t.flex = Some(1);
     for r in a
         .performance
         .iter()
@@ -215,6 +217,7 @@ pub fn sections(a: &Analytics, period: Period) -> Vec<Table> {
         &["Stage", "Deals", "Amount", "Weighted", "Converts"],
         &[1, 2, 3, 4],
     );
+    t.flex = Some(0);
     for s in &a.funnel.stages {
         let conv = a
             .conversion
@@ -274,6 +277,7 @@ pub fn sections(a: &Analytics, period: Period) -> Vec<Table> {
     );
     t.limit(0, 24);
     t.limit(2, 14);
+    t.flex = Some(0);
     for x in a.accounts.iter().filter(|x| x.follow_up_overdue) {
         t.row(vec![
             x.name.clone(),
@@ -313,6 +317,7 @@ pub fn sections(a: &Analytics, period: Period) -> Vec<Table> {
         &["Product", "Before", "After", "Change"],
         &[1, 2, 3],
     );
+    t.flex = Some(0);
     for p in a.trends.products.iter().filter(|p| p.declining) {
         let i = p
             .quarters
@@ -356,7 +361,7 @@ pub fn header(a: &Analytics, period: Period) -> String {
 
 /// Terminal tables, fitting 80 columns.
 pub fn text(a: &Analytics, period: Period, color: bool) -> String {
-    let mut out = format!("{}\n\n", header(a, period));
+    let mut out = format!("{}\n\n", table::truncate(&header(a, period), 80));
     for t in sections(a, period) {
         out.push_str(&table::text(&t, 80, color));
     }

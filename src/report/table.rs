@@ -100,7 +100,8 @@ fn pad(s: &str, width: usize, align: Align) -> String {
 }
 
 /// Aligned text, at most `max_width` columns wide when a flex column can
-/// be cut. `bold` styles the title and headers.
+/// be cut (the title is cut to the width too). `bold` styles the title and
+/// headers.
 pub fn text(t: &Table, max_width: usize, bold: bool) -> String {
     let (b, r) = if bold {
         let s = anstyle::Style::new().bold();
@@ -108,7 +109,7 @@ pub fn text(t: &Table, max_width: usize, bold: bool) -> String {
     } else {
         (String::new(), String::new())
     };
-    let mut out = format!("{b}{}{r}\n", t.title);
+    let mut out = format!("{b}{}{r}\n", truncate(&t.title, max_width));
     if t.rows.is_empty() {
         out.push_str(&format!("  {}\n\n", t.empty));
         return out;
