@@ -10,7 +10,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Direction of the satisfaction scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -121,10 +121,10 @@ pub fn health(f: &Facts<'_>) -> Vec<AccountHealth> {
             let latest = surveys.last().copied();
             let previous = surveys.len().checked_sub(2).map(|i| surveys[i].1);
             AccountHealth {
-                id: a.id.to_string(),
+                id: a.id.0.clone(),
                 name: a.name.clone(),
                 tier: a.tier,
-                owner: a.owner.value.to_string(),
+                owner: a.owner.value.0.clone(),
                 owner_name: p.person(a.owner.value.as_str()).map(|x| x.name.clone()),
                 industry: a.industry.clone(),
                 last_touch: last.map(|t| t.date.value),
@@ -259,14 +259,23 @@ pub fn customers(f: &Facts<'_>, periods: &[Period]) -> Customers {
         }
     }
     let retained = accounts_last.intersection(&accounts_this).count();
+    // Each account under the year, quarter and month of its first win.
+    let mut by_period: HashMap<Period, Vec<&str>> = HashMap::new();
+    for (&a, (c, _)) in &first_won {
+        for per in f.periods_of(*c) {
+            by_period
+                .entry(per)
+                .or_default()
+                .push(p.accounts[a].id.as_str());
+        }
+    }
     let new_accounts = periods
         .iter()
         .map(|&per| {
-            let mut ids: Vec<String> = first_won
-                .iter()
-                .filter(|(_, (c, _))| f.cal.contains(per, *c))
-                .map(|(a, _)| p.accounts[*a].id.to_string())
-                .collect();
+            let mut ids: Vec<String> = by_period
+                .get(&per)
+                .map(|v| v.iter().map(|s| s.to_string()).collect())
+                .unwrap_or_default();
             ids.sort();
             NewAccounts {
                 period: per,

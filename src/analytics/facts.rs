@@ -211,12 +211,12 @@ impl<'p> Facts<'p> {
             },
             ScopeKey::Team(i) => ScopeRef {
                 kind: "team",
-                id: Some(self.p.teams[i].id.value.to_string()),
+                id: Some(self.p.teams[i].id.value.0.clone()),
                 name: self.p.teams[i].name.clone(),
             },
             ScopeKey::Person(i) => ScopeRef {
                 kind: "person",
-                id: Some(self.p.people[i].id.value.to_string()),
+                id: Some(self.p.people[i].id.value.0.clone()),
                 name: self.p.people[i].name.clone(),
             },
         }
@@ -294,31 +294,51 @@ pub fn days_in_stage(f: &Facts<'_>, d: &crate::model::Deal) -> i64 {
     Facts::days(entered, f.as_of)
 }
 
-/// The export rows of all usable deals.
-pub fn rows(f: &Facts<'_>, risks: &[super::risk::Risk]) -> Vec<DealRow> {
-    let p = f.p;
-    let mut by_deal: std::collections::HashMap<&str, Vec<&'static str>> =
-        std::collections::HashMap::new();
-    for r in risks {
-        by_deal.entry(r.deal.as_str()).or_default().push(r.code);
-    }
+/// The risks of each usable deal, in the order of [`Facts::deals`].
+/// `risks` are in deal-id order, as [`super::risk::risks`] returns them
+/// (and as the deals are), so both lists are walked in step.
+pub fn risks_by_deal<'r>(
+    f: &Facts<'_>,
+    risks: &'r [super::risk::Risk],
+) -> Vec<&'r [super::risk::Risk]> {
+    let mut next = 0;
     f.deals
         .iter()
         .map(|df| {
+            let id = f.p.deals[df.ix].id.as_str();
+            while next < risks.len() && risks[next].deal.as_str() < id {
+                next += 1;
+            }
+            let start = next;
+            while next < risks.len() && risks[next].deal == id {
+                next += 1;
+            }
+            &risks[start..next]
+        })
+        .collect()
+}
+
+/// The export rows of all usable deals.
+pub fn rows(f: &Facts<'_>, risks: &[super::risk::Risk]) -> Vec<DealRow> {
+    let p = f.p;
+    f.deals
+        .iter()
+        .zip(risks_by_deal(f, risks))
+        .map(|(df, deal_risks)| {
             let d = &p.deals[df.ix];
             let stage = &p.settings.stages[df.stage];
             DealRow {
-                id: d.id.to_string(),
+                id: d.id.0.clone(),
                 name: d.name.clone(),
-                account: d.account.value.to_string(),
+                account: d.account.value.0.clone(),
                 account_name: p.account_of(d).map(|a| a.name.clone()).unwrap_or_default(),
-                owner: d.owner.value.to_string(),
+                owner: d.owner.value.0.clone(),
                 owner_name: df
                     .owner
                     .map(|o| p.people[o].name.clone())
                     .unwrap_or_default(),
-                team: df.team.map(|t| p.teams[t].id.value.to_string()),
-                stage: stage.id.value.to_string(),
+                team: df.team.map(|t| p.teams[t].id.value.0.clone()),
+                stage: stage.id.value.0.clone(),
                 stage_name: stage.name.clone(),
                 status: df.status,
                 amount: d.amount.value,
@@ -331,7 +351,7 @@ pub fn rows(f: &Facts<'_>, risks: &[super::risk::Risk]) -> Vec<DealRow> {
                 close: df.close,
                 close_quarter: df.close.map(|c| f.cal.quarter_of(c)),
                 days_in_stage: (df.status == Status::Open).then(|| days_in_stage(f, d)),
-                risks: by_deal.get(d.id.as_str()).cloned().unwrap_or_default(),
+                risks: deal_risks.iter().map(|r| r.code).collect(),
                 next_step: d.next_step.clone(),
                 next_step_date: d.next_step_date.as_ref().map(|x| x.value),
                 lost_reason: d.lost_reason.clone(),

@@ -1,7 +1,7 @@
 //! Forecast per period and scope. One pass over the deals adds each one to
 //! the year, quarter and month of its `close` (and of its `created`, for
-//! pipeline created) for the organisation, the owner's team and the owner;
-//! the rows are then read off these sums.
+//! pipeline created) for its owner; the owners' sums are then added up into
+//! their teams and the organisation, and the rows read off these sums.
 //!
 //! For a period: won = closed won; commit = won + open commit; best case =
 //! commit + open best case; pipeline = best case + open pipeline; weighted
@@ -17,6 +17,7 @@ use crate::money::{Money, Ratio};
 use crate::period::Period;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Sums for one period and scope.
 #[derive(Debug, Clone, Default)]
@@ -60,12 +61,66 @@ impl Acc {
     pub fn open_amount(&self) -> Money {
         self.open_commit + self.open_best_case + self.open_pipeline
     }
+
+    /// Adds another scope's sums to these.
+    fn absorb(&mut self, o: &Acc) {
+        self.won += o.won;
+        self.won_count += o.won_count;
+        self.lost += o.lost;
+        self.lost_count += o.lost_count;
+        self.open_commit += o.open_commit;
+        self.open_best_case += o.open_best_case;
+        self.open_pipeline += o.open_pipeline;
+        self.open_weighted += o.open_weighted;
+        self.open_count += o.open_count;
+        self.cycles.extend_from_slice(&o.cycles);
+        self.created += o.created;
+        self.created_count += o.created_count;
+        self.touches += o.touches;
+        self.new_accounts += o.new_accounts;
+        self.survey_sum += o.survey_sum;
+        self.survey_count += o.survey_count;
+    }
 }
+
+/// A fast hasher for the small keys of the sums (periods, scopes): the
+/// default SipHash guards against hostile keys, which these are not, and
+/// was a fifth of computing everything.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(n as u64);
+    }
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(n as u64);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type KeyMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 
 /// All sums, by period and scope.
 #[derive(Debug, Default)]
 pub struct Accumulated {
-    map: HashMap<(Period, ScopeKey), Acc>,
+    map: KeyMap<(Period, ScopeKey), Acc>,
     empty: Acc,
     /// People who own a deal or an account.
     pub owners: BTreeSet<usize>,
@@ -76,32 +131,40 @@ impl Accumulated {
     pub fn get(&self, period: Period, scope: ScopeKey) -> &Acc {
         self.map.get(&(period, scope)).unwrap_or(&self.empty)
     }
+}
 
-    fn add(&mut self, periods: [Period; 3], scopes: &[ScopeKey], mut f: impl FnMut(&mut Acc)) {
+/// Sums by period and person (`None`: nobody known, the organisation
+/// only), before they are rolled up into teams and the organisation.
+#[derive(Default)]
+struct ByPerson(KeyMap<(Period, Option<usize>), Acc>);
+
+impl ByPerson {
+    fn add(&mut self, periods: [Period; 3], person: Option<usize>, mut f: impl FnMut(&mut Acc)) {
         for p in periods {
-            for s in scopes {
-                f(self.map.entry((p, *s)).or_default());
-            }
+            f(self.0.entry((p, person)).or_default());
         }
     }
 }
 
-/// One pass over deals, touches and surveys.
+/// One pass over deals, touches and surveys, summing by period and person;
+/// then each person's sums are added to their team's and the
+/// organisation's (a third of the map updates of adding every deal to
+/// every scope).
 pub fn accumulate(f: &Facts<'_>) -> Accumulated {
     let mut acc = Accumulated::default();
+    let mut by = ByPerson::default();
     let p = f.p;
     for d in &f.deals {
-        let scopes: Vec<ScopeKey> = f.scopes(d).collect();
         if let Some(o) = d.owner {
             acc.owners.insert(o);
         }
-        acc.add(f.periods_of(d.created), &scopes, |a| {
+        by.add(f.periods_of(d.created), d.owner, |a| {
             a.created += d.amount;
             a.created_count += 1;
         });
         let Some(close) = d.close else { continue };
         let cycle = Facts::days(d.created, close);
-        acc.add(f.periods_of(close), &scopes, |a| match d.status {
+        by.add(f.periods_of(close), d.owner, |a| match d.status {
             Status::Won => {
                 a.won += d.amount;
                 a.won_count += 1;
@@ -128,18 +191,13 @@ pub fn accumulate(f: &Facts<'_>) -> Accumulated {
             acc.owners.insert(o);
         }
         for t in &a.touches {
-            let Some(&by) = p.index.people.get(t.by.value.as_str()) else {
+            let Some(&who) = p.index.people.get(t.by.value.as_str()) else {
                 continue;
             };
-            let scopes: Vec<ScopeKey> = f.person_scopes(by).collect();
-            acc.add(f.periods_of(t.date.value), &scopes, |x| x.touches += 1);
+            by.add(f.periods_of(t.date.value), Some(who), |x| x.touches += 1);
         }
-        let scopes: Vec<ScopeKey> = match owner {
-            Some(o) => f.person_scopes(o).collect(),
-            None => vec![ScopeKey::Org],
-        };
         for s in &a.surveys {
-            acc.add(f.periods_of(s.date.value), &scopes, |x| {
+            by.add(f.periods_of(s.date.value), owner, |x| {
                 x.survey_sum += s.score as u64;
                 x.survey_count += 1;
             });
@@ -160,10 +218,18 @@ pub fn accumulate(f: &Facts<'_>) -> Accumulated {
         }
     }
     for d in first.values() {
-        let scopes: Vec<ScopeKey> = f.scopes(d).collect();
-        acc.add(f.periods_of(d.close.expect("filtered")), &scopes, |x| {
+        by.add(f.periods_of(d.close.expect("filtered")), d.owner, |x| {
             x.new_accounts += 1
         });
+    }
+    for ((period, person), a) in by.0 {
+        let team = person.and_then(|o| f.person_team[o]).map(ScopeKey::Team);
+        for s in [Some(ScopeKey::Org), team].into_iter().flatten() {
+            acc.map.entry((period, s)).or_default().absorb(&a);
+        }
+        if let Some(o) = person {
+            acc.map.insert((period, ScopeKey::Person(o)), a);
+        }
     }
     acc
 }

@@ -260,11 +260,13 @@ fn kpis(
         .iter()
         .filter(|d| d.status == Status::Open && f.in_scope(d, scope))
         .collect();
-    let risks: Vec<&risk::Risk> = risks
-        .iter()
-        .filter(|r| performance::in_scope(f, scope, r.owner.as_deref()))
-        .collect();
-    let at_risk: std::collections::BTreeSet<&str> = risks.iter().map(|r| r.deal.as_str()).collect();
+    let (mut open_risks, mut deals_at_risk) = (0, 0);
+    for (d, deal_risks) in f.deals.iter().zip(facts::risks_by_deal(f, risks)) {
+        if !deal_risks.is_empty() && f.in_scope(d, scope) {
+            open_risks += deal_risks.len();
+            deals_at_risk += 1;
+        }
+    }
     Kpis {
         period,
         scope: f.scope_ref(scope),
@@ -278,8 +280,8 @@ fn kpis(
         win_rate: Ratio::of_counts(year.won_count, year.won_count + year.lost_count),
         open_deals: open.len(),
         open_amount: open.iter().map(|d| d.amount).sum(),
-        open_risks: risks.len(),
-        deals_at_risk: at_risk.len(),
+        open_risks,
+        deals_at_risk,
         overdue_follow_ups: accounts
             .iter()
             .filter(|a| {

@@ -6,7 +6,7 @@
 
 use super::ScopeRef;
 use super::accounts::AccountHealth;
-use super::facts::{Facts, ScopeKey, Status};
+use super::facts::{Facts, ScopeKey, Status, risks_by_deal};
 use super::forecast::{Accumulated, reported_scopes};
 use super::risk::Risk;
 use super::targets::{Targets, money_target};
@@ -70,21 +70,33 @@ pub fn performance(
         .into_iter()
         .filter(|s| *s != ScopeKey::Org)
         .collect();
-    let risk_count = |s: ScopeKey| {
-        risks
-            .iter()
-            .filter(|r| in_scope(f, s, r.owner.as_deref()))
-            .count()
-    };
-    let overdue = |s: ScopeKey| {
-        accounts
-            .iter()
-            .filter(|a| a.follow_up_overdue && in_scope(f, s, Some(a.owner.as_str())))
-            .count()
-    };
+    // Open risks and overdue follow-ups per person, counted once (looking
+    // each owner up once, not once per scope).
+    let mut per_person = vec![(0usize, 0usize); f.p.people.len()];
+    for (d, deal_risks) in f.deals.iter().zip(risks_by_deal(f, risks)) {
+        if let Some(o) = d.owner {
+            per_person[o].0 += deal_risks.len();
+        }
+    }
+    for a in accounts.iter().filter(|a| a.follow_up_overdue) {
+        if let Some(&i) = f.p.index.people.get(a.owner.as_str()) {
+            per_person[i].1 += 1;
+        }
+    }
     let now: Vec<(ScopeKey, usize, usize)> = scopes
         .iter()
-        .map(|&s| (s, risk_count(s), overdue(s)))
+        .map(|&s| {
+            let (r, o) = (0..per_person.len())
+                .filter(|&i| match s {
+                    ScopeKey::Org => true, // (the organisation has no row)
+                    ScopeKey::Person(p) => i == p,
+                    ScopeKey::Team(t) => f.person_team[i] == Some(t),
+                })
+                .fold((0, 0), |(r, o), i| {
+                    (r + per_person[i].0, o + per_person[i].1)
+                });
+            (s, r, o)
+        })
         .collect();
     let mut out = Vec::new();
     for &period in periods {
@@ -148,6 +160,9 @@ fn ranking(a: &Performance, b: &Performance) -> Ordering {
 
 /// Whether a person id falls in a scope.
 pub fn in_scope(f: &Facts<'_>, s: ScopeKey, person: Option<&str>) -> bool {
+    if s == ScopeKey::Org {
+        return true;
+    }
     let ix = person.and_then(|id| f.p.index.people.get(id).copied());
     match s {
         ScopeKey::Org => true,

@@ -56,18 +56,18 @@ fn plural(n: i64, word: &str) -> String {
 
 /// All signals of all open deals, by deal id then signal order.
 pub fn risks(f: &Facts<'_>) -> Vec<Risk> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(f.deals.len());
     for df in f.deals.iter().filter(|d| d.status == Status::Open) {
         let d = &f.p.deals[df.ix];
         for (code, reason) in signals(f, df, d) {
             out.push(Risk {
                 code,
-                deal: d.id.to_string(),
+                deal: d.id.0.clone(),
                 deal_name: d.name.clone(),
-                owner: df.owner.map(|o| f.p.people[o].id.value.to_string()),
+                owner: df.owner.map(|o| f.p.people[o].id.value.0.clone()),
                 owner_name: df.owner.map(|o| f.p.people[o].name.clone()),
-                account: d.account.value.to_string(),
-                stage: d.stage.value.to_string(),
+                account: d.account.value.0.clone(),
+                stage: d.stage.value.0.clone(),
                 amount: df.amount,
                 reason,
             });

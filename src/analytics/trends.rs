@@ -78,7 +78,7 @@ pub fn trends(f: &Facts<'_>, scope: ScopeKey) -> Trends {
     }
     quarters.reverse();
     let mut by_month: BTreeMap<Period, (Money, usize)> = BTreeMap::new();
-    let mut by_product: BTreeMap<String, BTreeMap<Period, Money>> = BTreeMap::new();
+    let mut by_product: BTreeMap<&str, BTreeMap<Period, Money>> = BTreeMap::new();
     for d in f
         .deals
         .iter()
@@ -95,14 +95,14 @@ pub fn trends(f: &Facts<'_>, scope: ScopeKey) -> Trends {
         let products = &f.p.deals[d.ix].products;
         if products.is_empty() {
             *by_product
-                .entry(NO_PRODUCT.into())
+                .entry(NO_PRODUCT)
                 .or_default()
                 .entry(q)
                 .or_default() += d.amount;
         } else {
             for (name, part) in products.iter().zip(d.amount.split(products.len())) {
                 *by_product
-                    .entry(name.clone())
+                    .entry(name.as_str())
                     .or_default()
                     .entry(q)
                     .or_default() += part;
@@ -156,7 +156,7 @@ pub fn trends(f: &Facts<'_>, scope: ScopeKey) -> Trends {
                 .find(|pq| pq.quarter == decline_quarter)
                 .is_some_and(|pq| pq.decline);
             ProductTrend {
-                product,
+                product: product.to_string(),
                 quarters,
                 declining,
             }
