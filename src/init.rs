@@ -1,7 +1,10 @@
 //! `dealbook init`: the files of a new pipeline that passes `check` at once
 //! (settings with a standard stage list, a team, one account, one deal, one
-//! target file, a `.gitignore`). Dates are relative to the day it runs, so
-//! the example deal is open and its history is not in the future.
+//! target file, a `.gitignore`, and a GitHub Actions workflow that checks
+//! pull requests, posts `dealbook diff` and builds the site on main; the
+//! loader skips dot-folders, so the workflow is not part of the pipeline).
+//! Dates are relative to the day it runs, so the example deal is open and
+//! its history is not in the future.
 
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -36,7 +39,20 @@ pub fn files(today: Date) -> Scaffold {
             TARGETS.replace("{year}", &year.to_string()),
         ),
         (".gitignore", "/public/\n".to_string()),
+        (".github/workflows/dealbook.yml", workflow()),
     ]
+}
+
+/// Where the workflow installs dealbook from: the package's repository
+/// when the build knows it, else a placeholder the user must replace.
+pub const DEALBOOK_REPO: &str = match env!("CARGO_PKG_REPOSITORY").as_bytes() {
+    [] => "https://github.com/OWNER/dealbook",
+    _ => env!("CARGO_PKG_REPOSITORY"),
+};
+
+/// The GitHub Actions workflow of a new pipeline.
+pub fn workflow() -> String {
+    WORKFLOW.replace("{repo}", DEALBOOK_REPO)
 }
 
 /// Why `init` did not write anything.
@@ -255,4 +271,120 @@ period = "{year}"
 person = "rep"
 metric = "revenue"
 value = 5_000_000
+"#;
+
+/// `.github/workflows/dealbook.yml`; documented in docs/ci.md.
+const WORKFLOW: &str = r#"# dealbook CI: validate every pull request, show what it does to the
+# pipeline and the forecast, and build the site on main.
+# Reference: docs/ci.md in the dealbook repository.
+#
+# Adapt before the first run:
+# - DEALBOOK_REPO: the git repository dealbook is installed from;
+#   DEALBOOK_REF: a release tag of it (empty: its default branch);
+# - DEALBOOK_DIR: the pipeline folder when it is not the top of the
+#   repository (this file must be in the top's .github/workflows/);
+# - SITE_URL: where the built site is published, so the diff links deal
+#   names to their pages (optional);
+# - the branch name under `push`, when it is not main.
+name: dealbook
+
+on:
+  pull_request:
+  push:
+    branches: [main]
+
+permissions:
+  contents: read
+
+env:
+  DEALBOOK_REPO: {repo}
+  DEALBOOK_REF: ""
+  DEALBOOK_DIR: "."
+  SITE_URL: ""
+
+jobs:
+  dealbook:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      pull-requests: write # to post the diff as a comment
+    steps:
+      - uses: actions/checkout@v4
+
+      # Install dealbook (cached per version).
+      - name: Pick the dealbook version
+        id: version
+        run: |
+          if [ -n "$DEALBOOK_REF" ]; then
+            echo "key=$DEALBOOK_REF" >> "$GITHUB_OUTPUT"
+            echo "args=--tag $DEALBOOK_REF" >> "$GITHUB_OUTPUT"
+          else
+            rev=$(git ls-remote "$DEALBOOK_REPO" HEAD | cut -f1)
+            test -n "$rev"
+            echo "key=$rev" >> "$GITHUB_OUTPUT"
+            echo "args=--rev $rev" >> "$GITHUB_OUTPUT"
+          fi
+      - uses: actions/cache@v4
+        id: cache
+        with:
+          path: ~/.cargo/bin/dealbook
+          key: dealbook-${{ runner.os }}-${{ steps.version.outputs.key }}
+      - name: Install dealbook
+        if: steps.cache.outputs.cache-hit != 'true'
+        env:
+          ARGS: ${{ steps.version.outputs.args }}
+        run: cargo install --locked --git "$DEALBOOK_REPO" $ARGS dealbook
+
+      # Every run: errors become annotations on the changed lines.
+      - name: Check
+        run: dealbook check "$DEALBOOK_DIR" --format github
+
+      # Pull requests: what the change does, as a job summary and a comment.
+      - name: Diff against the base branch
+        if: always() && github.event_name == 'pull_request'
+        run: |
+          git fetch --no-tags --depth=1 origin \
+            "+refs/heads/$GITHUB_BASE_REF:refs/remotes/origin/$GITHUB_BASE_REF"
+          rc=0
+          dealbook diff "origin/$GITHUB_BASE_REF" HEAD --dir "$DEALBOOK_DIR" \
+            ${SITE_URL:+--site-url "$SITE_URL"} > dealbook-diff.md || rc=$?
+          cat dealbook-diff.md >> "$GITHUB_STEP_SUMMARY"
+          # 1: the pull request has errors, which the Check step reports.
+          [ "$rc" -le 1 ]
+      - name: Comment on the pull request
+        # Pull requests from forks get a read-only token: summary only.
+        if: >-
+          always() && github.event_name == 'pull_request' &&
+          github.event.pull_request.head.repo.full_name == github.repository &&
+          hashFiles('dealbook-diff.md') != ''
+        env:
+          GH_TOKEN: ${{ github.token }}
+          PR: ${{ github.event.pull_request.number }}
+        run: |
+          marker='<!-- dealbook-diff -->'
+          run_url="$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID"
+          { echo "$marker"; cat dealbook-diff.md; } > comment.md
+          if [ "$(wc -c < comment.md)" -gt 60000 ]; then
+            { echo "$marker"; head -n 8 dealbook-diff.md; echo
+              echo "The full diff is too long for a comment: see the [job summary]($run_url)."
+            } > comment.md
+          fi
+          id=$(gh api --paginate "repos/$GITHUB_REPOSITORY/issues/$PR/comments" \
+            --jq ".[] | select(.body | startswith(\"$marker\")) | .id" | tail -n 1)
+          if [ -n "$id" ]; then
+            gh api -X PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" -F body=@comment.md > /dev/null
+          else
+            gh pr comment "$PR" --body-file comment.md
+          fi
+
+      # Main: build the site and keep it as an artifact.
+      - name: Build the site
+        if: github.event_name == 'push'
+        run: dealbook build "$DEALBOOK_DIR"
+      - uses: actions/upload-artifact@v4
+        if: github.event_name == 'push'
+        with:
+          name: dealbook-site
+          path: ${{ env.DEALBOOK_DIR }}/public
+          if-no-files-found: error
 "#;

@@ -10,6 +10,7 @@ pub mod analytics;
 pub mod check;
 pub mod diag;
 pub mod diag_out;
+pub mod diff;
 pub mod fmt;
 pub mod ids;
 pub mod init;

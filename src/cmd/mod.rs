@@ -3,6 +3,7 @@
 //! call the library, print, pick the exit status.
 
 mod check;
+mod diff;
 mod init;
 mod report;
 mod schema;
@@ -30,6 +31,9 @@ enum Command {
     Init(init::Args),
     /// Print funnel, forecast, performance, risks and account health.
     Report(report::Args),
+    /// What a change does to the pipeline: waterfall, forecast delta, deal
+    /// changes, risks and errors between two git revisions or folders.
+    Diff(diff::Args),
 }
 
 /// Runs a parsed command line.
@@ -39,6 +43,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Schema(a) => schema::run(a),
         Command::Init(a) => init::run(a),
         Command::Report(a) => report::run(a),
+        Command::Diff(a) => diff::run(a),
     }
 }
 

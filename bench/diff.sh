@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# bench/diff.sh — how fast is `dealbook diff` on a big pipeline in git?
+#
+# Usage:  bench/diff.sh                 (from anywhere inside the repository)
+#
+# What it does:
+#   1. builds the release binary and the `gen` example;
+#   2. generates a synthetic pipeline of $DEALS deals (examples/gen.rs) into
+#      a fresh git repository under $BENCH_DIR/diff-<deals>/repo and commits
+#      it (commit A);
+#   3. changes 100 deals, every ($DEALS/100)th deal file in path order, in
+#      turn: amount up by 10,000; close date 45 days later (open deals; the
+#      amount otherwise); owner changed; file moved to deals/moved/ — and
+#      commits that (commit B);
+#   4. runs once to warm the page cache, then $RUNS times each:
+#        diff A B --format markdown   (two revisions read from git)
+#        diff A B --format json
+#        diff A                       (A from git, B = the working tree)
+#      and prints the median wall time, the CPU use (user+sys over wall,
+#      200% = both cores busy) and the peak resident memory of each.
+#
+# Wall time is taken with `date +%s%N` around each run; max RSS and CPU
+# come from GNU time (installed with apt-get when /usr/bin/time is missing).
+# The repository is rebuilt when examples/gen.rs or this script changed.
+#
+# Environment:
+#   RUNS=7          timed runs per command (median of these)
+#   DEALS=10000     size of the generated pipeline
+#   BENCH_DIR=/tmp/dealbook-bench
+#
+# The goal (issue "Git review", Speed): under 2 s for 10k deals with 100
+# changed. Machine load matters: the load average is printed before and
+# after; measure on a quiet machine (load < 1).
+set -euo pipefail
+
+RUNS=${RUNS:-7}
+DEALS=${DEALS:-10000}
+BENCH_DIR=${BENCH_DIR:-/tmp/dealbook-bench}
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo_root"
+
+if [ ! -x /usr/bin/time ]; then
+    echo "installing GNU time (for max RSS)…" >&2
+    apt-get install -y time >/dev/null 2>&1 || sudo apt-get install -y time >/dev/null
+fi
+
+echo "building (release)…" >&2
+cargo build --release --quiet --bin dealbook --example gen
+target=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+target=${target:-$repo_root/target}
+bin=$target/release/dealbook
+gen_bin=$target/release/examples/gen
+
+# Git without the host's configuration, with fixed identities and dates.
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
+export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
+export GIT_AUTHOR_DATE=2026-11-15T10:00:00Z GIT_COMMITTER_DATE=2026-11-15T10:00:00Z
+
+work=$BENCH_DIR/diff-$DEALS
+repo=$work/repo
+stamp="deals=$DEALS gen=$(sha256sum examples/gen.rs | cut -c1-16) script=$(sha256sum bench/diff.sh | cut -c1-16)"
+if [ "$(cat "$work/stamp" 2>/dev/null)" != "$stamp" ]; then
+    echo "generating $DEALS deals into $repo…" >&2
+    rm -rf "$work"
+    mkdir -p "$work"
+    "$gen_bin" --deals "$DEALS" "$repo" >&2
+    git -C "$repo" init -q -b main
+    git -C "$repo" add -A
+    git -C "$repo" commit -q -m "A: generated pipeline"
+    # 100 changed deals, spread over the pipeline.
+    mapfile -t files < <(cd "$repo" && git ls-files 'deals/*.toml' | sort)
+    step=$((${#files[@]} / 100))
+    mapfile -t owners < <(sed -n 's/^id = "\([a-z0-9-]*-sales-[12]\)"/\1/p' "$repo/team.toml" | head -2)
+    mkdir -p "$repo/deals/moved"
+    for ((i = 0; i < 100; i++)); do
+        f=$repo/${files[$((i * step))]}
+        kind=$((i % 4))
+        if [ $kind = 1 ] && grep -qE '^stage = "(won|lost)"' "$f"; then
+            kind=0
+        fi
+        case $kind in
+        0) awk '!done && /^amount = / { $3 = $3 + 10000; done = 1 } { print }' "$f" >"$f.new" && mv "$f.new" "$f" ;;
+        1)
+            close=$(sed -n '1,/^\[\[/ s/^close = \([0-9-]*\)$/\1/p' "$f" | head -1)
+            later=$(date -d "$close + 45 days" +%F)
+            awk -v c="$later" '/^\[\[/ { t = 1 } !t && /^close = / { $0 = "close = " c } { print }' "$f" >"$f.new" && mv "$f.new" "$f"
+            ;;
+        2)
+            owner=${owners[0]}
+            grep -q "^owner = \"$owner\"" "$f" && owner=${owners[1]}
+            sed -i "0,/^owner = .*/ s//owner = \"$owner\"/" "$f"
+            ;;
+        3) git -C "$repo" mv "$f" "$repo/deals/moved/" ;;
+        esac
+    done
+    git -C "$repo" add -A
+    git -C "$repo" commit -q -m "B: 100 deals changed"
+    if ! "$bin" check "$repo" >/dev/null; then
+        echo "dealbook check reports errors at B; the edits are broken" >&2
+        exit 1
+    fi
+    echo "$stamp" >"$work/stamp"
+else
+    echo "reusing $repo" >&2
+fi
+git -C "$repo" diff --quiet HEAD || { echo "$repo has uncommitted changes" >&2; exit 1; }
+
+# Runs "$@" once in the repository; prints "wall_seconds max_rss_kb cpu_percent exit_status".
+measure() {
+    local tf t0 t1 rc=0
+    tf=$(mktemp)
+    t0=$(date +%s%N)
+    (cd "$repo" && /usr/bin/time -o "$tf" -f '%M %P' "$@" >/dev/null 2>&1) || rc=$?
+    t1=$(date +%s%N)
+    read -r rss cpu <"$tf"
+    rm -f "$tf"
+    echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }') $rss ${cpu%\%} $rc"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+maximum() { sort -n | tail -1; }
+
+changed=$(cd "$repo" && "$bin" diff HEAD~1 HEAD --format json | grep -c '"changes": \[' || true)
+echo "deals changed between A and B according to diff: $changed" >&2
+echo "cores: $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+names=("diff A B (markdown)" "diff A B --format json" "diff A (B = working tree)")
+cmds=("$bin diff HEAD~1 HEAD" "$bin diff HEAD~1 HEAD --format json" "$bin diff HEAD~1")
+results=()
+for c in "${!cmds[@]}"; do
+    # shellcheck disable=SC2086 # the command is split on purpose
+    measure ${cmds[$c]} >/dev/null # warm-up
+    ts=() rs=() cs=()
+    for ((i = 0; i < RUNS; i++)); do
+        # shellcheck disable=SC2086
+        read -r t r p rc < <(measure ${cmds[$c]})
+        [ "$rc" = 0 ] || { echo "${names[$c]} exited $rc" >&2; exit 1; }
+        ts+=("$t") rs+=("$r") cs+=("$p")
+    done
+    echo "  ${names[$c]}: ${ts[*]}" >&2
+    results+=("$(printf '%-28s %9.3f %8s%% %9.0f' "${names[$c]}" \
+        "$(printf '%s\n' "${ts[@]}" | median)" "$(printf '%s\n' "${cs[@]}" | median)" \
+        "$(($(printf '%s\n' "${rs[@]}" | maximum) / 1024))")")
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+echo
+printf '%-28s %9s %9s %9s\n' "$DEALS deals, $changed changed" "wall (s)" CPU MiB
+printf '%s\n' "${results[@]}"
+echo
+echo "median of $RUNS runs, warm cache; max RSS over the runs; $(nproc) cores; load after: $load_after"

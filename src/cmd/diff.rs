@@ -1,0 +1,87 @@
+//! `dealbook diff`: compare the pipeline at two git revisions (or two
+//! folders) and print the review as Markdown or JSON.
+
+use super::{parse_date, today};
+use dealbook::Exit;
+use dealbook::diff::{self, markdown};
+use dealbook::period::Period;
+use jiff::civil::Date;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    /// For a pull-request comment or a CI job summary.
+    Markdown,
+    /// One versioned JSON document (docs/diff-json.md).
+    Json,
+}
+
+/// Arguments of `diff`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The "before" side: a git revision (main, origin/main, HEAD~1, a
+    /// commit id) or a pipeline folder.
+    a: String,
+    /// The "after" side, like A; default: the working tree (--dir).
+    b: Option<String>,
+    /// The pipeline folder in the working tree; revisions are read from the
+    /// same path inside its git repository.
+    #[arg(long, default_value = ".")]
+    dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "markdown")]
+    format: Format,
+    /// Focus period of the headline and the forecast table: 2026, 2026-Q4
+    /// or 2026-11. Default: the current quarter.
+    #[arg(long, value_parser = parse_period)]
+    period: Option<Period>,
+    /// Base URL of the published site; deal names link to its deal pages.
+    #[arg(long)]
+    site_url: Option<String>,
+    /// Compare both sides as of this date (default: B's `as_of`, else A's,
+    /// else today).
+    #[arg(long, value_parser = parse_date)]
+    as_of: Option<Date>,
+}
+
+fn parse_period(s: &str) -> Result<Period, String> {
+    Period::parse(s).ok_or_else(|| "expected a period like 2026, 2026-Q4 or 2026-11".to_string())
+}
+
+/// Runs `diff`.
+pub fn run(a: Args) -> Exit {
+    let req = diff::Request {
+        a: a.a,
+        b: a.b,
+        dir: a.dir,
+        period: a.period,
+        as_of: a.as_of,
+        today: today(),
+    };
+    let d = match diff::run(&req) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Failure;
+        }
+    };
+    let text = match a.format {
+        Format::Markdown => markdown::markdown(
+            &d,
+            &markdown::Options {
+                site_url: a.site_url,
+            },
+        ),
+        Format::Json => diff::json::json(&d),
+    };
+    let mut out = std::io::stdout().lock();
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .is_err()
+    {
+        return Exit::Failure;
+    }
+    if d.valid { Exit::Ok } else { Exit::Invalid }
+}

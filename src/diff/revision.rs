@@ -1,0 +1,309 @@
+//! The two sides of a diff: what an argument names (a git revision, a
+//! plain folder, or the working tree) and loading the pipeline it holds.
+//!
+//! A git revision is read entirely from the object database (see
+//! [`super::git`]): the files of the pipeline folder at that commit are
+//! filtered like the folder walk does (dot-folders, top-level `public/` and
+//! `templates/`, non-`.toml` files and `.toml` files outside the layout are
+//! left out), put in the walk's order, parsed in parallel with the same
+//! pure [`load::parse_file`] and assembled with [`load::assemble`], so a
+//! revision loads exactly like a checkout of it would.
+
+use super::git::{GitError, Repo, TreeFile};
+use crate::diag::Code;
+use crate::load::{self, Content, FileKind, LoadOptions, Loaded};
+use crate::source::FileId;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// What one side of the diff is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Spec {
+    /// A pipeline folder on disk (given as an argument, or the working tree).
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// Whether it is the working tree (`B` omitted).
+        worktree: bool,
+    },
+    /// A git revision (anything `git rev-parse` understands).
+    Git {
+        /// As written.
+        rev: String,
+        /// The commit it resolves to.
+        commit: String,
+    },
+}
+
+/// Where a side came from, as the output shows it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SideInfo {
+    /// "git", "folder" or "worktree".
+    pub kind: &'static str,
+    /// As the user wrote it ("working tree" for the default `B`).
+    pub label: String,
+    /// The commit id of a git revision.
+    pub commit: Option<String>,
+    /// The pipeline folder: inside the repository for a revision ("." for
+    /// its top), as given for a folder.
+    pub path: String,
+    /// Pipeline files read.
+    pub files: usize,
+    /// Errors found in it.
+    pub errors: usize,
+    /// Warnings found in it.
+    pub warnings: usize,
+}
+
+/// Why a side could not be read (exit status 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SideError(pub String);
+
+impl std::fmt::Display for SideError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<GitError> for SideError {
+    fn from(e: GitError) -> Self {
+        SideError(e.0)
+    }
+}
+
+/// Finds the repository of the pipeline folder once, on first need.
+pub struct RepoCache {
+    dir: PathBuf,
+    repo: Option<Result<Repo, GitError>>,
+}
+
+impl RepoCache {
+    /// For the pipeline folder `dir` of the working tree.
+    pub fn new(dir: &Path) -> RepoCache {
+        RepoCache {
+            dir: dir.to_path_buf(),
+            repo: None,
+        }
+    }
+
+    /// The repository, or why there is none.
+    pub fn get(&mut self) -> Result<&Repo, &GitError> {
+        let dir = &self.dir;
+        self.repo
+            .get_or_insert_with(|| super::git::discover(dir))
+            .as_ref()
+    }
+}
+
+/// What an argument names. A folder that exists is a folder, a name git
+/// resolves to a commit is a revision; one that is both is refused as
+/// ambiguous (write `./NAME` for the folder, `NAME^{commit}` for the
+/// revision), one that is neither is an error.
+pub fn resolve(arg: &str, repos: &mut RepoCache) -> Result<Spec, SideError> {
+    let path = Path::new(arg);
+    let is_dir = !arg.is_empty() && path.is_dir();
+    let rev = match repos.get() {
+        Ok(repo) => repo.resolve(arg)?.map(|r| r.commit),
+        Err(_) => None,
+    };
+    match (is_dir, rev) {
+        (true, Some(_)) => Err(SideError(format!(
+            "\"{arg}\" is both a folder and a git revision; write ./{arg} for the folder \
+             or {arg}^{{commit}} for the revision"
+        ))),
+        (true, None) => Ok(Spec::Folder {
+            path: path.to_path_buf(),
+            worktree: false,
+        }),
+        (false, Some(commit)) => Ok(Spec::Git {
+            rev: arg.to_string(),
+            commit,
+        }),
+        (false, None) => Err(SideError(match repos.get() {
+            Ok(_) => format!("\"{arg}\" is neither a git revision nor a folder"),
+            Err(why) => format!("\"{arg}\" is not a folder, and {why}"),
+        })),
+    }
+}
+
+/// Loads the pipeline a side names (not yet checked: both sides are
+/// checked for the same date once it is known).
+/// `repo` is the repository of `dir`, which a revision needs (it was
+/// resolved in it).
+pub fn load_side(
+    spec: &Spec,
+    dir: &Path,
+    repo: Option<&Repo>,
+) -> Result<(SideInfo, Loaded), SideError> {
+    match spec {
+        Spec::Folder { path, worktree } => {
+            match std::fs::metadata(path) {
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => {
+                    return Err(SideError(format!("{} is not a folder", path.display())));
+                }
+                Err(e) => {
+                    return Err(SideError(format!(
+                        "cannot open the pipeline folder {}: {e}",
+                        path.display()
+                    )));
+                }
+            }
+            let loaded = load::load(path, &LoadOptions::default());
+            let info = SideInfo {
+                kind: if *worktree { "worktree" } else { "folder" },
+                label: if *worktree {
+                    "working tree".into()
+                } else {
+                    path.display().to_string()
+                },
+                commit: None,
+                path: path.display().to_string(),
+                files: 0,
+                errors: 0,
+                warnings: 0,
+            };
+            Ok((info, loaded))
+        }
+        Spec::Git { rev, commit } => {
+            let repo = repo.ok_or_else(|| SideError("no git repository".into()))?;
+            let loaded = load_git(repo, commit, rev, dir)?;
+            let info = SideInfo {
+                kind: "git",
+                label: rev.clone(),
+                commit: Some(commit.clone()),
+                path: if repo.prefix.is_empty() {
+                    ".".into()
+                } else {
+                    repo.prefix.clone()
+                },
+                files: 0,
+                errors: 0,
+                warnings: 0,
+            };
+            Ok((info, loaded))
+        }
+    }
+}
+
+/// Reads the pipeline at `commit` from the object database. `root` is only
+/// used to name the pipeline in messages.
+pub fn load_git(repo: &Repo, commit: &str, label: &str, root: &Path) -> Result<Loaded, GitError> {
+    let tree = repo.pipeline_tree(commit, label)?;
+    let (files, problems) = select(repo.list(&tree)?);
+    let oids: Vec<&str> = files
+        .iter()
+        .filter(|(f, _)| readable(f))
+        .map(|(f, _)| f.oid.as_str())
+        .collect();
+    let mut blobs = repo.blobs(&oids)?.into_iter();
+    let contents: Vec<(String, FileKind, Content)> = files
+        .into_iter()
+        .map(|(f, kind)| {
+            let content = if f.size > load::MAX_FILE_BYTES {
+                Content::Failed(
+                    Code::TooLarge,
+                    format!(
+                        "file is {} bytes; the limit is {} bytes",
+                        f.size,
+                        load::MAX_FILE_BYTES
+                    ),
+                )
+            } else {
+                Content::Bytes(blobs.next().unwrap_or_default())
+            };
+            (f.rel, kind, content)
+        })
+        .collect();
+    let parsed: Vec<load::Parsed> = contents
+        .into_par_iter()
+        .enumerate()
+        .with_min_len(64)
+        .map(|(i, (rel, kind, content))| load::parse_file(FileId(i as u32), &rel, kind, content))
+        .collect();
+    Ok(load::assemble(root, parsed, problems))
+}
+
+/// Paths that cannot be part of the pipeline, with their diagnostics.
+type Problems = Vec<(String, Code, String)>;
+
+/// Whether a listed file's content is fetched (not too large).
+fn readable(f: &TreeFile) -> bool {
+    f.size <= load::MAX_FILE_BYTES
+}
+
+/// The pipeline files of a tree listing, in the folder walk's order, and
+/// the problems of the paths that cannot be part of the pipeline.
+fn select(listing: Vec<TreeFile>) -> (Vec<(TreeFile, FileKind)>, Problems) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for f in listing {
+        let parts: Vec<&str> = f.rel.split('/').collect();
+        if parts.iter().any(|p| p.starts_with('.')) {
+            continue;
+        }
+        if parts.len() > 1 && (parts[0] == "public" || parts[0] == "templates") {
+            continue;
+        }
+        if !f.rel.ends_with(".toml") {
+            continue;
+        }
+        let Some(kind) = FileKind::of(&f.rel) else {
+            if f.mode != "120000" {
+                problems.push((
+                    f.rel,
+                    Code::IgnoredFile,
+                    "this .toml file is not part of the pipeline layout and is ignored".into(),
+                ));
+            }
+            continue;
+        };
+        if f.mode == "120000" {
+            problems.push((
+                f.rel,
+                Code::SkippedLink,
+                "symbolic link; links are not followed when reading a git revision".into(),
+            ));
+            continue;
+        }
+        files.push((f, kind));
+    }
+    // The walk visits each folder's entries by name, depth first: that is
+    // the order of the paths' components.
+    files.sort_by(|(a, _), (b, _)| a.rel.split('/').cmp(b.rel.split('/')));
+    (files, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tf(rel: &str) -> TreeFile {
+        TreeFile {
+            rel: rel.into(),
+            mode: "100644".into(),
+            oid: "0".into(),
+            size: 1,
+        }
+    }
+
+    #[test]
+    fn selects_like_the_walk() {
+        let (files, problems) = select(vec![
+            tf("deals/a-b.toml"),
+            tf("deals/a/x.toml"),
+            tf(".github/workflows/dealbook.yml"),
+            tf(".hidden/deals.toml"),
+            tf("public/index.toml"),
+            tf("templates/x.toml"),
+            tf("README.md"),
+            tf("notes.toml"),
+            tf("dealbook.toml"),
+        ]);
+        let rels: Vec<&str> = files.iter().map(|(f, _)| f.rel.as_str()).collect();
+        assert_eq!(rels, ["dealbook.toml", "deals/a/x.toml", "deals/a-b.toml"]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, "notes.toml");
+    }
+}
