@@ -3,7 +3,7 @@
 //! counted in characters (not bytes), and quote the offending line.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -75,35 +75,38 @@ pub struct SourceFile {
     pub rel_path: String,
     /// The text (empty when the file could not be read as UTF-8).
     pub text: Arc<str>,
-    /// Byte offsets at which lines start.
-    line_starts: Vec<u32>,
+    /// Byte offsets at which lines start, computed on first use: most
+    /// files of a large pipeline never need them (no diagnostic).
+    line_starts: OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
     /// A source file with its text.
     pub fn new(rel_path: String, text: Arc<str>) -> SourceFile {
-        let mut line_starts = vec![0u32];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i as u32 + 1),
-        );
         SourceFile {
             rel_path,
             text,
-            line_starts,
+            line_starts: OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i as u32 + 1))
+                .collect()
+        })
     }
 
     /// 1-based line and 1-based character column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&(offset as u32)) {
+        let line_starts = self.line_starts();
+        let line = match line_starts.binary_search(&(offset as u32)) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line] as usize;
+        let start = line_starts[line] as usize;
         let mut end = offset;
         while !self.text.is_char_boundary(end) {
             end -= 1;
@@ -114,12 +117,12 @@ impl SourceFile {
 
     /// The text of a 1-based line, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let line_starts = self.line_starts();
+        let Some(&start) = line_starts.get(line.saturating_sub(1)) else {
             return "";
         };
         let start = start as usize;
-        let end = self
-            .line_starts
+        let end = line_starts
             .get(line)
             .map(|&e| e as usize)
             .unwrap_or(self.text.len());
@@ -128,7 +131,7 @@ impl SourceFile {
 
     /// Byte offset at which a 1-based line starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .get(line.saturating_sub(1))
             .map(|&s| s as usize)
             .unwrap_or(self.text.len())
@@ -150,6 +153,11 @@ impl SourceMap {
             root: root.to_path_buf(),
             files: Vec::new(),
         }
+    }
+
+    /// Makes room for `additional` more files.
+    pub fn reserve(&mut self, additional: usize) {
+        self.files.reserve(additional);
     }
 
     /// Adds a file and returns its id.

@@ -10,7 +10,6 @@ use crate::diag::{Code, Diagnostic};
 use crate::model::{Coverage, Index, Pipeline};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::spec::{self, Kind};
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -111,6 +110,17 @@ pub struct Loaded {
 /// have no ids yet.
 pub fn walk(root: &Path, opts: &LoadOptions) -> (Vec<FoundFile>, Vec<(String, Code, String)>) {
     let mut found = Vec::new();
+    let problems = walk_each(root, opts, |f| found.push(f));
+    (found, problems)
+}
+
+/// [`walk`], handing each pipeline file to `on_file` as soon as it is
+/// found (in the same order), and returning the problems.
+fn walk_each(
+    root: &Path,
+    opts: &LoadOptions,
+    mut on_file: impl FnMut(FoundFile),
+) -> Vec<(String, Code, String)> {
     let mut problems: Vec<(String, Code, String)> = Vec::new();
     let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let skip: Vec<PathBuf> = opts
@@ -119,8 +129,19 @@ pub fn walk(root: &Path, opts: &LoadOptions) -> (Vec<FoundFile>, Vec<(String, Co
         .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
         .collect();
     let rel_of = |p: &Path| -> String {
-        p.strip_prefix(root)
-            .unwrap_or(p)
+        let rel = p.strip_prefix(root);
+        // Fast path: walkdir joins plain names onto the root, so with `/`
+        // as the separator the rest of the path is already the answer.
+        if std::path::MAIN_SEPARATOR == '/'
+            && let Ok(r) = rel
+            && let Some(s) = r.to_str()
+            && !s.contains("//")
+            && !s.starts_with('/')
+            && !s.ends_with('/')
+        {
+            return s.to_owned();
+        }
+        rel.unwrap_or(p)
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
@@ -226,19 +247,19 @@ pub fn walk(root: &Path, opts: &LoadOptions) -> (Vec<FoundFile>, Vec<(String, Co
             ));
             continue;
         }
-        found.push(FoundFile {
+        on_file(FoundFile {
             rel,
-            path: entry.path().to_path_buf(),
+            path: entry.into_path(),
             kind,
         });
     }
     problems.extend(link_problems);
-    (found, problems)
+    problems
 }
 
 /// Reads a file's bytes, refusing ones that are too large or not files.
 pub fn read_bytes(path: &Path) -> Content {
-    match std::fs::metadata(path) {
+    let len = match std::fs::metadata(path) {
         Ok(m) if !m.is_file() => {
             return Content::Failed(Code::NotAFile, "not a regular file".into());
         }
@@ -252,10 +273,20 @@ pub fn read_bytes(path: &Path) -> Content {
                 ),
             );
         }
-        Ok(_) => {}
+        Ok(m) => m.len(),
         Err(e) => return Content::Failed(Code::CannotRead, format!("cannot read file: {e}")),
-    }
-    match std::fs::read(path) {
+    };
+    // `std::fs::read` without its second `stat` and its `lseek`: the size
+    // is known (`Take` reads to the end without asking for it again).
+    let read = || -> std::io::Result<Vec<u8>> {
+        use std::io::Read;
+        let mut buf = Vec::with_capacity(len as usize + 1);
+        std::fs::File::open(path)?
+            .take(u64::MAX)
+            .read_to_end(&mut buf)?;
+        Ok(buf)
+    };
+    match read() {
         Ok(b) if b.len() as u64 > MAX_FILE_BYTES => Content::Failed(
             Code::TooLarge,
             format!(
@@ -331,94 +362,212 @@ pub fn parse_file(id: FileId, rel: &str, kind: FileKind, content: Content) -> Pa
     }
 }
 
+/// Files per parallel job: enough to amortise the scheduling, few enough to
+/// keep both cores busy to the end.
+const CHUNK: usize = 64;
+
 /// Loads the pipeline at `root`: walk, read and parse in parallel, assemble.
+///
+/// The work overlaps: while this thread walks the folder, every [`CHUNK`]
+/// files found go to the thread pool to be read and parsed; once the walk
+/// is done, this thread assembles the parsed files in [`FileId`] order as
+/// they arrive, while the pool parses the rest.
 pub fn load(root: &Path, opts: &LoadOptions) -> Loaded {
-    let (found, problems) = walk(root, opts);
-    let parsed: Vec<Parsed> = found
-        .par_iter()
-        .enumerate()
-        .map(|(i, f)| parse_file(FileId(i as u32), &f.rel, f.kind, read_bytes(&f.path)))
-        .collect();
-    assemble(root, parsed, problems)
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<Parsed>)>();
+    rayon::in_place_scope(|scope| {
+        let mut counts = KindCounts::default();
+        let mut batch: Vec<FoundFile> = Vec::with_capacity(CHUNK);
+        let mut first = 0u32;
+        let mut chunks = 0usize;
+        let spawn = |batch: Vec<FoundFile>, first: u32, chunk: usize| {
+            let tx = tx.clone();
+            scope.spawn(move |_| {
+                let parsed = batch
+                    .into_iter()
+                    .zip(first..)
+                    .map(|(f, id)| parse_file(FileId(id), &f.rel, f.kind, read_bytes(&f.path)))
+                    .collect();
+                // The receiver outlives the scope's jobs; a failed send
+                // cannot happen.
+                let _ = tx.send((chunk, parsed));
+            });
+        };
+        let problems = walk_each(root, opts, |f| {
+            counts.add(f.kind);
+            batch.push(f);
+            if batch.len() == CHUNK {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(CHUNK));
+                spawn(full, first, chunks);
+                first += CHUNK as u32;
+                chunks += 1;
+            }
+        });
+        if !batch.is_empty() {
+            spawn(batch, first, chunks);
+            chunks += 1;
+        }
+        drop(tx);
+        let mut asm = Assembler::new(root);
+        asm.reserve(&counts);
+        // Chunks finish roughly in order; hold the early arrivals.
+        let mut pending: Vec<Option<Vec<Parsed>>> = (0..chunks).map(|_| None).collect();
+        let mut next = 0;
+        for (chunk, parsed) in rx {
+            pending[chunk] = Some(parsed);
+            while let Some(parsed) = pending.get_mut(next).and_then(Option::take) {
+                for p in parsed {
+                    asm.push(p);
+                }
+                next += 1;
+            }
+        }
+        // All senders are gone: every job has finished (or panicked, and
+        // the scope re-raises the panic when it ends).
+        asm.finish(problems)
+    })
+}
+
+/// How many files of each kind the walk found, to size the pipeline's lists.
+#[derive(Debug, Default, Clone, Copy)]
+struct KindCounts {
+    files: usize,
+    accounts: usize,
+    deals: usize,
+}
+
+impl KindCounts {
+    fn add(&mut self, kind: FileKind) {
+        self.files += 1;
+        match kind {
+            FileKind::Account => self.accounts += 1,
+            FileKind::Deal => self.deals += 1,
+            _ => {}
+        }
+    }
 }
 
 /// Builds the pipeline from parsed files (in [`FileId`] order) and the
 /// walk's problems. Shared by [`load`], watch mode and `diff`.
 pub fn assemble(root: &Path, parsed: Vec<Parsed>, problems: Vec<(String, Code, String)>) -> Loaded {
-    let mut sources = SourceMap::new(root);
-    let mut diagnostics = Vec::new();
-    let mut items = Vec::with_capacity(parsed.len());
+    let mut asm = Assembler::new(root);
+    let mut counts = KindCounts::default();
+    for p in &parsed {
+        counts.files += 1;
+        match p.item {
+            convert::Item::Account(_) => counts.accounts += 1,
+            convert::Item::Deal(_) => counts.deals += 1,
+            _ => {}
+        }
+    }
+    asm.reserve(&counts);
     for p in parsed {
-        let id = sources.add(p.source);
-        debug_assert_eq!(id.0 as usize, items.len());
-        diagnostics.extend(p.diags);
-        items.push(p.item);
+        asm.push(p);
     }
-    // dealbook.toml or team.toml that the walk already reported as
-    // unreadable is not also "missing".
-    let mut seen_settings = false;
-    let mut seen_team = false;
-    for (rel, code, msg) in problems {
-        if code.severity() == crate::diag::Severity::Error {
-            seen_settings |= rel == "dealbook.toml";
-            seen_team |= rel == "team.toml";
+    asm.finish(problems)
+}
+
+/// Builds a pipeline from parsed files handed over one at a time, in
+/// [`FileId`] order, then the walk's problems ([`Assembler::finish`]).
+pub struct Assembler {
+    pipeline: Pipeline,
+    diagnostics: Vec<Diagnostic>,
+    seen_settings: bool,
+    seen_team: bool,
+}
+
+impl Assembler {
+    /// An empty pipeline at `root`.
+    pub fn new(root: &Path) -> Assembler {
+        Assembler {
+            pipeline: Pipeline {
+                root: root.to_path_buf(),
+                sources: SourceMap::new(root),
+                settings: default_settings(FileId(0)),
+                teams: Vec::new(),
+                people: Vec::new(),
+                accounts: Vec::new(),
+                deals: Vec::new(),
+                targets: Vec::new(),
+                coverage: Coverage::default(),
+                index: Index::default(),
+            },
+            diagnostics: Vec::new(),
+            seen_settings: false,
+            seen_team: false,
         }
-        let id = sources.add(SourceFile::new(rel, Arc::from("")));
-        diagnostics.push(Diagnostic::new(code, Span::file_start(id), msg));
     }
-    let mut pipeline = Pipeline {
-        root: root.to_path_buf(),
-        sources,
-        settings: default_settings(FileId(0)),
-        teams: Vec::new(),
-        people: Vec::new(),
-        accounts: Vec::new(),
-        deals: Vec::new(),
-        targets: Vec::new(),
-        coverage: Coverage::default(),
-        index: Index::default(),
-    };
-    for (i, item) in items.into_iter().enumerate() {
-        let rel = pipeline.sources.get(FileId(i as u32)).rel_path.clone();
+
+    fn reserve(&mut self, counts: &KindCounts) {
+        let p = &mut self.pipeline;
+        p.sources.reserve(counts.files);
+        p.accounts.reserve_exact(counts.accounts);
+        p.deals.reserve_exact(counts.deals);
+    }
+
+    /// Adds the next file; its [`FileId`] is the number of files added before.
+    pub fn push(&mut self, p: Parsed) {
         convert::place(
-            &mut pipeline,
-            &rel,
-            item,
-            &mut seen_settings,
-            &mut seen_team,
+            &mut self.pipeline,
+            &p.source.rel_path,
+            p.item,
+            &mut self.seen_settings,
+            &mut self.seen_team,
         );
+        self.pipeline.sources.add(p.source);
+        self.diagnostics.extend(p.diags);
     }
-    for (seen, name, what) in [
-        (
-            seen_settings,
-            "dealbook.toml",
-            "settings: [org], [[stage]] and [rules]",
-        ),
-        (
-            seen_team,
-            "team.toml",
-            "the people and teams: [[person]] and [[team]]",
-        ),
-    ] {
-        if !seen {
-            let id = pipeline
-                .sources
-                .add(SourceFile::new(name.to_string(), Arc::from("")));
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::MissingFile,
-                    Span::file_start(id),
-                    format!("{name} is missing"),
-                )
-                .hint(format!(
-                    "{name} holds {what}; `dealbook init` writes a starting point"
-                )),
-            );
+
+    /// Adds the walk's problems, reports missing files and resolves the
+    /// references.
+    pub fn finish(self, problems: Vec<(String, Code, String)>) -> Loaded {
+        let Assembler {
+            mut pipeline,
+            mut diagnostics,
+            mut seen_settings,
+            mut seen_team,
+        } = self;
+        // dealbook.toml or team.toml that the walk already reported as
+        // unreadable is not also "missing".
+        for (rel, code, msg) in problems {
+            if code.severity() == crate::diag::Severity::Error {
+                seen_settings |= rel == "dealbook.toml";
+                seen_team |= rel == "team.toml";
+            }
+            let id = pipeline.sources.add(SourceFile::new(rel, Arc::from("")));
+            diagnostics.push(Diagnostic::new(code, Span::file_start(id), msg));
         }
-    }
-    pipeline.resolve();
-    Loaded {
-        pipeline,
-        diagnostics,
+        for (seen, name, what) in [
+            (
+                seen_settings,
+                "dealbook.toml",
+                "settings: [org], [[stage]] and [rules]",
+            ),
+            (
+                seen_team,
+                "team.toml",
+                "the people and teams: [[person]] and [[team]]",
+            ),
+        ] {
+            if !seen {
+                let id = pipeline
+                    .sources
+                    .add(SourceFile::new(name.to_string(), Arc::from("")));
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::MissingFile,
+                        Span::file_start(id),
+                        format!("{name} is missing"),
+                    )
+                    .hint(format!(
+                        "{name} holds {what}; `dealbook init` writes a starting point"
+                    )),
+                );
+            }
+        }
+        pipeline.resolve();
+        Loaded {
+            pipeline,
+            diagnostics,
+        }
     }
 }
