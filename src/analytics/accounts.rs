@@ -233,15 +233,17 @@ pub fn customers(f: &Facts<'_>, periods: &[Period]) -> Customers {
     let mut accounts_last: BTreeSet<usize> = BTreeSet::new();
     let mut accounts_this: BTreeSet<usize> = BTreeSet::new();
     let mut first_won: BTreeMap<usize, (Date, &str)> = BTreeMap::new();
+    let (year_start, _) = f.cal.range(year);
+    let (_, prev_end) = f.cal.range(prev);
     for d in f.deals.iter().filter(|d| d.status == Status::Won) {
         let Some(c) = d.close else { continue };
-        if f.cal.contains(year, c) && c <= f.as_of {
+        if c >= year_start && c <= f.as_of {
             won_this += d.amount;
             if let Some(a) = d.account {
                 accounts_this.insert(a);
             }
         }
-        if f.cal.contains(prev, c) {
+        if c >= prev_start && c < prev_end {
             won_last += d.amount;
             if c >= prev_start && c <= same_day_last_year {
                 won_last_td += d.amount;

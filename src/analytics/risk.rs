@@ -46,12 +46,18 @@ pub struct Risk {
     pub reason: String,
 }
 
-fn plural(n: i64, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
+/// "1 day", "2 days": written straight into the reason, no string of its own.
+struct Plural<'a>(i64, &'a str);
+
+impl std::fmt::Display for Plural<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = if self.0 == 1 { "" } else { "s" };
+        write!(f, "{} {}{s}", self.0, self.1)
     }
+}
+
+fn plural(n: i64, word: &str) -> Plural<'_> {
+    Plural(n, word)
 }
 
 /// All signals of all open deals, by deal id then signal order.
@@ -270,16 +276,20 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal) -> Vec<(&'static str, Str
 /// expected closes is the `close` of each history entry that has one, then
 /// the deal's current `close`.
 pub fn slipped(f: &Facts<'_>, d: &Deal) -> Option<String> {
-    let mut closes: Vec<jiff::civil::Date> = d
+    let closes = d
         .history
         .iter()
         .filter_map(|h| h.close.as_ref().map(|c| c.value))
-        .collect();
-    if let Some(c) = &d.close {
-        closes.push(c.value);
+        .chain(d.close.as_ref().map(|c| c.value));
+    let (mut first, mut last, mut later_moves) = (None, None, 0);
+    for c in closes {
+        first.get_or_insert(c);
+        if last.is_some_and(|l| c > l) {
+            later_moves += 1;
+        }
+        last = Some(c);
     }
-    let (first, last) = (*closes.first()?, *closes.last()?);
-    let later_moves = closes.windows(2).filter(|w| w[1] > w[0]).count();
+    let (first, last) = (first?, last?);
     let q0 = f.cal.quarter_of(first);
     let out_of_quarter = last > first && f.cal.quarter_of(last) != q0;
     if later_moves >= 2 || out_of_quarter {
