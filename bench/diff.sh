@@ -82,7 +82,12 @@ if [ "$(cat "$work/stamp" 2>/dev/null)" != "$stamp" ]; then
             kind=0
         fi
         case $kind in
-        0) awk '!done && /^amount = / { $3 = $3 + 10000; done = 1 } { print }' "$f" >"$f.new" && mv "$f.new" "$f" ;;
+        0)
+            # Amounts may be written 1_200_000 or 1200.50.
+            awk '!done && /^amount = / { v = $3; gsub(/_/, "", v)
+                    $3 = sprintf(v ~ /\./ ? "%.2f" : "%d", v + 10000); done = 1 } { print }' \
+                "$f" >"$f.new" && mv "$f.new" "$f"
+            ;;
         1)
             close=$(sed -n '1,/^\[\[/ s/^close = \([0-9-]*\)$/\1/p' "$f" | head -1)
             later=$(date -d "$close + 45 days" +%F)

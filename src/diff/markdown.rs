@@ -401,7 +401,7 @@ fn pct(r: Option<Ratio>) -> String {
 
 fn pts(a: Option<Ratio>, b: Option<Ratio>) -> String {
     match (a, b) {
-        (Some(a), Some(b)) if a != b => {
+        (Some(a), Some(b)) if a.percent() != b.percent() => {
             let d = b.percent() - a.percent();
             if d.is_sign_positive() {
                 format!("+{d} pts")
