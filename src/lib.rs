@@ -21,6 +21,7 @@ pub mod period;
 pub mod reader;
 pub mod report;
 pub mod schema;
+pub mod site;
 pub mod source;
 pub mod spec;
 

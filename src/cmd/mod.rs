@@ -2,6 +2,7 @@
 //! Each command lives in its own module and stays thin: parse arguments,
 //! call the library, print, pick the exit status.
 
+mod build;
 mod check;
 mod diff;
 mod init;
@@ -31,6 +32,8 @@ enum Command {
     Init(init::Args),
     /// Print funnel, forecast, performance, risks and account health.
     Report(report::Args),
+    /// Check, compute and render the static HTML site.
+    Build(build::Args),
     /// What a change does to the pipeline: waterfall, forecast delta, deal
     /// changes, risks and errors between two git revisions or folders.
     Diff(diff::Args),
@@ -43,6 +46,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Schema(a) => schema::run(a),
         Command::Init(a) => init::run(a),
         Command::Report(a) => report::run(a),
+        Command::Build(a) => build::run(a),
         Command::Diff(a) => diff::run(a),
     }
 }

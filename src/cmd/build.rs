@@ -1,0 +1,150 @@
+//! `dealbook build`: check, compute, render the site and write it
+//! atomically. Exit 1 when the pipeline (or one of its templates) has
+//! errors, 2 when the output cannot be written.
+
+use super::{parse_date, pipeline_dir, print_diagnostics, today};
+use dealbook::load::LoadOptions;
+use dealbook::site::{self, SiteError, SiteInput, output::Staging, templates};
+use dealbook::{Exit, analytics, load_and_check};
+use jiff::civil::Date;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Arguments of `build`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The pipeline folder.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Where to write the site (default: DIR/public). Replaced as a whole.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Compute as of this date instead of the settings' as_of or today.
+    #[arg(long, value_parser = parse_date)]
+    as_of: Option<Date>,
+    /// Public address of the site; only used for <link rel="canonical">.
+    #[arg(long, value_parser = parse_base_url)]
+    base_url: Option<String>,
+}
+
+fn parse_base_url(s: &str) -> Result<String, String> {
+    let ok = (s.starts_with("https://") || s.starts_with("http://"))
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err("expected an absolute http(s) URL like https://sales.example.com/pipeline/".into())
+    }
+}
+
+/// Whether `inner` is `outer` or inside it, comparing absolute paths
+/// (`inner` may not exist yet).
+fn is_within(inner: &Path, outer: &Path) -> bool {
+    let abs = |p: &Path| {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Canonicalise the longest existing prefix.
+        let mut existing = p.clone();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.file_name(), existing.parent()) {
+                (Some(n), Some(parent)) => {
+                    rest.push(n.to_os_string());
+                    existing = parent.to_path_buf();
+                }
+                _ => break,
+            }
+        }
+        let mut c = existing.canonicalize().unwrap_or(existing);
+        for n in rest.iter().rev() {
+            c.push(n);
+        }
+        c
+    };
+    abs(inner).starts_with(abs(outer))
+}
+
+/// Runs `build`.
+pub fn run(a: Args) -> Exit {
+    let started = Instant::now();
+    let root = match pipeline_dir(&a.dir) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let out = a.output.clone().unwrap_or_else(|| root.join("public"));
+    if is_within(&root, &out) {
+        eprintln!(
+            "error: the output folder {} contains the pipeline; choose another --output",
+            out.display()
+        );
+        return Exit::Failure;
+    }
+    let mut opts = LoadOptions::default();
+    if is_within(&out, &root) && !is_within(&out, &root.join("public")) {
+        opts.skip.push(out.clone());
+    }
+    let checked = load_and_check(&root, &opts, a.as_of, today());
+    if checked.has_errors() {
+        print_diagnostics(&checked);
+        eprintln!("error: not building the site: the pipeline has errors");
+        return Exit::Invalid;
+    }
+    let overrides = match templates::read_overrides(&root.join("templates")) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: cannot read the pipeline's templates: {e}");
+            return Exit::Failure;
+        }
+    };
+    let analytics = analytics::compute(
+        &checked.pipeline,
+        checked.as_of,
+        &analytics::Options::default(),
+    );
+    let input = SiteInput {
+        pipeline: &checked.pipeline,
+        analytics: &analytics,
+        diagnostics: &checked.diagnostics,
+        overrides: &overrides,
+        base_url: a.base_url.as_deref(),
+    };
+    let staging = match Staging::begin(&out) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Failure;
+        }
+    };
+    let pages = match site::render_to(&input, |page| staging.write(&page)) {
+        Ok(n) => n,
+        Err(SiteError::Io(e)) => {
+            eprintln!("error: {e}");
+            eprintln!("the previous site in {} is unchanged", out.display());
+            return Exit::Failure;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("the previous site in {} is unchanged", out.display());
+            return Exit::Invalid;
+        }
+    };
+    if let Err(e) = staging.commit() {
+        eprintln!("error: {e}");
+        return Exit::Failure;
+    }
+    let warnings = dealbook::diag_out::Summary::of(&checked.diagnostics, 0).warnings;
+    eprintln!(
+        "built {pages} files into {} in {:.2?}{}",
+        out.display(),
+        started.elapsed(),
+        match warnings {
+            0 => String::new(),
+            1 => " (1 warning: see warnings.html)".into(),
+            n => format!(" ({n} warnings: see warnings.html)"),
+        }
+    );
+    Exit::Ok
+}

@@ -1,0 +1,488 @@
+//! The static site of `dealbook build`: pages rendered from the analytics
+//! with tera templates, inline SVG charts, sanitised Markdown notes, the
+//! site's labels in `en` or `zh-CN`, and the exports (`data.json` and CSV).
+//!
+//! [`render`] is pure: it takes the checked pipeline, its analytics, the
+//! check's diagnostics and the pipeline's template overrides, and returns
+//! every page as a path and bytes; no clock, no I/O, so the same input
+//! gives byte-for-byte the same site. [`render_to`] hands the pages to a
+//! sink as they are rendered (in parallel), which is what `build` uses to
+//! stream them to disk through [`output`]. Every link is relative, so the
+//! site works from `file://`, under a sub-path and on any static host.
+//!
+//! One concern per module: [`views`] (what each page shows), [`templates`]
+//! (built-in and overriding templates), [`charts`] (SVG), [`markdown`]
+//! (notes), [`i18n`] (labels and number formats), [`output`] (writing a
+//! build atomically, or only what changed).
+
+pub mod charts;
+pub mod i18n;
+pub mod markdown;
+pub mod output;
+pub mod templates;
+pub mod views;
+
+use crate::analytics::Analytics;
+use crate::diag::Diagnostic;
+use crate::model::Pipeline;
+use crate::period::Period;
+use crate::report::{self, CsvTable};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use templates::{Overrides, TemplateError};
+use tera::{Context, Tera};
+use views::{PageInfo, Site, paths};
+
+/// One file of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// Path relative to the site root, `/`-separated, e.g. `deals/x.html`.
+    pub path: String,
+    /// Content.
+    pub bytes: Vec<u8>,
+}
+
+/// What the site is built from.
+#[derive(Debug, Clone, Copy)]
+pub struct SiteInput<'a> {
+    /// The checked pipeline (without errors).
+    pub pipeline: &'a Pipeline,
+    /// Its numbers.
+    pub analytics: &'a Analytics,
+    /// The check's diagnostics (the warnings are listed on a page).
+    pub diagnostics: &'a [Diagnostic],
+    /// The pipeline's own templates and assets.
+    pub overrides: &'a Overrides,
+    /// Where the site will be served, for `<link rel="canonical">` only.
+    pub base_url: Option<&'a str>,
+}
+
+/// Why the site could not be rendered.
+#[derive(Debug)]
+pub enum SiteError {
+    /// A template does not parse or fails on a page.
+    Template(Box<TemplateError>),
+    /// An export could not be produced.
+    Export(String),
+    /// The sink refused a page (e.g. the disk is full).
+    Io(std::io::Error),
+}
+
+impl fmt::Display for SiteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SiteError::Template(e) => write!(f, "{e}"),
+            SiteError::Export(e) => write!(f, "cannot write an export: {e}"),
+            SiteError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for SiteError {}
+
+impl From<Box<TemplateError>> for SiteError {
+    fn from(e: Box<TemplateError>) -> Self {
+        SiteError::Template(e)
+    }
+}
+
+/// The exports, linked from every page's footer.
+pub const EXPORTS: &[(&str, &str)] = &[
+    ("data.json", "export_data_json"),
+    ("deals.csv", "export_deals_csv"),
+    ("forecast.csv", "export_forecast_csv"),
+    ("performance.csv", "export_performance_csv"),
+    ("risks.csv", "export_risks_csv"),
+    ("accounts.csv", "export_accounts_csv"),
+];
+
+/// Navigation: key, path, label key.
+pub const NAV: &[(&str, &str, &str)] = &[
+    ("dashboard", "index.html", "nav_dashboard"),
+    ("funnel", "funnel.html", "nav_funnel"),
+    ("forecast", "forecast.html", "nav_forecast"),
+    ("team", "team.html", "nav_team"),
+    ("accounts", "accounts.html", "nav_accounts"),
+    ("deals", "deals.html", "nav_deals"),
+    ("risks", "risks.html", "nav_risks"),
+    ("targets", "targets.html", "nav_targets"),
+    ("warnings", "warnings.html", "nav_warnings"),
+];
+
+#[derive(Serialize)]
+struct NavItem {
+    key: &'static str,
+    href: &'static str,
+    label: &'static str,
+}
+
+#[derive(Serialize)]
+struct SiteInfo<'a> {
+    org: &'a str,
+    currency: &'a str,
+    as_of: String,
+    lang: &'static str,
+    base_url: Option<String>,
+    quarter: String,
+    year: String,
+    warnings: usize,
+}
+
+/// One page to render.
+#[derive(Debug, Clone)]
+enum Job {
+    Dashboard,
+    Funnel,
+    Forecast,
+    Period(Period),
+    Team,
+    TeamPage(usize),
+    Person(usize),
+    Accounts(usize),
+    Account(usize),
+    Deals(usize),
+    Deal(usize),
+    Risks,
+    Signal(&'static str, usize),
+    Targets,
+    Warnings,
+    Asset(usize),
+    Export(usize),
+}
+
+/// A base URL for the canonical link: `None` when not given; always ends
+/// in `/`.
+fn canonical_base(b: Option<&str>) -> Option<String> {
+    let b = b?.trim();
+    if b.is_empty() {
+        return None;
+    }
+    Some(if b.ends_with('/') {
+        b.to_string()
+    } else {
+        format!("{b}/")
+    })
+}
+
+fn global_context(site: &Site<'_>, base_url: Option<&str>) -> Context {
+    let i = &site.i;
+    let labels: BTreeMap<&str, &str> = i.labels().into_iter().collect();
+    let nav: Vec<NavItem> = NAV
+        .iter()
+        .map(|(key, href, label)| NavItem {
+            key,
+            href,
+            label: i.get(label),
+        })
+        .collect();
+    let exports: Vec<NavItem> = EXPORTS
+        .iter()
+        .map(|(href, label)| NavItem {
+            key: href,
+            href,
+            label: i.get(label),
+        })
+        .collect();
+    let mut g = Context::new();
+    g.insert("t", &labels);
+    g.insert("nav", &nav);
+    g.insert("exports", &exports);
+    g.insert(
+        "site",
+        &SiteInfo {
+            org: &site.a.org,
+            currency: &site.a.currency,
+            as_of: site.a.as_of.to_string(),
+            lang: i.lang(),
+            base_url: canonical_base(base_url),
+            quarter: site.a.current.quarter.to_string(),
+            year: site.a.current.year.to_string(),
+            warnings: site.warnings.len(),
+        },
+    );
+    g
+}
+
+/// Renders every page and returns them sorted by path.
+pub fn render(input: &SiteInput<'_>) -> Result<Vec<Page>, SiteError> {
+    let pages = std::sync::Mutex::new(Vec::new());
+    render_to(input, |p| {
+        pages.lock().expect("no panics while holding").push(p);
+        Ok(())
+    })?;
+    let mut pages = pages.into_inner().expect("no panics while holding");
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(pages)
+}
+
+/// Renders every page in parallel and hands each to `sink` as soon as it
+/// is ready (in no particular order); returns how many there were. Stops
+/// at the first error (of a template, an export or the sink).
+pub fn render_to<F>(input: &SiteInput<'_>, sink: F) -> Result<usize, SiteError>
+where
+    F: Fn(Page) -> std::io::Result<()> + Sync,
+{
+    let site = Site::new(input.pipeline, input.analytics, input.diagnostics);
+    let tera = templates::engine(input.overrides, global_context(&site, input.base_url))?;
+    let jobs = jobs(&site, input.overrides);
+    let signals = site.signals();
+    let r = Renderer {
+        site: &site,
+        tera: &tera,
+        overrides: input.overrides,
+        signals: &signals,
+    };
+    jobs.par_iter().with_min_len(16).try_for_each(|job| {
+        let page = r.job(job)?;
+        sink(page).map_err(SiteError::Io)
+    })?;
+    Ok(jobs.len())
+}
+
+fn jobs(site: &Site<'_>, o: &Overrides) -> Vec<Job> {
+    let mut v = vec![
+        Job::Dashboard,
+        Job::Funnel,
+        Job::Forecast,
+        Job::Team,
+        Job::Risks,
+        Job::Targets,
+        Job::Warnings,
+    ];
+    v.extend(site.periods.iter().map(|p| Job::Period(*p)));
+    v.extend((0..site.p.teams.len()).map(Job::TeamPage));
+    v.extend((0..site.p.people.len()).map(Job::Person));
+    v.extend((1..=Site::page_count(site.a.accounts.len())).map(Job::Accounts));
+    v.extend((0..site.p.accounts.len()).map(Job::Account));
+    v.extend((1..=Site::page_count(site.a.deals.len())).map(Job::Deals));
+    for (code, rows) in site.signals() {
+        v.extend((1..=Site::page_count(rows.len())).map(|n| Job::Signal(code, n)));
+    }
+    v.extend((0..EXPORTS.len()).map(Job::Export));
+    let extra_assets = o
+        .assets
+        .iter()
+        .filter(|(n, _)| !templates::ASSETS.iter().any(|(b, _)| b == n))
+        .count();
+    v.extend((0..templates::ASSETS.len() + extra_assets).map(Job::Asset));
+    // Deal pages last: the big batch, which rayon splits evenly.
+    v.extend((0..site.a.deals.len()).map(Job::Deal));
+    v
+}
+
+struct Renderer<'r, 'a> {
+    site: &'r Site<'a>,
+    tera: &'r Tera,
+    overrides: &'r Overrides,
+    signals: &'r [(&'static str, Vec<usize>)],
+}
+
+impl Renderer<'_, '_> {
+    fn page<V: Serialize>(
+        &self,
+        template: &str,
+        path: String,
+        section: &'static str,
+        title: String,
+        view: &V,
+    ) -> Result<Page, SiteError> {
+        let root = if path.contains('/') { "../" } else { "" };
+        let info = PageInfo {
+            path,
+            root,
+            section,
+            title,
+        };
+        let mut ctx = Context::new();
+        ctx.insert("root", root);
+        ctx.insert("path", &info.path);
+        ctx.insert("section", section);
+        ctx.insert("title", &info.title);
+        ctx.insert("v", view);
+        let bytes = templates::render(self.tera, template, &ctx, &info.path, self.overrides)?;
+        Ok(Page {
+            path: info.path,
+            bytes,
+        })
+    }
+
+    fn job(&self, job: &Job) -> Result<Page, SiteError> {
+        let s = self.site;
+        let i = &s.i;
+        match job {
+            Job::Dashboard => self.page(
+                "index.html",
+                "index.html".into(),
+                "dashboard",
+                i.get("dashboard_title").into(),
+                &s.dashboard(),
+            ),
+            Job::Funnel => self.page(
+                "funnel.html",
+                "funnel.html".into(),
+                "funnel",
+                i.get("funnel_title").into(),
+                &s.funnel(),
+            ),
+            Job::Forecast => self.page(
+                "forecast.html",
+                "forecast.html".into(),
+                "forecast",
+                i.get("forecast_title").into(),
+                &s.forecast_page(),
+            ),
+            Job::Period(p) => {
+                let ps = p.to_string();
+                self.page(
+                    "period.html",
+                    paths::period(&ps),
+                    "forecast",
+                    i.fill("forecast_for", &[("period", &ps)]),
+                    &s.period_page(*p),
+                )
+            }
+            Job::Team => self.page(
+                "team.html",
+                "team.html".into(),
+                "team",
+                i.get("team_title").into(),
+                &s.team_board(),
+            ),
+            Job::TeamPage(ix) => {
+                let v = s.team_page(*ix);
+                self.page(
+                    "team_detail.html",
+                    paths::team(&v.id),
+                    "team",
+                    v.name.clone(),
+                    &v,
+                )
+            }
+            Job::Person(ix) => {
+                let v = s.person_page(*ix);
+                self.page(
+                    "person.html",
+                    paths::person(&v.id),
+                    "team",
+                    v.name.clone(),
+                    &v,
+                )
+            }
+            Job::Accounts(n) => self.page(
+                "accounts.html",
+                paths::list("accounts", *n),
+                "accounts",
+                i.get("accounts_title").into(),
+                &s.accounts_list(*n),
+            ),
+            Job::Account(ix) => {
+                let v = s.account_page(*ix);
+                self.page(
+                    "account.html",
+                    paths::account(&v.id),
+                    "accounts",
+                    v.name.clone(),
+                    &v,
+                )
+            }
+            Job::Deals(n) => self.page(
+                "deals.html",
+                paths::list("deals", *n),
+                "deals",
+                i.get("deals_title").into(),
+                &s.deals_list(*n),
+            ),
+            Job::Deal(k) => {
+                let v = s.deal_page(*k);
+                self.page("deal.html", paths::deal(&v.id), "deals", v.name.clone(), &v)
+            }
+            Job::Risks => self.page(
+                "risks.html",
+                "risks.html".into(),
+                "risks",
+                i.get("risks_title").into(),
+                &s.risks_page(),
+            ),
+            Job::Signal(code, n) => {
+                let rows = self
+                    .signals
+                    .iter()
+                    .find(|(c, _)| c == code)
+                    .map(|(_, r)| r.as_slice())
+                    .unwrap_or(&[]);
+                let v = s.signal_page(code, rows, *n);
+                self.page(
+                    "signal.html",
+                    paths::signal(code, *n),
+                    "risks",
+                    v.signal.text.clone(),
+                    &v,
+                )
+            }
+            Job::Targets => self.page(
+                "targets.html",
+                "targets.html".into(),
+                "targets",
+                i.get("targets_title").into(),
+                &s.targets_page(),
+            ),
+            Job::Warnings => self.page(
+                "warnings.html",
+                "warnings.html".into(),
+                "warnings",
+                i.get("warnings_title").into(),
+                &s.warnings_page(),
+            ),
+            Job::Asset(k) => Ok(asset(self.overrides, *k)),
+            Job::Export(k) => export(s.a, *k),
+        }
+    }
+}
+
+/// Asset `k`: the built-in ones (replaced by overrides of the same name),
+/// then the pipeline's extra assets.
+fn asset(o: &Overrides, k: usize) -> Page {
+    let builtin = templates::ASSETS;
+    let (name, bytes): (&str, &[u8]) = if k < builtin.len() {
+        let (n, b) = builtin[k];
+        match o.assets.iter().find(|(x, _)| x == n) {
+            Some((_, ob)) => (n, ob.as_slice()),
+            None => (n, b),
+        }
+    } else {
+        let (n, b) = o
+            .assets
+            .iter()
+            .filter(|(n, _)| !builtin.iter().any(|(b, _)| b == n))
+            .nth(k - builtin.len())
+            .expect("asset job within range");
+        (n.as_str(), b.as_slice())
+    };
+    Page {
+        path: format!("assets/{name}"),
+        bytes: bytes.to_vec(),
+    }
+}
+
+fn export(a: &Analytics, k: usize) -> Result<Page, SiteError> {
+    let (name, _) = EXPORTS[k];
+    let text = match name {
+        "data.json" => report::json(a),
+        other => {
+            let table = match other {
+                "deals.csv" => CsvTable::Deals,
+                "forecast.csv" => CsvTable::Forecast,
+                "performance.csv" => CsvTable::Performance,
+                "risks.csv" => CsvTable::Risks,
+                _ => CsvTable::Accounts,
+            };
+            report::csv(a, table).map_err(|e| SiteError::Export(e.to_string()))?
+        }
+    };
+    Ok(Page {
+        path: name.to_string(),
+        bytes: text.into_bytes(),
+    })
+}
