@@ -1,0 +1,769 @@
+//! The built site in a real browser: headless Chromium driven over
+//! WebDriver by chromedriver, spoken to over HTTP with `ureq` (see
+//! tests/README.md). It opens every kind of page of the example pipeline
+//! and checks that there are no console errors, that the figures shown are
+//! the analytics' figures, that sorting and filtering work, that the pages
+//! are complete with JavaScript off, that the phone layout does not
+//! overflow, that hostile text runs nothing, and that the site works over
+//! HTTP under a sub-path.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs
+//! them). Without them the tests fail with a message saying so, unless
+//! `DEALBOOK_SKIP_BROWSER=1` is set. `DEALBOOK_CHROMIUM` and
+//! `DEALBOOK_CHROMEDRIVER` override where they are looked for.
+
+use dealbook::analytics::{self, Analytics, Status};
+use dealbook::load::LoadOptions;
+use dealbook::{fmt, load_and_check};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+struct Tools {
+    chromium: PathBuf,
+    chromedriver: PathBuf,
+}
+
+fn find(env: &str, names: &[&str], extra: &[&str]) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(env) {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        for n in names {
+            let p = dir.join(n);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    extra.iter().map(PathBuf::from).find(|p| p.is_file())
+}
+
+/// The browser and driver, or `None` when the tests are to be skipped.
+/// Panics when they are missing and skipping was not asked for.
+fn tools() -> Option<Tools> {
+    let chromium = find(
+        "DEALBOOK_CHROMIUM",
+        &["chromium", "chromium-browser", "google-chrome"],
+        &["/usr/lib/chromium/chromium"],
+    );
+    let chromedriver = find(
+        "DEALBOOK_CHROMEDRIVER",
+        &["chromedriver"],
+        &["/usr/lib/chromium/chromedriver"],
+    );
+    match (chromium, chromedriver) {
+        (Some(chromium), Some(chromedriver)) => Some(Tools {
+            chromium,
+            chromedriver,
+        }),
+        _ if std::env::var("DEALBOOK_SKIP_BROWSER").as_deref() == Ok("1") => {
+            eprintln!("DEALBOOK_SKIP_BROWSER=1: skipping the browser tests");
+            None
+        }
+        (c, d) => panic!(
+            "the browser tests need Chromium and chromedriver (found chromium: {c:?}, chromedriver: {d:?}); \
+             install them with `apt-get install chromium chromium-driver`, \
+             or set DEALBOOK_SKIP_BROWSER=1 to skip these tests"
+        ),
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running chromedriver.
+struct Driver {
+    child: Child,
+    base: String,
+    agent: ureq::Agent,
+    chromium: PathBuf,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    fn start(t: &Tools) -> Driver {
+        let port = free_port();
+        let child = Command::new(&t.chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", t.chromedriver.display()));
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(120)))
+            .build()
+            .into();
+        let d = Driver {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            agent,
+            chromium: t.chromium.clone(),
+        };
+        let started = Instant::now();
+        loop {
+            let ready = d
+                .agent
+                .get(format!("{}/status", d.base))
+                .call()
+                .ok()
+                .and_then(|mut r| r.body_mut().read_json::<Value>().ok())
+                .is_some_and(|v| v["value"]["ready"] == json!(true));
+            if ready {
+                return d;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not become ready"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{path}", self.base);
+        let resp = match (method, body) {
+            ("GET", _) => self.agent.get(&url).call(),
+            ("DELETE", _) => self.agent.delete(&url).call(),
+            (_, b) => self.agent.post(&url).send_json(b.unwrap_or(json!({}))),
+        };
+        let mut resp = resp.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let status = resp.status();
+        let v: Value = resp.body_mut().read_json().unwrap_or(Value::Null);
+        assert!(status.is_success(), "{method} {path}: {status}: {v}");
+        v["value"].clone()
+    }
+
+    /// A new browser session, at `width`×900, with JavaScript on or off.
+    fn session(&self, js: bool, width: u32) -> Session<'_> {
+        let mut opts = json!({
+            "binary": self.chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-dev-shm-usage",
+                format!("--window-size={width},900"),
+            ],
+        });
+        if width < 500 {
+            // Desktop windows do not get narrower than 500px; emulate a
+            // phone's screen instead.
+            opts["mobileEmulation"] = json!({
+                "deviceMetrics": { "width": width, "height": 800, "pixelRatio": 2, "touch": true }
+            });
+        }
+        if !js {
+            opts["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
+        }
+        let v = self.call(
+            "POST",
+            "/session",
+            Some(json!({ "capabilities": { "alwaysMatch": {
+                "browserName": "chrome",
+                "goog:chromeOptions": opts,
+                "goog:loggingPrefs": { "browser": "ALL" },
+            }}})),
+        );
+        Session {
+            d: self,
+            id: v["sessionId"].as_str().expect("session id").to_string(),
+        }
+    }
+}
+
+struct Session<'d> {
+    d: &'d Driver,
+    id: String,
+}
+
+impl Drop for Session<'_> {
+    fn drop(&mut self) {
+        let _ = self
+            .d
+            .agent
+            .delete(format!("{}/session/{}", self.d.base, self.id))
+            .call();
+    }
+}
+
+impl Session<'_> {
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.d
+            .call(method, &format!("/session/{}{path}", self.id), body)
+    }
+
+    fn goto(&self, url: &str) {
+        self.call("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    /// Runs a script (its `return` value comes back).
+    fn js(&self, script: &str) -> Value {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": script, "args": [] })),
+        )
+    }
+
+    /// Browser console messages since the last call.
+    fn logs(&self) -> Vec<Value> {
+        self.call("POST", "/se/log", Some(json!({ "type": "browser" })))
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Console errors (level SEVERE) since the last call.
+    fn errors(&self) -> Vec<String> {
+        self.logs()
+            .into_iter()
+            .filter(|l| l["level"] == json!("SEVERE"))
+            .map(|l| l["message"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    fn element(&self, css: &str) -> String {
+        let v = self.call(
+            "POST",
+            "/element",
+            Some(json!({ "using": "css selector", "value": css })),
+        );
+        v[ELEMENT].as_str().expect("element id").to_string()
+    }
+
+    /// A real click (pointer events), as a person would.
+    fn click(&self, css: &str) {
+        let e = self.element(css);
+        self.call("POST", &format!("/element/{e}/click"), Some(json!({})));
+    }
+
+    /// Real key strokes into an element.
+    fn type_into(&self, css: &str, text: &str) {
+        let e = self.element(css);
+        self.call(
+            "POST",
+            &format!("/element/{e}/value"),
+            Some(json!({ "text": text })),
+        );
+    }
+
+    fn clear(&self, css: &str) {
+        let e = self.element(css);
+        self.call("POST", &format!("/element/{e}/clear"), Some(json!({})));
+    }
+
+    fn text(&self, css: &str) -> String {
+        let sel = serde_json::to_string(css).unwrap();
+        self.js(&format!(
+            "var e = document.querySelector({sel}); return e ? e.textContent.trim() : null;"
+        ))
+        .as_str()
+        .unwrap_or_else(|| panic!("no element {css}"))
+        .to_string()
+    }
+
+    fn count(&self, css: &str) -> usize {
+        let sel = serde_json::to_string(css).unwrap();
+        self.js(&format!("return document.querySelectorAll({sel}).length;"))
+            .as_u64()
+            .unwrap() as usize
+    }
+
+    /// Rows of a table's body that are not hidden.
+    fn visible_rows(&self, table: &str) -> usize {
+        let sel = serde_json::to_string(&format!("{table} tbody tr")).unwrap();
+        self.js(&format!(
+            "return Array.prototype.filter.call(document.querySelectorAll({sel}), function (r) {{ return !r.hidden && r.offsetParent !== null; }}).length;"
+        ))
+        .as_u64()
+        .unwrap() as usize
+    }
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds a pipeline with the command into a fresh folder.
+fn build(pipeline: &Path) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let st = Command::new(env!("CARGO_BIN_EXE_dealbook"))
+        .arg("build")
+        .arg(pipeline)
+        .arg("--output")
+        .arg(out.path().join("site"))
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    out
+}
+
+fn analytics_of(pipeline: &Path) -> Analytics {
+    let c = load_and_check(
+        pipeline,
+        &LoadOptions::default(),
+        None,
+        jiff::civil::date(2026, 11, 15),
+    );
+    analytics::compute(&c.pipeline, c.as_of, &analytics::Options::default())
+}
+
+fn file_url(dir: &Path, page: &str) -> String {
+    format!("file://{}/{page}", dir.join("site").display())
+}
+
+/// Every kind of page, with its checks.
+const PAGES: &[&str] = &[
+    "index.html",
+    "funnel.html",
+    "forecast.html",
+    "forecast/2026-Q4.html",
+    "team.html",
+    "teams/east.html",
+    "people/zhang-min.html",
+    "accounts.html",
+    "accounts/huaxing-power.html",
+    "deals.html",
+    "deals/beifang-erp.html",
+    "risks.html",
+    "risks/backward.html",
+    "targets.html",
+    "warnings.html",
+];
+
+#[test]
+fn every_kind_of_page_in_a_real_browser() {
+    let Some(t) = tools() else { return };
+    let example = repo().join("example-pipeline");
+    let a = analytics_of(&example);
+    let out = build(&example);
+    let d = Driver::start(&t);
+    let s = d.session(true, 1440);
+    let cur = a.currency.as_str();
+
+    for page in PAGES {
+        s.goto(&file_url(out.path(), page));
+        let errors = s.errors();
+        assert!(errors.is_empty(), "{page}: console errors: {errors:?}");
+        let title = s.js("return document.title;");
+        assert!(
+            title.as_str().unwrap().ends_with(&a.org),
+            "{page}: title {title}"
+        );
+        assert!(!s.text("main h1").is_empty(), "{page}: no heading");
+        // The script ran: every sortable table got its buttons.
+        let sortable = s.count("table[data-sortable]");
+        if sortable > 0 {
+            assert!(s.count("th button.sort") > 0, "{page}: tables not enhanced");
+        }
+        // Charts have an accessible name.
+        let unnamed = s.js(
+            "return Array.prototype.filter.call(document.querySelectorAll('svg.chart'), function (c) { var t = c.querySelector('title'); return !t || !t.textContent.trim() || !c.getAttribute('aria-labelledby'); }).length;",
+        );
+        assert_eq!(unnamed, json!(0), "{page}: chart without a title");
+        // Nothing sticks out of the page sideways.
+        let overflow = s.js("return document.documentElement.scrollWidth - window.innerWidth;");
+        assert!(
+            overflow.as_i64().unwrap() <= 0,
+            "{page}: page wider than the window by {overflow}"
+        );
+    }
+
+    // The dashboard shows the analytics' figures.
+    s.goto(&file_url(out.path(), "index.html"));
+    let k = &a.kpis;
+    for (key, want) in [
+        ("won", fmt::money(k.won, cur)),
+        ("commit", fmt::money(k.commit, cur)),
+        ("weighted", fmt::money(k.weighted, cur)),
+        ("coverage", fmt::multiple(k.coverage)),
+        ("win_rate", fmt::percent(k.win_rate)),
+        ("open_risks", k.open_risks.to_string()),
+        ("open_deals", fmt::money(k.open_amount, cur)),
+        ("overdue_follow_ups", k.overdue_follow_ups.to_string()),
+    ] {
+        let shown = s.text(&format!("[data-kpi=\"{key}\"] .kpi-value"));
+        assert_eq!(shown, want, "dashboard figure {key}");
+    }
+    let won_sub = s.text("[data-kpi=\"won\"] .kpi-sub");
+    assert!(won_sub.contains(&fmt::percent(k.attainment)), "{won_sub}");
+    assert!(
+        won_sub.contains(&fmt::opt_money(k.target, cur)),
+        "{won_sub}"
+    );
+
+    // A period page shows that period's forecast.
+    let q4 = a
+        .forecast
+        .iter()
+        .find(|r| r.period.to_string() == "2026-Q4" && r.scope.kind == "org")
+        .unwrap();
+    s.goto(&file_url(out.path(), "forecast/2026-Q4.html"));
+    assert_eq!(
+        s.text("[data-kpi=\"won\"] .kpi-value"),
+        fmt::money(q4.won, cur)
+    );
+    assert_eq!(
+        s.text("[data-kpi=\"commit\"] .kpi-value"),
+        fmt::money(q4.commit, cur)
+    );
+    assert_eq!(
+        s.text("[data-kpi=\"pipeline\"] .kpi-value"),
+        fmt::money(q4.pipeline, cur)
+    );
+
+    // A deal page shows the deal's amount; the funnel its totals.
+    let deal = a.deals.iter().find(|x| x.id == "beifang-erp").unwrap();
+    s.goto(&file_url(out.path(), "deals/beifang-erp.html"));
+    assert_eq!(
+        s.text("[data-kpi=\"amount\"] .kpi-value"),
+        fmt::money(deal.amount_reporting, cur)
+    );
+    s.goto(&file_url(out.path(), "funnel.html"));
+    assert_eq!(
+        s.text("#funnel tfoot td:nth-child(4)"),
+        fmt::money(a.funnel.amount, cur)
+    );
+
+    // The deals list has every deal (the example fits one page).
+    s.goto(&file_url(out.path(), "deals.html"));
+    assert_eq!(s.visible_rows("#deals"), a.deals.len());
+
+    // Sorting: by amount, largest first, then smallest first.
+    let col = s
+        .js("return Array.prototype.findIndex.call(document.querySelectorAll('#deals thead th'), function (th) { return th.textContent.indexOf('Amount') === 0; });")
+        .as_u64()
+        .expect("an Amount column") as usize;
+    let amounts = |s: &Session<'_>| -> Vec<f64> {
+        s.js(&format!(
+            "return Array.prototype.map.call(document.querySelectorAll('#deals tbody tr'), function (r) {{ return parseFloat(r.cells[{col}].getAttribute('data-sort')); }});"
+        ))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect()
+    };
+    let button = format!("#deals thead th:nth-child({}) button.sort", col + 1);
+    s.click(&button);
+    let v = amounts(&s);
+    assert!(v.windows(2).all(|w| w[0] >= w[1]), "not descending: {v:?}");
+    assert_eq!(
+        s.js(&format!(
+            "return document.querySelectorAll('#deals thead th')[{col}].getAttribute('aria-sort');"
+        )),
+        json!("descending")
+    );
+    s.click(&button);
+    let v = amounts(&s);
+    assert!(v.windows(2).all(|w| w[0] <= w[1]), "not ascending: {v:?}");
+    let max = a
+        .deals
+        .iter()
+        .map(|d| d.amount_reporting.get())
+        .max()
+        .unwrap();
+    assert_eq!(
+        *v.last().unwrap(),
+        max.to_string().parse::<f64>().unwrap(),
+        "largest amount last"
+    );
+    // Sorting by a text column (deal name) also works.
+    s.click("#deals thead th:nth-child(1) button.sort");
+    let names: Vec<String> = s
+        .js("return Array.prototype.map.call(document.querySelectorAll('#deals tbody tr'), function (r) { return r.cells[0].getAttribute('data-sort'); });")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_lowercase())
+        .collect();
+    assert_eq!(names.len(), a.deals.len());
+    assert!(names.first() <= names.last(), "names not ascending");
+
+    // Filtering: typing narrows the rows; a drop-down picks a stage.
+    s.type_into("#deals-filter", "rail-equipment division");
+    assert_eq!(s.visible_rows("#deals"), 1);
+    assert!(
+        s.text(".table-tools .shown")
+            .contains(&format!("1 of {}", a.deals.len()))
+    );
+    s.clear("#deals-filter");
+    s.type_into("#deals-filter", " ");
+    assert_eq!(s.visible_rows("#deals"), a.deals.len());
+    let negotiation = a
+        .deals
+        .iter()
+        .filter(|d| d.stage_name == "Negotiation")
+        .count();
+    assert!(negotiation > 0);
+    s.click("select[aria-label=\"Filter: Stage\"]");
+    s.click("select[aria-label=\"Filter: Stage\"] option[value=\"Negotiation\"]");
+    assert_eq!(s.visible_rows("#deals"), negotiation);
+    // Both at once: stage and text.
+    s.type_into("#deals-filter", "zzz-no-such-deal");
+    assert_eq!(s.visible_rows("#deals"), 0);
+    assert!(s.count(".table-tools .nomatch:not([hidden])") == 1);
+
+    // Filtering the risks of a person by signal.
+    s.goto(&file_url(out.path(), "risks.html"));
+    let errors = s.errors();
+    assert!(errors.is_empty(), "{errors:?}");
+
+    let errors = s.errors();
+    assert!(
+        errors.is_empty(),
+        "console errors after interacting: {errors:?}"
+    );
+}
+
+#[test]
+fn pages_are_complete_without_javascript() {
+    let Some(t) = tools() else { return };
+    let example = repo().join("example-pipeline");
+    let a = analytics_of(&example);
+    let out = build(&example);
+    let d = Driver::start(&t);
+    let s = d.session(false, 1440);
+    for page in PAGES {
+        s.goto(&file_url(out.path(), page));
+        let errors = s.errors();
+        assert!(errors.is_empty(), "{page}: console errors: {errors:?}");
+        // The script did not run: no buttons, no filter boxes…
+        assert_eq!(s.count("button.sort"), 0, "{page}: JavaScript ran");
+        assert_eq!(s.count(".table-tools"), 0, "{page}");
+        assert!(!s.text("main h1").is_empty());
+    }
+    // …and yet every row and figure is there.
+    s.goto(&file_url(out.path(), "deals.html"));
+    assert_eq!(s.visible_rows("#deals"), a.deals.len());
+    s.goto(&file_url(out.path(), "accounts.html"));
+    assert_eq!(s.visible_rows("#accounts"), a.accounts.len());
+    s.goto(&file_url(out.path(), "risks.html"));
+    let shown: usize = a.risks.len();
+    assert_eq!(s.count("section[id^=\"signal-\"] tbody tr"), shown);
+    s.goto(&file_url(out.path(), "index.html"));
+    assert_eq!(
+        s.text("[data-kpi=\"won\"] .kpi-value"),
+        fmt::money(a.kpis.won, &a.currency)
+    );
+    // The phone menu is a checkbox and a label: it opens without script.
+    let s = d.session(false, 375);
+    s.goto(&file_url(out.path(), "index.html"));
+    let nav_visible = "return getComputedStyle(document.getElementById('nav')).display !== 'none';";
+    assert_eq!(s.js(nav_visible), json!(false), "menu closed at first");
+    // (A click through the driver needs script in the page; toggling the
+    // checkbox is what the label does natively.)
+    assert_eq!(
+        s.js("return document.querySelector('label.nav-toggle-label').htmlFor;"),
+        json!("nav-toggle")
+    );
+    s.js("document.getElementById('nav-toggle').checked = true; return 0;");
+    assert_eq!(s.js(nav_visible), json!(true), "menu opens");
+    assert_eq!(
+        a.deals.iter().filter(|d| d.status == Status::Open).count(),
+        a.kpis.open_deals
+    );
+}
+
+#[test]
+fn phone_layout_fits_and_switches_charts() {
+    let Some(t) = tools() else { return };
+    let example = repo().join("example-pipeline");
+    let out = build(&example);
+    let d = Driver::start(&t);
+    let s = d.session(true, 375);
+    for page in PAGES {
+        s.goto(&file_url(out.path(), page));
+        let width = s.js("return window.innerWidth;").as_i64().unwrap();
+        assert_eq!(width, 375, "phone emulation");
+        let errors = s.errors();
+        assert!(errors.is_empty(), "{page}: console errors: {errors:?}");
+        // Wide tables scroll inside their box; the page itself does not.
+        let overflow = s.js("return document.documentElement.scrollWidth - window.innerWidth;");
+        assert!(
+            overflow.as_i64().unwrap() <= 0,
+            "{page} at {width}px: page wider than the screen by {overflow}"
+        );
+        if s.count("svg.chart") > 0 {
+            let shown = s.js("return Array.prototype.filter.call(document.querySelectorAll('svg.chart'), function (c) { return getComputedStyle(c).display !== 'none'; }).map(function (c) { return c.classList.contains('narrow'); });");
+            let shown = shown.as_array().unwrap();
+            assert!(!shown.is_empty(), "{page}: no chart shown");
+            assert!(
+                shown.iter().all(|n| n == &json!(true)),
+                "{page}: wide chart on a phone"
+            );
+        }
+    }
+}
+
+#[test]
+fn hostile_text_runs_nothing_in_the_browser() {
+    let Some(t) = tools() else { return };
+    let fixture = repo().join("tests/fixtures/site-evil");
+    let out = build(&fixture);
+    let d = Driver::start(&t);
+    let s = d.session(true, 1440);
+    let mut pages: Vec<String> = Vec::new();
+    let root = out.path().join("site");
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "html") {
+                pages.push(
+                    p.strip_prefix(&root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    pages.sort();
+    assert!(pages.len() > 20);
+    for page in &pages {
+        s.goto(&file_url(out.path(), page));
+        // Move over and into everything, so mouse and focus handlers
+        // would fire if there were any.
+        s.js("document.querySelectorAll('main *').forEach(function (e) { ['mouseover', 'mouseenter', 'focus', 'click'].forEach(function (t) { try { if (t === 'click' && e.tagName === 'A') return; e.dispatchEvent(new Event(t)); } catch (x) {} }); }); return 0;");
+        let title = s.js("return document.title;");
+        let title = title.as_str().unwrap();
+        assert_ne!(title, "pwned", "{page}: a payload ran");
+        assert!(
+            title.contains("Evil & Co"),
+            "{page}: title changed: {title}"
+        );
+        assert_eq!(
+            s.js("return typeof window.__pwned;"),
+            json!("undefined"),
+            "{page}: a payload ran"
+        );
+        assert_eq!(s.count("script"), 1, "{page}");
+        assert_eq!(
+            s.count("main iframe, main img, main style, main object, main embed"),
+            0,
+            "{page}"
+        );
+        // CSP violations would show up here too.
+        let errors = s.errors();
+        assert!(errors.is_empty(), "{page}: console errors: {errors:?}");
+    }
+    // The payloads are on the page as text.
+    s.goto(&file_url(out.path(), "deals/acme-deal.html"));
+    assert!(
+        s.text("main h1")
+            .contains("</title><script>document.title='pwned'</script>Deal")
+    );
+    assert!(
+        s.text("#needs")
+            .contains("<script>window.__pwned=1</script>pain")
+    );
+}
+
+/// A tiny static file server for `dir` under `prefix`, on a thread.
+fn serve(dir: PathBuf, prefix: &'static str) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let dir = dir.clone();
+            std::thread::spawn(move || answer(stream, &dir, prefix));
+        }
+    });
+    port
+}
+
+fn answer(mut stream: TcpStream, dir: &Path, prefix: &str) {
+    let mut line = String::new();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+            break;
+        }
+    }
+    let path = line.split_whitespace().nth(1).unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let file = path
+        .strip_prefix(prefix)
+        .filter(|rest| !rest.split('/').any(|s| s == ".."))
+        .map(|rest| dir.join(if rest.is_empty() { "index.html" } else { rest }));
+    let (status, body, kind) = match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
+        Some((f, b)) => {
+            let kind = match f.extension().and_then(|x| x.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("css") => "text/css",
+                Some("js") => "text/javascript",
+                Some("svg") => "image/svg+xml",
+                Some("json") => "application/json",
+                Some("csv") => "text/csv",
+                _ => "application/octet-stream",
+            };
+            ("200 OK", b, kind)
+        }
+        None => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+    };
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(&body);
+}
+
+#[test]
+fn works_over_http_under_a_sub_path() {
+    let Some(t) = tools() else { return };
+    let example = repo().join("example-pipeline");
+    let out = build(&example);
+    let port = serve(out.path().join("site"), "/team/sales/pipeline/");
+    let d = Driver::start(&t);
+    let s = d.session(true, 1440);
+    let base = format!("http://127.0.0.1:{port}/team/sales/pipeline/");
+    for page in PAGES {
+        s.goto(&format!("{base}{page}"));
+        let errors = s.errors();
+        assert!(
+            errors.is_empty(),
+            "{page} over HTTP: console errors: {errors:?}"
+        );
+        assert!(s.count("th button.sort") > 0 || s.count("table[data-sortable]") == 0);
+    }
+    // Following links stays under the prefix.
+    s.goto(&format!("{base}deals/beifang-erp.html"));
+    s.click("header.page-head .eyebrow a[href$=\"accounts/beifang-rail.html\"]");
+    let url = s.call("GET", "/url", None);
+    assert_eq!(url, json!(format!("{base}accounts/beifang-rail.html")));
+    s.click("nav#nav a[href$=\"risks.html\"]");
+    let url = s.call("GET", "/url", None);
+    assert_eq!(url, json!(format!("{base}risks.html")));
+    let errors = s.errors();
+    assert!(errors.is_empty(), "{errors:?}");
+}
