@@ -838,13 +838,20 @@ fn risks_introduced_and_cleared() {
     base(&r);
     let a = r.commit("base");
     // Dropping the next step introduces no_next_step; closing in the past
-    // introduces overdue_close; winning gamma clears whatever it had.
+    // introduces overdue_close; the way back clears both.
     edit(&r, "deals/alpha.toml", "next_step = \"Call\"\n", "");
     edit(
         &r,
         "deals/beta.toml",
         "close = 2026-12-20",
         "close = 2026-11-01",
+    );
+    // A probability override in the same stage is a change of its own.
+    edit(
+        &r,
+        "deals/gamma.toml",
+        "value_proof = \"POC\"",
+        "value_proof = \"POC\"\nprobability = 0.75",
     );
     let b = r.commit("risks");
     let j = r.json(a, b);
@@ -868,6 +875,7 @@ fn risks_introduced_and_cleared() {
         "{intro:?}"
     );
     assert!(j["risks"]["cleared"].as_array().unwrap().is_empty());
+    assert_eq!(deal_changes(&j, "gamma"), ["probability_changed"]);
     let back = r.json(b, a);
     assert_eq!(
         back["risks"]["cleared"].as_array().unwrap().len(),

@@ -20,6 +20,8 @@
 //! - `owner_changed`: a different owner id;
 //! - `category_changed`: open on both sides, a different effective
 //!   forecast category (from an override or from the stage);
+//! - `probability_changed`: open on both sides in the same stage, a
+//!   different effective probability (the override changed);
 //! - `excluded`: counted before, left out of the numbers now because its
 //!   file has errors; `included`: the reverse (the other status and number
 //!   changes are not judged across an exclusion);
@@ -125,6 +127,8 @@ pub enum ChangeKind {
     OwnerChanged,
     /// Effective forecast category changed (open deals).
     CategoryChanged,
+    /// Effective probability changed in the same stage (open deals).
+    ProbabilityChanged,
     /// Counted at A, left out at B (its file has errors).
     Excluded,
     /// Left out at A, counted at B.
@@ -151,6 +155,7 @@ impl ChangeKind {
         ChangeKind::AmountChanged,
         ChangeKind::OwnerChanged,
         ChangeKind::CategoryChanged,
+        ChangeKind::ProbabilityChanged,
         ChangeKind::Excluded,
         ChangeKind::Included,
         ChangeKind::Renamed,
@@ -172,6 +177,7 @@ impl ChangeKind {
             ChangeKind::AmountChanged => "amount_changed",
             ChangeKind::OwnerChanged => "owner_changed",
             ChangeKind::CategoryChanged => "category_changed",
+            ChangeKind::ProbabilityChanged => "probability_changed",
             ChangeKind::Excluded => "excluded",
             ChangeKind::Included => "included",
             ChangeKind::Renamed => "renamed",
@@ -384,6 +390,9 @@ pub fn changes(p: &Pair<'_>) -> Vec<ChangeKind> {
                     }
                     if a.category != b.category {
                         out.push(K::CategoryChanged);
+                    }
+                    if a.stage_ix == b.stage_ix && a.probability != b.probability {
+                        out.push(K::ProbabilityChanged);
                     }
                 }
                 (_, State::Won) if sa != State::Won => out.push(K::Won),

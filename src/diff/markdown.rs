@@ -232,6 +232,7 @@ fn short_title(k: ChangeKind) -> &'static str {
         ChangeKind::AmountChanged => "amount changed",
         ChangeKind::OwnerChanged => "new owner",
         ChangeKind::CategoryChanged => "forecast category changed",
+        ChangeKind::ProbabilityChanged => "probability changed",
         ChangeKind::Excluded => "left out (errors)",
         ChangeKind::Included => "counted again",
         ChangeKind::Renamed => "renamed",
@@ -253,6 +254,7 @@ fn title(k: ChangeKind) -> &'static str {
         ChangeKind::AmountChanged => "Amount changed",
         ChangeKind::OwnerChanged => "Owner changed",
         ChangeKind::CategoryChanged => "Forecast category changed",
+        ChangeKind::ProbabilityChanged => "Probability changed",
         ChangeKind::Excluded => "Left out of the numbers: the file has errors",
         ChangeKind::Included => "Counted again: errors fixed",
         ChangeKind::Renamed => "Renamed: new id, same content",
@@ -544,7 +546,8 @@ fn group_table(cx: &Ctx<'_>, k: ChangeKind, list: &[&DealDelta]) -> String {
         ChangeKind::Reopened
         | ChangeKind::StageForward
         | ChangeKind::StageBackward
-        | ChangeKind::CategoryChanged => (&["Deal", "Owner", "Amount", "Change"], &[2]),
+        | ChangeKind::CategoryChanged
+        | ChangeKind::ProbabilityChanged => (&["Deal", "Owner", "Amount", "Change"], &[2]),
         ChangeKind::CloseMoved => (&["Deal", "Owner", "Amount", "Close", "Moved"], &[2]),
         ChangeKind::AmountChanged => (&["Deal", "Owner", "Before", "After", "Change"], &[2, 3, 4]),
         ChangeKind::OwnerChanged => (&["Deal", "Before", "After"], &[]),
@@ -588,6 +591,17 @@ fn group_table(cx: &Ctx<'_>, k: ChangeKind, list: &[&DealDelta]) -> String {
                     amount(v),
                     format!("{} → {}", cat(a), cat(b)),
                 ]
+            }
+            ChangeKind::ProbabilityChanged => {
+                let (a, b) = both(d);
+                let p = |v: &DealView| {
+                    v.probability
+                        .map(|p| {
+                            format!("{}%", (p * rust_decimal::Decimal::ONE_HUNDRED).normalize())
+                        })
+                        .unwrap_or_else(|| f::NONE.into())
+                };
+                vec![deal, owner(v), amount(v), format!("{} → {}", p(a), p(b))]
             }
             ChangeKind::CloseMoved => {
                 let (a, b) = both(d);
