@@ -21,9 +21,11 @@ pub mod period;
 pub mod reader;
 pub mod report;
 pub mod schema;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod spec;
+pub mod watch;
 
 use diag::Diagnostic;
 use jiff::civil::Date;

@@ -8,6 +8,8 @@ mod diff;
 mod init;
 mod report;
 mod schema;
+mod serve;
+mod watch;
 
 use clap::{Parser, Subcommand};
 use dealbook::Exit;
@@ -37,6 +39,11 @@ enum Command {
     /// What a change does to the pipeline: waterfall, forecast delta, deal
     /// changes, risks and errors between two git revisions or folders.
     Diff(diff::Args),
+    /// Build, then rebuild the site on every change until Ctrl-C.
+    Watch(watch::Args),
+    /// Build, serve the site on 127.0.0.1 and reload open pages on every
+    /// change.
+    Serve(serve::Args),
 }
 
 /// Runs a parsed command line.
@@ -48,6 +55,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Report(a) => report::run(a),
         Command::Build(a) => build::run(a),
         Command::Diff(a) => diff::run(a),
+        Command::Watch(a) => watch::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }
 

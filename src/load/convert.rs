@@ -14,7 +14,7 @@ use crate::source::{FileId, Sp, Span};
 use rust_decimal::Decimal;
 
 /// The typed content of one file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Item {
     /// `dealbook.toml`, and whether its stage list could be read (when not,
     /// references to stages are not judged: the file's own error says why).

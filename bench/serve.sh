@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# bench/serve.sh — how long from saving one deal file to the reload event
+# of `dealbook serve`, on big generated pipelines?
+#
+# Usage:  bench/serve.sh                 (from anywhere inside the repository)
+#
+# What it does:
+#   1. builds the release binary and the `gen` and `serve_bench` examples;
+#   2. generates synthetic pipelines (examples/gen.rs) under
+#      $BENCH_DIR/serve-<size> (a copy of its own: the benchmark edits a deal
+#      file, and restores it at the end), regenerated when examples/gen.rs
+#      changes;
+#   3. for each size, examples/serve_bench.rs starts `dealbook serve` on a
+#      free port, waits for the first build, opens the event stream, then
+#      $EDITS times saves the first deal file the way editors do (a temporary
+#      file renamed over it), changing its amount (EDIT=name: its name), and
+#      takes the time from the rename to the `reload` event; 300 ms pause
+#      between saves;
+#   4. prints every latency and, per size, the median, p90, min and max.
+#
+# Environment:
+#   EDITS=20               saves per size
+#   SIZES="10000 100000"   deal counts
+#   EDIT=amount            amount | name
+#   BENCH_DIR=/tmp/dealbook-bench
+#   TIMINGS=1              also print the server's breakdown of the last build
+#
+# Goal (issue 5): median under 150 ms at 10k deals, under 1 s at 100k.
+# Machine load matters: the load average is printed before and after;
+# measure on a quiet machine (load < 1).
+set -euo pipefail
+
+EDITS=${EDITS:-20}
+SIZES=${SIZES:-"10000 100000"}
+EDIT=${EDIT:-amount}
+BENCH_DIR=${BENCH_DIR:-/tmp/dealbook-bench}
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+
+echo "building (release)…" >&2
+cargo build --release --quiet --bin dealbook --example gen --example serve_bench
+target=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+target=${target:-$repo/target}
+bin=$target/release/dealbook
+gen_hash=$(sha256sum examples/gen.rs | cut -c1-16)
+mkdir -p "$BENCH_DIR"
+
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for size in $SIZES; do
+    dir=$BENCH_DIR/serve-$size
+    if [ "$(cat "$dir/.gen-hash" 2>/dev/null)" != "$gen_hash" ]; then
+        echo "generating $size deals into $dir…" >&2
+        "$target/release/examples/gen" --deals "$size" --force "$dir" >/dev/null
+        echo "$gen_hash" >"$dir/.gen-hash"
+    fi
+    # Warm the page cache.
+    cat "$dir"/deals/*/*.toml >/dev/null 2>&1 || true
+    echo "== $size deals, $EDITS saves ($EDIT)"
+    extra=()
+    [ -n "${TIMINGS:-}" ] && extra+=(--timings)
+    "$target/release/examples/serve_bench" --bin "$bin" --edits "$EDITS" --edit "$EDIT" \
+        "${extra[@]}" "$dir"
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,165 @@
+//! `dealbook serve`: `watch` plus a local HTTP server with live reload.
+//! The site goes into a temporary folder (deleted on exit) unless
+//! `--output` says otherwise, so a preview never touches `DIR/public`.
+//! Ctrl-C exits 0; a port in use exits 2 with a free port to try.
+
+use super::watch::{clock, config, print_report};
+use super::{parse_date, pipeline_dir};
+use dealbook::Exit;
+use dealbook::serve::{self, Server, live::Hub};
+use dealbook::watch::{Outcome, Watch};
+use jiff::civil::Date;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Arguments of `serve`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The pipeline folder.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Where to write the site (default: a temporary folder, deleted on
+    /// exit).
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Port to listen on (0: any free port).
+    #[arg(long, short, default_value_t = 8000)]
+    port: u16,
+    /// Address to listen on. Anything but a loopback address makes the
+    /// preview visible to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: String,
+    /// Open the site in the default browser once it is built.
+    #[arg(long)]
+    open: bool,
+    /// Compute as of this date instead of the settings' as_of or today.
+    #[arg(long, value_parser = parse_date)]
+    as_of: Option<Date>,
+    /// Poll the folder for changes instead of using the system's file
+    /// events (network shares, some containers).
+    #[arg(long)]
+    poll: bool,
+    /// Print where the time of each build went.
+    #[arg(long, hide = true)]
+    timings: bool,
+}
+
+/// A temporary output folder, removed when dropped.
+struct TempOut(PathBuf);
+
+impl Drop for TempOut {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Opens `url` with the platform's opener, if there is one.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let spawned = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if spawned.is_err() {
+        eprintln!("note: cannot run {opener}; open {url} yourself");
+    }
+}
+
+/// Runs `serve`.
+pub fn run(a: Args) -> Exit {
+    let root = match pipeline_dir(&a.dir) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let listener = match serve::bind(&a.bind, a.port) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Failure;
+        }
+    };
+    let (output, _temp) = match &a.output {
+        Some(o) => (o.clone(), None),
+        None => {
+            let t = std::env::temp_dir().join(format!("dealbook-serve-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&t);
+            (t.clone(), Some(TempOut(t)))
+        }
+    };
+    let w = match Watch::new(config(root.clone(), output.clone(), a.as_of, a.poll)) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Failure;
+        }
+    };
+    let hub = Arc::new(Hub::new());
+    let server = match Server::new(listener, w.session().output().to_path_buf(), hub.clone()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot prepare {}: {e}", output.display());
+            return Exit::Failure;
+        }
+    };
+    let url = match server.local_addr() {
+        Ok(addr) => serve::url_of(addr),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Failure;
+        }
+    };
+    let stop = w.stopper();
+    if let Err(e) = ctrlc::set_handler(move || stop.stop()) {
+        eprintln!("error: cannot catch Ctrl-C: {e}");
+        return Exit::Failure;
+    }
+    if let Err(e) = server.spawn() {
+        eprintln!("error: cannot start the server: {e}");
+        return Exit::Failure;
+    }
+    eprintln!(
+        "serving {} on {url} (Ctrl-C to stop){}",
+        root.display(),
+        if a.poll { ", polling" } else { "" }
+    );
+    let timings = a.timings;
+    let mut open = a.open;
+    w.run(
+        |r| {
+            print_report(r, &output, timings);
+            match &r.outcome {
+                Outcome::Built { .. } => hub.built(r.number),
+                Outcome::Invalid {
+                    problems, summary, ..
+                } => hub.failed(summary.clone(), problems.clone()),
+                Outcome::Failed(e) => hub.failed(
+                    "the site could not be written".into(),
+                    vec![dealbook::watch::Problem {
+                        severity: "error",
+                        code: "io".into(),
+                        file: output.display().to_string(),
+                        line: 0,
+                        column: 0,
+                        message: e.clone(),
+                        source_line: None,
+                        hint: None,
+                    }],
+                ),
+            }
+            if std::mem::take(&mut open) {
+                open_browser(&url);
+            }
+        },
+        |e| eprintln!("{}warning: file watcher: {e}", clock()),
+    );
+    eprintln!("stopped");
+    Exit::Ok
+}

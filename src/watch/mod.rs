@@ -1,0 +1,625 @@
+//! `dealbook watch`: build, then rebuild on every change until stopped.
+//!
+//! [`Session`] owns the state kept between builds ([`state::State`]: the
+//! parsed files with stable ids, so one saved file costs one read and one
+//! parse) and runs a build: refresh the state, assemble, check, compute
+//! the analytics, render, and write only the files whose bytes changed
+//! ([`crate::site::output::write_changed`]). A build with errors (in the
+//! pipeline or in one of its templates) writes nothing: the last good site
+//! stays.
+//!
+//! [`Watch::run`] is the loop: a first build, then wait for a file-system
+//! event ([`events`]), let the burst settle (a quiet window, so one save
+//! that is several events makes one rebuild), rebuild, and hand each
+//! [`Report`] to a callback. `serve` is this loop with a callback that
+//! tells the browsers to reload (see [`crate::serve`]).
+
+pub mod events;
+pub mod output;
+pub mod state;
+
+use crate::diag::Severity;
+use crate::diag_out::{self, Summary};
+use crate::load::LoadOptions;
+use crate::site::templates::{self, Overrides, TemplateError};
+use crate::site::{self, SiteError, SiteInput};
+use crate::{Checked, analytics};
+use jiff::civil::Date;
+use serde::Serialize;
+use state::{Delta, State};
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+/// How a watch session is set up.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The pipeline folder.
+    pub root: PathBuf,
+    /// Where the site goes.
+    pub output: PathBuf,
+    /// `--as-of`, if given.
+    pub as_of: Option<Date>,
+    /// Today's date, read again for every build (the clock is the
+    /// binary's business).
+    pub today: fn() -> Date,
+    /// Poll at this interval instead of using the system's events.
+    pub poll: Option<Duration>,
+    /// Rebuild once no event came for this long.
+    pub quiet: Duration,
+    /// ... or at the latest this long after the first event of a burst.
+    pub max_delay: Duration,
+    /// Colour the diagnostics' text.
+    pub color: bool,
+}
+
+impl Config {
+    /// A configuration with the default timings.
+    pub fn new(root: PathBuf, output: PathBuf, today: fn() -> Date) -> Config {
+        Config {
+            root,
+            output,
+            as_of: None,
+            today,
+            poll: None,
+            quiet: QUIET,
+            max_delay: MAX_DELAY,
+            color: false,
+        }
+    }
+}
+
+/// Default quiet window: the events of one save (an editor's write,
+/// rename and chmod) arrive within a millisecond or two of each other.
+pub const QUIET: Duration = Duration::from_millis(25);
+
+/// Default longest wait in a continuous stream of events.
+pub const MAX_DELAY: Duration = Duration::from_millis(400);
+
+/// Default polling interval for `--poll`.
+pub const POLL_EVERY: Duration = Duration::from_millis(500);
+
+/// One problem, as the terminal and the browser overlay show it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Problem {
+    /// "error" or "warning".
+    pub severity: &'static str,
+    /// Stable code (`E012`), or `template` for a template error.
+    pub code: String,
+    /// File relative to the pipeline root (`deals/a.toml`,
+    /// `templates/deal.html`), or `built-in template deal.html`.
+    pub file: String,
+    /// 1-based line (0 when unknown).
+    pub line: usize,
+    /// 1-based column in characters (0 when unknown).
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+    /// The offending line, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_line: Option<String>,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    fn from_template(e: &TemplateError) -> Problem {
+        let file = e
+            .file
+            .clone()
+            .unwrap_or_else(|| format!("built-in template {}", e.template));
+        let mut message = format!("template error in {}", e.template);
+        if let Some(p) = &e.page {
+            message.push_str(&format!(" (rendering {p})"));
+        }
+        message.push_str(": ");
+        message.push_str(&e.message);
+        Problem {
+            severity: "error",
+            code: "template".into(),
+            file,
+            line: e.line.unwrap_or(0),
+            column: e.column.unwrap_or(0),
+            message,
+            source_line: None,
+            hint: None,
+        }
+    }
+}
+
+/// How a build ended.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The site was rendered and the output brought up to date.
+    Built {
+        /// Files in the site.
+        pages: usize,
+        /// Files written because they were new or different.
+        written: usize,
+        /// Files deleted.
+        deleted: usize,
+        /// Pages whose rendering was skipped (their input did not change).
+        reused: usize,
+        /// Warnings of the check.
+        warnings: usize,
+    },
+    /// The pipeline or a template has errors; nothing was written.
+    Invalid {
+        /// The errors (then the warnings), for the overlay.
+        problems: Vec<Problem>,
+        /// The diagnostics as `dealbook check` prints them.
+        text: String,
+        /// "2 errors, 1 warning in 63 files".
+        summary: String,
+    },
+    /// The site could not be written (I/O).
+    Failed(String),
+}
+
+/// Where the time of a build went.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Walk, stat, read and parse what changed.
+    pub refresh: Duration,
+    /// Assemble the pipeline from the cached files.
+    pub assemble: Duration,
+    /// Check it.
+    pub check: Duration,
+    /// Analytics.
+    pub analytics: Duration,
+    /// Render the pages.
+    pub render: Duration,
+    /// Write the changed files.
+    pub write: Duration,
+}
+
+/// What one build did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// 1 for the first build, then counting up.
+    pub number: u64,
+    /// Files changed since the previous build.
+    pub delta: Delta,
+    /// Whether the pipeline's templates changed.
+    pub templates_changed: bool,
+    /// Files read and parsed.
+    pub read: usize,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Wall time of the whole build.
+    pub elapsed: Duration,
+    /// Its parts.
+    pub timings: Timings,
+}
+
+impl Report {
+    /// Whether the site is up to date and free of errors.
+    pub fn ok(&self) -> bool {
+        matches!(self.outcome, Outcome::Built { .. })
+    }
+
+    /// What changed, in a few words: `deals/a.toml changed`,
+    /// `2 files changed, 1 removed`, `templates changed`.
+    pub fn what_changed(&self) -> String {
+        let d = &self.delta;
+        let mut parts = Vec::new();
+        if d.files() == 1 {
+            let (path, verb) = if let Some(p) = d.changed.first() {
+                (p, "changed")
+            } else if let Some(p) = d.added.first() {
+                (p, "added")
+            } else {
+                (&d.removed[0], "removed")
+            };
+            parts.push(format!("{} {verb}", diag_out::printable(path)));
+        } else if d.files() > 1 {
+            let plural = |n: usize| if n == 1 { "file" } else { "files" };
+            let mut first = true;
+            for (n, verb) in [
+                (d.changed.len(), "changed"),
+                (d.added.len(), "added"),
+                (d.removed.len(), "removed"),
+            ] {
+                if n == 0 {
+                    continue;
+                }
+                parts.push(if first {
+                    format!("{n} {} {verb}", plural(n))
+                } else {
+                    format!("{n} {verb}")
+                });
+                first = false;
+            }
+        }
+        if self.templates_changed {
+            parts.push("templates changed".into());
+        }
+        if parts.is_empty() && d.problems_changed {
+            parts.push("folder layout changed".into());
+        }
+        if parts.is_empty() {
+            parts.push("rebuilt".into());
+        }
+        parts.join(", ")
+    }
+
+    /// The one terminal line of a rebuild (the first build says what it
+    /// built).
+    pub fn line(&self, output: &Path) -> String {
+        let took = fmt_duration(self.elapsed);
+        let head = if self.number == 1 {
+            match &self.outcome {
+                Outcome::Built { pages, .. } => {
+                    format!("built {pages} files into {} in {took}", output.display())
+                }
+                _ => format!("first build in {took}"),
+            }
+        } else {
+            format!("{} · rebuilt in {took}", self.what_changed())
+        };
+        let tail = match &self.outcome {
+            Outcome::Built {
+                written,
+                deleted,
+                warnings,
+                ..
+            } => {
+                let mut s = String::new();
+                if self.number > 1 {
+                    s.push_str(&format!(" · {written} written"));
+                    if *deleted > 0 {
+                        s.push_str(&format!(", {deleted} deleted"));
+                    }
+                }
+                s.push_str(" · OK");
+                match warnings {
+                    0 => {}
+                    1 => s.push_str(" (1 warning)"),
+                    n => s.push_str(&format!(" ({n} warnings)")),
+                }
+                s
+            }
+            Outcome::Invalid { summary, .. } => {
+                format!(" · {summary}; the last good site is kept")
+            }
+            Outcome::Failed(e) => format!(" · error: {e}"),
+        };
+        format!("{head}{tail}")
+    }
+}
+
+/// `1.52 s`, `48 ms`.
+pub fn fmt_duration(d: Duration) -> String {
+    if d >= Duration::from_secs(1) {
+        format!("{:.2} s", d.as_secs_f64())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+/// Absolute, with `.` and `..` removed lexically and the longest existing
+/// prefix canonicalised (the path need not exist).
+pub fn absolute(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut clean = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                clean.pop();
+            }
+            other => clean.push(other),
+        }
+    }
+    let mut existing = clean.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(n), Some(parent)) => {
+                rest.push(n.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut c = existing.canonicalize().unwrap_or(existing);
+    for n in rest.iter().rev() {
+        c.push(n);
+    }
+    c
+}
+
+/// The state of a watch session, and its builds.
+pub struct Session {
+    cfg: Config,
+    /// Canonical root and output.
+    root: PathBuf,
+    output: PathBuf,
+    state: State,
+    overrides: Option<Overrides>,
+    last: Option<Outcome>,
+    builds: u64,
+    writer: output::SiteWriter,
+}
+
+impl Session {
+    /// Checks the folders and prepares an empty state. Fails when the
+    /// output folder would contain the pipeline.
+    pub fn new(cfg: Config) -> Result<Session, String> {
+        let root = absolute(&cfg.root);
+        let output = absolute(&cfg.output);
+        if root.starts_with(&output) {
+            return Err(format!(
+                "the output folder {} contains the pipeline; choose another --output",
+                cfg.output.display()
+            ));
+        }
+        let mut opts = LoadOptions::default();
+        if output.starts_with(&root) && !output.starts_with(root.join("public")) {
+            opts.skip.push(output.clone());
+        }
+        Ok(Session {
+            state: State::new(&cfg.root, opts),
+            writer: output::SiteWriter::new(&output),
+            cfg,
+            root,
+            output,
+            overrides: None,
+            last: None,
+            builds: 0,
+        })
+    }
+
+    /// The canonical pipeline root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The canonical output folder.
+    pub fn output(&self) -> &Path {
+        &self.output
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// Builds if anything changed since the last build (always the first
+    /// time, and after a build that could not write the site). `None`
+    /// when nothing changed.
+    pub fn build(&mut self) -> Option<Report> {
+        let started = Instant::now();
+        let mut t = Timings::default();
+        let delta = self.state.refresh();
+        let (read, _) = self.state.last_work();
+        let overrides = templates::read_overrides(&self.cfg.root.join("templates"));
+        let (overrides, templates_changed) = match overrides {
+            Ok(o) => {
+                let changed = self
+                    .overrides
+                    .as_ref()
+                    .is_some_and(|old| old.templates != o.templates || old.assets != o.assets);
+                (Some(o), changed)
+            }
+            Err(_) => (None, true),
+        };
+        t.refresh = started.elapsed();
+        let retry = !matches!(
+            self.last,
+            Some(Outcome::Built { .. } | Outcome::Invalid { .. })
+        );
+        if !retry && delta.is_empty() && !templates_changed {
+            return None;
+        }
+        self.builds += 1;
+        let outcome = match overrides {
+            Some(o) => {
+                let outcome = self.build_site(&o, &mut t);
+                self.overrides = Some(o);
+                outcome
+            }
+            None => {
+                self.overrides = None;
+                Outcome::Failed(format!(
+                    "cannot read the pipeline's templates in {}",
+                    self.cfg.root.join("templates").display()
+                ))
+            }
+        };
+        self.last = Some(outcome.clone());
+        Some(Report {
+            number: self.builds,
+            delta,
+            templates_changed,
+            read,
+            outcome,
+            elapsed: started.elapsed(),
+            timings: t,
+        })
+    }
+
+    fn build_site(&mut self, overrides: &Overrides, t: &mut Timings) -> Outcome {
+        let started = Instant::now();
+        let loaded = self.state.assemble();
+        t.assemble = started.elapsed();
+        let started = Instant::now();
+        let checked = crate::finish(loaded, self.cfg.as_of, (self.cfg.today)());
+        t.check = started.elapsed();
+        if checked.has_errors() {
+            return invalid(&checked, self.cfg.color);
+        }
+        let started = Instant::now();
+        let analytics = analytics::compute(
+            &checked.pipeline,
+            checked.as_of,
+            &analytics::Options::default(),
+        );
+        t.analytics = started.elapsed();
+        let warnings = Summary::of(&checked.diagnostics, 0).warnings;
+        let input = SiteInput {
+            pipeline: &checked.pipeline,
+            analytics: &analytics,
+            diagnostics: &checked.diagnostics,
+            overrides,
+            base_url: None,
+        };
+        let started = Instant::now();
+        let pages = match site::render(&input) {
+            Ok(p) => p,
+            Err(SiteError::Template(e)) => return template_invalid(&e),
+            Err(e) => return Outcome::Failed(e.to_string()),
+        };
+        t.render = started.elapsed();
+        let started = Instant::now();
+        let changes = match self.writer.write(&pages) {
+            Ok(c) => c,
+            Err(e) => return Outcome::Failed(e.to_string()),
+        };
+        t.write = started.elapsed();
+        Outcome::Built {
+            pages: pages.len(),
+            written: changes.written.len(),
+            deleted: changes.deleted.len(),
+            reused: 0,
+            warnings,
+        }
+    }
+}
+
+fn invalid(checked: &Checked, color: bool) -> Outcome {
+    let sources = &checked.pipeline.sources;
+    let mut problems: Vec<Problem> = checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let l = diag_out::locate(d, sources);
+            Problem {
+                severity: match l.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                },
+                code: l.code.to_string(),
+                file: l.file,
+                line: l.line,
+                column: l.column,
+                message: l.message,
+                source_line: l.source_line,
+                hint: l.hint,
+            }
+        })
+        .collect();
+    // Errors first (stable: by file and position within each severity).
+    problems.sort_by_key(|p| p.severity != "error");
+    let summary = Summary::of(&checked.diagnostics, checked.file_count()).line();
+    Outcome::Invalid {
+        problems,
+        text: diag_out::human(&checked.diagnostics, sources, color),
+        summary,
+    }
+}
+
+fn template_invalid(e: &TemplateError) -> Outcome {
+    let p = Problem::from_template(e);
+    let text = format!("{e}\n");
+    Outcome::Invalid {
+        problems: vec![p],
+        text,
+        summary: "1 template error".into(),
+    }
+}
+
+/// Stops a running [`Watch`] from another thread (a Ctrl-C handler).
+#[derive(Debug, Clone)]
+pub struct Stopper(Sender<events::Msg>);
+
+impl Stopper {
+    /// Asks the loop to stop after the build in progress, if any.
+    pub fn stop(&self) {
+        let _ = self.0.send(events::Msg::Stop);
+    }
+}
+
+/// A watch session with its event source.
+pub struct Watch {
+    session: Session,
+    tx: Sender<events::Msg>,
+    rx: Receiver<events::Msg>,
+    _watcher: events::Watcher,
+}
+
+impl Watch {
+    /// Starts watching (before the first build, so that no save made
+    /// while it runs is missed).
+    pub fn new(cfg: Config) -> Result<Watch, String> {
+        let session = Session::new(cfg)?;
+        let (tx, rx) = mpsc::channel();
+        let out_inside = session.output.starts_with(&session.root);
+        let filter = events::Filter::new(
+            session.root.clone(),
+            out_inside.then(|| session.output.clone()),
+        );
+        let watcher = events::start(&session.root, filter, session.cfg.poll, tx.clone())
+            .map_err(|e| format!("cannot watch {}: {e}", session.cfg.root.display()))?;
+        Ok(Watch {
+            session,
+            tx,
+            rx,
+            _watcher: watcher,
+        })
+    }
+
+    /// A handle that stops [`Watch::run`].
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.tx.clone())
+    }
+
+    /// The session (its folders).
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// Builds, then rebuilds after every burst of changes, handing each
+    /// report to `on_build`, until stopped. Watcher errors go to
+    /// `on_error`.
+    pub fn run(mut self, mut on_build: impl FnMut(&Report), mut on_error: impl FnMut(&str)) {
+        if let Some(r) = self.session.build() {
+            on_build(&r);
+        }
+        let quiet = self.session.cfg.quiet;
+        let max_delay = self.session.cfg.max_delay;
+        loop {
+            // Wait for the first event of a burst.
+            match self.rx.recv() {
+                Ok(events::Msg::Changed(_)) => {}
+                Ok(events::Msg::Error(e)) => {
+                    on_error(&e);
+                    continue;
+                }
+                Ok(events::Msg::Stop) | Err(_) => return,
+            }
+            // Let it settle.
+            let first = Instant::now();
+            loop {
+                let left = max_delay.saturating_sub(first.elapsed());
+                if left.is_zero() {
+                    break;
+                }
+                match self.rx.recv_timeout(quiet.min(left)) {
+                    Ok(events::Msg::Changed(_)) => {}
+                    Ok(events::Msg::Error(e)) => on_error(&e),
+                    Ok(events::Msg::Stop) | Err(RecvTimeoutError::Disconnected) => return,
+                    Err(RecvTimeoutError::Timeout) => break,
+                }
+            }
+            if let Some(r) = self.session.build() {
+                on_build(&r);
+            }
+        }
+    }
+}

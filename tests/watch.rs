@@ -1,0 +1,338 @@
+//! `dealbook watch`: the real binary against a temporary copy of the
+//! example pipeline, saving files the ways editors do; and the
+//! incremental state against a fresh load (the same site, byte for byte,
+//! after any sequence of changes). No fixed sleeps as assertions: every
+//! check polls with a deadline.
+
+use dealbook::load::LoadOptions;
+use dealbook::site::{self, SiteInput, templates::Overrides};
+use dealbook::watch::state::State;
+use dealbook::{analytics, finish, load_and_check};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const DEADLINE: Duration = Duration::from_secs(30);
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+fn pipeline() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("p");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("example-pipeline"),
+        &root,
+    );
+    (dir, root)
+}
+
+fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        if start.elapsed() > DEADLINE {
+            panic!("timed out waiting for {what}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+struct Proc {
+    child: Child,
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl Proc {
+    fn start(args: &[&str]) -> Proc {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dealbook"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let err = child.stderr.take().unwrap();
+        let sink = lines.clone();
+        std::thread::spawn(move || {
+            for l in BufReader::new(err).lines() {
+                let Ok(l) = l else { break };
+                sink.lock().unwrap().push(l);
+            }
+        });
+        Proc { child, lines }
+    }
+
+    fn lines(&self) -> Vec<String> {
+        self.lines.lock().unwrap().clone()
+    }
+
+    fn wait_line(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        wait_for(what, || self.lines().into_iter().find(|l| pred(l)))
+    }
+
+    fn interrupt(&mut self) -> std::process::ExitStatus {
+        let ok = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        wait_for("the process to exit", || self.child.try_wait().unwrap())
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn set_name(text: &str, name: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.starts_with("name = ") {
+                format!("name = \"{name}\"")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+fn page_contains(path: &Path, needle: &str) -> Option<()> {
+    std::fs::read_to_string(path)
+        .ok()
+        .filter(|t| t.contains(needle))
+        .map(|_| ())
+}
+
+#[test]
+fn editor_saves_are_picked_up_and_scratch_files_ignored() {
+    let (_dir, root) = pipeline();
+    let mut w = Proc::start(&["watch", root.to_str().unwrap()]);
+    w.wait_line("the first build", |l| l.contains("built "));
+    let out = root.join("public");
+    let deal = root.join("deals/open/anke-erp-2027.toml");
+    let page = out.join("deals/anke-erp-2027.html");
+    assert!(page.is_file());
+    let original = std::fs::read_to_string(&deal).unwrap();
+
+    // Editor scratch files next to the deal: never a rebuild of their own,
+    // never named in a line.
+    let scratch = [
+        ".anke-erp-2027.toml.swp",
+        "anke-erp-2027.toml~",
+        "4913",
+        "#anke-erp-2027.toml#",
+        ".#anke-erp-2027.toml",
+        "anke-erp-2027.toml___jb_tmp___",
+        "anke-erp-2027.toml.bak",
+    ];
+    for s in scratch {
+        std::fs::write(deal.with_file_name(s), "garbage = [").unwrap();
+    }
+
+    // JetBrains / VS Code style: write a temporary file, rename it over.
+    let tmp = deal.with_file_name("anke-erp-2027.toml___jb_tmp___");
+    std::fs::write(&tmp, set_name(&original, "Renamed over")).unwrap();
+    std::fs::rename(&tmp, &deal).unwrap();
+    wait_for("the atomic save", || page_contains(&page, "Renamed over"));
+    w.wait_line("the rebuild line", |l| {
+        l.contains("deals/open/anke-erp-2027.toml changed") && l.contains("OK")
+    });
+
+    // Vim style (backupcopy=no): move the file to a backup, write a new
+    // one, delete the backup.
+    let backup = deal.with_file_name("anke-erp-2027.toml~");
+    std::fs::rename(&deal, &backup).unwrap();
+    std::fs::write(&deal, set_name(&original, "Vim save")).unwrap();
+    std::fs::remove_file(&backup).unwrap();
+    wait_for("the vim save", || page_contains(&page, "Vim save"));
+
+    // Deleted and re-created.
+    std::fs::remove_file(&deal).unwrap();
+    std::fs::write(&deal, set_name(&original, "Recreated")).unwrap();
+    wait_for("the re-created file", || page_contains(&page, "Recreated"));
+
+    // A new subfolder with a new deal.
+    std::fs::create_dir_all(root.join("deals/new/sub")).unwrap();
+    std::fs::write(
+        root.join("deals/new/sub/brand-new.toml"),
+        set_name(&original, "Brand new deal"),
+    )
+    .unwrap();
+    wait_for("the new deal's page", || {
+        page_contains(&out.join("deals/brand-new.html"), "Brand new deal")
+    });
+    w.wait_line("the added line", |l| {
+        l.contains("deals/new/sub/brand-new.toml added")
+    });
+
+    // A whole folder renamed: its deals keep their pages.
+    std::fs::rename(root.join("deals/new"), root.join("deals/renamed")).unwrap();
+    w.wait_line("the folder rename", |l| {
+        l.contains("1 file added, 1 removed")
+    });
+    assert!(out.join("deals/brand-new.html").is_file());
+
+    for l in w.lines() {
+        for s in scratch {
+            assert!(!l.contains(s), "a scratch file was reported: {l}");
+        }
+        assert!(
+            !l.contains("public/"),
+            "the output folder was reported: {l}"
+        );
+    }
+    let status = w.interrupt();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn poll_mode_rebuilds_and_errors_keep_the_old_site() {
+    let (dir, root) = pipeline();
+    let out = dir.path().join("out");
+    let mut w = Proc::start(&[
+        "watch",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--poll",
+    ]);
+    w.wait_line("the first build", |l| l.contains("built "));
+    let deal = root.join("deals/open/anke-erp-2027.toml");
+    let page = out.join("deals/anke-erp-2027.html");
+    let original = std::fs::read_to_string(&deal).unwrap();
+    std::fs::write(&deal, set_name(&original, "Polled")).unwrap();
+    wait_for("the polled change", || page_contains(&page, "Polled"));
+    // Broken: diagnostics in the terminal, the site stays.
+    std::fs::write(&deal, original.replace("stage = ", "stage = 12 #")).unwrap();
+    w.wait_line("the diagnostics", |l| {
+        l.starts_with("deals/open/anke-erp-2027.toml:5:") && l.contains("error[")
+    });
+    w.wait_line("the failed build line", |l| {
+        l.contains("the last good site is kept")
+    });
+    assert!(page_contains(&page, "Polled").is_some());
+    let status = w.interrupt();
+    assert_eq!(status.code(), Some(0));
+}
+
+/// The site from the incremental state equals the site from a fresh load.
+fn assert_same_site(state: &mut State, root: &Path) {
+    let today = jiff::civil::date(2026, 11, 15);
+    let render = |c: &dealbook::Checked| {
+        assert!(!c.has_errors());
+        let a = analytics::compute(&c.pipeline, c.as_of, &analytics::Options::default());
+        let o = Overrides::default();
+        site::render(&SiteInput {
+            pipeline: &c.pipeline,
+            analytics: &a,
+            diagnostics: &c.diagnostics,
+            overrides: &o,
+            base_url: None,
+        })
+        .unwrap()
+    };
+    state.refresh();
+    let inc = finish(state.assemble(), None, today);
+    let fresh = load_and_check(root, &LoadOptions::default(), None, today);
+    // File ids differ (stable per session vs. walk order); places do not.
+    let located = |c: &dealbook::Checked| -> Vec<_> {
+        c.diagnostics
+            .iter()
+            .map(|d| dealbook::diag_out::locate(d, &c.pipeline.sources))
+            .collect()
+    };
+    assert_eq!(located(&inc), located(&fresh));
+    // Lists that follow the files' order come out in the same order.
+    let targets = |c: &dealbook::Checked| -> Vec<(String, u32)> {
+        c.pipeline
+            .targets
+            .iter()
+            .map(|t| {
+                let f = c.pipeline.sources.get(t.span.file);
+                (f.rel_path.clone(), t.span.start)
+            })
+            .collect()
+    };
+    assert_eq!(targets(&inc), targets(&fresh));
+    let (a, b) = (render(&inc), render(&fresh));
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.path, y.path);
+        assert!(x.bytes == y.bytes, "{} differs", x.path);
+    }
+}
+
+#[test]
+fn incremental_state_matches_a_fresh_load() {
+    let (_dir, root) = pipeline();
+    let mut state = State::new(&root, LoadOptions::default());
+    assert_same_site(&mut state, &root);
+    let first = state.len();
+    let id = state.id_of("deals/open/anke-erp-2027.toml").unwrap();
+
+    // Nothing changed: nothing to do.
+    assert!(state.refresh().is_empty());
+
+    // A change, a new targets file that sorts first (its targets must come
+    // first, as in a fresh load), a removal, a new subfolder.
+    let deal = root.join("deals/open/anke-erp-2027.toml");
+    let text = std::fs::read_to_string(&deal).unwrap();
+    std::fs::write(&deal, set_name(&text, "Changed")).unwrap();
+    let targets = std::fs::read_to_string(root.join("targets/2026-org.toml")).unwrap();
+    std::fs::write(root.join("targets/2026-org.toml"), "# moved\n").unwrap();
+    std::fs::write(root.join("targets/0000-first.toml"), targets).unwrap();
+    std::fs::remove_file(root.join("deals/2025/anke-erp-2025.toml")).unwrap();
+    std::fs::create_dir_all(root.join("deals/z/new")).unwrap();
+    std::fs::write(
+        root.join("deals/z/new/fresh-one.toml"),
+        set_name(&text, "Fresh"),
+    )
+    .unwrap();
+    let delta = state.refresh();
+    assert_eq!(
+        delta.changed,
+        vec!["deals/open/anke-erp-2027.toml", "targets/2026-org.toml"]
+    );
+    assert_eq!(
+        delta.added,
+        vec!["deals/z/new/fresh-one.toml", "targets/0000-first.toml"]
+    );
+    assert_eq!(delta.removed, vec!["deals/2025/anke-erp-2025.toml"]);
+    assert_same_site(&mut state, &root);
+    // Ids are stable: the changed file kept its id, new ones got new ids,
+    // the removed one left a placeholder.
+    assert_eq!(state.id_of("deals/open/anke-erp-2027.toml"), Some(id));
+    assert_eq!(state.len(), first + 2);
+
+    // Removed, then back with the same bytes it had.
+    let back = std::fs::read_to_string(root.join("deals/z/new/fresh-one.toml")).unwrap();
+    std::fs::remove_file(root.join("deals/z/new/fresh-one.toml")).unwrap();
+    assert_same_site(&mut state, &root);
+    std::fs::write(root.join("deals/z/new/fresh-one.toml"), back).unwrap();
+    let delta = state.refresh();
+    assert_eq!(delta.added, vec!["deals/z/new/fresh-one.toml"]);
+    assert_same_site(&mut state, &root);
+    assert_eq!(state.len(), first + 2);
+}
