@@ -336,3 +336,71 @@ fn incremental_state_matches_a_fresh_load() {
     assert_same_site(&mut state, &root);
     assert_eq!(state.len(), first + 2);
 }
+
+/// Every file under `dir` (but the build marker), by relative path.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                if rel != ".dealbook-site" {
+                    out.insert(rel, std::fs::read(&p).unwrap_or_default());
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn rapid_saves_end_with_the_same_site_as_build() {
+    let (dir, root) = pipeline();
+    let out = dir.path().join("watched");
+    let mut w = Proc::start(&[
+        "watch",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    w.wait_line("the first build", |l| l.contains("built "));
+    // Saves in quick succession: a write in progress gives way to the
+    // newer save; whatever happens, the folder ends up complete.
+    let deal = root.join("deals/open/anke-erp-2027.toml");
+    let original = std::fs::read_to_string(&deal).unwrap();
+    for i in 0..6 {
+        std::fs::write(&deal, set_name(&original, &format!("Rapid {i}"))).unwrap();
+        std::thread::sleep(Duration::from_millis(40 + 30 * i));
+    }
+    std::fs::remove_file(root.join("deals/2025/anke-erp-2025.toml")).unwrap();
+    let built = dir.path().join("built");
+    let status = Command::new(env!("CARGO_BIN_EXE_dealbook"))
+        .args([
+            "build",
+            root.to_str().unwrap(),
+            "--output",
+            built.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let expected = tree(&built);
+    assert!(expected.contains_key("deals/anke-erp-2027.html"));
+    assert!(!expected.contains_key("deals/anke-erp-2025.html"));
+    wait_for("the watched folder to equal a fresh build", || {
+        let got = tree(&out);
+        (got == expected).then_some(())
+    });
+    assert_eq!(w.interrupt().code(), Some(0));
+}

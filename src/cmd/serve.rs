@@ -7,7 +7,8 @@ use super::watch::{clock, config, print_report};
 use super::{parse_date, pipeline_dir};
 use dealbook::Exit;
 use dealbook::serve::{self, Server, live::Hub};
-use dealbook::watch::{Outcome, Watch};
+use dealbook::watch::snapshot::Snapshot;
+use dealbook::watch::{Hooks, Outcome, Problem, Report, Watch};
 use jiff::civil::Date;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -73,6 +74,56 @@ fn open_browser(url: &str) {
     }
 }
 
+/// The server side of the watch loop: serve each good build at once,
+/// reload the pages, show the problems of a bad one.
+struct Live {
+    hub: Arc<Hub>,
+    output: PathBuf,
+    url: String,
+    open: bool,
+    timings: bool,
+}
+
+impl Hooks for Live {
+    fn live(&mut self, number: u64, site: &Arc<Snapshot>) {
+        self.hub.serve_build(number, site.clone());
+    }
+
+    fn written(&mut self, number: u64) {
+        self.hub.written(number);
+    }
+
+    fn report(&mut self, r: &Report) {
+        print_report(r, &self.output, true, self.timings);
+        match &r.outcome {
+            Outcome::Built { .. } => {}
+            Outcome::Invalid {
+                problems, summary, ..
+            } => self.hub.failed(summary.clone(), problems.clone()),
+            Outcome::Failed(e) => self.hub.failed(
+                "the site could not be written".into(),
+                vec![Problem {
+                    severity: "error",
+                    code: "io".into(),
+                    file: self.output.display().to_string(),
+                    line: 0,
+                    column: 0,
+                    message: e.clone(),
+                    source_line: None,
+                    hint: None,
+                }],
+            ),
+        }
+        if std::mem::take(&mut self.open) {
+            open_browser(&self.url);
+        }
+    }
+
+    fn watcher_error(&mut self, e: &str) {
+        eprintln!("{}warning: file watcher: {e}", clock());
+    }
+}
+
 /// Runs `serve`.
 pub fn run(a: Args) -> Exit {
     let root = match pipeline_dir(&a.dir) {
@@ -130,36 +181,13 @@ pub fn run(a: Args) -> Exit {
         root.display(),
         if a.poll { ", polling" } else { "" }
     );
-    let timings = a.timings;
-    let mut open = a.open;
-    w.run(
-        |r| {
-            print_report(r, &output, timings);
-            match &r.outcome {
-                Outcome::Built { .. } => hub.built(r.number),
-                Outcome::Invalid {
-                    problems, summary, ..
-                } => hub.failed(summary.clone(), problems.clone()),
-                Outcome::Failed(e) => hub.failed(
-                    "the site could not be written".into(),
-                    vec![dealbook::watch::Problem {
-                        severity: "error",
-                        code: "io".into(),
-                        file: output.display().to_string(),
-                        line: 0,
-                        column: 0,
-                        message: e.clone(),
-                        source_line: None,
-                        hint: None,
-                    }],
-                ),
-            }
-            if std::mem::take(&mut open) {
-                open_browser(&url);
-            }
-        },
-        |e| eprintln!("{}warning: file watcher: {e}", clock()),
-    );
+    w.run(&mut Live {
+        hub,
+        output,
+        url,
+        open: a.open,
+        timings: a.timings,
+    });
     eprintln!("stopped");
     Exit::Ok
 }

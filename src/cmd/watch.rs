@@ -4,7 +4,7 @@
 
 use super::{parse_date, pipeline_dir, today};
 use dealbook::Exit;
-use dealbook::watch::{self, Config, Outcome, Report, Watch};
+use dealbook::watch::{self, Config, Hooks, Outcome, Report, Watch};
 use jiff::civil::Date;
 use std::path::{Path, PathBuf};
 
@@ -43,17 +43,41 @@ pub fn clock() -> String {
 }
 
 /// Prints a build's diagnostics (if any) and its one line.
-pub fn print_report(r: &Report, output: &Path, timings: bool) {
+pub fn print_report(r: &Report, output: &Path, serving: bool, timings: bool) {
     if let Outcome::Invalid { text, .. } = &r.outcome {
         eprint!("{text}");
     }
-    eprintln!("{}{}", clock(), r.line(output));
+    eprintln!("{}{}", clock(), r.line(output, serving));
     if timings {
         let t = &r.timings;
         eprintln!(
-            "    refresh {:?} (read {}), assemble {:?}, check {:?}, analytics {:?}, render {:?}, write {:?}",
-            t.refresh, r.read, t.assemble, t.check, t.analytics, t.render, t.write
+            "    waited {:?}, refresh {:?} (read {}), assemble {:?}, check {:?}, analytics {:?}, prepare {:?}, live after {:?}, render+write {:?}",
+            t.waited,
+            t.refresh,
+            r.read,
+            t.assemble,
+            t.check,
+            t.analytics,
+            t.render,
+            r.live.unwrap_or_default(),
+            t.write
         );
+    }
+}
+
+/// The terminal side of `watch`.
+struct Terminal {
+    output: PathBuf,
+    timings: bool,
+}
+
+impl Hooks for Terminal {
+    fn report(&mut self, r: &Report) {
+        print_report(r, &self.output, false, self.timings);
+    }
+
+    fn watcher_error(&mut self, e: &str) {
+        eprintln!("{}warning: file watcher: {e}", clock());
     }
 }
 
@@ -90,11 +114,10 @@ pub fn run(a: Args) -> Exit {
         root.display(),
         if a.poll { ", polling" } else { "" }
     );
-    let timings = a.timings;
-    w.run(
-        |r| print_report(r, &output, timings),
-        |e| eprintln!("{}warning: file watcher: {e}", clock()),
-    );
+    w.run(&mut Terminal {
+        output,
+        timings: a.timings,
+    });
     eprintln!("stopped");
     Exit::Ok
 }

@@ -65,48 +65,103 @@ pub fn depth(path: &str) -> usize {
     path.matches('/').count().saturating_sub(1)
 }
 
-/// Resolves a request target against the output folder `root`
-/// (canonical).
-pub fn resolve(root: &Path, target: &str) -> Target {
+/// A request target, checked but not yet looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// A path in the site: `rel` is `/`-separated without leading slash
+    /// (empty for the root); `slash` whether the request ended with `/`.
+    Path {
+        /// The path relative to the site root.
+        rel: String,
+        /// The request named a folder (`/deals/`).
+        slash: bool,
+    },
+    /// The reserved `/__dealbook/<name>` endpoints.
+    Reserved(String),
+    /// A hidden path (a segment starting with a dot).
+    Hidden,
+    /// A malformed or malicious target.
+    Bad(&'static str),
+}
+
+impl Request {
+    /// The site file a path request names: `index.html` for the root and
+    /// for folders.
+    pub fn file(rel: &str, slash: bool) -> String {
+        match (rel.is_empty(), slash) {
+            (true, _) => "index.html".into(),
+            (false, true) => format!("{rel}/index.html"),
+            (false, false) => rel.to_string(),
+        }
+    }
+}
+
+/// Checks and decodes a request target.
+pub fn parse(target: &str) -> Request {
     let Some(raw) = path_of(target) else {
-        return Target::Bad("the request target must be a path starting with /");
+        return Request::Bad("the request target must be a path starting with /");
     };
     let Some(bytes) = percent_decode(raw) else {
-        return Target::Bad("malformed percent-encoding");
+        return Request::Bad("malformed percent-encoding");
     };
     let Ok(path) = String::from_utf8(bytes) else {
-        return Target::Bad("the path is not UTF-8");
+        return Request::Bad("the path is not UTF-8");
     };
     if path.chars().any(|c| c == '\\' || c.is_control()) {
-        return Target::Bad("backslash or control character in the path");
+        return Request::Bad("backslash or control character in the path");
     }
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     if segments.iter().any(|s| *s == "." || *s == "..") {
-        return Target::Bad("dot segments are not allowed");
+        return Request::Bad("dot segments are not allowed");
     }
     if segments.first() == Some(&RESERVED) {
-        return Target::Reserved(segments[1..].join("/"));
+        return Request::Reserved(segments[1..].join("/"));
     }
     if segments.iter().any(|s| s.starts_with('.')) {
-        return Target::NotFound;
+        return Request::Hidden;
     }
+    Request::Path {
+        rel: segments.join("/"),
+        slash: path.ends_with('/'),
+    }
+}
+
+/// The redirect for a folder requested without its slash: relative, so
+/// it works under a sub-path.
+pub fn folder_redirect(rel: &str) -> String {
+    let last = rel.rsplit('/').next().unwrap_or("");
+    format!("{}/", encode_segment(last))
+}
+
+/// Looks a checked path up in the output folder `root` (canonical).
+pub fn on_disk(root: &Path, rel: &str, slash: bool) -> Target {
     let mut file = root.to_path_buf();
-    for s in &segments {
+    for s in rel.split('/').filter(|s| !s.is_empty()) {
         file.push(s);
     }
     let Ok(meta) = std::fs::metadata(&file) else {
         return Target::NotFound;
     };
     if meta.is_dir() {
-        if !path.ends_with('/') {
-            let last = segments.last().copied().unwrap_or("");
-            return Target::Redirect(format!("{}/", encode_segment(last)));
+        if !slash && !rel.is_empty() {
+            return Target::Redirect(folder_redirect(rel));
         }
         file.push("index.html");
     }
     match file.canonicalize() {
         Ok(c) if c.starts_with(root) && c.is_file() => Target::File(c),
         _ => Target::NotFound,
+    }
+}
+
+/// Resolves a request target against the output folder `root`
+/// (canonical): [`parse`], then [`on_disk`].
+pub fn resolve(root: &Path, target: &str) -> Target {
+    match parse(target) {
+        Request::Path { rel, slash } => on_disk(root, &rel, slash),
+        Request::Reserved(name) => Target::Reserved(name),
+        Request::Hidden => Target::NotFound,
+        Request::Bad(why) => Target::Bad(why),
     }
 }
 

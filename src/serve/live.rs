@@ -23,9 +23,50 @@
 //! the build number moves on and draws or removes the overlay.
 
 use crate::watch::Problem;
+use crate::watch::snapshot::Snapshot;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
+
+/// Pages rendered on request are kept, up to this many per build.
+const CACHE: usize = 64;
+
+/// A good build that is not (completely) on disk yet: its pages are
+/// rendered on request.
+pub struct LivePages {
+    number: u64,
+    site: Arc<Snapshot>,
+    cache: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+}
+
+impl LivePages {
+    /// Whether the build has a file at `path`.
+    pub fn has(&self, path: &str) -> bool {
+        self.site.site().has(path)
+    }
+
+    /// The bytes of the file at `path`, rendered now or earlier; `None`
+    /// when the build has no such file.
+    pub fn get(&self, path: &str) -> Option<Result<Arc<Vec<u8>>, String>> {
+        let lock = || self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(b) = lock().get(path) {
+            return Some(Ok(b.clone()));
+        }
+        // Rendered without the lock: two requests for the same page may
+        // both render it, which is harmless.
+        let page = match self.site.render(path)? {
+            Ok(p) => Arc::new(p.bytes),
+            Err(e) => return Some(Err(e.to_string())),
+        };
+        let mut cache = lock();
+        if cache.len() >= CACHE {
+            cache.clear();
+        }
+        cache.insert(path.to_string(), page.clone());
+        Some(Ok(page))
+    }
+}
 
 /// The script injected in every HTML page.
 pub const SCRIPT: &str = include_str!("live.js");
@@ -52,6 +93,7 @@ struct Inner {
     status: Status,
     json: Arc<str>,
     clients: Vec<Sender<Arc<str>>>,
+    live: Option<Arc<LivePages>>,
 }
 
 /// Shared between the watch loop (which publishes) and the server
@@ -84,6 +126,7 @@ impl Hub {
                 status,
                 json,
                 clients: Vec::new(),
+                live: None,
             }),
         }
     }
@@ -106,6 +149,31 @@ impl Hub {
     /// Number of open event streams.
     pub fn clients(&self) -> usize {
         self.lock().clients.len()
+    }
+
+    /// A good build is ready: serve its pages (rendered on request) until
+    /// it is on disk, and tell everyone to reload.
+    pub fn serve_build(&self, number: u64, site: Arc<Snapshot>) {
+        self.lock().live = Some(Arc::new(LivePages {
+            number,
+            site,
+            cache: Mutex::new(HashMap::new()),
+        }));
+        self.built(number);
+    }
+
+    /// Build `number` is completely on disk: serve files again (unless a
+    /// newer build is live).
+    pub fn written(&self, number: u64) {
+        let mut inner = self.lock();
+        if inner.live.as_ref().is_some_and(|l| l.number == number) {
+            inner.live = None;
+        }
+    }
+
+    /// The build whose pages are rendered on request, if any.
+    pub fn live(&self) -> Option<Arc<LivePages>> {
+        self.lock().live.clone()
     }
 
     /// A successful build: everyone reloads.

@@ -213,18 +213,15 @@ impl Shared {
                 let _ = http::write_response(&mut stream, &r, false, false);
                 return;
             }
-            let response = match files::resolve(&self.root, &req.target) {
-                files::Target::Reserved(name) if name == "events" && !head_only => {
+            let response = match files::parse(&req.target) {
+                files::Request::Reserved(name) if name == "events" && !head_only => {
                     self.events(stream);
                     return;
                 }
-                files::Target::Reserved(name) => self.reserved(&name),
-                files::Target::File(path) => self.file(&req.target, &path),
-                files::Target::Redirect(to) => {
-                    Response::text(301, "moved\n").header("Location", to)
-                }
-                files::Target::NotFound => self.not_found(&req.target),
-                files::Target::Bad(why) => Response::text(400, &format!("bad request: {why}\n")),
+                files::Request::Reserved(name) => self.reserved(&name),
+                files::Request::Path { rel, slash } => self.path(&req.target, &rel, slash),
+                files::Request::Hidden => self.not_found(&req.target),
+                files::Request::Bad(why) => Response::text(400, &format!("bad request: {why}\n")),
             };
             let keep_alive = keep_alive && response.status != 400;
             if http::write_response(&mut stream, &response, head_only, keep_alive).is_err()
@@ -239,6 +236,38 @@ impl Shared {
         "../".repeat(files::depth(files::path_of(target).unwrap_or("/")))
     }
 
+    /// A path of the site: from the live build if there is one (rendered
+    /// on request), else from the output folder.
+    fn path(&self, target: &str, rel: &str, slash: bool) -> Response {
+        let Some(live) = self.hub.live() else {
+            return match files::on_disk(&self.root, rel, slash) {
+                files::Target::File(path) => self.file(target, &path),
+                files::Target::Redirect(to) => {
+                    Response::text(301, "moved\n").header("Location", to)
+                }
+                _ => self.not_found(target),
+            };
+        };
+        let file = files::Request::file(rel, slash);
+        match live.get(&file) {
+            Some(Ok(bytes)) => self.bytes(target, std::path::Path::new(&file), &bytes),
+            Some(Err(e)) => Response::text(500, &format!("cannot render {file}: {e}\n")),
+            None if !slash && !rel.is_empty() && live.has(&format!("{rel}/index.html")) => {
+                Response::text(301, "moved\n").header("Location", files::folder_redirect(rel))
+            }
+            None => self.not_found(target),
+        }
+    }
+
+    fn bytes(&self, target: &str, path: &std::path::Path, bytes: &[u8]) -> Response {
+        let ct = files::content_type(path);
+        if ct.starts_with("text/html") {
+            Response::new(200, ct, self.hub.inject(bytes, &Self::root_of(target)))
+        } else {
+            Response::new(200, ct, bytes.to_vec())
+        }
+    }
+
     fn file(&self, target: &str, path: &std::path::Path) -> Response {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
@@ -246,13 +275,7 @@ impl Shared {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return self.not_found(target),
             Err(e) => return Response::text(500, &format!("cannot read the file: {e}\n")),
         };
-        let ct = files::content_type(path);
-        if ct.starts_with("text/html") {
-            let body = self.hub.inject(&bytes, &Self::root_of(target));
-            Response::new(200, ct, body)
-        } else {
-            Response::new(200, ct, bytes)
-        }
+        self.bytes(target, path, &bytes)
     }
 
     fn not_found(&self, target: &str) -> Response {

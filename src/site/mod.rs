@@ -17,6 +17,7 @@
 
 pub mod charts;
 pub mod i18n;
+pub mod incremental;
 pub mod markdown;
 pub mod output;
 pub mod templates;

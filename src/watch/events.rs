@@ -3,7 +3,8 @@
 //! [`super::state`]). So there is no need to pair renames or to track
 //! single files: the pipeline root is watched recursively (folders, so new
 //! subfolders and files created by renames are seen), and every event on a
-//! path that is not ignored wakes the loop.
+//! path that is not ignored wakes the loop. With `--poll` a timer wakes it
+//! instead.
 //!
 //! Ignored: the output folder (writing the site must never trigger a
 //! rebuild), anything under a dot-folder or named with a leading dot
@@ -15,6 +16,8 @@
 
 use notify::event::{AccessKind, AccessMode, EventKind};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
@@ -25,6 +28,8 @@ pub enum Msg {
     Changed(Vec<PathBuf>),
     /// The watcher reported an error (the loop keeps going).
     Error(String),
+    /// Polling: time to look again (`--poll`).
+    Poll,
     /// Stop watching (Ctrl-C).
     Stop,
 }
@@ -96,18 +101,55 @@ impl Filter {
 
 /// A running watcher; dropping it stops the events.
 pub struct Watcher {
-    _inner: Box<dyn notify::Watcher + Send>,
+    _inner: Option<Box<dyn notify::Watcher + Send>>,
+    _ticker: Option<Ticker>,
+}
+
+/// The polling thread; dropping it stops it.
+struct Ticker(Arc<AtomicBool>);
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
 }
 
 /// Starts watching `root` recursively, sending [`Msg::Changed`] for every
-/// batch of relevant paths. `poll` uses polling at that interval instead
-/// of the operating system's events (network shares, some containers).
+/// batch of relevant paths and setting `dirty` (which cancels a write in
+/// progress).
+///
+/// `poll` sends [`Msg::Poll`] at that interval instead, and the loop's
+/// refresh (which stats every file with nanosecond stamps anyway) finds
+/// what changed. notify's `PollWatcher` is not used: it compares
+/// modification times in whole seconds, so a save in the same second as
+/// its previous scan would go unseen, unless it hashed every file on every
+/// scan.
 pub fn start(
     root: &Path,
     filter: Filter,
     poll: Option<Duration>,
     tx: Sender<Msg>,
+    dirty: Arc<AtomicBool>,
 ) -> notify::Result<Watcher> {
+    if let Some(every) = poll {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::Builder::new()
+            .name("dealbook-poll".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(every);
+                    if stopped.load(Ordering::SeqCst) || tx.send(Msg::Poll).is_err() {
+                        break;
+                    }
+                }
+            })
+            .map_err(notify::Error::io)?;
+        return Ok(Watcher {
+            _inner: None,
+            _ticker: Some(Ticker(stop)),
+        });
+    }
     let handler = move |res: notify::Result<notify::Event>| {
         let msg = match res {
             Ok(ev) => {
@@ -129,21 +171,19 @@ pub fn start(
                         return;
                     }
                 }
+                dirty.store(true, Ordering::SeqCst);
                 Msg::Changed(paths)
             }
             Err(e) => Msg::Error(e.to_string()),
         };
         let _ = tx.send(msg);
     };
-    let mut inner: Box<dyn notify::Watcher + Send> = match poll {
-        Some(every) => Box::new(notify::PollWatcher::new(
-            handler,
-            notify::Config::default().with_poll_interval(every),
-        )?),
-        None => Box::new(notify::recommended_watcher(handler)?),
-    };
-    inner.watch(root, notify::RecursiveMode::Recursive)?;
-    Ok(Watcher { _inner: inner })
+    let mut inner = notify::recommended_watcher(handler)?;
+    notify::Watcher::watch(&mut inner, root, notify::RecursiveMode::Recursive)?;
+    Ok(Watcher {
+        _inner: Some(Box::new(inner)),
+        _ticker: None,
+    })
 }
 
 #[cfg(test)]

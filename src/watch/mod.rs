@@ -16,19 +16,24 @@
 
 pub mod events;
 pub mod output;
+pub mod snapshot;
 pub mod state;
 
 use crate::diag::Severity;
 use crate::diag_out::{self, Summary};
 use crate::load::LoadOptions;
+use crate::site::SiteError;
 use crate::site::templates::{self, Overrides, TemplateError};
-use crate::site::{self, SiteError, SiteInput};
 use crate::{Checked, analytics};
 use jiff::civil::Date;
 use serde::Serialize;
+use snapshot::{Built, Snapshot};
 use state::{Delta, State};
+use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How a watch session is set up.
@@ -131,7 +136,8 @@ impl Problem {
 /// How a build ended.
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    /// The site was rendered and the output brought up to date.
+    /// The site was rendered and the output brought up to date (unless
+    /// a newer save superseded it before every file was written).
     Built {
         /// Files in the site.
         pages: usize,
@@ -139,10 +145,11 @@ pub enum Outcome {
         written: usize,
         /// Files deleted.
         deleted: usize,
-        /// Pages whose rendering was skipped (their input did not change).
-        reused: usize,
         /// Warnings of the check.
         warnings: usize,
+        /// Whether every file was written (false: superseded by a newer
+        /// save; the rest is written once things are quiet).
+        complete: bool,
     },
     /// The pipeline or a template has errors; nothing was written.
     Invalid {
@@ -160,6 +167,9 @@ pub enum Outcome {
 /// Where the time of a build went.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timings {
+    /// From the first event of the burst to the start of the build (the
+    /// quiet window, and a cancelled write finishing its pages in flight).
+    pub waited: Duration,
     /// Walk, stat, read and parse what changed.
     pub refresh: Duration,
     /// Assemble the pipeline from the cached files.
@@ -189,6 +199,9 @@ pub struct Report {
     pub outcome: Outcome,
     /// Wall time of the whole build.
     pub elapsed: Duration,
+    /// When the new site was ready to be served (before it was written),
+    /// for a good build.
+    pub live: Option<Duration>,
     /// Its parts.
     pub timings: Timings,
 }
@@ -245,9 +258,13 @@ impl Report {
     }
 
     /// The one terminal line of a rebuild (the first build says what it
-    /// built).
-    pub fn line(&self, output: &Path) -> String {
+    /// built). `serving`: mention when the new site was live.
+    pub fn line(&self, output: &Path, serving: bool) -> String {
         let took = fmt_duration(self.elapsed);
+        let live = match (serving, self.live) {
+            (true, Some(l)) if self.number > 1 => format!("live in {} · ", fmt_duration(l)),
+            _ => String::new(),
+        };
         let head = if self.number == 1 {
             match &self.outcome {
                 Outcome::Built { pages, .. } => {
@@ -256,13 +273,14 @@ impl Report {
                 _ => format!("first build in {took}"),
             }
         } else {
-            format!("{} · rebuilt in {took}", self.what_changed())
+            format!("{} · {live}rebuilt in {took}", self.what_changed())
         };
         let tail = match &self.outcome {
             Outcome::Built {
                 written,
                 deleted,
                 warnings,
+                complete,
                 ..
             } => {
                 let mut s = String::new();
@@ -271,6 +289,9 @@ impl Report {
                     if *deleted > 0 {
                         s.push_str(&format!(", {deleted} deleted"));
                     }
+                }
+                if !complete {
+                    s.push_str(" (superseded by a newer save before every file was written)");
                 }
                 s.push_str(" · OK");
                 match warnings {
@@ -342,9 +363,49 @@ pub struct Session {
     output: PathBuf,
     state: State,
     overrides: Option<Overrides>,
-    last: Option<Outcome>,
+    /// Whether the last build got as far as a result (good or with
+    /// errors); if not (templates unreadable), the next one runs anyway.
+    settled: bool,
     builds: u64,
     writer: output::SiteWriter,
+}
+
+/// A good build, checked and prepared, not written yet.
+pub struct Ready {
+    /// Its number.
+    pub number: u64,
+    /// The site.
+    pub site: Arc<Snapshot>,
+    delta: Delta,
+    templates_changed: bool,
+    read: usize,
+    warnings: usize,
+    started: Instant,
+    live: Duration,
+    timings: Timings,
+}
+
+/// The first half of a build.
+pub enum Step {
+    /// Nothing changed since the last build.
+    Unchanged,
+    /// The pipeline or a template has errors (or the templates could not
+    /// be read): the report says which.
+    Stopped(Report),
+    /// Good: serve it, then write it.
+    Ready(Ready),
+}
+
+/// How writing a build ended.
+#[derive(Debug)]
+pub enum Write {
+    /// Every file is on disk.
+    Complete(output::Written, usize),
+    /// Stopped by the cancel flag (a newer save): what was written so far
+    /// is whole and recorded, the rest is not.
+    Cancelled(usize),
+    /// An I/O error.
+    Failed(String),
 }
 
 impl Session {
@@ -370,7 +431,7 @@ impl Session {
             root,
             output,
             overrides: None,
-            last: None,
+            settled: false,
             builds: 0,
         })
     }
@@ -390,104 +451,176 @@ impl Session {
         &self.cfg
     }
 
-    /// Builds if anything changed since the last build (always the first
-    /// time, and after a build that could not write the site). `None`
-    /// when nothing changed.
-    pub fn build(&mut self) -> Option<Report> {
+    /// The first half of a build: refresh the state, assemble, check,
+    /// compute, prepare the site. Does nothing when nothing changed since
+    /// the last build (it always runs the first time).
+    pub fn prepare(&mut self) -> Step {
         let started = Instant::now();
         let mut t = Timings::default();
         let delta = self.state.refresh();
         let (read, _) = self.state.last_work();
         let overrides = templates::read_overrides(&self.cfg.root.join("templates"));
-        let (overrides, templates_changed) = match overrides {
-            Ok(o) => {
-                let changed = self
-                    .overrides
-                    .as_ref()
-                    .is_some_and(|old| old.templates != o.templates || old.assets != o.assets);
-                (Some(o), changed)
-            }
-            Err(_) => (None, true),
+        let templates_changed = match (&overrides, &self.overrides) {
+            (Ok(o), Some(old)) => old.templates != o.templates || old.assets != o.assets,
+            (Ok(_), None) => false,
+            (Err(_), _) => true,
         };
         t.refresh = started.elapsed();
-        let retry = !matches!(
-            self.last,
-            Some(Outcome::Built { .. } | Outcome::Invalid { .. })
-        );
-        if !retry && delta.is_empty() && !templates_changed {
-            return None;
+        if self.settled && delta.is_empty() && !templates_changed {
+            return Step::Unchanged;
         }
         self.builds += 1;
-        let outcome = match overrides {
-            Some(o) => {
-                let outcome = self.build_site(&o, &mut t);
-                self.overrides = Some(o);
-                outcome
-            }
-            None => {
-                self.overrides = None;
-                Outcome::Failed(format!(
-                    "cannot read the pipeline's templates in {}",
-                    self.cfg.root.join("templates").display()
-                ))
-            }
-        };
-        self.last = Some(outcome.clone());
-        Some(Report {
+        let report = |outcome: Outcome, t: Timings| Report {
             number: self.builds,
-            delta,
+            delta: delta.clone(),
             templates_changed,
             read,
             outcome,
             elapsed: started.elapsed(),
+            live: None,
             timings: t,
-        })
-    }
-
-    fn build_site(&mut self, overrides: &Overrides, t: &mut Timings) -> Outcome {
-        let started = Instant::now();
+        };
+        let overrides = match overrides {
+            Ok(o) => o,
+            Err(e) => {
+                self.overrides = None;
+                self.settled = false;
+                return Step::Stopped(report(
+                    Outcome::Failed(format!(
+                        "cannot read the pipeline's templates in {}: {e}",
+                        self.cfg.root.join("templates").display()
+                    )),
+                    t,
+                ));
+            }
+        };
+        self.overrides = Some(overrides.clone());
+        self.settled = true;
+        let now = Instant::now();
         let loaded = self.state.assemble();
-        t.assemble = started.elapsed();
-        let started = Instant::now();
+        t.assemble = now.elapsed();
+        let now = Instant::now();
         let checked = crate::finish(loaded, self.cfg.as_of, (self.cfg.today)());
-        t.check = started.elapsed();
+        t.check = now.elapsed();
         if checked.has_errors() {
-            return invalid(&checked, self.cfg.color);
+            return Step::Stopped(report(invalid(&checked, self.cfg.color), t));
         }
-        let started = Instant::now();
+        let now = Instant::now();
         let analytics = analytics::compute(
             &checked.pipeline,
             checked.as_of,
             &analytics::Options::default(),
         );
-        t.analytics = started.elapsed();
+        t.analytics = now.elapsed();
         let warnings = Summary::of(&checked.diagnostics, 0).warnings;
-        let input = SiteInput {
-            pipeline: &checked.pipeline,
-            analytics: &analytics,
-            diagnostics: &checked.diagnostics,
+        let now = Instant::now();
+        let site = Snapshot::new(Built {
+            checked,
+            analytics,
             overrides,
-            base_url: None,
+        });
+        t.render = now.elapsed();
+        match site {
+            Ok(site) => Step::Ready(Ready {
+                number: self.builds,
+                site: Arc::new(site),
+                delta,
+                templates_changed,
+                read,
+                warnings,
+                started,
+                live: started.elapsed(),
+                timings: t,
+            }),
+            Err(SiteError::Template(e)) => Step::Stopped(report(template_invalid(&e), t)),
+            Err(e) => Step::Stopped(report(Outcome::Failed(e.to_string()), t)),
+        }
+    }
+
+    /// The second half: renders every file and writes those that changed,
+    /// stopping early when `cancel` becomes true.
+    pub fn write(&mut self, site: &Snapshot, cancel: &AtomicBool) -> Write {
+        if let Err(e) = self.writer.begin() {
+            return Write::Failed(e.to_string());
+        }
+        let writer = &self.writer;
+        let written = Mutex::new(Vec::new());
+        let rendered = site.site().render_all(|page| {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(io::Error::new(io::ErrorKind::Interrupted, "superseded"));
+            }
+            if writer.page(&page)? {
+                written
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(page.path);
+            }
+            Ok(())
+        });
+        let mut written = written.into_inner().unwrap_or_else(|e| e.into_inner());
+        match rendered {
+            Ok(pages) => {
+                let paths = site.site().paths().iter().map(String::as_str);
+                match self.writer.finish(paths) {
+                    Ok(deleted) => {
+                        written.sort();
+                        Write::Complete(output::Written { written, deleted }, pages)
+                    }
+                    Err(e) => Write::Failed(e.to_string()),
+                }
+            }
+            Err(SiteError::Io(e)) if e.kind() == io::ErrorKind::Interrupted => {
+                Write::Cancelled(written.len())
+            }
+            Err(e) => Write::Failed(e.to_string()),
+        }
+    }
+
+    /// A whole build, never cancelled: [`Session::prepare`] then
+    /// [`Session::write`]. `None` when nothing changed.
+    pub fn build(&mut self) -> Option<Report> {
+        match self.prepare() {
+            Step::Unchanged => None,
+            Step::Stopped(r) => Some(r),
+            Step::Ready(ready) => {
+                let w = self.write(&ready.site, &AtomicBool::new(false));
+                Some(ready.report(w))
+            }
+        }
+    }
+}
+
+impl Ready {
+    /// The report of this build once written (or not).
+    pub fn report(&self, w: Write) -> Report {
+        let mut t = self.timings;
+        t.write = self.started.elapsed().saturating_sub(self.live);
+        let outcome = match w {
+            Write::Complete(c, pages) => Outcome::Built {
+                pages,
+                written: c.written.len(),
+                deleted: c.deleted.len(),
+                warnings: self.warnings,
+                complete: true,
+            },
+            Write::Cancelled(written) => Outcome::Built {
+                pages: self.site.site().len(),
+                written,
+                deleted: 0,
+                warnings: self.warnings,
+                complete: false,
+            },
+            Write::Failed(e) => Outcome::Failed(e),
         };
-        let started = Instant::now();
-        let pages = match site::render(&input) {
-            Ok(p) => p,
-            Err(SiteError::Template(e)) => return template_invalid(&e),
-            Err(e) => return Outcome::Failed(e.to_string()),
-        };
-        t.render = started.elapsed();
-        let started = Instant::now();
-        let changes = match self.writer.write(&pages) {
-            Ok(c) => c,
-            Err(e) => return Outcome::Failed(e.to_string()),
-        };
-        t.write = started.elapsed();
-        Outcome::Built {
-            pages: pages.len(),
-            written: changes.written.len(),
-            deleted: changes.deleted.len(),
-            reused: 0,
-            warnings,
+        Report {
+            number: self.number,
+            delta: self.delta.clone(),
+            templates_changed: self.templates_changed,
+            read: self.read,
+            outcome,
+            elapsed: self.started.elapsed(),
+            live: Some(self.live),
+            timings: t,
         }
     }
 }
@@ -536,13 +669,27 @@ fn template_invalid(e: &TemplateError) -> Outcome {
 
 /// Stops a running [`Watch`] from another thread (a Ctrl-C handler).
 #[derive(Debug, Clone)]
-pub struct Stopper(Sender<events::Msg>);
+pub struct Stopper(Sender<events::Msg>, Arc<AtomicBool>);
 
 impl Stopper {
-    /// Asks the loop to stop after the build in progress, if any.
+    /// Asks the loop to stop (a build in progress is cut short).
     pub fn stop(&self) {
+        self.1.store(true, Ordering::SeqCst);
         let _ = self.0.send(events::Msg::Stop);
     }
+}
+
+/// What the loop tells its owner. Only [`Hooks::report`] is required.
+pub trait Hooks {
+    /// A good build is ready, before it is written (serve starts serving
+    /// it and tells the browsers to reload).
+    fn live(&mut self, _number: u64, _site: &Arc<Snapshot>) {}
+    /// Every file of this build is on disk.
+    fn written(&mut self, _number: u64) {}
+    /// A build is over (one line in the terminal).
+    fn report(&mut self, report: &Report);
+    /// The file watcher reported a problem.
+    fn watcher_error(&mut self, _message: &str) {}
 }
 
 /// A watch session with its event source.
@@ -550,6 +697,9 @@ pub struct Watch {
     session: Session,
     tx: Sender<events::Msg>,
     rx: Receiver<events::Msg>,
+    /// Set by every relevant event (and by a stop): a write in progress
+    /// gives way to the newer save.
+    cancel: Arc<AtomicBool>,
     _watcher: events::Watcher,
 }
 
@@ -559,24 +709,32 @@ impl Watch {
     pub fn new(cfg: Config) -> Result<Watch, String> {
         let session = Session::new(cfg)?;
         let (tx, rx) = mpsc::channel();
+        let cancel = Arc::new(AtomicBool::new(false));
         let out_inside = session.output.starts_with(&session.root);
         let filter = events::Filter::new(
             session.root.clone(),
             out_inside.then(|| session.output.clone()),
         );
-        let watcher = events::start(&session.root, filter, session.cfg.poll, tx.clone())
-            .map_err(|e| format!("cannot watch {}: {e}", session.cfg.root.display()))?;
+        let watcher = events::start(
+            &session.root,
+            filter,
+            session.cfg.poll,
+            tx.clone(),
+            cancel.clone(),
+        )
+        .map_err(|e| format!("cannot watch {}: {e}", session.cfg.root.display()))?;
         Ok(Watch {
             session,
             tx,
             rx,
+            cancel,
             _watcher: watcher,
         })
     }
 
     /// A handle that stops [`Watch::run`].
     pub fn stopper(&self) -> Stopper {
-        Stopper(self.tx.clone())
+        Stopper(self.tx.clone(), self.cancel.clone())
     }
 
     /// The session (its folders).
@@ -584,42 +742,97 @@ impl Watch {
         &self.session
     }
 
-    /// Builds, then rebuilds after every burst of changes, handing each
-    /// report to `on_build`, until stopped. Watcher errors go to
-    /// `on_error`.
-    pub fn run(mut self, mut on_build: impl FnMut(&Report), mut on_error: impl FnMut(&str)) {
-        if let Some(r) = self.session.build() {
-            on_build(&r);
-        }
+    /// Builds, then rebuilds after every burst of changes, until stopped.
+    ///
+    /// A good build is handed to [`Hooks::live`] as soon as it is
+    /// prepared, then written; a save during the write cancels it (the
+    /// newer build follows at once), and a good build that could not be
+    /// finished is written later, once no event came for the quiet window.
+    pub fn run(mut self, hooks: &mut impl Hooks) {
         let quiet = self.session.cfg.quiet;
         let max_delay = self.session.cfg.max_delay;
+        let mut pending: Option<Ready> = None;
+        let mut dirty = true;
+        let mut woke: Option<Instant> = None;
         loop {
-            // Wait for the first event of a burst.
-            match self.rx.recv() {
-                Ok(events::Msg::Changed(_)) => {}
-                Ok(events::Msg::Error(e)) => {
-                    on_error(&e);
+            if dirty {
+                dirty = false;
+                self.cancel.store(false, Ordering::SeqCst);
+                let waited = woke.take().map(|w| w.elapsed()).unwrap_or_default();
+                match self.session.prepare() {
+                    Step::Unchanged => {}
+                    Step::Stopped(mut r) => {
+                        r.timings.waited = waited;
+                        hooks.report(&r)
+                    }
+                    Step::Ready(mut ready) => {
+                        ready.timings.waited = waited;
+                        hooks.live(ready.number, &ready.site);
+                        let w = self.session.write(&ready.site, &self.cancel);
+                        let done = matches!(w, Write::Complete(..));
+                        let cancelled = matches!(w, Write::Cancelled(_));
+                        hooks.report(&ready.report(w));
+                        if done {
+                            hooks.written(ready.number);
+                        }
+                        pending = cancelled.then_some(ready);
+                    }
+                }
+            }
+            // Wait for the first event of a burst; with a build still to
+            // write, only for the quiet window.
+            let first = if pending.is_some() {
+                match self.rx.recv_timeout(quiet) {
+                    Ok(m) => Some(m),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            } else {
+                match self.rx.recv() {
+                    Ok(m) => Some(m),
+                    Err(_) => return,
+                }
+            };
+            match first {
+                None => {
+                    if let Some(ready) = pending.take() {
+                        self.cancel.store(false, Ordering::SeqCst);
+                        match self.session.write(&ready.site, &self.cancel) {
+                            Write::Complete(..) => hooks.written(ready.number),
+                            Write::Cancelled(_) => pending = Some(ready),
+                            Write::Failed(e) => hooks.report(&ready.report(Write::Failed(e))),
+                        }
+                    }
                     continue;
                 }
-                Ok(events::Msg::Stop) | Err(_) => return,
+                Some(events::Msg::Stop) => return,
+                Some(events::Msg::Error(e)) => {
+                    hooks.watcher_error(&e);
+                    continue;
+                }
+                Some(events::Msg::Poll) => {
+                    // Look now (nothing to settle: a poll is not a burst).
+                    dirty = true;
+                    continue;
+                }
+                Some(events::Msg::Changed(_)) => {}
             }
-            // Let it settle.
-            let first = Instant::now();
+            // Let the burst settle.
+            let start = Instant::now();
+            woke = Some(start);
             loop {
-                let left = max_delay.saturating_sub(first.elapsed());
+                let left = max_delay.saturating_sub(start.elapsed());
                 if left.is_zero() {
                     break;
                 }
                 match self.rx.recv_timeout(quiet.min(left)) {
-                    Ok(events::Msg::Changed(_)) => {}
-                    Ok(events::Msg::Error(e)) => on_error(&e),
+                    Ok(events::Msg::Changed(_) | events::Msg::Poll) => {}
+                    Ok(events::Msg::Error(e)) => hooks.watcher_error(&e),
                     Ok(events::Msg::Stop) | Err(RecvTimeoutError::Disconnected) => return,
                     Err(RecvTimeoutError::Timeout) => break,
                 }
             }
-            if let Some(r) = self.session.build() {
-                on_build(&r);
-            }
+            dirty = true;
         }
     }
 }
