@@ -75,6 +75,11 @@ pub const LABELS: &[(&str, &str, &str)] = &[
         "仅显示金额最大的 {n} 项，共 {total} 项。",
     ),
     ("see_all", "See all", "查看全部"),
+    (
+        "show_first",
+        "Showing the first {n} of {total}; the full list is in Deals and Risks.",
+        "仅显示前 {n} 项，共 {total} 项；完整列表见“商机”和“风险”。",
+    ),
     // KPIs and figures
     ("won", "Won", "赢单"),
     ("won_quarter", "Won this quarter", "本季度赢单"),

@@ -38,6 +38,22 @@ pub const INLINE_SIGNAL_ROWS: usize = 50;
 /// Deals listed on a period's forecast page (the largest first).
 pub const PERIOD_DEAL_ROWS: usize = 200;
 
+/// Rows of each list on a person's or team's page; a huge pipeline's
+/// sales rep owns thousands of deals, and the full lists are in
+/// `deals.html` and the risk pages.
+pub const SECTION_ROWS: usize = 500;
+
+/// A list on a page, cut to a size a page can hold.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section<T> {
+    /// The rows shown.
+    pub rows: Vec<T>,
+    /// How many there are in all.
+    pub total: usize,
+    /// "Showing the first 500 of 1,234." when cut, else empty.
+    pub note: String,
+}
+
 /// A link: the text and, when the target exists, its path from the root.
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
@@ -1723,7 +1739,7 @@ pub struct TeamView {
     /// The year.
     pub year: String,
     /// Risks on the team's deals.
-    pub risks: Vec<RiskLine>,
+    pub risks: Section<RiskLine>,
 }
 
 /// `people/<id>.html`.
@@ -1749,16 +1765,16 @@ pub struct PersonView {
     pub chart_quarters: String,
     /// The quarter.
     pub quarter: String,
-    /// Open deals they own.
-    pub open_deals: Vec<DealLine>,
-    /// Deals they own closed this fiscal year.
-    pub closed_deals: Vec<DealLine>,
-    /// Deals they are on the team of (not owner).
-    pub member_of: Vec<DealLine>,
+    /// Open deals they own, by close date.
+    pub open_deals: Section<DealLine>,
+    /// Deals they own closed this fiscal year, latest first.
+    pub closed_deals: Section<DealLine>,
+    /// Open deals they are on the team of (not owner).
+    pub member_of: Section<DealLine>,
     /// Risks on their deals.
-    pub risks: Vec<RiskLine>,
+    pub risks: Section<RiskLine>,
     /// Accounts they own, overdue first.
-    pub accounts: Vec<AccountLine>,
+    pub accounts: Section<AccountLine>,
 }
 
 impl Site<'_> {
@@ -1909,7 +1925,10 @@ impl Site<'_> {
             .iter()
             .flat_map(|m| self.risks_of_owner.get(m).into_iter().flatten().copied())
             .collect();
-        risks.sort_by_key(|&k| self.risk_order_pos(k));
+        risks.sort_by_key(|&k| {
+            let (code, amount, k) = self.risk_order_pos(k);
+            (amount, code, k)
+        });
         TeamView {
             id: id.to_string(),
             name: t.name.clone(),
@@ -1933,10 +1952,7 @@ impl Site<'_> {
             members_year: pick(y),
             quarter: q.to_string(),
             year: y.to_string(),
-            risks: risks
-                .into_iter()
-                .map(|k| self.risk_line(&self.a.risks[k]))
-                .collect(),
+            risks: self.section(&risks, |k| self.risk_line(&self.a.risks[k])),
         }
     }
 
@@ -1998,7 +2014,10 @@ impl Site<'_> {
             .filter(|&k| a.deals[k].status == Status::Open && a.deals[k].owner != id)
             .collect();
         let mut risks: Vec<usize> = self.risks_of_owner.get(id).cloned().unwrap_or_default();
-        risks.sort_by_key(|&k| self.risk_order_pos(k));
+        risks.sort_by_key(|&k| {
+            let (code, amount, k) = self.risk_order_pos(k);
+            (amount, code, k)
+        });
         let mut accounts: Vec<usize> = self.accounts_of_owner.get(id).cloned().unwrap_or_default();
         accounts.sort_by(|&p, &q| {
             let (hp, hq) = (&a.accounts[p], &a.accounts[q]);
@@ -2036,17 +2055,31 @@ impl Site<'_> {
                 String::new()
             },
             quarter: a.current.quarter.to_string(),
-            open_deals: self.deal_lines(open.into_iter()),
-            closed_deals: self.deal_lines(closed.into_iter()),
-            member_of: self.deal_lines(member_of.into_iter()),
-            risks: risks
-                .into_iter()
-                .map(|k| self.risk_line(&a.risks[k]))
-                .collect(),
-            accounts: accounts
-                .into_iter()
-                .map(|k| self.account_line(&a.accounts[k]))
-                .collect(),
+            open_deals: self.section(&open, |k| self.deal_line(&a.deals[k])),
+            closed_deals: self.section(&closed, |k| self.deal_line(&a.deals[k])),
+            member_of: self.section(&member_of, |k| self.deal_line(&a.deals[k])),
+            risks: self.section(&risks, |k| self.risk_line(&a.risks[k])),
+            accounts: self.section(&accounts, |k| self.account_line(&a.accounts[k])),
+        }
+    }
+
+    /// The first [`SECTION_ROWS`] of a list, with the note when cut.
+    fn section<T>(&self, ix: &[usize], line: impl Fn(usize) -> T) -> Section<T> {
+        let total = ix.len();
+        Section {
+            rows: ix.iter().take(SECTION_ROWS).map(|&k| line(k)).collect(),
+            total,
+            note: if total > SECTION_ROWS {
+                self.i.fill(
+                    "show_first",
+                    &[
+                        ("n", &self.fm.count(SECTION_ROWS)),
+                        ("total", &self.fm.count(total)),
+                    ],
+                )
+            } else {
+                String::new()
+            },
         }
     }
 }
