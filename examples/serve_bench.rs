@@ -197,7 +197,7 @@ fn main() {
     let status = child.wait().unwrap();
     let lines = echo.join().unwrap_or_default();
     if a.timings {
-        for l in lines.iter().rev().take(4).rev() {
+        for l in lines.iter().rev().take(40).rev() {
             eprintln!("{l}");
         }
     }

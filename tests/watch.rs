@@ -326,6 +326,24 @@ fn incremental_state_matches_a_fresh_load() {
     assert_eq!(state.id_of("deals/open/anke-erp-2027.toml"), Some(id));
     assert_eq!(state.len(), first + 2);
 
+    // Events that name only known files: no walk, the same result.
+    std::fs::write(&deal, set_name(&text, "Hinted")).unwrap();
+    let delta = state.refresh_paths(&["deals/open/anke-erp-2027.toml".into()]);
+    assert_eq!(delta.changed, vec!["deals/open/anke-erp-2027.toml"]);
+    assert!(delta.added.is_empty() && delta.removed.is_empty());
+    assert_same_site(&mut state, &root);
+    // A path it does not know (a new file, a folder) means a walk.
+    std::fs::write(
+        root.join("deals/z/new/hinted-new.toml"),
+        set_name(&text, "New"),
+    )
+    .unwrap();
+    let delta = state.refresh_paths(&["deals/z/new".into()]);
+    assert_eq!(delta.added, vec!["deals/z/new/hinted-new.toml"]);
+    std::fs::remove_file(root.join("deals/z/new/hinted-new.toml")).unwrap();
+    let delta = state.refresh_paths(&["deals/z/new/hinted-new.toml".into()]);
+    assert_eq!(delta.removed, vec!["deals/z/new/hinted-new.toml"]);
+
     // Removed, then back with the same bytes it had.
     let back = std::fs::read_to_string(root.join("deals/z/new/fresh-one.toml")).unwrap();
     std::fs::remove_file(root.join("deals/z/new/fresh-one.toml")).unwrap();
@@ -334,7 +352,7 @@ fn incremental_state_matches_a_fresh_load() {
     let delta = state.refresh();
     assert_eq!(delta.added, vec!["deals/z/new/fresh-one.toml"]);
     assert_same_site(&mut state, &root);
-    assert_eq!(state.len(), first + 2);
+    assert_eq!(state.len(), first + 3);
 }
 
 /// Every file under `dir` (but the build marker), by relative path.

@@ -76,7 +76,7 @@ impl Config {
 
 /// Default quiet window: the events of one save (an editor's write,
 /// rename and chmod) arrive within a millisecond or two of each other.
-pub const QUIET: Duration = Duration::from_millis(25);
+pub const QUIET: Duration = Duration::from_millis(20);
 
 /// Default longest wait in a continuous stream of events.
 pub const MAX_DELAY: Duration = Duration::from_millis(400);
@@ -453,11 +453,16 @@ impl Session {
 
     /// The first half of a build: refresh the state, assemble, check,
     /// compute, prepare the site. Does nothing when nothing changed since
-    /// the last build (it always runs the first time).
-    pub fn prepare(&mut self) -> Step {
+    /// the last build (it always runs the first time). `hint`: the paths
+    /// the events named (relative to the root), when they are all there
+    /// is to know (see [`State::refresh_paths`]); `None` walks the folder.
+    pub fn prepare(&mut self, hint: Option<&[String]>) -> Step {
         let started = Instant::now();
         let mut t = Timings::default();
-        let delta = self.state.refresh();
+        let delta = match hint {
+            Some(rels) if self.settled => self.state.refresh_paths(rels),
+            _ => self.state.refresh(),
+        };
         let (read, _) = self.state.last_work();
         let overrides = templates::read_overrides(&self.cfg.root.join("templates"));
         let templates_changed = match (&overrides, &self.overrides) {
@@ -579,7 +584,7 @@ impl Session {
     /// A whole build, never cancelled: [`Session::prepare`] then
     /// [`Session::write`]. `None` when nothing changed.
     pub fn build(&mut self) -> Option<Report> {
-        match self.prepare() {
+        match self.prepare(None) {
             Step::Unchanged => None,
             Step::Stopped(r) => Some(r),
             Step::Ready(ready) => {
@@ -732,6 +737,34 @@ impl Watch {
         })
     }
 
+    /// Adds the paths of an event to the burst's hint; an event without
+    /// paths (a rescan: events were lost) or outside the root means the
+    /// folder must be walked.
+    fn add_hint(&self, hint: &mut Option<Vec<String>>, paths: Vec<PathBuf>) {
+        let Some(h) = hint else {
+            return;
+        };
+        if paths.is_empty() {
+            *hint = None;
+            return;
+        }
+        for p in paths {
+            let Ok(rel) = p.strip_prefix(&self.session.root) else {
+                *hint = None;
+                return;
+            };
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            if rel.is_empty() {
+                *hint = None;
+                return;
+            }
+            h.push(rel.join("/"));
+        }
+    }
+
     /// A handle that stops [`Watch::run`].
     pub fn stopper(&self) -> Stopper {
         Stopper(self.tx.clone(), self.cancel.clone())
@@ -754,12 +787,15 @@ impl Watch {
         let mut pending: Option<Ready> = None;
         let mut dirty = true;
         let mut woke: Option<Instant> = None;
+        // The paths named by the events of the burst; `None`: walk.
+        let mut hint: Option<Vec<String>> = None;
         loop {
             if dirty {
                 dirty = false;
                 self.cancel.store(false, Ordering::SeqCst);
                 let waited = woke.take().map(|w| w.elapsed()).unwrap_or_default();
-                match self.session.prepare() {
+                let step = self.session.prepare(hint.take().as_deref());
+                match step {
                     Step::Unchanged => {}
                     Step::Stopped(mut r) => {
                         r.timings.waited = waited;
@@ -768,6 +804,9 @@ impl Watch {
                     Step::Ready(mut ready) => {
                         ready.timings.waited = waited;
                         hooks.live(ready.number, &ready.site);
+                        // Copy the parsed files for the next build now,
+                        // while nobody waits.
+                        self.session.state.refill(&self.cancel);
                         let w = self.session.write(&ready.site, &self.cancel);
                         let done = matches!(w, Write::Complete(..));
                         let cancelled = matches!(w, Write::Cancelled(_));
@@ -813,9 +852,13 @@ impl Watch {
                 Some(events::Msg::Poll) => {
                     // Look now (nothing to settle: a poll is not a burst).
                     dirty = true;
+                    hint = None;
                     continue;
                 }
-                Some(events::Msg::Changed(_)) => {}
+                Some(events::Msg::Changed(paths)) => {
+                    hint = Some(Vec::new());
+                    self.add_hint(&mut hint, paths);
+                }
             }
             // Let the burst settle.
             let start = Instant::now();
@@ -826,7 +869,8 @@ impl Watch {
                     break;
                 }
                 match self.rx.recv_timeout(quiet.min(left)) {
-                    Ok(events::Msg::Changed(_) | events::Msg::Poll) => {}
+                    Ok(events::Msg::Changed(paths)) => self.add_hint(&mut hint, paths),
+                    Ok(events::Msg::Poll) => hint = None,
                     Ok(events::Msg::Error(e)) => hooks.watcher_error(&e),
                     Ok(events::Msg::Stop) | Err(RecvTimeoutError::Disconnected) => return,
                     Err(RecvTimeoutError::Timeout) => break,

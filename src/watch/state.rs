@@ -95,6 +95,9 @@ struct Entry {
     racy: bool,
     /// The parsed file.
     parsed: Option<Parsed>,
+    /// A copy of `parsed`, made ahead of time ([`State::refill`]), that the
+    /// next assembly moves into its pipeline instead of cloning then.
+    spare: Option<Parsed>,
 }
 
 /// What changed since the previous refresh, by relative path (sorted).
@@ -227,6 +230,7 @@ impl State {
                         hash: 0,
                         racy: false,
                         parsed: None,
+                        spare: None,
                     });
                     id
                 }
@@ -241,6 +245,32 @@ impl State {
             self.order.push(id);
             paths.push((id, f.path));
         }
+        self.update(&paths, &was_present, &mut delta);
+        for (ix, e) in self.entries.iter_mut().enumerate() {
+            let was = ix < was_present.len() && was_present[ix];
+            if was && !e.present {
+                delta.removed.push(e.rel.clone());
+                // Forget the content: a file re-created with the same
+                // bytes is read and parsed again.
+                e.parsed = None;
+                e.spare = None;
+                e.stamp = None;
+                e.racy = false;
+            } else if !was && e.present {
+                delta.added.push(e.rel.clone());
+            }
+        }
+        delta.changed.sort();
+        delta.added.sort();
+        delta.removed.sort();
+        delta
+    }
+
+    /// Stats `paths` (present files, by id), reads those whose stamp
+    /// changed (or that are racy or new), parses those whose bytes
+    /// changed, and records them in `delta.changed` when they were present
+    /// before (`was_present`).
+    fn update(&mut self, paths: &[(FileId, PathBuf)], was_present: &[bool], delta: &mut Delta) {
         // Stat everything in parallel; decide what to read.
         let stamps: Vec<Option<Stamp>> = paths
             .par_iter()
@@ -295,24 +325,56 @@ impl State {
                 delta.changed.push(e.rel.clone());
             }
             e.parsed = Some(p);
+            e.spare = None;
         }
-        for (ix, e) in self.entries.iter_mut().enumerate() {
-            let was = ix < was_present.len() && was_present[ix];
-            if was && !e.present {
-                delta.removed.push(e.rel.clone());
-                // Forget the content: a file re-created with the same
-                // bytes is read and parsed again.
-                e.parsed = None;
-                e.stamp = None;
-                e.racy = false;
-            } else if !was && e.present {
-                delta.added.push(e.rel.clone());
+    }
+
+    /// Like [`State::refresh`], but only for the files named by events
+    /// (`rels`, relative to the root): when every one is a file already
+    /// known and still there (saved in place or replaced by a rename),
+    /// only those are stat'ed and read, and the folder is not walked.
+    /// Anything else (a new, removed or renamed path, a folder, a file
+    /// outside the layout) needs a walk: then this is [`State::refresh`].
+    /// `templates/` paths are not the state's business and are skipped.
+    pub fn refresh_paths(&mut self, rels: &[String]) -> Delta {
+        let mut paths: Vec<(FileId, PathBuf)> = Vec::new();
+        for rel in rels {
+            if rel == "templates" || rel.starts_with("templates/") {
+                continue;
+            }
+            let Some(&id) = self.ids.get(rel) else {
+                return self.refresh();
+            };
+            if paths.iter().any(|(i, _)| *i == id) {
+                continue;
+            }
+            if !self.entries[id.0 as usize].present {
+                return self.refresh();
+            }
+            let path = self.root.join(rel);
+            match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.is_file() => paths.push((id, path)),
+                _ => return self.refresh(),
             }
         }
+        let was_present: Vec<bool> = self.entries.iter().map(|e| e.present).collect();
+        let mut delta = Delta::default();
+        self.update(&paths, &was_present, &mut delta);
         delta.changed.sort();
-        delta.added.sort();
-        delta.removed.sort();
         delta
+    }
+
+    /// Copies every cached file ahead of the next [`State::assemble`], so
+    /// that it only has to move them (copying is most of the cost of an
+    /// assembly). Stops early when `cancel` becomes true; what is not
+    /// copied then is copied by the assembly.
+    pub fn refill(&mut self, cancel: &std::sync::atomic::AtomicBool) {
+        use std::sync::atomic::Ordering;
+        self.entries.par_iter_mut().with_min_len(256).for_each(|e| {
+            if e.spare.is_none() && e.present && !cancel.load(Ordering::Relaxed) {
+                e.spare = e.parsed.as_ref().map(copy);
+            }
+        });
     }
 
     /// Assembles the pipeline from the cached files, as
@@ -323,17 +385,13 @@ impl State {
     /// walk order, so the result matches a fresh load. (Which of two files
     /// defining the same id counts as "first" in an error message may
     /// differ from a fresh load; neither builds a site.)
-    pub fn assemble(&self) -> Loaded {
+    pub fn assemble(&mut self) -> Loaded {
         let parsed: Vec<Parsed> = self
             .entries
-            .par_iter()
+            .par_iter_mut()
             .with_min_len(256)
             .map(|e| match (&e.parsed, e.present) {
-                (Some(p), true) => Parsed {
-                    source: p.source.clone(),
-                    item: p.item.clone(),
-                    diags: p.diags.clone(),
-                },
+                (Some(p), true) => e.spare.take().unwrap_or_else(|| copy(p)),
                 _ => placeholder(),
             })
             .collect();
@@ -350,6 +408,15 @@ impl State {
                 .sort_by_key(|t| rank_of(t.span.file));
         }
         loaded
+    }
+}
+
+/// A copy of a parsed file (the text itself is shared).
+fn copy(p: &Parsed) -> Parsed {
+    Parsed {
+        source: p.source.clone(),
+        item: p.item.clone(),
+        diags: p.diags.clone(),
     }
 }
 
