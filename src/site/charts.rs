@@ -11,7 +11,6 @@
 //! every number shown as text comes from exact decimals.
 
 use super::i18n::{Fmt, I18n};
-use crate::model::Locale;
 use crate::money::{Money, Ratio};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -956,7 +955,7 @@ pub fn timeline(
     segs: &[Segment],
     closes: &[Date],
     as_of: Date,
-    locale: Locale,
+    as_of_word: &str,
     w: f64,
 ) -> String {
     let h = 150.0;
@@ -1067,14 +1066,7 @@ pub fn timeline(
         }
     }
     let ax = x(as_of);
-    let as_of_label = format!(
-        "{} {as_of}",
-        if locale == Locale::ZhCn {
-            "截至"
-        } else {
-            "as of"
-        }
-    );
+    let as_of_label = format!("{as_of_word} {as_of}");
     let anchor = if ax > w - text_w(&as_of_label) / 2.0 - 4.0 {
         "end"
     } else if ax < text_w(&as_of_label) / 2.0 + 4.0 {
@@ -1111,6 +1103,7 @@ pub fn timeline(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Locale;
 
     #[test]
     fn steps_are_nice() {

@@ -2923,7 +2923,7 @@ impl Site<'_> {
                     &segs,
                     &closes,
                     a.as_of,
-                    self.locale(),
+                    i.get("today_marker"),
                     w,
                 )
             }),
