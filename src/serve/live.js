@@ -33,7 +33,7 @@
     root.setAttribute("role", "alert");
     var box = el("div", "dbo-box");
     var head = el("div", "dbo-head");
-    head.appendChild(el("strong", null, "dealbook: the last save broke the build"));
+    head.appendChild(el("strong", null, "dealbook: the build failed"));
     head.appendChild(document.createTextNode(" "));
     head.appendChild(el("span", "dbo-sum", s.summary || ""));
     var close = el("button", "dbo-close", "\u00d7");
@@ -41,8 +41,9 @@
     close.setAttribute("aria-label", "hide");
     head.appendChild(close);
     box.appendChild(head);
-    box.appendChild(el("p", "dbo-note",
-      "The site below is the last good build; this disappears once the errors are fixed."));
+    box.appendChild(el("p", "dbo-note", s.build
+      ? "You are looking at the last good build. This goes away once the errors are fixed."
+      : "There is no good build yet. This goes away once the errors are fixed."));
     var list = el("ol");
     (s.problems || []).forEach(function (p) {
       var li = el("li", "dbo-" + p.severity);

@@ -274,18 +274,29 @@ pub fn place(p: &Problem) -> String {
     }
 }
 
+/// The line under the overlay's heading.
+fn note(build: u64) -> &'static str {
+    if build == 0 {
+        "There is no good build yet. This goes away once the errors are fixed."
+    } else {
+        "You are looking at the last good build. This goes away once the errors are fixed."
+    }
+}
+
 /// The overlay as HTML, the same markup the script draws.
 pub fn overlay_html(s: &Status) -> String {
     let mut h = String::from(
         "<div id=\"dealbook-overlay\" role=\"alert\"><div class=\"dbo-box\">\
-         <div class=\"dbo-head\"><strong>dealbook: the last save broke the build</strong> \
+         <div class=\"dbo-head\"><strong>dealbook: the build failed</strong> \
          <span class=\"dbo-sum\">",
     );
     h.push_str(&esc(&s.summary));
     h.push_str(
         "</span><button type=\"button\" class=\"dbo-close\" aria-label=\"hide\">×</button></div>\
-         <p class=\"dbo-note\">The site below is the last good build; this disappears once the errors are fixed.</p><ol>",
+         <p class=\"dbo-note\">",
     );
+    h.push_str(note(s.build));
+    h.push_str("</p><ol>");
     for p in &s.problems {
         h.push_str(&format!(
             "<li class=\"dbo-{}\"><div><span class=\"dbo-at\">{}</span> <span class=\"dbo-code\">{}[{}]</span> <span class=\"dbo-msg\">{}</span></div>",
