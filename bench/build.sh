@@ -31,6 +31,7 @@
 #   SIZES="10000 100000"   deal counts to measure
 #   BENCH_DIR=/tmp/dealbook-bench
 #   MDBOOK_MAX=20000       largest book to build (chapters)
+#   MDBOOK_RUNS=1          timed mdBook runs per size (a 10k-page book takes minutes)
 #
 # The goal (issue "Speed"): under 20 s for 100k deals (over 110k pages) on
 # the 2-core machine, and no slower per page than mdBook. The load average
@@ -41,6 +42,7 @@ RUNS=${RUNS:-3}
 SIZES=${SIZES:-"10000 100000"}
 BENCH_DIR=${BENCH_DIR:-/tmp/dealbook-bench}
 MDBOOK_MAX=${MDBOOK_MAX:-20000}
+MDBOOK_RUNS=${MDBOOK_RUNS:-1}
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -144,12 +146,12 @@ for size in $SIZES; do
         mpages=$(find "$book/book" -type f -name '*.html' | wc -l)
         mmib=$(du -sm "$book/book" | cut -f1)
         mt=() mr=() mc=()
-        for ((i = 0; i < RUNS; i++)); do
+        for ((i = 0; i < MDBOOK_RUNS; i++)); do
             rm -rf "$book/book"
             read -r t r p rc < <(measure "$mdbook_bin" build "$book")
             [ "$rc" = 0 ] || { echo "mdbook exited $rc" >&2; exit 1; }
             mt+=("$t") mr+=("$r") mc+=("$p")
-            echo "  $size mdbook run $((i + 1))/$RUNS: ${t}s" >&2
+            echo "  $size mdbook run $((i + 1))/$MDBOOK_RUNS: ${t}s" >&2
         done
         m_med=$(printf '%s\n' "${mt[@]}" | median)
         m_cpu=$(printf '%s\n' "${mc[@]}" | median)
@@ -168,6 +170,6 @@ echo
 printf '%-8s %-9s %8s %8s %8s %9s %8s %8s %10s\n' deals tool pages files MiB "wall (s)" CPU "RSS MiB" "µs/page"
 printf '%s\n' "${results[@]}"
 echo
-echo "median of $RUNS runs, warm cache, fresh output folder each run; max RSS over the runs;" \
+echo "median of $RUNS runs ($MDBOOK_RUNS for mdbook), warm cache, fresh output folder each run; max RSS over the runs;" \
     "µs/page = wall ÷ files written (dealbook) or HTML pages (mdbook); $(nproc) cores;" \
     "load after: $load_after"
