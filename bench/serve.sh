@@ -14,14 +14,15 @@
 #      free port, waits for the first build, opens the event stream, then
 #      $EDITS times saves the first deal file the way editors do (a temporary
 #      file renamed over it), changing its amount (EDIT=name: its name), and
-#      takes the time from the rename to the `reload` event; 300 ms pause
-#      between saves;
+#      takes the time from the rename to the `reload` event; the next save
+#      comes $PAUSE ms after the reload;
 #   4. prints every latency and, per size, the median, p90, min and max.
 #
 # Environment:
 #   EDITS=20               saves per size
 #   SIZES="10000 100000"   deal counts
 #   EDIT=amount            amount | name
+#   PAUSE=1000             ms from a reload event to the next save
 #   BENCH_DIR=/tmp/dealbook-bench
 #   TIMINGS=1              also print the server's breakdown of the last build
 #
@@ -33,6 +34,7 @@ set -euo pipefail
 EDITS=${EDITS:-20}
 SIZES=${SIZES:-"10000 100000"}
 EDIT=${EDIT:-amount}
+PAUSE=${PAUSE:-1000}
 BENCH_DIR=${BENCH_DIR:-/tmp/dealbook-bench}
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -57,10 +59,10 @@ for size in $SIZES; do
     fi
     # Warm the page cache.
     cat "$dir"/deals/*/*.toml >/dev/null 2>&1 || true
-    echo "== $size deals, $EDITS saves ($EDIT)"
+    echo "== $size deals, $EDITS saves ($EDIT, ${PAUSE} ms apart)"
     extra=()
     [ -n "${TIMINGS:-}" ] && extra+=(--timings)
-    "$target/release/examples/serve_bench" --bin "$bin" --edits "$EDITS" --edit "$EDIT" \
+    "$target/release/examples/serve_bench" --bin "$bin" --edits "$EDITS" --edit "$EDIT" --pause "$PAUSE" \
         "${extra[@]}" "$dir"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -9,8 +9,9 @@
 //! ```
 //!
 //! `--edit amount` (default) changes the deal's amount, which moves the
-//! forecast and every total; `--edit name` only renames it. The deal file
-//! is restored at the end. See `bench/serve.sh`.
+//! forecast and every total; `--edit name` only renames it. `--pause MS`
+//! (default 1000) is the time between a reload event and the next save.
+//! The deal file is restored at the end. See `bench/serve.sh`.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -25,6 +26,7 @@ struct Args {
     edits: usize,
     edit: String,
     timings: bool,
+    pause: u64,
 }
 
 fn args() -> Args {
@@ -34,6 +36,7 @@ fn args() -> Args {
         edits: 20,
         edit: "amount".into(),
         timings: false,
+        pause: 1000,
     };
     let mut it = std::env::args().skip(1);
     while let Some(x) = it.next() {
@@ -42,6 +45,7 @@ fn args() -> Args {
             "--edits" => a.edits = it.next().and_then(|n| n.parse().ok()).expect("--edits N"),
             "--edit" => a.edit = it.next().expect("--edit amount|name"),
             "--timings" => a.timings = true,
+            "--pause" => a.pause = it.next().and_then(|n| n.parse().ok()).expect("--pause MS"),
             _ => a.dir = x.into(),
         }
     }
@@ -185,8 +189,9 @@ fn main() {
         let ms = t.duration_since(t0).as_secs_f64() * 1000.0;
         eprintln!("edit {:>2}: {ms:8.1} ms", i + 1);
         lat.push(ms);
-        // Let the server settle before the next save.
-        std::thread::sleep(Duration::from_millis(300));
+        // The next save comes a while after the page reloaded, as a person
+        // would make it.
+        std::thread::sleep(Duration::from_millis(a.pause));
     }
     std::fs::write(&deal, &original).unwrap();
     // Wait for the restoring rebuild, so the folder is left as found.

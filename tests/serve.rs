@@ -294,7 +294,7 @@ fn edit_reload_errors_overlay_and_delete() {
     });
     let line = s
         .proc
-        .wait_line("the rebuild line", |l| l.contains("rebuilt in"));
+        .wait_line("the rebuild line", |l| l.contains(" · live in "));
     assert!(
         line.contains("deals/open/anke-erp-2027.toml changed"),
         "{line}"
@@ -546,4 +546,36 @@ fn template_errors_show_in_the_overlay() {
     std::fs::remove_file(root.join("templates/deal.html")).unwrap();
     events.wait("reload", |v| v["ok"] == true && v["build"] != 1);
     assert!(!get(port, "/index.html").body.contains("dealbook-overlay"));
+}
+
+#[test]
+fn the_output_folder_catches_up_and_the_temporary_one_goes() {
+    let dir = pipeline();
+    let root = dir.path().join("p");
+    let out = dir.path().join("site");
+    let mut s = Serve::start(&root, &["--output", out.to_str().unwrap()]);
+    let deal = root.join(DEAL);
+    std::fs::write(&deal, set_name(&deal, "Written later")).unwrap();
+    // Served at once, written to the folder once the saves pause.
+    wait_for("the served page", || {
+        get(s.port, DEAL_PAGE)
+            .body
+            .contains("Written later")
+            .then_some(())
+    });
+    wait_for("the written page", || {
+        std::fs::read_to_string(out.join("deals/anke-erp-2027.html"))
+            .ok()
+            .filter(|t| t.contains("Written later"))
+            .map(|_| ())
+    });
+    assert_eq!(s.proc.interrupt().code(), Some(0));
+    assert!(out.join("index.html").is_file(), "--output is kept");
+
+    // Without --output: a temporary folder, removed on exit.
+    let mut s = Serve::start(&root, &[]);
+    let tmp = std::env::temp_dir().join(format!("dealbook-serve-{}", s.proc.child.id()));
+    assert!(tmp.join("index.html").is_file());
+    assert_eq!(s.proc.interrupt().code(), Some(0));
+    assert!(!tmp.exists());
 }

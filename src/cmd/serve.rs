@@ -145,7 +145,11 @@ pub fn run(a: Args) -> Exit {
             (t.clone(), Some(TempOut(t)))
         }
     };
-    let w = match Watch::new(config(root.clone(), output.clone(), a.as_of, a.poll)) {
+    let mut cfg = config(root.clone(), output.clone(), a.as_of, a.poll);
+    // Pages of a new build are served from memory at once; the folder is
+    // written when the saves pause.
+    cfg.defer_writes = Some(dealbook::watch::SERVE_WRITE_DELAY);
+    let w = match Watch::new(cfg) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: {e}");

@@ -154,12 +154,14 @@ impl Hub {
     /// A good build is ready: serve its pages (rendered on request) until
     /// it is on disk, and tell everyone to reload.
     pub fn serve_build(&self, number: u64, site: Arc<Snapshot>) {
-        self.lock().live = Some(Arc::new(LivePages {
+        let old = self.lock().live.replace(Arc::new(LivePages {
             number,
             site,
             cache: Mutex::new(HashMap::new()),
         }));
         self.built(number);
+        // Freeing a big build takes a while: not on this thread.
+        crate::watch::drop_later(old);
     }
 
     /// Build `number` is completely on disk: serve files again (unless a
@@ -167,7 +169,7 @@ impl Hub {
     pub fn written(&self, number: u64) {
         let mut inner = self.lock();
         if inner.live.as_ref().is_some_and(|l| l.number == number) {
-            inner.live = None;
+            crate::watch::drop_later(inner.live.take());
         }
     }
 

@@ -56,6 +56,10 @@ pub struct Config {
     pub max_delay: Duration,
     /// Colour the diagnostics' text.
     pub color: bool,
+    /// Write good builds to disk only once no event came for this long
+    /// (`serve`, which serves a new build from memory at once), instead of
+    /// right away (`watch`).
+    pub defer_writes: Option<Duration>,
 }
 
 impl Config {
@@ -70,6 +74,7 @@ impl Config {
             quiet: QUIET,
             max_delay: MAX_DELAY,
             color: false,
+            defer_writes: None,
         }
     }
 }
@@ -80,6 +85,9 @@ pub const QUIET: Duration = Duration::from_millis(20);
 
 /// Default longest wait in a continuous stream of events.
 pub const MAX_DELAY: Duration = Duration::from_millis(400);
+
+/// How long `serve` waits for quiet before writing a build to disk.
+pub const SERVE_WRITE_DELAY: Duration = Duration::from_millis(1000);
 
 /// Default polling interval for `--poll`.
 pub const POLL_EVERY: Duration = Duration::from_millis(500);
@@ -174,9 +182,9 @@ pub struct Timings {
     pub refresh: Duration,
     /// Assemble the pipeline from the cached files.
     pub assemble: Duration,
-    /// Check it.
+    /// Check it (and compute the analytics alongside).
     pub check: Duration,
-    /// Analytics.
+    /// Analytics (run alongside the check).
     pub analytics: Duration,
     /// Render the pages.
     pub render: Duration,
@@ -262,8 +270,8 @@ impl Report {
     pub fn line(&self, output: &Path, serving: bool) -> String {
         let took = fmt_duration(self.elapsed);
         let live = match (serving, self.live) {
-            (true, Some(l)) if self.number > 1 => format!("live in {} · ", fmt_duration(l)),
-            _ => String::new(),
+            (true, Some(l)) => format!("live in {}", fmt_duration(l)),
+            _ => format!("rebuilt in {took}"),
         };
         let head = if self.number == 1 {
             match &self.outcome {
@@ -273,7 +281,7 @@ impl Report {
                 _ => format!("first build in {took}"),
             }
         } else {
-            format!("{} · {live}rebuilt in {took}", self.what_changed())
+            format!("{} · {live}", self.what_changed())
         };
         let tail = match &self.outcome {
             Outcome::Built {
@@ -284,13 +292,13 @@ impl Report {
                 ..
             } => {
                 let mut s = String::new();
-                if self.number > 1 {
+                if self.number > 1 && !serving {
                     s.push_str(&format!(" · {written} written"));
                     if *deleted > 0 {
                         s.push_str(&format!(", {deleted} deleted"));
                     }
                 }
-                if !complete {
+                if !complete && !serving {
                     s.push_str(" (superseded by a newer save before every file was written)");
                 }
                 s.push_str(" · OK");
@@ -308,6 +316,18 @@ impl Report {
         };
         format!("{head}{tail}")
     }
+}
+
+/// Drops `value` on another thread: freeing a whole pipeline (millions
+/// of small allocations at 100k deals) takes a noticeable time that no
+/// one should wait for.
+pub fn drop_later<T: Send + 'static>(value: T) {
+    let spawned = std::thread::Builder::new()
+        .name("dealbook-drop".into())
+        .spawn(move || drop(value));
+    // Without a thread, it is dropped here (the closure and its value
+    // come back inside the error and go out of scope).
+    drop(spawned);
 }
 
 /// `1.52 s`, `48 ms`.
@@ -406,6 +426,8 @@ pub enum Write {
     Cancelled(usize),
     /// An I/O error.
     Failed(String),
+    /// Not started yet: written once things are quiet.
+    Deferred,
 }
 
 impl Session {
@@ -504,19 +526,51 @@ impl Session {
         let now = Instant::now();
         let loaded = self.state.assemble();
         t.assemble = now.elapsed();
+        // Check and analytics are independent and each single-threaded:
+        // run them side by side (what `crate::finish` does, then the
+        // numbers). Analytics of a pipeline with errors are thrown away;
+        // whatever they do with bad data must not take the loop down.
         let now = Instant::now();
-        let checked = crate::finish(loaded, self.cfg.as_of, (self.cfg.today)());
-        t.check = now.elapsed();
-        if checked.has_errors() {
-            return Step::Stopped(report(invalid(&checked, self.cfg.color), t));
-        }
-        let now = Instant::now();
-        let analytics = analytics::compute(
-            &checked.pipeline,
-            checked.as_of,
-            &analytics::Options::default(),
+        let crate::load::Loaded {
+            pipeline,
+            diagnostics,
+        } = loaded;
+        let as_of = crate::effective_as_of(&pipeline, self.cfg.as_of, (self.cfg.today)());
+        let (found, numbers) = rayon::join(
+            || crate::check::check(&pipeline, as_of),
+            || {
+                let started = Instant::now();
+                let a = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    analytics::compute(&pipeline, as_of, &analytics::Options::default())
+                }));
+                (a, started.elapsed())
+            },
         );
-        t.analytics = now.elapsed();
+        let mut list = crate::diag::Diagnostics::new();
+        list.extend(diagnostics);
+        list.extend(found);
+        list.sort(&pipeline.sources);
+        let checked = Checked {
+            pipeline,
+            diagnostics: list.into_vec(),
+            as_of,
+        };
+        t.check = now.elapsed();
+        t.analytics = numbers.1;
+        if checked.has_errors() {
+            let r = report(invalid(&checked, self.cfg.color), t);
+            drop_later(checked);
+            return Step::Stopped(r);
+        }
+        let analytics = match numbers.0 {
+            Ok(a) => a,
+            Err(_) => {
+                return Step::Stopped(report(
+                    Outcome::Failed("internal error: computing the analytics failed".into()),
+                    t,
+                ));
+            }
+        };
         let warnings = Summary::of(&checked.diagnostics, 0).warnings;
         let now = Instant::now();
         let site = Snapshot::new(Built {
@@ -611,6 +665,13 @@ impl Ready {
             Write::Cancelled(written) => Outcome::Built {
                 pages: self.site.site().len(),
                 written,
+                deleted: 0,
+                warnings: self.warnings,
+                complete: false,
+            },
+            Write::Deferred => Outcome::Built {
+                pages: self.site.site().len(),
+                written: 0,
                 deleted: 0,
                 warnings: self.warnings,
                 complete: false,
@@ -807,21 +868,33 @@ impl Watch {
                         // Copy the parsed files for the next build now,
                         // while nobody waits.
                         self.session.state.refill(&self.cancel);
-                        let w = self.session.write(&ready.site, &self.cancel);
-                        let done = matches!(w, Write::Complete(..));
-                        let cancelled = matches!(w, Write::Cancelled(_));
-                        hooks.report(&ready.report(w));
-                        if done {
-                            hooks.written(ready.number);
+                        // The first build is always written at once.
+                        if self.session.cfg.defer_writes.is_some() && ready.number > 1 {
+                            hooks.report(&ready.report(Write::Deferred));
+                            drop_later(pending.replace(ready));
+                        } else {
+                            let w = self.session.write(&ready.site, &self.cancel);
+                            let done = matches!(w, Write::Complete(..));
+                            let cancelled = matches!(w, Write::Cancelled(_));
+                            hooks.report(&ready.report(w));
+                            if done {
+                                hooks.written(ready.number);
+                            }
+                            drop_later(pending.take());
+                            if cancelled {
+                                pending = Some(ready);
+                            } else {
+                                drop_later(ready);
+                            }
                         }
-                        pending = cancelled.then_some(ready);
                     }
                 }
             }
             // Wait for the first event of a burst; with a build still to
             // write, only for the quiet window.
             let first = if pending.is_some() {
-                match self.rx.recv_timeout(quiet) {
+                let idle = self.session.cfg.defer_writes.unwrap_or(quiet).max(quiet);
+                match self.rx.recv_timeout(idle) {
                     Ok(m) => Some(m),
                     Err(RecvTimeoutError::Timeout) => None,
                     Err(RecvTimeoutError::Disconnected) => return,
@@ -837,8 +910,11 @@ impl Watch {
                     if let Some(ready) = pending.take() {
                         self.cancel.store(false, Ordering::SeqCst);
                         match self.session.write(&ready.site, &self.cancel) {
-                            Write::Complete(..) => hooks.written(ready.number),
-                            Write::Cancelled(_) => pending = Some(ready),
+                            Write::Complete(..) => {
+                                hooks.written(ready.number);
+                                drop_later(ready);
+                            }
+                            Write::Cancelled(_) | Write::Deferred => pending = Some(ready),
                             Write::Failed(e) => hooks.report(&ready.report(Write::Failed(e))),
                         }
                     }
