@@ -223,6 +223,7 @@ pub const LABELS: &[(&str, &str, &str)] = &[
         "No open deal closes in the next 30 days.",
         "未来 30 天没有预计成交的商机。",
     ),
+    ("customers", "Customers", "客户经营"),
     ("growth", "Growth vs last year", "同比增长"),
     ("retention", "Retention", "客户留存"),
     ("new_accounts", "New accounts", "新客户"),
