@@ -300,6 +300,10 @@ fn edit_reload_errors_overlay_and_delete() {
         "{line}"
     );
     assert!(line.contains("OK"), "{line}");
+    // Served from memory until written: folders still redirect, missing
+    // pages are still 404.
+    assert_eq!(get(port, "/deals").status, 301);
+    assert_eq!(get(port, "/deals/nope.html").status, 404);
 
     // An atomic save (temporary file renamed over the deal).
     atomic_write(&deal, &set_name(&deal, "Atomic save 二"));

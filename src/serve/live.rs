@@ -46,6 +46,17 @@ impl LivePages {
         self.site.site().has(path)
     }
 
+    /// Whether the build has files under the folder `rel` (as a folder on
+    /// disk would exist).
+    pub fn has_folder(&self, rel: &str) -> bool {
+        let prefix = format!("{rel}/");
+        self.site
+            .site()
+            .paths()
+            .iter()
+            .any(|p| p.starts_with(&prefix))
+    }
+
     /// The bytes of the file at `path`, rendered now or earlier; `None`
     /// when the build has no such file.
     pub fn get(&self, path: &str) -> Option<Result<Arc<Vec<u8>>, String>> {

@@ -252,7 +252,7 @@ impl Shared {
         match live.get(&file) {
             Some(Ok(bytes)) => self.bytes(target, std::path::Path::new(&file), &bytes),
             Some(Err(e)) => Response::text(500, &format!("cannot render {file}: {e}\n")),
-            None if !slash && !rel.is_empty() && live.has(&format!("{rel}/index.html")) => {
+            None if !slash && !rel.is_empty() && live.has_folder(rel) => {
                 Response::text(301, "moved\n").header("Location", files::folder_redirect(rel))
             }
             None => self.not_found(target),

@@ -1,18 +1,28 @@
 //! `dealbook watch`: build, then rebuild on every change until stopped.
 //!
-//! [`Session`] owns the state kept between builds ([`state::State`]: the
+//! [`Session`] owns what is kept between builds ([`state::State`]: the
 //! parsed files with stable ids, so one saved file costs one read and one
-//! parse) and runs a build: refresh the state, assemble, check, compute
-//! the analytics, render, and write only the files whose bytes changed
-//! ([`crate::site::output::write_changed`]). A build with errors (in the
-//! pipeline or in one of its templates) writes nothing: the last good site
-//! stays.
+//! parse; [`output::SiteWriter`]: what is in the output folder). A build
+//! has two halves:
+//! - [`Session::prepare`]: refresh the state (a walk, or only the files
+//!   the events named), assemble the pipeline, check it and compute the
+//!   analytics side by side, and prepare the site
+//!   ([`crate::site::incremental::Prepared`]) into a [`snapshot::Snapshot`]
+//!   that owns all of it. A build with errors (in the pipeline or in one
+//!   of its templates) stops here: nothing is served or written, the last
+//!   good site stays.
+//! - [`Session::write`]: render every page in parallel and write those
+//!   whose bytes changed, cancellably.
 //!
 //! [`Watch::run`] is the loop: a first build, then wait for a file-system
 //! event ([`events`]), let the burst settle (a quiet window, so one save
-//! that is several events makes one rebuild), rebuild, and hand each
-//! [`Report`] to a callback. `serve` is this loop with a callback that
-//! tells the browsers to reload (see [`crate::serve`]).
+//! that is several events makes one rebuild), rebuild, and tell the
+//! [`Hooks`]. `serve` is this loop with hooks that serve each good
+//! snapshot at once and tell the browsers to reload (see
+//! [`crate::serve`]), writing the folder only when the saves pause;
+//! `watch` writes right away. A newer save cancels a write in progress;
+//! an unfinished good build is written once things are quiet, so the
+//! folder always ends up complete.
 
 pub mod events;
 pub mod output;
