@@ -12,8 +12,9 @@
 #      that is already there and was written by the same generator source
 #      (the stamp file is the one bench/check.sh writes);
 #   3. for each size: builds the site once to warm the page cache, then
-#      $RUNS times into a fresh output folder each time (the time to delete
-#      the previous output is not counted), and reports the median wall
+#      $RUNS times into a fresh output folder each time (the previous output
+#      is deleted and the file system synced before the clock starts), and
+#      reports the median wall
 #      time, the CPU use ((user+sys)/wall, 200% = both cores busy), the peak
 #      resident memory (max RSS, from GNU time), the number of files
 #      written, their size, and the wall time per page;
@@ -124,6 +125,7 @@ for size in $SIZES; do
     bt=() br=() bc=()
     for ((i = 0; i < RUNS; i++)); do
         rm -rf "$out"
+        sync # let the file system finish the deletion before timing
         read -r t r p rc < <(measure "$bin" build "$dir" --output "$out")
         [ "$rc" = 0 ] || { echo "build exited $rc" >&2; exit 1; }
         bt+=("$t") br+=("$r") bc+=("$p")
@@ -148,6 +150,7 @@ for size in $SIZES; do
         mt=() mr=() mc=()
         for ((i = 0; i < MDBOOK_RUNS; i++)); do
             rm -rf "$book/book"
+            sync
             read -r t r p rc < <(measure "$mdbook_bin" build "$book")
             [ "$rc" = 0 ] || { echo "mdbook exited $rc" >&2; exit 1; }
             mt+=("$t") mr+=("$r") mc+=("$p")
