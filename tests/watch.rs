@@ -422,3 +422,39 @@ fn rapid_saves_end_with_the_same_site_as_build() {
     });
     assert_eq!(w.interrupt().code(), Some(0));
 }
+
+#[test]
+fn a_template_override_re_renders_every_page() {
+    let (dir, root) = pipeline();
+    let out = dir.path().join("watched");
+    let mut w = Proc::start(&[
+        "watch",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    w.wait_line("the first build", |l| l.contains("built "));
+    let base =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/base.html"))
+            .unwrap();
+    assert!(base.contains("</body>"));
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/base.html"),
+        base.replace("</body>", "<p>OVERRIDE MARK</p></body>"),
+    )
+    .unwrap();
+    for page in ["index.html", "deals/anke-erp-2027.html", "accounts.html"] {
+        wait_for("the override on every page", || {
+            page_contains(&out.join(page), "OVERRIDE MARK")
+        });
+    }
+    std::fs::remove_file(root.join("templates/base.html")).unwrap();
+    wait_for("the override gone", || {
+        std::fs::read_to_string(out.join("deals/anke-erp-2027.html"))
+            .ok()
+            .filter(|t| !t.contains("OVERRIDE MARK"))
+            .map(|_| ())
+    });
+    assert_eq!(w.interrupt().code(), Some(0));
+}

@@ -50,6 +50,9 @@ pub fn print_report(r: &Report, output: &Path, serving: bool, timings: bool) {
     eprintln!("{}{}", clock(), r.line(output, serving));
     if timings {
         let t = &r.timings;
+        if let Outcome::Built { reused, .. } = r.outcome {
+            eprintln!("    {reused} pages not rendered again (input unchanged)");
+        }
         eprintln!(
             "    waited {:?}, refresh {:?} (read {}), assemble {:?}, check {:?}, analytics {:?}, prepare {:?}, live after {:?}, render+write {:?}",
             t.waited,

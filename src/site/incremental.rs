@@ -7,13 +7,145 @@
 //! page for page and byte for byte). The preview server uses it to answer
 //! a request for a page of a build that is not on disk yet; the watch loop
 //! uses it to write the whole build, in the background and cancellably.
+//!
+//! [`Prepared::render_changed`] skips the template of every page whose
+//! input did not change since it was last written: a page's fingerprint
+//! is a hash of everything its bytes are made from (the template name, the
+//! page's path, section and title, its view data serialised, and a salt
+//! covering the global context, the pipeline's templates and assets and
+//! the base URL). The views are still computed (that is how a change is
+//! seen, without tracking which page reads what), but the template, most
+//! of the time of a page, runs only for pages that changed. Assets and
+//! exports have no view and are always rendered.
 
 use super::{EXPORTS, paths};
 use super::{Job, Page, Renderer, SiteError, SiteInput, global_context, jobs, templates};
 use crate::site::views::Site;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 use tera::Tera;
+
+/// A fast streaming 64-bit hash (change detection, not security).
+#[derive(Debug, Clone, Copy)]
+struct Fp(u64);
+
+impl Fp {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+    fn new(seed: u64) -> Fp {
+        Fp(seed ^ Self::K)
+    }
+
+    fn word(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(23) ^ w).wrapping_mul(Self::K);
+    }
+
+    fn bytes(&mut self, b: &[u8]) {
+        let mut chunks = b.chunks_exact(8);
+        for c in &mut chunks {
+            self.word(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let mut last = [0u8; 8];
+        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.word(u64::from_le_bytes(last));
+        // The length ends every piece, so pieces cannot run together.
+        self.word(b.len() as u64);
+    }
+
+    fn finish(self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+impl std::io::Write for Fp {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Which pages can be skipped in one pass of [`Prepared::render_changed`]:
+/// the fingerprints of the pages as they are on disk, and what this pass
+/// computed.
+#[derive(Debug)]
+pub struct Memo {
+    salt: u64,
+    previous: HashMap<String, u64>,
+    current: Mutex<HashMap<String, u64>>,
+    skipped: Mutex<HashSet<String>>,
+}
+
+impl Memo {
+    /// A pass over `site` against the fingerprints of the files on disk.
+    pub fn new(site: &Prepared<'_>, on_disk: HashMap<String, u64>) -> Memo {
+        Memo {
+            salt: site.salt,
+            previous: on_disk,
+            current: Mutex::new(HashMap::new()),
+            skipped: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// Whether a page's input equals what produced the file on disk
+    /// (records its fingerprint either way).
+    pub(super) fn unchanged<V: Serialize>(
+        &self,
+        template: &str,
+        path: &str,
+        section: &str,
+        title: &str,
+        view: &V,
+    ) -> bool {
+        let mut h = Fp::new(self.salt);
+        for part in [template, path, section, title] {
+            h.bytes(part.as_bytes());
+        }
+        if serde_json::to_writer(&mut h, view).is_err() {
+            return false;
+        }
+        let fp = h.finish();
+        self.current
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), fp);
+        let same = self.previous.get(path) == Some(&fp);
+        if same {
+            self.skipped
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(path.to_string());
+        }
+        same
+    }
+
+    fn was_skipped(&self, path: &str) -> bool {
+        self.skipped
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(path)
+    }
+
+    /// The fingerprint this pass computed for a page (none for assets and
+    /// exports, or a page not reached).
+    pub fn fingerprint(&self, path: &str) -> Option<u64> {
+        self.current
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path)
+            .copied()
+    }
+
+    /// Number of pages whose template was skipped.
+    pub fn skipped(&self) -> usize {
+        self.skipped.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+}
 
 /// A site ready to render page by page.
 pub struct Prepared<'a> {
@@ -24,13 +156,27 @@ pub struct Prepared<'a> {
     signals: Vec<(&'static str, Vec<usize>)>,
     paths: Vec<String>,
     index: HashMap<String, usize>,
+    /// What every page depends on besides its own view.
+    salt: u64,
 }
 
 impl<'a> Prepared<'a> {
     /// Prepares `input`; fails on a template that does not parse.
     pub fn new(input: &SiteInput<'a>) -> Result<Prepared<'a>, SiteError> {
         let site = Site::new(input.pipeline, input.analytics, input.diagnostics);
-        let tera = templates::engine(input.overrides, global_context(&site, input.base_url))?;
+        let global = global_context(&site, input.base_url);
+        let mut salt = Fp::new(1);
+        salt.bytes(format!("{global:?}").as_bytes());
+        for (name, text) in &input.overrides.templates {
+            salt.bytes(name.as_bytes());
+            salt.bytes(text.as_bytes());
+        }
+        for (name, bytes) in &input.overrides.assets {
+            salt.bytes(name.as_bytes());
+            salt.bytes(bytes);
+        }
+        salt.bytes(input.base_url.unwrap_or("").as_bytes());
+        let tera = templates::engine(input.overrides, global)?;
         let jobs = jobs(&site, input.overrides);
         let signals = site.signals();
         let paths: Vec<String> = jobs
@@ -50,15 +196,17 @@ impl<'a> Prepared<'a> {
             signals,
             paths,
             index,
+            salt: salt.finish(),
         })
     }
 
-    fn renderer(&self) -> Renderer<'_, 'a> {
+    fn renderer<'r>(&'r self, memo: Option<&'r Memo>) -> Renderer<'r, 'a> {
         Renderer {
             site: &self.site,
             tera: &self.tera,
             overrides: self.overrides,
             signals: &self.signals,
+            memo,
         }
     }
 
@@ -85,7 +233,7 @@ impl<'a> Prepared<'a> {
     /// Renders the file at `path`, if the site has one.
     pub fn render(&self, path: &str) -> Option<Result<Page, SiteError>> {
         let &i = self.index.get(path)?;
-        Some(self.renderer().job(&self.jobs[i]))
+        Some(self.renderer(None).job(&self.jobs[i]))
     }
 
     /// Renders every file in parallel, handing each to `sink` as soon as
@@ -95,7 +243,30 @@ impl<'a> Prepared<'a> {
     where
         F: Fn(Page) -> std::io::Result<()> + Sync,
     {
-        let r = self.renderer();
+        self.render_with(None, sink)
+    }
+
+    /// [`Prepared::render_all`], but pages whose fingerprint equals the
+    /// one in `memo` (the file on disk) are not rendered and not handed to
+    /// `sink`.
+    pub fn render_changed<F>(&self, memo: &Memo, sink: F) -> Result<usize, SiteError>
+    where
+        F: Fn(Page) -> std::io::Result<()> + Sync,
+    {
+        self.render_with(Some(memo), |page| {
+            if page.bytes.is_empty() && memo.was_skipped(&page.path) {
+                Ok(())
+            } else {
+                sink(page)
+            }
+        })
+    }
+
+    fn render_with<F>(&self, memo: Option<&Memo>, sink: F) -> Result<usize, SiteError>
+    where
+        F: Fn(Page) -> std::io::Result<()> + Sync,
+    {
+        let r = self.renderer(memo);
         self.jobs.par_iter().with_min_len(16).try_for_each(|job| {
             let page = r.job(job)?;
             sink(page).map_err(SiteError::Io)
@@ -167,5 +338,34 @@ mod tests {
         })
         .unwrap();
         assert_eq!(n.into_inner(), all.len());
+
+        // Against fingerprints of the same build, only assets and exports
+        // are rendered; against none, everything.
+        let first = Memo::new(&p, HashMap::new());
+        let got = Mutex::new(Vec::new());
+        p.render_changed(&first, |page| {
+            got.lock().unwrap().push(page.path);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(got.into_inner().unwrap().len(), all.len());
+        let fps: HashMap<String, u64> = all
+            .iter()
+            .filter_map(|pg| Some((pg.path.clone(), first.fingerprint(&pg.path)?)))
+            .collect();
+        assert!(fps.len() > all.len() / 2);
+        let second = Memo::new(&p, fps.clone());
+        let got = Mutex::new(Vec::new());
+        p.render_changed(&second, |page| {
+            got.lock().unwrap().push(page.path);
+            Ok(())
+        })
+        .unwrap();
+        let got = got.into_inner().unwrap();
+        assert_eq!(got.len() + second.skipped(), all.len());
+        assert!(
+            got.iter()
+                .all(|g| g.starts_with("assets/") || !g.ends_with(".html"))
+        );
     }
 }

@@ -234,6 +234,7 @@ where
         tera: &tera,
         overrides: input.overrides,
         signals: &signals,
+        memo: None,
     };
     jobs.par_iter().with_min_len(16).try_for_each(|job| {
         let page = r.job(job)?;
@@ -278,6 +279,8 @@ struct Renderer<'r, 'a> {
     tera: &'r Tera,
     overrides: &'r Overrides,
     signals: &'r [(&'static str, Vec<usize>)],
+    /// Skips pages whose input did not change ([`incremental::Memo`]).
+    memo: Option<&'r incremental::Memo>,
 }
 
 impl Renderer<'_, '_> {
@@ -289,6 +292,11 @@ impl Renderer<'_, '_> {
         title: String,
         view: &V,
     ) -> Result<Page, SiteError> {
+        if let Some(m) = self.memo
+            && m.unchanged(template, &path, section, &title, view)
+        {
+            return Ok(Page { path, bytes: Vec::new() });
+        }
         let root = if path.contains('/') { "../" } else { "" };
         let info = PageInfo {
             path,

@@ -33,12 +33,14 @@ use crate::diag::Severity;
 use crate::diag_out::{self, Summary};
 use crate::load::LoadOptions;
 use crate::site::SiteError;
+use crate::site::incremental::Memo;
 use crate::site::templates::{self, Overrides, TemplateError};
 use crate::{Checked, analytics};
 use jiff::civil::Date;
 use serde::Serialize;
 use snapshot::{Built, Snapshot};
 use state::{Delta, State};
+use std::collections::HashMap;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -168,6 +170,8 @@ pub enum Outcome {
         /// Whether every file was written (false: superseded by a newer
         /// save; the rest is written once things are quiet).
         complete: bool,
+        /// Pages not rendered again (their input did not change).
+        reused: usize,
     },
     /// The pipeline or a template has errors; nothing was written.
     Invalid {
@@ -398,6 +402,9 @@ pub struct Session {
     settled: bool,
     builds: u64,
     writer: output::SiteWriter,
+    /// Fingerprints of the pages in the output folder (see
+    /// [`crate::site::incremental::Memo`]).
+    fingerprints: HashMap<String, u64>,
 }
 
 /// A good build, checked and prepared, not written yet.
@@ -465,6 +472,7 @@ impl Session {
             overrides: None,
             settled: false,
             builds: 0,
+            fingerprints: HashMap::new(),
         })
     }
 
@@ -612,28 +620,56 @@ impl Session {
         if let Err(e) = self.writer.begin() {
             return Write::Failed(e.to_string());
         }
+        // Pages whose input is what produced the file on disk are not
+        // rendered again (only once the folder's content is known).
+        let on_disk = if self.writer.synced() {
+            self.fingerprints.clone()
+        } else {
+            HashMap::new()
+        };
+        let memo = Memo::new(site.site(), on_disk);
         let writer = &self.writer;
         let written = Mutex::new(Vec::new());
-        let rendered = site.site().render_all(|page| {
+        let confirmed = Mutex::new(Vec::new());
+        let rendered = site.site().render_changed(&memo, |page| {
             if cancel.load(Ordering::Relaxed) {
                 return Err(io::Error::new(io::ErrorKind::Interrupted, "superseded"));
             }
-            if writer.page(&page)? {
-                written
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(page.path);
+            let changed = writer.page(&page)?;
+            let lock = |m: &'_ Mutex<Vec<String>>| {
+                let mut g = m.lock().unwrap_or_else(|e| e.into_inner());
+                g.push(page.path.clone());
+            };
+            lock(&confirmed);
+            if changed {
+                lock(&written);
             }
             Ok(())
         });
+        // What is on disk now, page by page.
+        for path in confirmed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            match memo.fingerprint(&path) {
+                Some(fp) => self.fingerprints.insert(path, fp),
+                None => self.fingerprints.remove(&path),
+            };
+        }
         let mut written = written.into_inner().unwrap_or_else(|e| e.into_inner());
         match rendered {
             Ok(pages) => {
                 let paths = site.site().paths().iter().map(String::as_str);
+                let prepared = site.site();
+                self.fingerprints.retain(|p, _| prepared.has(p));
                 match self.writer.finish(paths) {
                     Ok(deleted) => {
                         written.sort();
-                        Write::Complete(output::Written { written, deleted }, pages)
+                        Write::Complete(
+                            output::Written {
+                                written,
+                                deleted,
+                                reused: memo.skipped(),
+                            },
+                            pages,
+                        )
                     }
                     Err(e) => Write::Failed(e.to_string()),
                 }
@@ -671,6 +707,7 @@ impl Ready {
                 deleted: c.deleted.len(),
                 warnings: self.warnings,
                 complete: true,
+                reused: c.reused,
             },
             Write::Cancelled(written) => Outcome::Built {
                 pages: self.site.site().len(),
@@ -678,6 +715,7 @@ impl Ready {
                 deleted: 0,
                 warnings: self.warnings,
                 complete: false,
+                reused: 0,
             },
             Write::Deferred => Outcome::Built {
                 pages: self.site.site().len(),
@@ -685,6 +723,7 @@ impl Ready {
                 deleted: 0,
                 warnings: self.warnings,
                 complete: false,
+                reused: 0,
             },
             Write::Failed(e) => Outcome::Failed(e),
         };

@@ -34,6 +34,8 @@ pub struct Written {
     pub written: Vec<String>,
     /// Files deleted, sorted.
     pub deleted: Vec<String>,
+    /// Pages not rendered again because their input did not change.
+    pub reused: usize,
 }
 
 /// A fast non-cryptographic hash of page bytes (change detection only).
@@ -171,6 +173,12 @@ impl SiteWriter {
         Ok(())
     }
 
+    /// Whether a complete pass made the record exact (pages are then
+    /// compared with it, not with the disk).
+    pub fn synced(&self) -> bool {
+        self.synced
+    }
+
     /// Writes one page if it differs from what is there; safe to call
     /// from many threads. Returns whether it was written.
     pub fn page(&self, p: &Page) -> io::Result<bool> {
@@ -298,7 +306,11 @@ impl SiteWriter {
         let mut written: Vec<String> = written.into_iter().flatten().collect();
         written.sort();
         let deleted = self.finish(pages.iter().map(|p| p.path.as_str()))?;
-        Ok(Written { written, deleted })
+        Ok(Written {
+            written,
+            deleted,
+            reused: 0,
+        })
     }
 }
 
