@@ -295,7 +295,10 @@ impl Renderer<'_, '_> {
         if let Some(m) = self.memo
             && m.unchanged(template, &path, section, &title, view)
         {
-            return Ok(Page { path, bytes: Vec::new() });
+            return Ok(Page {
+                path,
+                bytes: Vec::new(),
+            });
         }
         let root = if path.contains('/') { "../" } else { "" };
         let info = PageInfo {
