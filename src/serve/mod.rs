@@ -8,11 +8,14 @@
 //! parsed by `httparse`): one thread per connection (at most
 //! [`MAX_CONNECTIONS`]; more get a 503), keep-alive with an idle timeout,
 //! `GET` and `HEAD` only, every response with a length except the event
-//! stream, which is written as it happens (`Connection: close`). Only
-//! files under the output folder are served ([`files`]); HTML pages get
-//! the live-reload script injected ([`live`]); the server's own endpoints
-//! live under `/__dealbook/`: `live.js`, `live.css`, `events` (the event
-//! stream) and `status` (the same JSON, once).
+//! stream, which is written as it happens (`Connection: close`). A good
+//! build that is not completely on disk yet is served from memory (its
+//! pages rendered on request, [`live::LivePages`]); otherwise only files
+//! under the output folder are served ([`files`]). Request targets are
+//! checked the same way for both. HTML pages get the live-reload script
+//! injected ([`live`]); the server's own endpoints live under
+//! `/__dealbook/`: `live.js`, `live.css`, `events` (the event stream) and
+//! `status` (the same JSON, once).
 
 pub mod files;
 pub mod http;
