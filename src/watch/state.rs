@@ -338,6 +338,7 @@ impl State {
     /// `templates/` paths are not the state's business and are skipped.
     pub fn refresh_paths(&mut self, rels: &[String]) -> Delta {
         let mut paths: Vec<(FileId, PathBuf)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for rel in rels {
             if rel == "templates" || rel.starts_with("templates/") {
                 continue;
@@ -345,7 +346,7 @@ impl State {
             let Some(&id) = self.ids.get(rel) else {
                 return self.refresh();
             };
-            if paths.iter().any(|(i, _)| *i == id) {
+            if !seen.insert(id) {
                 continue;
             }
             if !self.entries[id.0 as usize].present {
