@@ -323,6 +323,9 @@ impl Report {
                 }
                 s
             }
+            Outcome::Invalid { summary, .. } if self.number == 1 => {
+                format!(" · {summary}; nothing built yet")
+            }
             Outcome::Invalid { summary, .. } => {
                 format!(" · {summary}; the last good site is kept")
             }
