@@ -12,7 +12,8 @@
 #      turn: amount up by 10,000; close date 45 days later (open deals; the
 #      amount otherwise); owner changed; file moved to deals/moved/ — and
 #      commits that (commit B);
-#   4. runs once to warm the page cache, then $RUNS times each:
+#   4. runs once to warm the page cache, then $RUNS rounds, each running
+#      these three once, in a rotating order:
 #        diff A B --format markdown   (two revisions read from git)
 #        diff A B --format json
 #        diff A                       (A from git, B = the working tree)
@@ -21,7 +22,7 @@
 #
 # Wall time is taken with `date +%s%N` around each run; max RSS and CPU
 # come from GNU time (installed with apt-get when /usr/bin/time is missing).
-# The repository is rebuilt when examples/gen.rs or this script changed.
+# The repository is rebuilt when examples/gen.rs or the edits change.
 #
 # Environment:
 #   RUNS=7          timed runs per command (median of these)
@@ -61,7 +62,8 @@ export GIT_AUTHOR_DATE=2026-11-15T10:00:00Z GIT_COMMITTER_DATE=2026-11-15T10:00:
 
 work=$BENCH_DIR/diff-$DEALS
 repo=$work/repo
-stamp="deals=$DEALS gen=$(sha256sum examples/gen.rs | cut -c1-16) script=$(sha256sum bench/diff.sh | cut -c1-16)"
+# Bump `edits` when the changes made for commit B below change.
+stamp="deals=$DEALS gen=$(sha256sum examples/gen.rs | cut -c1-16) edits=2"
 if [ "$(cat "$work/stamp" 2>/dev/null)" != "$stamp" ]; then
     echo "generating $DEALS deals into $repo…" >&2
     rm -rf "$work"
@@ -134,21 +136,31 @@ echo "cores: $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 names=("diff A B (markdown)" "diff A B --format json" "diff A (B = working tree)")
 cmds=("$bin diff HEAD~1 HEAD" "$bin diff HEAD~1 HEAD --format json" "$bin diff HEAD~1")
-results=()
+n=${#cmds[@]}
 for c in "${!cmds[@]}"; do
     # shellcheck disable=SC2086 # the command is split on purpose
     measure ${cmds[$c]} >/dev/null # warm-up
-    ts=() rs=() cs=()
-    for ((i = 0; i < RUNS; i++)); do
+done
+# Interleaved (a different command first in each round), so that
+# background load hits every command alike.
+declare -a ts rs cs
+for ((i = 0; i < RUNS; i++)); do
+    for ((k = 0; k < n; k++)); do
+        c=$(((i + k) % n))
         # shellcheck disable=SC2086
         read -r t r p rc < <(measure ${cmds[$c]})
         [ "$rc" = 0 ] || { echo "${names[$c]} exited $rc" >&2; exit 1; }
-        ts+=("$t") rs+=("$r") cs+=("$p")
+        ts[c]+="$t " rs[c]+="$r " cs[c]+="$p "
     done
-    echo "  ${names[$c]}: ${ts[*]}" >&2
+    echo "  run $((i + 1))/$RUNS: load $(cut -d' ' -f1 /proc/loadavg)" >&2
+done
+results=()
+for c in "${!cmds[@]}"; do
+    echo "  ${names[$c]}: ${ts[c]}" >&2
+    # shellcheck disable=SC2086
     results+=("$(printf '%-28s %9.3f %8s%% %9.0f' "${names[$c]}" \
-        "$(printf '%s\n' "${ts[@]}" | median)" "$(printf '%s\n' "${cs[@]}" | median)" \
-        "$(($(printf '%s\n' "${rs[@]}" | maximum) / 1024))")")
+        "$(printf '%s\n' ${ts[c]} | median)" "$(printf '%s\n' ${cs[c]} | median)" \
+        "$(($(printf '%s\n' ${rs[c]} | maximum) / 1024))")")
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
