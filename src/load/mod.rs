@@ -10,6 +10,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::model::{Coverage, Index, Pipeline};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::spec::{self, Kind};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -373,6 +374,12 @@ const CHUNK: usize = 64;
 /// is done, this thread assembles the parsed files in [`FileId`] order as
 /// they arrive, while the pool parses the rest.
 pub fn load(root: &Path, opts: &LoadOptions) -> Loaded {
+    if rayon::current_thread_index().is_some() {
+        // Called from a pool thread (e.g. inside `rayon::join`): blocking
+        // that thread on the channel below could leave no thread to run
+        // the parse jobs, so load without overlapping walk and parse.
+        return load_on_pool(root, opts);
+    }
     let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<Parsed>)>();
     rayon::in_place_scope(|scope| {
         let mut counts = KindCounts::default();
@@ -425,6 +432,18 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Loaded {
         // the scope re-raises the panic when it ends).
         asm.finish(problems)
     })
+}
+
+/// [`load`] for callers already on a rayon pool thread: walk, then parse
+/// in parallel, then assemble, never blocking a pool thread.
+fn load_on_pool(root: &Path, opts: &LoadOptions) -> Loaded {
+    let (found, problems) = walk(root, opts);
+    let parsed: Vec<Parsed> = found
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| parse_file(FileId(i as u32), &f.rel, f.kind, read_bytes(&f.path)))
+        .collect();
+    assemble(root, parsed, problems)
 }
 
 /// How many files of each kind the walk found, to size the pipeline's lists.
