@@ -135,6 +135,9 @@ pub struct Diagnostic {
     pub span: Span,
     /// A short label under the marker in the snippet.
     pub label: Option<String>,
+    /// Another place the problem involves (the first of two duplicates);
+    /// `{at}` in the hint stands for its `file:line:col`.
+    pub related: Option<Span>,
     /// How to fix it, when that can be said.
     pub hint: Option<String>,
 }
@@ -148,6 +151,29 @@ impl Diagnostic {
             span,
             label: None,
             hint: None,
+            related: None,
+        }
+    }
+
+    /// Names another place the problem involves; the hint refers to it
+    /// as `{at}`.
+    pub fn related(mut self, span: Span) -> Diagnostic {
+        self.related = Some(span);
+        self
+    }
+
+    /// The hint with `{at}` replaced by the related place's
+    /// `file:line:col`. Positions are worked out only here, when the
+    /// diagnostic is shown, so sources need their text only then.
+    pub fn hint_text(&self, sources: &SourceMap) -> Option<String> {
+        let hint = self.hint.as_ref()?;
+        match self.related {
+            Some(r) if hint.contains("{at}") => {
+                let f = sources.get(r.file);
+                let (l, c) = f.line_col(r.start as usize);
+                Some(hint.replace("{at}", &format!("{}:{l}:{c}", f.rel_path)))
+            }
+            _ => Some(hint.clone()),
         }
     }
 

@@ -65,7 +65,7 @@ pub fn locate(d: &Diagnostic, sources: &SourceMap) -> Located {
         end_column,
         source_line,
         label: d.label.clone(),
-        hint: d.hint.clone(),
+        hint: d.hint_text(sources),
     }
 }
 
@@ -177,9 +177,10 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
+        let hint_text = d.hint_text(sources);
         let (label, hint) = (
             d.label.as_deref().map(printable),
-            d.hint.as_deref().map(printable),
+            hint_text.as_deref().map(printable),
         );
         let mut group = Group::with_level(level.clone());
         if !f.text.is_empty() {

@@ -67,7 +67,7 @@ impl Checked {
         self.pipeline
             .sources
             .iter()
-            .filter(|(_, f)| !f.text.is_empty())
+            .filter(|(_, f)| f.has_content())
             .count()
     }
 }
@@ -98,6 +98,16 @@ pub fn finish(loaded: load::Loaded, cli_as_of: Option<Date>, today: Date) -> Che
     } = loaded;
     let as_of = effective_as_of(&pipeline, cli_as_of, today);
     diagnostics.extend(check::check(&pipeline, as_of));
+    let mut pipeline = pipeline;
+    // Texts dropped after a clean parse are needed again only where a
+    // diagnostic points.
+    pipeline.sources.restore(
+        diagnostics
+            .iter()
+            .flat_map(|d| [Some(d.span), d.related])
+            .flatten()
+            .map(|s| s.file),
+    );
     let mut list = diag::Diagnostics::new();
     list.extend(diagnostics);
     list.sort(&pipeline.sources);

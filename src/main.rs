@@ -4,6 +4,12 @@
 
 mod cmd;
 
+/// mimalloc instead of the system allocator: loading a pipeline makes
+/// millions of small allocations (ids, names, spans), and mimalloc's
+/// per-thread free lists make them markedly cheaper on both cores.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 
 fn main() {

@@ -73,8 +73,12 @@ impl<T> std::ops::Deref for Sp<T> {
 pub struct SourceFile {
     /// Path relative to the pipeline root, with `/` separators.
     pub rel_path: String,
-    /// The text (empty when the file could not be read as UTF-8).
+    /// The text (empty when the file could not be read as UTF-8, and when
+    /// it was dropped to save memory: see [`SourceFile::drop_text`]).
     pub text: Arc<str>,
+    /// Where to read the text again when it was dropped after a clean
+    /// parse; `None` while the text is held.
+    pub dropped_from: Option<PathBuf>,
     /// Byte offsets at which lines start, computed on first use: most
     /// files of a large pipeline never need them (no diagnostic).
     line_starts: OnceLock<Vec<u32>>,
@@ -86,8 +90,25 @@ impl SourceFile {
         SourceFile {
             rel_path,
             text,
+            dropped_from: None,
             line_starts: OnceLock::new(),
         }
+    }
+
+    /// Whether the file was read with content (its text may have been
+    /// dropped since). False for empty, unreadable and placeholder files.
+    pub fn has_content(&self) -> bool {
+        !self.text.is_empty() || self.dropped_from.is_some()
+    }
+
+    /// Frees the text of a file that parsed without a problem; `path` is
+    /// where [`SourceMap::restore`] reads it again should a later check
+    /// point into it. A large pipeline's texts are most of `check`'s
+    /// memory, and hardly any of them is ever quoted.
+    pub fn drop_text(&mut self, path: PathBuf) {
+        self.text = Arc::from("");
+        self.line_starts = OnceLock::new();
+        self.dropped_from = Some(path);
     }
 
     fn line_starts(&self) -> &[u32] {
@@ -187,6 +208,28 @@ impl SourceMap {
             .iter()
             .enumerate()
             .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    /// Reads again the dropped texts of the given files (those a
+    /// diagnostic points into), so snippets can be shown. A file that can
+    /// no longer be read keeps an empty text: its diagnostics show no
+    /// snippet.
+    pub fn restore(&mut self, ids: impl IntoIterator<Item = FileId>) {
+        for id in ids {
+            let f = &mut self.files[id.0 as usize];
+            let Some(path) = f.dropped_from.take() else {
+                continue;
+            };
+            if let Ok(bytes) = std::fs::read(&path)
+                && let Ok(mut s) = String::from_utf8(bytes)
+            {
+                if s.starts_with('\u{feff}') {
+                    s.drain(..3);
+                }
+                f.text = Arc::from(s);
+                f.line_starts = OnceLock::new();
+            }
+        }
     }
 
     /// Replaces the text of an existing file (used by watch mode).

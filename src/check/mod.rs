@@ -11,6 +11,7 @@ mod targets;
 use crate::diag::Diagnostic;
 use crate::model::Pipeline;
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 /// What every rule gets.
 pub struct Ctx<'a> {
@@ -42,12 +43,17 @@ pub const RULES: &[(&str, Rule)] = &[
     ("targets", targets::targets),
 ];
 
-/// Runs every rule.
+/// Runs every rule. The rules are independent, so they run in parallel;
+/// the result is in rule order all the same.
 pub fn check(p: &Pipeline, as_of: Date) -> Vec<Diagnostic> {
     let ctx = Ctx { p, as_of };
-    let mut out = Vec::new();
-    for (_, rule) in RULES {
-        rule(&ctx, &mut out);
-    }
-    out
+    RULES
+        .par_iter()
+        .map(|(_, rule)| {
+            let mut out = Vec::new();
+            rule(&ctx, &mut out);
+            out
+        })
+        .collect::<Vec<_>>()
+        .concat()
 }

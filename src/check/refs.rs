@@ -8,14 +8,15 @@ use crate::model::{Account, Pipeline};
 use crate::source::Span;
 use std::collections::HashMap;
 
-fn dup(out: &mut Vec<Diagnostic>, span: Span, what: &str, id: &str, first: &str) {
+fn dup(out: &mut Vec<Diagnostic>, span: Span, what: &str, id: &str, first: Span) {
     out.push(
         Diagnostic::new(
             Code::DuplicateId,
             span,
             format!("{what} \"{id}\" is defined twice"),
         )
-        .hint(format!("first defined at {first}; ids must be unique")),
+        .hint("first defined at {at}; ids must be unique")
+        .related(first),
     );
 }
 
@@ -23,28 +24,23 @@ fn dup(out: &mut Vec<Diagnostic>, span: Span, what: &str, id: &str, first: &str)
 /// deal ids are file stems, unique across all subfolders.
 pub fn unique_ids(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let p = cx.p;
-    let at = |s: Span| {
-        let f = p.sources.get(s.file);
-        let (l, c) = f.line_col(s.start as usize);
-        format!("{}:{l}:{c}", f.rel_path)
-    };
     let mut teams = HashMap::new();
     for t in &p.teams {
         if let Some(first) = teams.insert(t.id.value.as_str(), t.id.span) {
-            dup(out, t.id.span, "team", t.id.value.as_str(), &at(first));
+            dup(out, t.id.span, "team", t.id.value.as_str(), first);
         }
     }
     let mut people = HashMap::new();
     for x in &p.people {
         if let Some(first) = people.insert(x.id.value.as_str(), x.id.span) {
-            dup(out, x.id.span, "person", x.id.value.as_str(), &at(first));
+            dup(out, x.id.span, "person", x.id.value.as_str(), first);
         }
     }
     for a in &p.accounts {
         let mut contacts = HashMap::new();
         for c in &a.contacts {
             if let Some(first) = contacts.insert(c.id.value.as_str(), c.id.span) {
-                dup(out, c.id.span, "contact", c.id.value.as_str(), &at(first));
+                dup(out, c.id.span, "contact", c.id.value.as_str(), first);
             }
         }
     }
@@ -55,9 +51,7 @@ pub fn unique_ids(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for prefix in ["accounts/", "deals/"] {
         let mut stems: HashMap<&str, &str> = HashMap::new();
         for (id, f) in p.sources.iter() {
-            if !f.rel_path.starts_with(prefix)
-                || !f.rel_path.ends_with(".toml")
-                || f.text.is_empty()
+            if !f.rel_path.starts_with(prefix) || !f.rel_path.ends_with(".toml") || !f.has_content()
             {
                 continue;
             }

@@ -46,8 +46,6 @@ pub fn targets(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             _ => {}
         }
         if let Some(first) = seen.insert((t.period.value, &t.scope, t.metric), t.period.span) {
-            let f = p.sources.get(first.file);
-            let (l, c) = f.line_col(first.start as usize);
             out.push(
                 Diagnostic::new(
                     Code::DuplicateTarget,
@@ -57,7 +55,8 @@ pub fn targets(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                         t.metric, t.period.value
                     ),
                 )
-                .hint(format!("the first is at {}:{l}:{c}; keep one", f.rel_path)),
+                .hint("the first is at {at}; keep one")
+                .related(first),
             );
         }
         if let Some(s) = &t.stretch

@@ -3,7 +3,6 @@
 //! errors, 2 when the output cannot be written.
 
 use super::{parse_date, pipeline_dir, print_diagnostics, today};
-use dealbook::load::LoadOptions;
 use dealbook::site::{self, SiteError, SiteInput, output::Staging, templates};
 use dealbook::{Exit, analytics, load_and_check};
 use jiff::civil::Date;
@@ -82,7 +81,7 @@ pub fn run(a: Args) -> Exit {
         );
         return Exit::Failure;
     }
-    let mut opts = LoadOptions::default();
+    let mut opts = super::one_shot();
     if is_within(&out, &root) && !is_within(&out, &root.join("public")) {
         opts.skip.push(out.clone());
     }

@@ -1,8 +1,7 @@
 //! `dealbook check`: validate and print diagnostics.
 
-use super::{parse_date, pipeline_dir, today};
+use super::{one_shot, parse_date, pipeline_dir, today};
 use dealbook::diag_out;
-use dealbook::load::LoadOptions;
 use dealbook::{Exit, load_and_check};
 use jiff::civil::Date;
 use std::io::{IsTerminal, Write};
@@ -41,7 +40,7 @@ pub fn run(a: Args) -> Exit {
         Ok(r) => r,
         Err(e) => return e,
     };
-    let checked = load_and_check(&root, &LoadOptions::default(), a.as_of, today());
+    let checked = load_and_check(&root, &one_shot(), a.as_of, today());
     let files = checked.file_count();
     let diags = &checked.diagnostics;
     let sources = &checked.pipeline.sources;
@@ -70,9 +69,13 @@ pub fn run(a: Args) -> Exit {
     {
         return Exit::Failure;
     }
-    if summary.errors > 0 || (a.deny_warnings && summary.warnings > 0) {
+    let exit = if summary.errors > 0 || (a.deny_warnings && summary.warnings > 0) {
         Exit::Invalid
     } else {
         Exit::Ok
-    }
+    };
+    // The process ends right after this: freeing a large pipeline one
+    // allocation at a time would only delay the exit (0.15 s at 100k deals).
+    std::mem::forget(checked);
+    exit
 }

@@ -71,6 +71,15 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
         .map_err(|e| format!("expected a date like 2026-11-15: {e}"))
 }
 
+/// Load options of the one-shot commands (check, report, build): texts of
+/// files that parse cleanly are dropped and read again only for snippets.
+pub fn one_shot() -> dealbook::load::LoadOptions {
+    dealbook::load::LoadOptions {
+        drop_clean_text: true,
+        ..Default::default()
+    }
+}
+
 /// Checks that the pipeline folder exists, printing the I/O error if not.
 pub fn pipeline_dir(dir: &Path) -> Result<PathBuf, Exit> {
     match std::fs::metadata(dir) {

@@ -1,9 +1,8 @@
 //! `dealbook report`: the summaries in the terminal.
 
-use super::{parse_date, pipeline_dir, print_diagnostics, today};
+use super::{one_shot, parse_date, pipeline_dir, print_diagnostics, today};
 use dealbook::analytics::{self, Focus};
 use dealbook::diag::suggest;
-use dealbook::load::LoadOptions;
 use dealbook::period::Period;
 use dealbook::report::{self, CsvTable, Filter};
 use dealbook::{Exit, load_and_check};
@@ -60,7 +59,7 @@ pub fn run(a: Args) -> Exit {
         Ok(r) => r,
         Err(e) => return e,
     };
-    let checked = load_and_check(&root, &LoadOptions::default(), a.as_of, today());
+    let checked = load_and_check(&root, &one_shot(), a.as_of, today());
     if checked.has_errors() {
         print_diagnostics(&checked);
         return Exit::Invalid;

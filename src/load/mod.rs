@@ -65,6 +65,11 @@ impl FileKind {
 pub struct LoadOptions {
     /// Extra folders not to walk (e.g. a custom `--output` inside the pipeline).
     pub skip: Vec<PathBuf>,
+    /// Free the text of every file that parses without a problem, to be
+    /// read again only if a later check points into it (see
+    /// [`SourceMap::restore`], which [`crate::finish`] calls). For one-shot
+    /// commands on large pipelines; off by default.
+    pub drop_clean_text: bool,
 }
 
 /// A pipeline file found by the walk.
@@ -363,6 +368,16 @@ pub fn parse_file(id: FileId, rel: &str, kind: FileKind, content: Content) -> Pa
     }
 }
 
+/// Reads and parses a found file, dropping its text afterwards when asked
+/// and nothing was wrong with it.
+fn parse_found(id: FileId, f: FoundFile, drop_clean_text: bool) -> Parsed {
+    let mut p = parse_file(id, &f.rel, f.kind, read_bytes(&f.path));
+    if drop_clean_text && p.diags.is_empty() {
+        p.source.drop_text(f.path);
+    }
+    p
+}
+
 /// Files per parallel job: enough to amortise the scheduling, few enough to
 /// keep both cores busy to the end.
 const CHUNK: usize = 64;
@@ -392,7 +407,7 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Loaded {
                 let parsed = batch
                     .into_iter()
                     .zip(first..)
-                    .map(|(f, id)| parse_file(FileId(id), &f.rel, f.kind, read_bytes(&f.path)))
+                    .map(|(f, id)| parse_found(FileId(id), f, opts.drop_clean_text))
                     .collect();
                 // The receiver outlives the scope's jobs; a failed send
                 // cannot happen.
@@ -441,7 +456,7 @@ fn load_on_pool(root: &Path, opts: &LoadOptions) -> Loaded {
     let parsed: Vec<Parsed> = found
         .par_iter()
         .enumerate()
-        .map(|(i, f)| parse_file(FileId(i as u32), &f.rel, f.kind, read_bytes(&f.path)))
+        .map(|(i, f)| parse_found(FileId(i as u32), f.clone(), opts.drop_clean_text))
         .collect();
     assemble(root, parsed, problems)
 }
