@@ -17,6 +17,7 @@ pub mod init;
 pub mod load;
 pub mod model;
 pub mod money;
+pub mod paths;
 pub mod period;
 pub mod reader;
 pub mod report;

@@ -6,7 +6,7 @@ use super::{parse_date, pipeline_dir, print_diagnostics, today};
 use dealbook::site::{self, SiteError, SiteInput, output::Staging, templates};
 use dealbook::{Exit, analytics, load_and_check};
 use jiff::civil::Date;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// Arguments of `build`.
@@ -36,36 +36,6 @@ fn parse_base_url(s: &str) -> Result<String, String> {
     }
 }
 
-/// Whether `inner` is `outer` or inside it, comparing absolute paths
-/// (`inner` may not exist yet).
-fn is_within(inner: &Path, outer: &Path) -> bool {
-    let abs = |p: &Path| {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        // Canonicalise the longest existing prefix.
-        let mut existing = p.clone();
-        let mut rest = Vec::new();
-        while !existing.exists() {
-            match (existing.file_name(), existing.parent()) {
-                (Some(n), Some(parent)) => {
-                    rest.push(n.to_os_string());
-                    existing = parent.to_path_buf();
-                }
-                _ => break,
-            }
-        }
-        let mut c = existing.canonicalize().unwrap_or(existing);
-        for n in rest.iter().rev() {
-            c.push(n);
-        }
-        c
-    };
-    abs(inner).starts_with(abs(outer))
-}
-
 /// Runs `build`.
 pub fn run(a: Args) -> Exit {
     let started = Instant::now();
@@ -74,7 +44,7 @@ pub fn run(a: Args) -> Exit {
         Err(e) => return e,
     };
     let out = a.output.clone().unwrap_or_else(|| root.join("public"));
-    if is_within(&root, &out) {
+    if dealbook::paths::is_within(&root, &out) {
         eprintln!(
             "error: the output folder {} contains the pipeline; choose another --output",
             out.display()
@@ -82,7 +52,9 @@ pub fn run(a: Args) -> Exit {
         return Exit::Failure;
     }
     let mut opts = super::one_shot();
-    if is_within(&out, &root) && !is_within(&out, &root.join("public")) {
+    if dealbook::paths::is_within(&out, &root)
+        && !dealbook::paths::is_within(&out, &root.join("public"))
+    {
         opts.skip.push(out.clone());
     }
     let checked = load_and_check(&root, &opts, a.as_of, today());

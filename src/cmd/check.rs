@@ -4,7 +4,7 @@ use super::{one_shot, parse_date, pipeline_dir, today};
 use dealbook::diag_out;
 use dealbook::{Exit, load_and_check};
 use jiff::civil::Date;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -47,10 +47,7 @@ pub fn run(a: Args) -> Exit {
     let summary = diag_out::Summary::of(diags, files);
     let text = match a.format {
         Format::Human => {
-            let color = std::io::stdout().is_terminal()
-                && anstream::ColorChoice::global() != anstream::ColorChoice::Never
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            let mut t = diag_out::human(diags, sources, color);
+            let mut t = diag_out::human(diags, sources, super::stdout_color());
             if summary.errors + summary.warnings == 0 {
                 t.push_str(&format!("ok: {files} files, no problems\n"));
             } else {

@@ -101,11 +101,20 @@ pub fn pipeline_dir(dir: &Path) -> Result<PathBuf, Exit> {
 /// Prints a check's diagnostics to stderr in the human format (coloured on
 /// a terminal), with the summary line.
 pub fn print_diagnostics(checked: &dealbook::Checked) {
-    use std::io::IsTerminal;
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = stderr_color();
     let text = dealbook::diag_out::human(&checked.diagnostics, &checked.pipeline.sources, color);
     let summary = dealbook::diag_out::Summary::of(&checked.diagnostics, checked.file_count());
     eprint!("{text}");
     eprintln!("{}", summary.line());
+}
+
+/// Whether to colour what goes to stdout: anstream's rules (a terminal
+/// that supports colour; never with `NO_COLOR`; `CLICOLOR_FORCE` forces it).
+pub fn stdout_color() -> bool {
+    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+}
+
+/// The same for stderr.
+pub fn stderr_color() -> bool {
+    anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
 }

@@ -7,7 +7,7 @@ use dealbook::period::Period;
 use dealbook::report::{self, CsvTable, Filter};
 use dealbook::{Exit, load_and_check};
 use jiff::civil::Date;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -111,11 +111,7 @@ pub fn run(a: Args) -> Exit {
     };
     let view = report::filter(full, &filter, &team_of);
     let text = match a.format {
-        Format::Table => {
-            let color = std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            report::text(&view, period, color)
-        }
+        Format::Table => report::text(&view, period, super::stdout_color()),
         Format::Markdown => report::markdown(&view, period),
         Format::Json => report::json(&view),
         Format::Csv => match report::csv(&view, a.table) {

@@ -30,12 +30,6 @@ pub struct Args {
     timings: bool,
 }
 
-/// Whether diagnostics on stderr are coloured.
-pub fn stderr_color() -> bool {
-    use std::io::IsTerminal;
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
 /// `[14:03:22] ` for the terminal lines.
 pub fn clock() -> String {
     let now = jiff::ZonedDateTime::now();
@@ -89,7 +83,7 @@ pub fn config(root: PathBuf, output: PathBuf, as_of: Option<Date>, poll: bool) -
     let mut cfg = Config::new(root, output, today);
     cfg.as_of = as_of;
     cfg.poll = poll.then_some(watch::POLL_EVERY);
-    cfg.color = stderr_color();
+    cfg.color = super::stderr_color();
     cfg
 }
 

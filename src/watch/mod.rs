@@ -42,7 +42,7 @@ use snapshot::{Built, Snapshot};
 use state::{Delta, State};
 use std::collections::HashMap;
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
@@ -356,42 +356,6 @@ pub fn fmt_duration(d: Duration) -> String {
     }
 }
 
-/// Absolute, with `.` and `..` removed lexically and the longest existing
-/// prefix canonicalised (the path need not exist).
-pub fn absolute(p: &Path) -> PathBuf {
-    let p = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(p)
-    };
-    let mut clean = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                clean.pop();
-            }
-            other => clean.push(other),
-        }
-    }
-    let mut existing = clean.clone();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.file_name(), existing.parent()) {
-            (Some(n), Some(parent)) => {
-                rest.push(n.to_os_string());
-                existing = parent.to_path_buf();
-            }
-            _ => break,
-        }
-    }
-    let mut c = existing.canonicalize().unwrap_or(existing);
-    for n in rest.iter().rev() {
-        c.push(n);
-    }
-    c
-}
-
 /// The state of a watch session, and its builds.
 pub struct Session {
     cfg: Config,
@@ -454,8 +418,8 @@ impl Session {
     /// Checks the folders and prepares an empty state. Fails when the
     /// output folder would contain the pipeline.
     pub fn new(cfg: Config) -> Result<Session, String> {
-        let root = absolute(&cfg.root);
-        let output = absolute(&cfg.output);
+        let root = crate::paths::absolute(&cfg.root);
+        let output = crate::paths::absolute(&cfg.output);
         if root.starts_with(&output) {
             return Err(format!(
                 "the output folder {} contains the pipeline; choose another --output",
