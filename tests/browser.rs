@@ -1,333 +1,46 @@
 //! The built site in a real browser: headless Chromium driven over
-//! WebDriver by chromedriver, spoken to over HTTP with `ureq` (see
-//! tests/README.md). It opens every kind of page of the example pipeline
-//! and checks that there are no console errors, that the figures shown are
-//! the analytics' figures, that sorting and filtering work, that the pages
-//! are complete with JavaScript off, that the phone layout does not
-//! overflow, that hostile text runs nothing, and that the site works over
-//! HTTP under a sub-path.
+//! WebDriver by chromedriver, spoken to over HTTP with `ureq` (the client
+//! is tests/common/webdriver.rs; see tests/README.md). It opens every kind
+//! of page of the example pipeline and checks that there are no console
+//! errors, that the figures shown are the analytics' figures, that sorting
+//! and filtering work, that the pages are complete with JavaScript off,
+//! that the phone layout does not overflow, that hostile text runs
+//! nothing, and that the site works over HTTP under a sub-path.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs
 //! them). Without them the tests fail with a message saying so, unless
 //! `DEALBOOK_SKIP_BROWSER=1` is set. `DEALBOOK_CHROMIUM` and
 //! `DEALBOOK_CHROMEDRIVER` override where they are looked for.
 
+mod common;
+
+use common::repo;
+use common::webdriver::{Driver, Session, tools};
 use dealbook::analytics::{self, Analytics, Status};
 use dealbook::load::LoadOptions;
-use dealbook::{fmt, load_and_check};
-use serde_json::{Value, json};
+use dealbook::{Checked, fmt, load_and_check};
+use serde_json::json;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-struct Tools {
-    chromium: PathBuf,
-    chromedriver: PathBuf,
-}
-
-fn find(env: &str, names: &[&str], extra: &[&str]) -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os(env) {
-        return Some(PathBuf::from(p));
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    for dir in std::env::split_paths(&path) {
-        for n in names {
-            let p = dir.join(n);
-            if p.is_file() {
-                return Some(p);
-            }
-        }
-    }
-    extra.iter().map(PathBuf::from).find(|p| p.is_file())
-}
-
-/// The browser and driver, or `None` when the tests are to be skipped.
-/// Panics when they are missing and skipping was not asked for.
-fn tools() -> Option<Tools> {
-    let chromium = find(
-        "DEALBOOK_CHROMIUM",
-        &["chromium", "chromium-browser", "google-chrome"],
-        &["/usr/lib/chromium/chromium"],
-    );
-    let chromedriver = find(
-        "DEALBOOK_CHROMEDRIVER",
-        &["chromedriver"],
-        &["/usr/lib/chromium/chromedriver"],
-    );
-    match (chromium, chromedriver) {
-        (Some(chromium), Some(chromedriver)) => Some(Tools {
-            chromium,
-            chromedriver,
-        }),
-        _ if std::env::var("DEALBOOK_SKIP_BROWSER").as_deref() == Ok("1") => {
-            eprintln!("DEALBOOK_SKIP_BROWSER=1: skipping the browser tests");
-            None
-        }
-        (c, d) => panic!(
-            "the browser tests need Chromium and chromedriver (found chromium: {c:?}, chromedriver: {d:?}); \
-             install them with `apt-get install chromium chromium-driver`, \
-             or set DEALBOOK_SKIP_BROWSER=1 to skip these tests"
-        ),
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A running chromedriver.
-struct Driver {
-    child: Child,
-    base: String,
-    agent: ureq::Agent,
-    chromium: PathBuf,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Driver {
-    fn start(t: &Tools) -> Driver {
-        let port = free_port();
-        let child = Command::new(&t.chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", t.chromedriver.display()));
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(120)))
-            .build()
-            .into();
-        let d = Driver {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            agent,
-            chromium: t.chromium.clone(),
-        };
-        let started = Instant::now();
-        loop {
-            let ready = d
-                .agent
-                .get(format!("{}/status", d.base))
-                .call()
-                .ok()
-                .and_then(|mut r| r.body_mut().read_json::<Value>().ok())
-                .is_some_and(|v| v["value"]["ready"] == json!(true));
-            if ready {
-                return d;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "chromedriver did not become ready"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}{path}", self.base);
-        let resp = match (method, body) {
-            ("GET", _) => self.agent.get(&url).call(),
-            ("DELETE", _) => self.agent.delete(&url).call(),
-            (_, b) => self.agent.post(&url).send_json(b.unwrap_or(json!({}))),
-        };
-        let mut resp = resp.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
-        let status = resp.status();
-        let v: Value = resp.body_mut().read_json().unwrap_or(Value::Null);
-        assert!(status.is_success(), "{method} {path}: {status}: {v}");
-        v["value"].clone()
-    }
-
-    /// A new browser session, at `width`×900, with JavaScript on or off.
-    fn session(&self, js: bool, width: u32) -> Session<'_> {
-        let mut opts = json!({
-            "binary": self.chromium,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage",
-                format!("--window-size={width},900"),
-            ],
-        });
-        if width < 500 {
-            // Desktop windows do not get narrower than 500px; emulate a
-            // phone's screen instead.
-            opts["mobileEmulation"] = json!({
-                "deviceMetrics": { "width": width, "height": 800, "pixelRatio": 2, "touch": true }
-            });
-        }
-        if !js {
-            opts["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
-        }
-        let v = self.call(
-            "POST",
-            "/session",
-            Some(json!({ "capabilities": { "alwaysMatch": {
-                "browserName": "chrome",
-                "goog:chromeOptions": opts,
-                "goog:loggingPrefs": { "browser": "ALL" },
-            }}})),
-        );
-        Session {
-            d: self,
-            id: v["sessionId"].as_str().expect("session id").to_string(),
-        }
-    }
-}
-
-struct Session<'d> {
-    d: &'d Driver,
-    id: String,
-}
-
-impl Drop for Session<'_> {
-    fn drop(&mut self) {
-        let _ = self
-            .d
-            .agent
-            .delete(format!("{}/session/{}", self.d.base, self.id))
-            .call();
-    }
-}
-
-impl Session<'_> {
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        self.d
-            .call(method, &format!("/session/{}{path}", self.id), body)
-    }
-
-    fn goto(&self, url: &str) {
-        self.call("POST", "/url", Some(json!({ "url": url })));
-    }
-
-    /// Runs a script (its `return` value comes back).
-    fn js(&self, script: &str) -> Value {
-        self.call(
-            "POST",
-            "/execute/sync",
-            Some(json!({ "script": script, "args": [] })),
-        )
-    }
-
-    /// Browser console messages since the last call.
-    fn logs(&self) -> Vec<Value> {
-        self.call("POST", "/se/log", Some(json!({ "type": "browser" })))
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    /// Console errors (level SEVERE) since the last call.
-    fn errors(&self) -> Vec<String> {
-        self.logs()
-            .into_iter()
-            .filter(|l| l["level"] == json!("SEVERE"))
-            .map(|l| l["message"].as_str().unwrap_or_default().to_string())
-            .collect()
-    }
-
-    fn element(&self, css: &str) -> String {
-        let v = self.call(
-            "POST",
-            "/element",
-            Some(json!({ "using": "css selector", "value": css })),
-        );
-        v[ELEMENT].as_str().expect("element id").to_string()
-    }
-
-    /// A real click (pointer events), as a person would.
-    fn click(&self, css: &str) {
-        let e = self.element(css);
-        self.call("POST", &format!("/element/{e}/click"), Some(json!({})));
-    }
-
-    /// Real key strokes into an element.
-    fn type_into(&self, css: &str, text: &str) {
-        let e = self.element(css);
-        self.call(
-            "POST",
-            &format!("/element/{e}/value"),
-            Some(json!({ "text": text })),
-        );
-    }
-
-    fn clear(&self, css: &str) {
-        let e = self.element(css);
-        self.call("POST", &format!("/element/{e}/clear"), Some(json!({})));
-    }
-
-    fn text(&self, css: &str) -> String {
-        let sel = serde_json::to_string(css).unwrap();
-        self.js(&format!(
-            "var e = document.querySelector({sel}); return e ? e.textContent.trim() : null;"
-        ))
-        .as_str()
-        .unwrap_or_else(|| panic!("no element {css}"))
-        .to_string()
-    }
-
-    fn count(&self, css: &str) -> usize {
-        let sel = serde_json::to_string(css).unwrap();
-        self.js(&format!("return document.querySelectorAll({sel}).length;"))
-            .as_u64()
-            .unwrap() as usize
-    }
-
-    /// Rows of a table's body that are not hidden.
-    fn visible_rows(&self, table: &str) -> usize {
-        let sel = serde_json::to_string(&format!("{table} tbody tr")).unwrap();
-        self.js(&format!(
-            "return Array.prototype.filter.call(document.querySelectorAll({sel}), function (r) {{ return !r.hidden && r.offsetParent !== null; }}).length;"
-        ))
-        .as_u64()
-        .unwrap() as usize
-    }
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Builds a pipeline with the command into a fresh folder.
 fn build(pipeline: &Path) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
-    let st = Command::new(env!("CARGO_BIN_EXE_dealbook"))
-        .arg("build")
-        .arg(pipeline)
-        .arg("--output")
-        .arg(out.path().join("site"))
-        .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
-    );
+    common::build(pipeline, &out.path().join("site"));
     out
 }
 
-fn analytics_of(pipeline: &Path) -> Analytics {
+/// The checked pipeline and its analytics (whose deals point into it).
+fn analytics_of(pipeline: &Path) -> (Checked, Analytics) {
     let c = load_and_check(
         pipeline,
         &LoadOptions::default(),
         None,
         jiff::civil::date(2026, 11, 15),
     );
-    analytics::compute(&c.pipeline, c.as_of, &analytics::Options::default())
+    let a = analytics::compute(&c.pipeline, c.as_of, &analytics::Options::default());
+    (c, a)
 }
 
 fn file_url(dir: &Path, page: &str) -> String {
@@ -356,8 +69,8 @@ const PAGES: &[&str] = &[
 #[test]
 fn every_kind_of_page_in_a_real_browser() {
     let Some(t) = tools() else { return };
-    let example = repo().join("example-pipeline");
-    let a = analytics_of(&example);
+    let example = common::example();
+    let (c, a) = analytics_of(&example);
     let out = build(&example);
     let d = Driver::start(&t);
     let s = d.session(true, 1440);
@@ -435,7 +148,12 @@ fn every_kind_of_page_in_a_real_browser() {
     );
 
     // A deal page shows the deal's amount; the funnel its totals.
-    let deal = a.deals.iter().find(|x| x.id == "beifang-erp").unwrap();
+    let p = &c.pipeline;
+    let deal = a
+        .deals
+        .iter()
+        .find(|x| p.deals[x.deal].id.as_str() == "beifang-erp")
+        .unwrap();
     s.goto(&file_url(out.path(), "deals/beifang-erp.html"));
     assert_eq!(
         s.text("[data-kpi=\"amount\"] .kpi-value"),
@@ -515,7 +233,7 @@ fn every_kind_of_page_in_a_real_browser() {
     let negotiation = a
         .deals
         .iter()
-        .filter(|d| d.stage_name == "Negotiation")
+        .filter(|d| p.settings.stages[d.stage].name == "Negotiation")
         .count();
     assert!(negotiation > 0);
     s.click("select[aria-label=\"Filter: Stage\"]");
@@ -541,8 +259,8 @@ fn every_kind_of_page_in_a_real_browser() {
 #[test]
 fn pages_are_complete_without_javascript() {
     let Some(t) = tools() else { return };
-    let example = repo().join("example-pipeline");
-    let a = analytics_of(&example);
+    let example = common::example();
+    let (_, a) = analytics_of(&example);
     let out = build(&example);
     let d = Driver::start(&t);
     let s = d.session(false, 1440);
@@ -590,7 +308,7 @@ fn pages_are_complete_without_javascript() {
 #[test]
 fn phone_layout_fits_and_switches_charts() {
     let Some(t) = tools() else { return };
-    let example = repo().join("example-pipeline");
+    let example = common::example();
     let out = build(&example);
     let d = Driver::start(&t);
     let s = d.session(true, 375);
@@ -741,7 +459,7 @@ fn answer(mut stream: TcpStream, dir: &Path, prefix: &str) {
 #[test]
 fn works_over_http_under_a_sub_path() {
     let Some(t) = tools() else { return };
-    let example = repo().join("example-pipeline");
+    let example = common::example();
     let out = build(&example);
     let port = serve(out.path().join("site"), "/team/sales/pipeline/");
     let d = Driver::start(&t);

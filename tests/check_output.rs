@@ -5,15 +5,14 @@
 //! document). Fixtures come from `tests/invalid/`; the ones git cannot hold
 //! (odd file names) are made in a temporary folder.
 
+mod common;
+
+use common::{BIN, copy_dir, repo};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_dealbook");
-
 fn case(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/invalid")
-        .join(name)
+    repo().join("tests/invalid").join(name)
 }
 
 /// Runs `dealbook check` with `args` in `cwd`, without `NO_COLOR` unless
@@ -33,18 +32,6 @@ fn check(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("output is UTF-8")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 const MANY: &str = "many-errors";

@@ -1,17 +1,10 @@
 //! `dealbook init` scaffolds a pipeline that passes `check` at once, and
 //! never overwrites anything.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn dealbook(args: &[&str], cwd: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_dealbook"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run dealbook")
-}
+use common::dealbook;
+use std::path::Path;
 
 fn listing(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)

@@ -20,16 +20,17 @@
 //! documented in `docs/errors.md` with an output block that matches what
 //! the binary prints for the case the section names.
 
+mod common;
+
+use common::{BIN, copy_dir, repo};
 use dealbook::diag::Code;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_dealbook");
-
 fn cases_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/invalid")
+    repo().join("tests/invalid")
 }
 
 /// One expected diagnostic: `path:line:col: CODE`.
@@ -122,19 +123,6 @@ fn all_cases() -> Vec<Case> {
         .collect();
     assert!(cases.len() > 10, "found only {} cases", cases.len());
     cases
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Applies a `setup` file to the pipeline copy at `root`. Paths are
@@ -457,7 +445,7 @@ fn every_code_has_a_case() {
 
 /// `docs/errors.md` split into sections by `## ` headings: (heading, body).
 fn error_doc_sections() -> Vec<(String, String)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md");
+    let path = repo().join("docs/errors.md");
     let text = std::fs::read_to_string(&path).expect("docs/errors.md exists");
     let mut sections: Vec<(String, String)> = Vec::new();
     let mut in_fence = false;

@@ -1,14 +1,15 @@
 //! `load` may be called from a rayon pool thread (as `diff` or a caller
 //! loading two folders in `rayon::join` would) without deadlocking.
 
+mod common;
+
 use dealbook::load::{LoadOptions, load};
-use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
 #[test]
 fn two_loads_inside_join_on_a_two_thread_pool_finish() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-pipeline");
+    let root = common::example();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let pool = rayon::ThreadPoolBuilder::new()

@@ -3,143 +3,18 @@
 //! client on `std::net`, so request targets go out exactly as written).
 //! Nothing waits a fixed time to assert: every check polls with a deadline.
 
+mod common;
+
+use common::process::Serve;
+use common::{dealbook, example_copy, set_name_in, wait_for};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const DEADLINE: Duration = Duration::from_secs(30);
 const DEAL: &str = "deals/open/anke-erp-2027.toml";
 const DEAL_PAGE: &str = "/deals/anke-erp-2027.html";
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
-fn pipeline() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("example-pipeline"),
-        &dir.path().join("p"),
-    );
-    dir
-}
-
-/// Polls `f` until it returns `Some`, or panics with `what` at the deadline.
-fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let start = Instant::now();
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        if start.elapsed() > DEADLINE {
-            panic!("timed out waiting for {what}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// A running `dealbook` process whose stderr is collected line by line.
-struct Proc {
-    child: Child,
-    lines: Arc<Mutex<Vec<String>>>,
-}
-
-impl Proc {
-    fn start(args: &[&str]) -> Proc {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dealbook"))
-            .args(args)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let err = child.stderr.take().unwrap();
-        let sink = lines.clone();
-        std::thread::spawn(move || {
-            for l in BufReader::new(err).lines() {
-                let Ok(l) = l else { break };
-                sink.lock().unwrap().push(l);
-            }
-        });
-        Proc { child, lines }
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.lines.lock().unwrap().clone()
-    }
-
-    fn wait_line(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        wait_for(what, || self.lines().into_iter().find(|l| pred(l)))
-    }
-
-    fn interrupt(&mut self) -> std::process::ExitStatus {
-        let ok = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(ok.success());
-        wait_for("the process to exit", || self.child.try_wait().unwrap())
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        // Ctrl-C first, so that it cleans up (serve's temporary folder).
-        if let Ok(None) = self.child.try_wait() {
-            let _ = Command::new("kill")
-                .args(["-INT", &self.child.id().to_string()])
-                .status();
-            let start = Instant::now();
-            while start.elapsed() < Duration::from_secs(5) {
-                if let Ok(Some(_)) = self.child.try_wait() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// `dealbook serve` on a free port; waits for the first build.
-struct Serve {
-    proc: Proc,
-    port: u16,
-}
-
-impl Serve {
-    fn start(dir: &Path, extra: &[&str]) -> Serve {
-        let mut args = vec!["serve", dir.to_str().unwrap(), "--port", "0"];
-        args.extend_from_slice(extra);
-        let proc = Proc::start(&args);
-        let line = proc.wait_line("the serving line", |l| l.starts_with("serving "));
-        let port = line
-            .split("http://127.0.0.1:")
-            .nth(1)
-            .and_then(|r| r.split('/').next())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("no port in {line:?}"));
-        proc.wait_line("the first build", |l| {
-            l.contains("built ") || l.contains("first build")
-        });
-        Serve { proc, port }
-    }
-}
 
 struct Resp {
     status: u16,
@@ -241,21 +116,6 @@ fn build_of(v: &serde_json::Value) -> u64 {
     v["build"].as_u64().unwrap()
 }
 
-fn set_name(path: &Path, name: &str) -> String {
-    let text = std::fs::read_to_string(path).unwrap();
-    text.lines()
-        .map(|l| {
-            if l.starts_with("name = ") {
-                format!("name = \"{name}\"")
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n"
-}
-
 fn atomic_write(path: &Path, text: &str) {
     // As editors do: a temporary file next to the target, renamed over it.
     let tmp: PathBuf = path.with_file_name(format!(
@@ -268,8 +128,7 @@ fn atomic_write(path: &Path, text: &str) {
 
 #[test]
 fn edit_reload_errors_overlay_and_delete() {
-    let dir = pipeline();
-    let root = dir.path().join("p");
+    let (_dir, root) = example_copy();
     let s = Serve::start(&root, &[]);
     let port = s.port;
 
@@ -297,7 +156,7 @@ fn edit_reload_errors_overlay_and_delete() {
     let deal = root.join(DEAL);
 
     // A plain write.
-    std::fs::write(&deal, set_name(&deal, "Plain write 一")).unwrap();
+    std::fs::write(&deal, set_name_in(&deal, "Plain write 一")).unwrap();
     let b = build_of(&events.wait("reload", |v| v["build"].as_u64() > Some(1)));
     wait_for("the new name", || {
         get(port, DEAL_PAGE)
@@ -319,7 +178,7 @@ fn edit_reload_errors_overlay_and_delete() {
     assert_eq!(get(port, "/deals/nope.html").status, 404);
 
     // An atomic save (temporary file renamed over the deal).
-    atomic_write(&deal, &set_name(&deal, "Atomic save 二"));
+    atomic_write(&deal, &set_name_in(&deal, "Atomic save 二"));
     wait_for("the renamed content", || {
         get(port, DEAL_PAGE)
             .body
@@ -378,8 +237,7 @@ fn edit_reload_errors_overlay_and_delete() {
 
 #[test]
 fn traversal_and_bad_requests_are_refused() {
-    let dir = pipeline();
-    let root = dir.path().join("p");
+    let (dir, root) = example_copy();
     // A secret next to the output folder, and a link pointing at it.
     let out = dir.path().join("site");
     std::fs::write(dir.path().join("secret.txt"), "TOP SECRET").unwrap();
@@ -431,8 +289,8 @@ fn traversal_and_bad_requests_are_refused() {
 
 #[test]
 fn content_types_and_head() {
-    let dir = pipeline();
-    let s = Serve::start(&dir.path().join("p"), &[]);
+    let (_dir, root) = example_copy();
+    let s = Serve::start(&root, &[]);
     let port = s.port;
     for (path, ct) in [
         ("/index.html", "text/html; charset=utf-8"),
@@ -465,8 +323,7 @@ fn content_types_and_head() {
 
 #[test]
 fn many_event_streams_and_clients_that_vanish() {
-    let dir = pipeline();
-    let root = dir.path().join("p");
+    let (_dir, root) = example_copy();
     let s = Serve::start(&root, &[]);
     let port = s.port;
     // Clients that connect and go away mid-stream, or mid-request.
@@ -502,7 +359,7 @@ fn many_event_streams_and_clients_that_vanish() {
         drop(c);
     }
     let deal = root.join(DEAL);
-    std::fs::write(&deal, set_name(&deal, "Many clients")).unwrap();
+    std::fs::write(&deal, set_name_in(&deal, "Many clients")).unwrap();
     for r in &readers {
         r.wait("reload", |v| v["build"].as_u64() > Some(1));
     }
@@ -519,14 +376,13 @@ fn many_event_streams_and_clients_that_vanish() {
 
 #[test]
 fn port_taken_is_a_clear_error_and_ctrl_c_exits_0() {
-    let dir = pipeline();
-    let root = dir.path().join("p");
+    let (dir, root) = example_copy();
     let mut first = Serve::start(&root, &[]);
     let port = first.port.to_string();
-    let second = Command::new(env!("CARGO_BIN_EXE_dealbook"))
-        .args(["serve", root.to_str().unwrap(), "--port", &port])
-        .output()
-        .unwrap();
+    let second = dealbook(
+        &["serve", root.to_str().unwrap(), "--port", &port],
+        dir.path(),
+    );
     assert_eq!(second.status.code(), Some(2));
     let err = String::from_utf8_lossy(&second.stderr);
     assert!(err.contains("already in use"), "{err}");
@@ -539,8 +395,7 @@ fn port_taken_is_a_clear_error_and_ctrl_c_exits_0() {
 
 #[test]
 fn template_errors_show_in_the_overlay() {
-    let dir = pipeline();
-    let root = dir.path().join("p");
+    let (_dir, root) = example_copy();
     let s = Serve::start(&root, &[]);
     let port = s.port;
     let events = Events::open(port, "/__dealbook/events");
@@ -567,12 +422,11 @@ fn template_errors_show_in_the_overlay() {
 
 #[test]
 fn the_output_folder_catches_up_and_the_temporary_one_goes() {
-    let dir = pipeline();
-    let root = dir.path().join("p");
+    let (dir, root) = example_copy();
     let out = dir.path().join("site");
     let mut s = Serve::start(&root, &["--output", out.to_str().unwrap()]);
     let deal = root.join(DEAL);
-    std::fs::write(&deal, set_name(&deal, "Written later")).unwrap();
+    std::fs::write(&deal, set_name_in(&deal, "Written later")).unwrap();
     // Served at once, written to the folder once the saves pause.
     wait_for("the served page", || {
         get(s.port, DEAL_PAGE)
@@ -591,7 +445,7 @@ fn the_output_folder_catches_up_and_the_temporary_one_goes() {
 
     // Without --output: a temporary folder, removed on exit.
     let mut s = Serve::start(&root, &[]);
-    let tmp = std::env::temp_dir().join(format!("dealbook-serve-{}", s.proc.child.id()));
+    let tmp = std::env::temp_dir().join(format!("dealbook-serve-{}", s.proc.id()));
     assert!(tmp.join("index.html").is_file());
     assert_eq!(s.proc.interrupt().code(), Some(0));
     assert!(!tmp.exists());

@@ -4,131 +4,24 @@
 //! after any sequence of changes). No fixed sleeps as assertions: every
 //! check polls with a deadline.
 
+mod common;
+
+use common::process::Proc;
+use common::{build, example_copy, repo, set_name, wait_for};
 use dealbook::load::LoadOptions;
 use dealbook::site::{self, SiteInput, templates::Overrides};
 use dealbook::watch::state::State;
 use dealbook::{analytics, finish, load_and_check};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
-const DEADLINE: Duration = Duration::from_secs(30);
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
-fn pipeline() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("p");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("example-pipeline"),
-        &root,
-    );
-    (dir, root)
-}
-
-fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let start = Instant::now();
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        if start.elapsed() > DEADLINE {
-            panic!("timed out waiting for {what}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-struct Proc {
-    child: Child,
-    lines: Arc<Mutex<Vec<String>>>,
-}
-
-impl Proc {
-    fn start(args: &[&str]) -> Proc {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dealbook"))
-            .args(args)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let err = child.stderr.take().unwrap();
-        let sink = lines.clone();
-        std::thread::spawn(move || {
-            for l in BufReader::new(err).lines() {
-                let Ok(l) = l else { break };
-                sink.lock().unwrap().push(l);
-            }
-        });
-        Proc { child, lines }
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.lines.lock().unwrap().clone()
-    }
-
-    fn wait_line(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        wait_for(what, || self.lines().into_iter().find(|l| pred(l)))
-    }
-
-    fn interrupt(&mut self) -> std::process::ExitStatus {
-        let ok = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(ok.success());
-        wait_for("the process to exit", || self.child.try_wait().unwrap())
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        // Ctrl-C first, so that it cleans up (serve's temporary folder).
-        if let Ok(None) = self.child.try_wait() {
-            let _ = Command::new("kill")
-                .args(["-INT", &self.child.id().to_string()])
-                .status();
-            let start = Instant::now();
-            while start.elapsed() < Duration::from_secs(5) {
-                if let Ok(Some(_)) = self.child.try_wait() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn set_name(text: &str, name: &str) -> String {
-    text.lines()
-        .map(|l| {
-            if l.starts_with("name = ") {
-                format!("name = \"{name}\"")
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n"
+/// `dealbook watch <root> <extra>`, its first build done.
+fn watch(root: &Path, extra: &[&str]) -> Proc {
+    let mut args = vec!["watch", root.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let w = Proc::start(&args);
+    w.wait_line("the first build", |l| l.contains("built "));
+    w
 }
 
 fn page_contains(path: &Path, needle: &str) -> Option<()> {
@@ -140,9 +33,8 @@ fn page_contains(path: &Path, needle: &str) -> Option<()> {
 
 #[test]
 fn editor_saves_are_picked_up_and_scratch_files_ignored() {
-    let (_dir, root) = pipeline();
-    let mut w = Proc::start(&["watch", root.to_str().unwrap()]);
-    w.wait_line("the first build", |l| l.contains("built "));
+    let (_dir, root) = example_copy();
+    let mut w = watch(&root, &[]);
     let out = root.join("public");
     let deal = root.join("deals/open/anke-erp-2027.toml");
     let page = out.join("deals/anke-erp-2027.html");
@@ -222,16 +114,9 @@ fn editor_saves_are_picked_up_and_scratch_files_ignored() {
 
 #[test]
 fn poll_mode_rebuilds_and_errors_keep_the_old_site() {
-    let (dir, root) = pipeline();
+    let (dir, root) = example_copy();
     let out = dir.path().join("out");
-    let mut w = Proc::start(&[
-        "watch",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--poll",
-    ]);
-    w.wait_line("the first build", |l| l.contains("built "));
+    let mut w = watch(&root, &["--output", out.to_str().unwrap(), "--poll"]);
     let deal = root.join("deals/open/anke-erp-2027.toml");
     let page = out.join("deals/anke-erp-2027.html");
     let original = std::fs::read_to_string(&deal).unwrap();
@@ -299,7 +184,7 @@ fn assert_same_site(state: &mut State, root: &Path) {
 
 #[test]
 fn incremental_state_matches_a_fresh_load() {
-    let (_dir, root) = pipeline();
+    let (_dir, root) = example_copy();
     let mut state = State::new(&root, LoadOptions::default());
     assert_same_site(&mut state, &root);
     let first = state.len();
@@ -397,15 +282,9 @@ fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn rapid_saves_end_with_the_same_site_as_build() {
-    let (dir, root) = pipeline();
+    let (dir, root) = example_copy();
     let out = dir.path().join("watched");
-    let mut w = Proc::start(&[
-        "watch",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    w.wait_line("the first build", |l| l.contains("built "));
+    let mut w = watch(&root, &["--output", out.to_str().unwrap()]);
     // Saves in quick succession: a write in progress gives way to the
     // newer save; whatever happens, the folder ends up complete.
     let deal = root.join("deals/open/anke-erp-2027.toml");
@@ -416,16 +295,7 @@ fn rapid_saves_end_with_the_same_site_as_build() {
     }
     std::fs::remove_file(root.join("deals/2025/anke-erp-2025.toml")).unwrap();
     let built = dir.path().join("built");
-    let status = Command::new(env!("CARGO_BIN_EXE_dealbook"))
-        .args([
-            "build",
-            root.to_str().unwrap(),
-            "--output",
-            built.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(status.status.success());
+    build(&root, &built);
     let expected = tree(&built);
     assert!(expected.contains_key("deals/anke-erp-2027.html"));
     assert!(!expected.contains_key("deals/anke-erp-2025.html"));
@@ -438,18 +308,10 @@ fn rapid_saves_end_with_the_same_site_as_build() {
 
 #[test]
 fn a_template_override_re_renders_every_page() {
-    let (dir, root) = pipeline();
+    let (dir, root) = example_copy();
     let out = dir.path().join("watched");
-    let mut w = Proc::start(&[
-        "watch",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    w.wait_line("the first build", |l| l.contains("built "));
-    let base =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/base.html"))
-            .unwrap();
+    let mut w = watch(&root, &["--output", out.to_str().unwrap()]);
+    let base = std::fs::read_to_string(repo().join("templates/base.html")).unwrap();
     assert!(base.contains("</body>"));
     std::fs::create_dir_all(root.join("templates")).unwrap();
     std::fs::write(

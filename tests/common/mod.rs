@@ -1,0 +1,132 @@
+//! Helpers shared by the integration tests (documented in tests/README.md).
+//! A test file includes them with `mod common;`; each test binary uses only
+//! a part of them, hence the `dead_code` allowance.
+//!
+//! - here: paths, copying the example pipeline, polling with a deadline,
+//!   editing a deal's name, free ports, running the binary, building a
+//!   site;
+//! - [`process`]: a running `dealbook` with its stderr collected, stopped
+//!   with Ctrl-C then killed; `dealbook serve` on a free port;
+//! - [`webdriver`]: Chromium and chromedriver (found, or the tests skipped
+//!   with `DEALBOOK_SKIP_BROWSER=1`) and a small WebDriver client.
+
+#![allow(dead_code)]
+
+pub mod process;
+pub mod webdriver;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// The `dealbook` binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_dealbook");
+
+/// How long any polled condition may take.
+pub const DEADLINE: Duration = Duration::from_secs(30);
+
+/// The repository's root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The example pipeline, as checked in (read it, do not change it).
+pub fn example() -> PathBuf {
+    repo().join("example-pipeline")
+}
+
+/// Copies the folder `from` to `to` (created), recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of the example pipeline to change at will: the temporary folder
+/// (keep it alive) and the pipeline in it (`<tmp>/p`).
+pub fn example_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("p");
+    copy_dir(&example(), &root);
+    (dir, root)
+}
+
+/// Polls `f` until it returns `Some`, or panics with `what` at the deadline.
+pub fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        if start.elapsed() > DEADLINE {
+            panic!("timed out waiting for {what}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// `text` (a TOML file) with its `name = …` line set to `name`.
+pub fn set_name(text: &str, name: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.starts_with("name = ") {
+                format!("name = \"{name}\"")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+/// The file at `path` with its `name = …` line set to `name` (not written).
+pub fn set_name_in(path: &Path, name: &str) -> String {
+    set_name(&std::fs::read_to_string(path).unwrap(), name)
+}
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Runs `dealbook <args>` in `cwd` with `NO_COLOR=1`, to completion.
+pub fn dealbook(args: &[&str], cwd: &Path) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run dealbook")
+}
+
+/// `dealbook build <pipeline> --output <site>`; panics with its stderr
+/// unless it succeeds.
+pub fn build(pipeline: &Path, site: &Path) {
+    let out = dealbook(
+        &[
+            "build",
+            pipeline.to_str().unwrap(),
+            "--output",
+            site.to_str().unwrap(),
+        ],
+        site.parent().unwrap(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
