@@ -21,6 +21,10 @@ use dealbook::load::LoadOptions;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+/// The same allocator as the `dealbook` binary, so the times compare.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(about = "Time analytics::compute against load + check")]
 struct Args {
@@ -78,7 +82,7 @@ fn breakdown(p: &dealbook::model::Pipeline, as_of: jiff::civil::Date) {
     step("trends", || trends::trends(&f, ScopeKey::Org));
     step("funnel", || funnel::funnel(&f, ScopeKey::Org));
     step("conversion", || funnel::conversion(&f, ScopeKey::Org));
-    step("deal rows", || facts::rows(&f, &risks));
+    step("deal figures", || facts::figures(&f, &risks));
     step("trailing year", || performance::trailing(&f, ScopeKey::Org));
 }
 

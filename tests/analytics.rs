@@ -52,31 +52,47 @@
 //! | delta-platform | 0.60 | best_case | 250000 × 0.6 = 150000.00                |
 //! | elm-upsell     | 0.10 | pipeline  | 50000 × 0.1 = 5000.00                   |
 
+use dealbook::Checked;
 use dealbook::analytics::targets::Source;
 use dealbook::analytics::{self, Analytics, Focus, Options};
 use dealbook::load::LoadOptions;
-use dealbook::model::Metric;
+use dealbook::model::{Metric, Pipeline};
 use dealbook::period::Period;
 use jiff::civil::date;
 use std::fmt::Display;
 use std::path::Path;
 use std::sync::OnceLock;
 
+/// The fixture, loaded and checked once.
+fn checked() -> &'static Checked {
+    static C: OnceLock<Checked> = OnceLock::new();
+    C.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analytics-small");
+        // `today` is irrelevant: the settings fix as_of.
+        let checked =
+            dealbook::load_and_check(&root, &LoadOptions::default(), None, date(2000, 1, 1));
+        assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+        // The only diagnostic: delta-platform is in propose without the
+        // decision_process that develop requires (W001).
+        let codes: Vec<&str> = checked
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        assert_eq!(codes, ["W001"]);
+        assert_eq!(checked.as_of, date(2026, 11, 15));
+        checked
+    })
+}
+
+/// The fixture's pipeline (the deals and risks of the analytics point
+/// into it).
+fn pipeline() -> &'static Pipeline {
+    &checked().pipeline
+}
+
 fn load(opts: &Options) -> Analytics {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analytics-small");
-    // `today` is irrelevant: the settings fix as_of.
-    let checked = dealbook::load_and_check(&root, &LoadOptions::default(), None, date(2000, 1, 1));
-    assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
-    // The only diagnostic: delta-platform is in propose without the
-    // decision_process that develop requires (W001).
-    let codes: Vec<&str> = checked
-        .diagnostics
-        .iter()
-        .map(|d| d.code.as_str())
-        .collect();
-    assert_eq!(codes, ["W001"]);
-    assert_eq!(checked.as_of, date(2026, 11, 15));
-    analytics::compute(&checked.pipeline, checked.as_of, opts)
+    analytics::compute(pipeline(), checked().as_of, opts)
 }
 
 fn a() -> &'static Analytics {
@@ -175,7 +191,9 @@ fn header_and_current_periods() {
 fn deal_rows() {
     let a = a();
     assert_eq!(a.deals.len(), 21);
-    let d = |id: &str| a.deals.iter().find(|d| d.id == id).unwrap();
+    let rows: Vec<_> = a.deal_rows(pipeline()).collect();
+    let d = |id: &str| rows.iter().find(|d| d.id == id).unwrap();
+    let codes = |d: &analytics::export::DealRow<'_>| d.risks.iter().collect::<Vec<_>>();
 
     // 12345.67 × 7.1234 = 86419.69 + 1523.455678 = 87943.145678 → 87943.15
     let iot = d("acme-iot-2026");
@@ -195,7 +213,7 @@ fn deal_rows() {
     assert_eq!(usd.weighted.to_string(), "64112.20");
     assert_eq!(o(usd.close_quarter), "2026-Q4"); // February 2027 is in FY2026
     assert_eq!(usd.days_in_stage, Some(45)); // 2026-10-01 → 11-15: 30 + 15
-    assert_eq!(usd.risks, ["no_champion"]);
+    assert_eq!(codes(usd), ["no_champion"]);
 
     // 5000.55 × 7.1234 = 35617 + 3.91787 = 35620.91787 → 35620.92;
     // × 0.9 = 32058.828 → 32058.83
@@ -209,7 +227,7 @@ fn deal_rows() {
     assert_eq!(renewal.category.to_string(), "best_case");
     assert_eq!(renewal.weighted.to_string(), "52500.00"); // 150000 × 0.35
     assert_eq!(renewal.days_in_stage, Some(61)); // 09-15 → 11-15: 15 + 31 + 15
-    assert_eq!(renewal.risks, ["stale", "opponent", "backward"]);
+    assert_eq!(codes(renewal), ["stale", "opponent", "backward"]);
 
     // No history: days in stage count from `created` (11-01 → 11-15).
     assert_eq!(d("cedar-new").days_in_stage, Some(14));
@@ -221,16 +239,16 @@ fn deal_rows() {
     // Lost: probability 0, weighted 0.00.
     let lost = d("cedar-lost-2025");
     assert_eq!(lost.weighted.to_string(), "0.00");
-    assert_eq!(o(lost.lost_reason.as_deref()), "price");
+    assert_eq!(o(lost.lost_reason), "price");
     assert_eq!(o(lost.close_quarter), "2025-Q2"); // September 2025
     assert_eq!(o(d("cedar-suite-2025").close_quarter), "2025-Q4"); // January 2026
     assert_eq!(o(d("acme-erp-2025").close_quarter), "2025-Q1"); // June 2025
-    assert_eq!(o(d("birch-crm-2025").team.as_deref()), "west");
-    assert_eq!(o(d("cedar-new").team.as_deref()), "none"); // eve has no team
+    assert_eq!(o(d("birch-crm-2025").team), "west");
+    assert_eq!(o(d("cedar-new").team), "none"); // eve has no team
     // 10000 × 7.1234 = 71234.00
     assert_eq!(d("birch-crm-2025").amount_reporting.to_string(), "71234.00");
     // Deals come in id order.
-    let ids: Vec<&str> = a.deals.iter().map(|d| d.id.as_str()).collect();
+    let ids: Vec<&str> = rows.iter().map(|d| d.id).collect();
     let mut sorted = ids.clone();
     sorted.sort();
     assert_eq!(ids, sorted);
@@ -1272,9 +1290,8 @@ fn targets_rows() {
 
 #[test]
 fn risks() {
-    let a = a();
-    let got: Vec<(String, &str, String)> = a
-        .risks
+    let rows: Vec<_> = a().risk_rows(pipeline()).collect();
+    let got: Vec<(String, &str, String)> = rows
         .iter()
         .map(|r| (r.deal.clone(), r.code, r.reason.clone()))
         .collect();
@@ -1351,15 +1368,58 @@ fn risks() {
     // acme-expansion: close moved once within 2026-Q3 (12-01 → 12-20): not
     // slipped; no other signal either. delta-addon: none.
     assert!(
-        a.risks
-            .iter()
+        rows.iter()
             .all(|r| r.deal != "acme-expansion" && r.deal != "delta-addon")
     );
-    let r = &a.risks[0];
+    let r = &rows[0];
     assert_eq!(o(r.owner.as_deref()), "ann");
     assert_eq!(r.account, "acme");
     assert_eq!(r.stage, "propose");
     assert_eq!(r.amount.to_string(), "142471.56");
+}
+
+/// The same risks, worded for a site with `[org] locale = "zh-CN"`: the
+/// figures are the same, only the sentence changes; names stay as written.
+#[test]
+fn risk_reasons_in_chinese() {
+    use dealbook::model::Locale;
+    let p = pipeline();
+    let got: Vec<String> = a()
+        .risks
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}: {}",
+                p.deals[r.deal].id.as_str(),
+                r.code(),
+                r.reason(p, Locale::ZhCn)
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "acme-usd no_champion: 已到“Propose”阶段，决策相关人中没有内线教练或拥护者",
+            "birch-renewal stale: 在“Develop”阶段已停留 61 天，上限 40 天",
+            "birch-renewal opponent: Ben Buyer 持反对态度，且影响力高",
+            "birch-renewal backward: 阶段倒退：2026-09-15 从“Propose”退回“Develop”",
+            "birch-skip overdue_close: 预计成交日 2026-10-31 已过去 15 天",
+            "cedar-new single_threaded: 仅有 1 位决策相关人，至少应有 2 位",
+            "cedar-new large_early: ¥600,000 的大额商机仍在“Qualify”阶段，却计划本季度（2026-Q3）成交",
+            "delta-platform no_next_step: 下一步计划应于 2026-11-10 完成（已过去 5 天）",
+            "delta-platform slipped: 预计成交日推迟了 2 次：2026-09-30 → 2026-12-15，移出 2026-Q2",
+            "delta-platform opponent: Ivo It（Head of IT） 持反对态度，且影响力高",
+            "delta-platform exit_criteria: 未满足阶段出口标准：decision_process（Develop）",
+            "delta-platform competitive_no_proof: 已到“Propose”阶段，与 Rival 竞争，但没有价值证明",
+            "elm-upsell no_next_step: 没有下一步计划",
+            "elm-upsell single_threaded: 仅有 1 位决策相关人，至少应有 2 位",
+        ]
+    );
+    // English is what the report and the exports use.
+    assert_eq!(
+        a().risks[1].reason(p, Locale::En),
+        "61 days in Develop, limit 40"
+    );
 }
 
 #[test]

@@ -233,7 +233,7 @@ fn risks_at(root: &Path) -> Vec<&'static str> {
     );
     let a = analytics::compute(&checked.pipeline, checked.as_of, &Options::default());
     assert_eq!(a.deals.len(), 1);
-    a.risks.iter().map(|r| r.code).collect()
+    a.risks.iter().map(|r| r.code()).collect()
 }
 
 const NONE: [&str; 0] = [];

@@ -5,10 +5,12 @@
 //! errors) are left out of the numbers.
 
 use super::ScopeRef;
+use super::risk::{Codes, Risk};
 use crate::model::{Category, Pipeline};
 use crate::money::Money;
 use crate::period::{Calendar, Period};
 use jiff::civil::Date;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -45,6 +47,9 @@ pub struct DealFact {
     pub close: Option<Date>,
     /// Opened on.
     pub created: Date,
+    /// When it entered its current stage: the date of the last history
+    /// entry, else `created`.
+    pub entered: Date,
     /// Position of the owner in [`Pipeline::people`].
     pub owner: Option<usize>,
     /// Position of the owner's team.
@@ -93,49 +98,65 @@ impl<'p> Facts<'p> {
                     .and_then(|t| p.index.teams.get(t.value.as_str()).copied())
             })
             .collect();
-        let deals = p
+        // In batches on every core: reading 100k deals scattered over the
+        // heap is mostly waiting for memory.
+        let fact = |(ix, d): (usize, &crate::model::Deal)| {
+            let stage_ix = d.refs.stage?;
+            let rate = d.refs.rate?;
+            if !d.complete {
+                return None;
+            }
+            let stage = &stages[stage_ix];
+            let status = match stage.outcome {
+                None => Status::Open,
+                Some(crate::model::Outcome::Won) => Status::Won,
+                Some(crate::model::Outcome::Lost) => Status::Lost,
+            };
+            let probability = match status {
+                Status::Open => d
+                    .probability
+                    .as_ref()
+                    .map(|p| p.value)
+                    .unwrap_or(stage.probability),
+                Status::Won => Decimal::ONE,
+                Status::Lost => Decimal::ZERO,
+            };
+            let amount = Money::convert(d.amount.value, rate);
+            let owner = d.refs.owner;
+            Some(DealFact {
+                ix,
+                status,
+                stage: stage_ix,
+                amount,
+                probability,
+                category: d.forecast.unwrap_or(stage.category),
+                weighted: amount.weighted(probability),
+                close: d.close.as_ref().map(|c| c.value),
+                created: d.created.value,
+                entered: d
+                    .history
+                    .last()
+                    .map(|h| h.date.value)
+                    .unwrap_or(d.created.value),
+                owner,
+                team: owner.and_then(|o| person_team[o]),
+                account: d.refs.account,
+            })
+        };
+        let batches: Vec<Vec<DealFact>> = p
             .deals
-            .iter()
+            .par_chunks(BATCH)
             .enumerate()
-            .filter_map(|(ix, d)| {
-                let stage_ix = d.refs.stage?;
-                let rate = d.refs.rate?;
-                if !d.complete {
-                    return None;
-                }
-                let stage = &stages[stage_ix];
-                let status = match stage.outcome {
-                    None => Status::Open,
-                    Some(crate::model::Outcome::Won) => Status::Won,
-                    Some(crate::model::Outcome::Lost) => Status::Lost,
-                };
-                let probability = match status {
-                    Status::Open => d
-                        .probability
-                        .as_ref()
-                        .map(|p| p.value)
-                        .unwrap_or(stage.probability),
-                    Status::Won => Decimal::ONE,
-                    Status::Lost => Decimal::ZERO,
-                };
-                let amount = Money::convert(d.amount.value, rate);
-                let owner = d.refs.owner;
-                Some(DealFact {
-                    ix,
-                    status,
-                    stage: stage_ix,
-                    amount,
-                    probability,
-                    category: d.forecast.unwrap_or(stage.category),
-                    weighted: amount.weighted(probability),
-                    close: d.close.as_ref().map(|c| c.value),
-                    created: d.created.value,
-                    owner,
-                    team: owner.and_then(|o| person_team[o]),
-                    account: d.refs.account,
-                })
+            .map(|(b, chunk)| {
+                let first = b * BATCH;
+                chunk
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, d)| fact((first + i, d)))
+                    .collect()
             })
             .collect();
+        let deals = batches.concat();
         let open_stages = stages
             .iter()
             .enumerate()
@@ -228,34 +249,25 @@ impl<'p> Facts<'p> {
     }
 }
 
-/// One deal as exported (report, site, CSV).
-#[derive(Debug, Clone, Serialize)]
-pub struct DealRow {
-    /// Id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Account id.
-    pub account: String,
-    /// Account name.
-    pub account_name: String,
-    /// Owner id.
-    pub owner: String,
-    /// Owner name.
-    pub owner_name: String,
-    /// Owner's team id.
-    pub team: Option<String>,
-    /// Stage id.
-    pub stage: String,
-    /// Stage name.
-    pub stage_name: String,
+/// What the numbers say about one usable deal: figures and positions, no
+/// text. Ids and names are in the pipeline at [`DealFigures::deal`] and are
+/// joined in where a deal is shown or exported
+/// ([`super::export::DealRow`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DealFigures {
+    /// Position in [`Pipeline::deals`].
+    pub deal: usize,
     /// Open, won or lost.
     pub status: Status,
-    /// Amount as written.
-    pub amount: Decimal,
-    /// Currency as written (or the reporting one).
-    pub currency: String,
-    /// Amount in the reporting currency.
+    /// Position of the stage in the settings' stages.
+    pub stage: usize,
+    /// Position of the account in [`Pipeline::accounts`].
+    pub account: Option<usize>,
+    /// Position of the owner in [`Pipeline::people`].
+    pub owner: Option<usize>,
+    /// Position of the owner's team in [`Pipeline::teams`].
+    pub team: Option<usize>,
+    /// Amount in the reporting currency, to the cent.
     pub amount_reporting: Money,
     /// Effective probability.
     pub probability: Decimal,
@@ -271,46 +283,33 @@ pub struct DealRow {
     pub close_quarter: Option<Period>,
     /// Days in the current stage (open deals).
     pub days_in_stage: Option<i64>,
-    /// Risk codes on the deal.
-    pub risks: Vec<&'static str>,
-    /// Next step.
-    pub next_step: Option<String>,
-    /// When it is due.
-    pub next_step_date: Option<Date>,
-    /// Why it was lost.
-    pub lost_reason: Option<String>,
-    /// Products.
-    pub products: Vec<String>,
+    /// Codes of the risk signals on the deal.
+    pub risks: Codes,
 }
 
 /// Days a deal has been in its current stage as of `as_of`: since the last
 /// history entry, or since `created` without history.
-pub fn days_in_stage(f: &Facts<'_>, d: &crate::model::Deal) -> i64 {
-    let entered = d
-        .history
-        .last()
-        .map(|h| h.date.value)
-        .unwrap_or(d.created.value);
-    Facts::days(entered, f.as_of)
+pub fn days_in_stage(f: &Facts<'_>, d: &DealFact) -> i64 {
+    Facts::days(d.entered, f.as_of)
 }
 
+/// Deals per batch of the parallel passes: large enough that a batch is
+/// worth a task, small enough that both cores get several.
+pub const BATCH: usize = 2048;
+
 /// The risks of each usable deal, in the order of [`Facts::deals`].
-/// `risks` are in deal-id order, as [`super::risk::risks`] returns them
-/// (and as the deals are), so both lists are walked in step.
-pub fn risks_by_deal<'r>(
-    f: &Facts<'_>,
-    risks: &'r [super::risk::Risk],
-) -> Vec<&'r [super::risk::Risk]> {
+/// `risks` are in deal order, as [`super::risk::risks`] returns them (and
+/// as the deals are), so both lists are walked in step.
+pub fn risks_by_deal<'r>(f: &Facts<'_>, risks: &'r [Risk]) -> Vec<&'r [Risk]> {
     let mut next = 0;
     f.deals
         .iter()
         .map(|df| {
-            let id = f.p.deals[df.ix].id.as_str();
-            while next < risks.len() && risks[next].deal.as_str() < id {
+            while next < risks.len() && risks[next].deal < df.ix {
                 next += 1;
             }
             let start = next;
-            while next < risks.len() && risks[next].deal == id {
+            while next < risks.len() && risks[next].deal == df.ix {
                 next += 1;
             }
             &risks[start..next]
@@ -318,31 +317,24 @@ pub fn risks_by_deal<'r>(
         .collect()
 }
 
-/// The export rows of all usable deals.
-pub fn rows(f: &Facts<'_>, risks: &[super::risk::Risk]) -> Vec<DealRow> {
-    let p = f.p;
+/// The figures of all usable deals, in [`Facts::deals`] order, with the
+/// codes of their `risks`.
+pub fn figures(f: &Facts<'_>, risks: &[Risk]) -> Vec<DealFigures> {
     f.deals
-        .iter()
+        .par_iter()
         .zip(risks_by_deal(f, risks))
         .map(|(df, deal_risks)| {
-            let d = &p.deals[df.ix];
-            let stage = &p.settings.stages[df.stage];
-            DealRow {
-                id: d.id.0.clone(),
-                name: d.name.clone(),
-                account: d.account.value.0.clone(),
-                account_name: p.account_of(d).map(|a| a.name.clone()).unwrap_or_default(),
-                owner: d.owner.value.0.clone(),
-                owner_name: df
-                    .owner
-                    .map(|o| p.people[o].name.clone())
-                    .unwrap_or_default(),
-                team: df.team.map(|t| p.teams[t].id.value.0.clone()),
-                stage: stage.id.value.0.clone(),
-                stage_name: stage.name.clone(),
+            let mut codes = Codes::default();
+            for r in deal_risks {
+                codes.insert(&r.signal);
+            }
+            DealFigures {
+                deal: df.ix,
                 status: df.status,
-                amount: d.amount.value,
-                currency: d.currency_code(&p.settings).to_string(),
+                stage: df.stage,
+                account: df.account,
+                owner: df.owner,
+                team: df.team,
                 amount_reporting: df.amount,
                 probability: df.probability,
                 category: df.category,
@@ -350,12 +342,8 @@ pub fn rows(f: &Facts<'_>, risks: &[super::risk::Risk]) -> Vec<DealRow> {
                 created: df.created,
                 close: df.close,
                 close_quarter: df.close.map(|c| f.cal.quarter_of(c)),
-                days_in_stage: (df.status == Status::Open).then(|| days_in_stage(f, d)),
-                risks: deal_risks.iter().map(|r| r.code).collect(),
-                next_step: d.next_step.clone(),
-                next_step_date: d.next_step_date.as_ref().map(|x| x.value),
-                lost_reason: d.lost_reason.clone(),
-                products: d.products.clone(),
+                days_in_stage: (df.status == Status::Open).then(|| days_in_stage(f, df)),
+                risks: codes,
             }
         })
         .collect()

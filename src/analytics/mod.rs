@@ -1,10 +1,14 @@
 //! The numbers a sales manager runs the business on, as pure functions of
 //! a validated pipeline and an `as_of` date: no I/O, no clock. Every family
 //! (funnel, forecast, performance, risks, accounts, trends) has its module;
-//! [`compute`] runs them all and returns one serialisable [`Analytics`]
-//! that the report, the site and the diff share.
+//! [`compute`] runs them all (independent families side by side, on every
+//! core) and returns one [`Analytics`] that the report, the site and the
+//! diff share. Per-deal figures and risk signals are figures, not text:
+//! they point into the pipeline by position, and [`export`] joins the ids,
+//! names and reasons in where they are shown or written out.
 
 pub mod accounts;
+pub mod export;
 pub mod facts;
 pub mod forecast;
 pub mod funnel;
@@ -21,7 +25,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-pub use facts::{DealFact, ScopeKey, Status};
+pub use facts::{DealFact, DealFigures, ScopeKey, Status};
 
 /// Version of the analytics document (`report --format json`, `data.json`).
 pub const REPORT_VERSION: u32 = 1;
@@ -113,8 +117,10 @@ pub struct Kpis {
     pub win_rate_trailing: Option<Ratio>,
 }
 
-/// Everything, for one pipeline and date.
-#[derive(Debug, Clone, Serialize)]
+/// Everything, for one pipeline and date. The deals and risks point into
+/// that pipeline by position; [`Analytics::document`] is the exported
+/// (JSON) form.
+#[derive(Debug, Clone)]
 pub struct Analytics {
     /// Document version.
     pub version: u32,
@@ -130,8 +136,8 @@ pub struct Analytics {
     pub current: Current,
     /// Headline figures.
     pub kpis: Kpis,
-    /// Every usable deal with its derived figures.
-    pub deals: Vec<facts::DealRow>,
+    /// Every usable deal with its derived figures, in id order.
+    pub deals: Vec<DealFigures>,
     /// Open deals by stage now.
     pub funnel: funnel::Funnel,
     /// Stage-to-stage conversion from histories.
@@ -142,7 +148,7 @@ pub struct Analytics {
     pub performance: Vec<performance::Performance>,
     /// Targets with actuals.
     pub targets: Vec<targets::TargetRow>,
-    /// Risk signals on open deals.
+    /// Risk signals on open deals, by deal (in id order), then signal.
     pub risks: Vec<risk::Risk>,
     /// Account health.
     pub accounts: Vec<accounts::AccountHealth>,
@@ -152,7 +158,9 @@ pub struct Analytics {
     pub trends: trends::Trends,
 }
 
-/// Computes everything.
+/// Computes everything. The risks (themselves split over the cores) run
+/// beside the families that do not need them; the result is the same
+/// whatever the number of threads.
 pub fn compute(p: &Pipeline, as_of: Date, opts: &Options) -> Analytics {
     let f = Facts::new(p, as_of);
     let cal = f.cal;
@@ -166,19 +174,32 @@ pub fn compute(p: &Pipeline, as_of: Date, opts: &Options) -> Analytics {
     let focus_period = opts.period.unwrap_or(current.quarter);
     opts.periods.push(focus_period);
     let periods = horizon(&f, &current, &opts);
-    let risks = risk::risks(&f);
-    let accounts = accounts::health(&f);
-    let acc = forecast::accumulate(&f);
+    let scope = focus_scope(&f, opts.focus.as_ref());
+    let (risks, (accounts, acc, customers, trends, funnel, conversion)) = rayon::join(
+        || risk::risks(&f),
+        || {
+            let ((accounts, acc), (customers, (trends, (funnel, conversion)))) = rayon::join(
+                || (accounts::health(&f), forecast::accumulate(&f)),
+                || {
+                    rayon::join(
+                        || accounts::customers(&f, &periods),
+                        || {
+                            (
+                                trends::trends(&f, scope),
+                                (funnel::funnel(&f, scope), funnel::conversion(&f, scope)),
+                            )
+                        },
+                    )
+                },
+            );
+            (accounts, acc, customers, trends, funnel, conversion)
+        },
+    );
     let tgt = targets::Targets::new(&f);
     let forecast = forecast::forecasts(&f, &acc, &tgt, &periods);
     let performance = performance::performance(&f, &acc, &tgt, &periods, &risks, &accounts);
     let target_rows = targets::rows(&f, &acc, &tgt);
-    let customers = accounts::customers(&f, &periods);
-    let scope = focus_scope(&f, opts.focus.as_ref());
-    let trends = trends::trends(&f, scope);
-    let funnel = funnel::funnel(&f, scope);
-    let conversion = funnel::conversion(&f, scope);
-    let deals = facts::rows(&f, &risks);
+    let deals = facts::figures(&f, &risks);
     let kpis = kpis(&f, focus_period, scope, &acc, &tgt, &risks, &accounts);
     Analytics {
         version: REPORT_VERSION,

@@ -99,22 +99,17 @@ pub fn run(a: Args) -> Exit {
     };
     let full = analytics::compute(p, checked.as_of, &opts);
     let period = full.kpis.period;
-    let team_of = |person: &str| {
-        p.person(person)
-            .and_then(|x| x.team.as_ref())
-            .map(|t| t.value.to_string())
-    };
     let filter = Filter {
         period,
         period_given: a.period.is_some(),
         focus,
     };
-    let view = report::filter(full, &filter, &team_of);
+    let view = report::filter(full, &filter, p);
     let text = match a.format {
-        Format::Table => report::text(&view, period, super::stdout_color()),
-        Format::Markdown => report::markdown(&view, period),
-        Format::Json => report::json(&view),
-        Format::Csv => match report::csv(&view, a.table) {
+        Format::Table => report::text(&view, p, period, super::stdout_color()),
+        Format::Markdown => report::markdown(&view, p, period),
+        Format::Json => report::json(&view, p),
+        Format::Csv => match report::csv(&view, p, a.table) {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("error: cannot write CSV: {e}");

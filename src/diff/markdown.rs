@@ -11,7 +11,7 @@ use super::compare::{ChangeKind, DealDelta, DealView};
 use super::forecast::{Figures, ForecastDelta};
 use super::waterfall::{Bucket, Waterfall};
 use super::{Diff, validation::Finding};
-use crate::analytics::risk::Risk;
+use crate::analytics::export::RiskRow;
 use crate::diag::Severity;
 use crate::fmt as f;
 use crate::ids::is_slug;
@@ -690,7 +690,7 @@ fn deals_section(cx: &Ctx<'_>, out: &mut String) {
     }
 }
 
-fn risk_rows(cx: &Ctx<'_>, list: &[Risk]) -> String {
+fn risk_rows(cx: &Ctx<'_>, list: &[RiskRow]) -> String {
     let rows: Vec<Vec<String>> = list
         .iter()
         .take(MAX_ROWS)

@@ -214,7 +214,7 @@ pub fn compare(
     let periods = forecast::periods(&an_a, &an_b, &cal_b);
     let (whole, per_period) = waterfall::waterfalls(&pairs, &periods, &cal_a, &cal_b);
     let forecast = forecast::deltas(&an_a, &an_b, &periods);
-    let risks = risks::compare(&an_a.risks, &an_b.risks);
+    let risks = risks::compare(&an_a, &a.pipeline, &an_b, &b.pipeline);
     let diagnostics = validation::findings(a, b);
     let files = compare::other_files(a, b);
     for (info, c) in [(&mut info_a, a), (&mut info_b, b)] {

@@ -6,6 +6,7 @@ pub mod table;
 
 use crate::analytics::{Analytics, Focus};
 use crate::fmt;
+use crate::model::{Locale, Pipeline};
 use crate::period::Period;
 use table::Table;
 
@@ -36,37 +37,45 @@ pub enum CsvTable {
 }
 
 /// Whether a person (by id) is in the focus.
-fn person_in(
-    focus: &Option<Focus>,
-    teams_of: &dyn Fn(&str) -> Option<String>,
-    person: Option<&str>,
-) -> bool {
+fn person_in(focus: &Option<Focus>, p: &Pipeline, person: Option<&str>) -> bool {
     match focus {
         None => true,
         Some(Focus::Person(id)) => person == Some(id.as_str()),
-        Some(Focus::Team(t)) => person.and_then(teams_of).as_deref() == Some(t.as_str()),
+        Some(Focus::Team(t)) => person.and_then(|x| team_of(p, x)) == Some(t.as_str()),
     }
 }
 
+/// The team (id as written) of a person (by id).
+fn team_of<'p>(p: &'p Pipeline, person: &str) -> Option<&'p str> {
+    p.person(person)
+        .and_then(|x| x.team.as_ref())
+        .map(|t| t.value.as_str())
+}
+
 /// Keeps only what the filter selects. Lists of deals, risks, accounts,
-/// forecast, performance and targets are cut to the team or person; with
-/// an explicit period, the per-period lists are cut to it.
-pub fn filter(mut a: Analytics, f: &Filter, team_of: &dyn Fn(&str) -> Option<String>) -> Analytics {
+/// forecast, performance and targets are cut to the team or person (deals
+/// and risks by the deal's owner); with an explicit period, the per-period
+/// lists are cut to it. `p` is the pipeline `a` was computed from.
+pub fn filter(mut a: Analytics, f: &Filter, p: &Pipeline) -> Analytics {
     let focus = f.focus.clone();
     let keep_scope = |kind: &str, id: Option<&str>| match &focus {
         None => true,
-        Some(Focus::Person(p)) => kind == "person" && id == Some(p.as_str()),
+        Some(Focus::Person(x)) => kind == "person" && id == Some(x.as_str()),
         Some(Focus::Team(t)) => {
             (kind == "team" && id == Some(t.as_str()))
-                || (kind == "person" && id.and_then(team_of).as_deref() == Some(t.as_str()))
+                || (kind == "person" && id.and_then(|x| team_of(p, x)) == Some(t.as_str()))
         }
     };
-    a.deals
-        .retain(|d| person_in(&focus, team_of, Some(d.owner.as_str())));
-    a.risks
-        .retain(|r| person_in(&focus, team_of, r.owner.as_deref()));
+    a.deals.retain(|d| {
+        let owner = p.deals[d.deal].owner.value.as_str();
+        person_in(&focus, p, Some(owner))
+    });
+    a.risks.retain(|r| {
+        let owner = p.deals[r.deal].refs.owner;
+        person_in(&focus, p, owner.map(|o| p.people[o].id.value.as_str()))
+    });
     a.accounts
-        .retain(|x| person_in(&focus, team_of, Some(x.owner.as_str())));
+        .retain(|x| person_in(&focus, p, Some(x.owner.as_str())));
     a.forecast
         .retain(|r| keep_scope(r.scope.kind, r.scope.id.as_deref()));
     a.performance
@@ -82,8 +91,9 @@ pub fn filter(mut a: Analytics, f: &Filter, team_of: &dyn Fn(&str) -> Option<Str
     a
 }
 
-/// The sections of the table and Markdown formats.
-pub fn sections(a: &Analytics, period: Period) -> Vec<Table> {
+/// The sections of the table and Markdown formats (`p` is the pipeline `a`
+/// was computed from).
+pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     let cur = a.currency.as_str();
     let k = &a.kpis;
     let mut v = Vec::new();
@@ -243,7 +253,7 @@ pub fn sections(a: &Analytics, period: Period) -> Vec<Table> {
 
     let mut t = Table::new("Risks by signal", &["Signal", "Deals", "Amount"], &[1, 2]);
     for code in crate::analytics::risk::CODES {
-        let hits: Vec<_> = a.risks.iter().filter(|r| r.code == *code).collect();
+        let hits: Vec<_> = a.risks.iter().filter(|r| r.code() == *code).collect();
         if !hits.is_empty() {
             t.row(vec![
                 code.to_string(),
@@ -260,11 +270,15 @@ pub fn sections(a: &Analytics, period: Period) -> Vec<Table> {
     t.limit(0, 28);
     t.limit(1, 16);
     for r in &a.risks {
+        let d = &p.deals[r.deal];
         t.row(vec![
-            r.deal.clone(),
-            r.owner_name.as_deref().unwrap_or(fmt::NONE).to_string(),
-            r.code.to_string(),
-            r.reason.clone(),
+            d.id.as_str().to_string(),
+            d.refs
+                .owner
+                .map_or(fmt::NONE, |o| p.people[o].name.as_str())
+                .to_string(),
+            r.code().to_string(),
+            r.reason(p, Locale::En),
         ]);
     }
     t.empty = "no open risks".into();
@@ -360,18 +374,18 @@ pub fn header(a: &Analytics, period: Period) -> String {
 }
 
 /// Terminal tables, fitting 80 columns.
-pub fn text(a: &Analytics, period: Period, color: bool) -> String {
+pub fn text(a: &Analytics, p: &Pipeline, period: Period, color: bool) -> String {
     let mut out = format!("{}\n\n", table::truncate(&header(a, period), 80));
-    for t in sections(a, period) {
+    for t in sections(a, p, period) {
         out.push_str(&table::text(&t, 80, color));
     }
     out
 }
 
 /// Markdown.
-pub fn markdown(a: &Analytics, period: Period) -> String {
+pub fn markdown(a: &Analytics, p: &Pipeline, period: Period) -> String {
     let mut out = format!("## {}\n\n", table::md_escape(&header(a, period)));
-    for t in sections(a, period) {
+    for t in sections(a, p, period) {
         out.push_str(&table::markdown(&t));
     }
     out
@@ -387,8 +401,8 @@ pub fn safe(s: &str) -> String {
     }
 }
 
-/// One CSV table.
-pub fn csv(a: &Analytics, which: CsvTable) -> Result<String, csv::Error> {
+/// One CSV table (`p` is the pipeline `a` was computed from).
+pub fn csv(a: &Analytics, p: &Pipeline, which: CsvTable) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let o = |x: Option<String>| x.unwrap_or_default();
     match which {
@@ -420,20 +434,20 @@ pub fn csv(a: &Analytics, which: CsvTable) -> Result<String, csv::Error> {
                 "lost_reason",
                 "products",
             ])?;
-            for d in &a.deals {
+            for d in a.deal_rows(p) {
                 w.write_record([
-                    d.id.clone(),
-                    safe(&d.name.clone()),
-                    d.account.clone(),
-                    safe(&d.account_name.clone()),
-                    d.owner.clone(),
-                    safe(&d.owner_name.clone()),
-                    o(d.team.clone()),
-                    d.stage.clone(),
-                    d.stage_name.clone(),
+                    d.id.to_string(),
+                    safe(d.name),
+                    d.account.to_string(),
+                    safe(d.account_name),
+                    d.owner.to_string(),
+                    safe(d.owner_name),
+                    o(d.team.map(str::to_string)),
+                    d.stage.to_string(),
+                    d.stage_name.to_string(),
                     format!("{:?}", d.status).to_lowercase(),
                     d.amount.to_string(),
-                    d.currency.clone(),
+                    d.currency.to_string(),
                     d.amount_reporting.to_string(),
                     d.probability.to_string(),
                     d.category.to_string(),
@@ -442,10 +456,10 @@ pub fn csv(a: &Analytics, which: CsvTable) -> Result<String, csv::Error> {
                     o(d.close.map(|c| c.to_string())),
                     o(d.close_quarter.map(|c| c.to_string())),
                     o(d.days_in_stage.map(|c| c.to_string())),
-                    d.risks.join(";"),
-                    safe(&o(d.next_step.clone())),
+                    d.risks.iter().collect::<Vec<_>>().join(";"),
+                    safe(d.next_step.unwrap_or_default()),
                     o(d.next_step_date.map(|c| c.to_string())),
-                    safe(&o(d.lost_reason.clone())),
+                    safe(d.lost_reason.unwrap_or_default()),
                     safe(&d.products.join(";")),
                 ])?;
             }
@@ -555,17 +569,17 @@ pub fn csv(a: &Analytics, which: CsvTable) -> Result<String, csv::Error> {
                 "amount",
                 "reason",
             ])?;
-            for r in &a.risks {
+            for r in a.risk_rows(p) {
                 w.write_record([
                     r.code.to_string(),
-                    r.deal.clone(),
-                    safe(&r.deal_name.clone()),
-                    o(r.owner.clone()),
-                    safe(&o(r.owner_name.clone())),
-                    r.account.clone(),
-                    r.stage.clone(),
+                    r.deal,
+                    safe(&r.deal_name),
+                    o(r.owner),
+                    safe(&o(r.owner_name)),
+                    r.account,
+                    r.stage,
                     r.amount.to_string(),
-                    safe(&r.reason.clone()),
+                    safe(&r.reason),
                 ])?;
             }
         }
@@ -617,9 +631,9 @@ pub fn csv(a: &Analytics, which: CsvTable) -> Result<String, csv::Error> {
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"))
 }
 
-/// The JSON document.
-pub fn json(a: &Analytics) -> String {
-    let mut s = serde_json::to_string_pretty(a).expect("analytics serialise");
+/// The JSON document (`p` is the pipeline `a` was computed from).
+pub fn json(a: &Analytics, p: &Pipeline) -> String {
+    let mut s = serde_json::to_string_pretty(&a.document(p)).expect("analytics serialise");
     s.push('\n');
     s
 }

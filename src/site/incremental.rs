@@ -291,7 +291,7 @@ fn job_path(site: &Site<'_>, o: &templates::Overrides, job: &Job) -> String {
         Job::Accounts(n) => paths::list("accounts", *n),
         Job::Account(ix) => paths::account(site.p.accounts[*ix].id.as_str()),
         Job::Deals(n) => paths::list("deals", *n),
-        Job::Deal(k) => paths::deal(site.a.deals[*k].id.as_str()),
+        Job::Deal(k) => paths::deal(site.p.deals[site.a.deals[*k].deal].id.as_str()),
         Job::Signal(code, n) => paths::signal(code, *n),
         Job::Asset(k) => super::asset(o, *k).path,
         Job::Export(k) => EXPORTS[*k].0.to_string(),

@@ -448,7 +448,7 @@ impl Renderer<'_, '_> {
                 &s.warnings_page(),
             ),
             Job::Asset(k) => Ok(asset(self.overrides, *k)),
-            Job::Export(k) => export(s.a, *k),
+            Job::Export(k) => export(s.a, s.p, *k),
         }
     }
 }
@@ -478,10 +478,10 @@ fn asset(o: &Overrides, k: usize) -> Page {
     }
 }
 
-fn export(a: &Analytics, k: usize) -> Result<Page, SiteError> {
+fn export(a: &Analytics, p: &Pipeline, k: usize) -> Result<Page, SiteError> {
     let (name, _) = EXPORTS[k];
     let text = match name {
-        "data.json" => report::json(a),
+        "data.json" => report::json(a, p),
         other => {
             let table = match other {
                 "deals.csv" => CsvTable::Deals,
@@ -490,7 +490,7 @@ fn export(a: &Analytics, k: usize) -> Result<Page, SiteError> {
                 "risks.csv" => CsvTable::Risks,
                 _ => CsvTable::Accounts,
             };
-            report::csv(a, table).map_err(|e| SiteError::Export(e.to_string()))?
+            report::csv(a, p, table).map_err(|e| SiteError::Export(e.to_string()))?
         }
     };
     Ok(Page {

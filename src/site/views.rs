@@ -10,7 +10,8 @@ use super::charts::{self, Column, FunnelBar, Segment, StackBar};
 use super::i18n::{Fmt, I18n};
 use super::markdown;
 use crate::analytics::accounts::{AccountHealth, Trend};
-use crate::analytics::facts::DealRow;
+use crate::analytics::export::DealRow;
+use crate::analytics::facts::DealFigures;
 use crate::analytics::forecast::Forecast;
 use crate::analytics::performance::Performance;
 use crate::analytics::risk::{CODES, Risk};
@@ -438,7 +439,6 @@ pub struct Site<'a> {
     /// Warnings of the check.
     pub warnings: Vec<&'a Diagnostic>,
     row_of_deal: HashMap<&'a str, usize>,
-    risks_of_deal: HashMap<&'a str, Vec<usize>>,
     deals_of_account: HashMap<&'a str, Vec<usize>>,
     deals_of_owner: HashMap<&'a str, Vec<usize>>,
     deals_of_member: HashMap<&'a str, Vec<usize>>,
@@ -485,13 +485,17 @@ impl<'a> Site<'a> {
         let mut row_of_deal = HashMap::with_capacity(a.deals.len());
         let mut deals_of_account: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut deals_of_owner: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (k, d) in a.deals.iter().enumerate() {
+        for (k, f) in a.deals.iter().enumerate() {
+            let d = &p.deals[f.deal];
             row_of_deal.insert(d.id.as_str(), k);
             deals_of_account
-                .entry(d.account.as_str())
+                .entry(d.account.value.as_str())
                 .or_default()
                 .push(k);
-            deals_of_owner.entry(d.owner.as_str()).or_default().push(k);
+            deals_of_owner
+                .entry(d.owner.value.as_str())
+                .or_default()
+                .push(k);
         }
         let mut deals_of_member: HashMap<&str, Vec<usize>> = HashMap::new();
         for d in &p.deals {
@@ -504,12 +508,13 @@ impl<'a> Site<'a> {
                 }
             }
         }
-        let mut risks_of_deal: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut risks_of_owner: HashMap<&str, Vec<usize>> = HashMap::new();
         for (k, r) in a.risks.iter().enumerate() {
-            risks_of_deal.entry(r.deal.as_str()).or_default().push(k);
-            if let Some(o) = &r.owner {
-                risks_of_owner.entry(o.as_str()).or_default().push(k);
+            if let Some(o) = p.deals[r.deal].refs.owner {
+                risks_of_owner
+                    .entry(p.people[o].id.value.as_str())
+                    .or_default()
+                    .push(k);
             }
         }
         let mut health_of = HashMap::new();
@@ -545,14 +550,15 @@ impl<'a> Site<'a> {
                         dy.close.cmp(&dx.close)
                     }
                 })
-                .then_with(|| dx.id.cmp(&dy.id))
+                .then_with(|| dx.deal.cmp(&dy.deal))
         });
-        let code_ix = |c: &str| CODES.iter().position(|x| *x == c).unwrap_or(CODES.len());
+        // Deal positions are in id order, like the deals themselves.
         let mut risk_order: Vec<usize> = (0..a.risks.len()).collect();
         risk_order.sort_by(|&x, &y| {
             let (rx, ry) = (&a.risks[x], &a.risks[y]);
-            code_ix(rx.code)
-                .cmp(&code_ix(ry.code))
+            rx.signal
+                .index()
+                .cmp(&ry.signal.index())
                 .then(ry.amount.cmp(&rx.amount))
                 .then_with(|| rx.deal.cmp(&ry.deal))
         });
@@ -581,7 +587,6 @@ impl<'a> Site<'a> {
                 .filter(|d| d.severity() == Severity::Warning)
                 .collect(),
             row_of_deal,
-            risks_of_deal,
             deals_of_account,
             deals_of_owner,
             deals_of_member,
@@ -600,6 +605,17 @@ impl<'a> Site<'a> {
     /// The locale.
     pub fn locale(&self) -> Locale {
         self.i.locale()
+    }
+
+    /// Row `k` of the analytics' deals, with the pipeline's text.
+    pub fn row(&self, k: usize) -> DealRow<'a> {
+        DealRow::new(self.p, &self.a.deals[k])
+    }
+
+    /// The row (in the analytics' deals) of the deal at position `deal` of
+    /// the pipeline; none when it is left out of the numbers.
+    fn row_of(&self, deal: usize) -> Option<usize> {
+        self.a.deals.binary_search_by_key(&deal, |f| f.deal).ok()
     }
 
     fn forecast(
@@ -685,7 +701,7 @@ impl<'a> Site<'a> {
     pub fn deal_link(&self, id: &str) -> Link {
         match self.row_of_deal.get(id) {
             Some(&k) => Link {
-                text: self.a.deals[k].name.clone(),
+                text: self.p.deals[self.a.deals[k].deal].name.clone(),
                 href: Some(paths::deal(id)),
             },
             None => Link {
@@ -736,32 +752,29 @@ impl<'a> Site<'a> {
     }
 
     /// A deal row for tables.
-    pub fn deal_line(&self, d: &DealRow) -> DealLine {
+    pub fn deal_line(&self, d: &DealRow<'_>) -> DealLine {
         let fm = &self.fm;
-        let stage_ix = self.p.stage_ix(&d.stage).unwrap_or(0);
+        let stage_ix = self.p.stage_ix(d.stage).unwrap_or(0);
         let original = if d.currency != self.a.currency {
-            fm.money_in(d.amount, &d.currency)
+            fm.money_in(d.amount, d.currency)
         } else {
             String::new()
         };
         DealLine {
-            id: d.id.clone(),
+            id: d.id.to_string(),
             link: Link {
-                text: d.name.clone(),
-                href: Some(paths::deal(&d.id)),
+                text: d.name.to_string(),
+                href: Some(paths::deal(d.id)),
             },
             account: Link {
-                text: d.account_name.clone(),
-                href: self
-                    .p
-                    .account(&d.account)
-                    .map(|_| paths::account(&d.account)),
+                text: d.account_name.to_string(),
+                href: self.p.account(d.account).map(|_| paths::account(d.account)),
             },
             owner: Link {
-                text: d.owner_name.clone(),
-                href: self.p.person(&d.owner).map(|_| paths::person(&d.owner)),
+                text: d.owner_name.to_string(),
+                href: self.p.person(d.owner).map(|_| paths::person(d.owner)),
             },
-            stage: d.stage_name.clone(),
+            stage: d.stage_name.to_string(),
             stage_ix,
             status: self.status_tag(d.status),
             amount: num_money(fm, d.amount_reporting),
@@ -776,31 +789,32 @@ impl<'a> Site<'a> {
             late: d.status == Status::Open && d.close.is_some_and(|c| c < self.a.as_of),
             days_in_stage: num_int(d.days_in_stage),
             risks: d.risks.iter().map(|c| self.signal_tag(c)).collect(),
-            next_step: d.next_step.clone().unwrap_or_default(),
+            next_step: d.next_step.unwrap_or_default().to_string(),
             next_step_date: num_date(d.next_step_date),
         }
     }
 
     fn deal_lines(&self, rows: impl Iterator<Item = usize>) -> Vec<DealLine> {
-        rows.map(|k| self.deal_line(&self.a.deals[k])).collect()
+        rows.map(|k| self.deal_line(&self.row(k))).collect()
     }
 
-    /// A risk row for tables.
+    /// A risk row for tables, its reason in the site's language.
     pub fn risk_line(&self, r: &Risk) -> RiskLine {
+        let d = &self.p.deals[r.deal];
         let stage = self
             .p
-            .stage_ix(&r.stage)
+            .stage_ix(d.stage.value.as_str())
             .map(|s| self.p.settings.stages[s].name.clone())
-            .unwrap_or_else(|| r.stage.clone());
+            .unwrap_or_else(|| d.stage.value.to_string());
         RiskLine {
-            signal: self.signal_tag(r.code),
+            signal: self.signal_tag(r.code()),
             deal: Link {
-                text: r.deal_name.clone(),
-                href: Some(paths::deal(&r.deal)),
+                text: d.name.clone(),
+                href: Some(paths::deal(d.id.as_str())),
             },
-            account: self.account_link(&r.account),
-            owner: match &r.owner {
-                Some(o) => self.person_link(o),
+            account: self.account_link(d.account.value.as_str()),
+            owner: match d.refs.owner {
+                Some(o) => self.person_link(self.p.people[o].id.value.as_str()),
                 None => Link {
                     text: crate::fmt::NONE.into(),
                     href: None,
@@ -808,7 +822,7 @@ impl<'a> Site<'a> {
             },
             stage,
             amount: num_money(&self.fm, r.amount),
-            reason: r.reason.clone(),
+            reason: r.reason(self.p, self.locale()),
         }
     }
 
@@ -1258,7 +1272,7 @@ impl Site<'_> {
                         .amount_reporting
                         .cmp(&a.deals[x].amount_reporting),
                 )
-                .then_with(|| a.deals[x].id.cmp(&a.deals[y].id))
+                .then_with(|| a.deals[x].deal.cmp(&a.deals[y].deal))
         });
         closing.truncate(10);
         // Largest deals at risk: one row per deal, with all its signals.
@@ -1269,7 +1283,7 @@ impl Site<'_> {
             a.deals[y]
                 .amount_reporting
                 .cmp(&a.deals[x].amount_reporting)
-                .then_with(|| a.deals[x].id.cmp(&a.deals[y].id))
+                .then_with(|| a.deals[x].deal.cmp(&a.deals[y].deal))
         });
         at_risk.truncate(8);
         let top_risks = self.deal_lines(at_risk.into_iter());
@@ -1624,7 +1638,7 @@ impl Site<'_> {
             });
         }
         let (scopes, bars) = self.scope_lines(period);
-        let in_period = |d: &DealRow| d.close.is_some_and(|c| self.cal.contains(period, c));
+        let in_period = |d: &DealFigures| d.close.is_some_and(|c| self.cal.contains(period, c));
         let pick = |status: Status| {
             let mut v: Vec<usize> = (0..a.deals.len())
                 .filter(|&k| a.deals[k].status == status && in_period(&a.deals[k]))
@@ -1633,7 +1647,7 @@ impl Site<'_> {
                 a.deals[y]
                     .amount_reporting
                     .cmp(&a.deals[x].amount_reporting)
-                    .then_with(|| a.deals[x].id.cmp(&a.deals[y].id))
+                    .then_with(|| a.deals[x].deal.cmp(&a.deals[y].deal))
             });
             let total = v.len();
             v.truncate(PERIOD_DEAL_ROWS);
@@ -1958,14 +1972,7 @@ impl Site<'_> {
 
     fn risk_order_pos(&self, k: usize) -> (usize, std::cmp::Reverse<Money>, usize) {
         let r = &self.a.risks[k];
-        (
-            CODES
-                .iter()
-                .position(|c| *c == r.code)
-                .unwrap_or(CODES.len()),
-            std::cmp::Reverse(r.amount),
-            k,
-        )
+        (r.signal.index(), std::cmp::Reverse(r.amount), k)
     }
 
     /// The page of person `ix`.
@@ -1988,7 +1995,7 @@ impl Site<'_> {
             a.deals[p]
                 .close
                 .cmp(&a.deals[q].close)
-                .then_with(|| a.deals[p].id.cmp(&a.deals[q].id))
+                .then_with(|| a.deals[p].deal.cmp(&a.deals[q].deal))
         });
         let mut closed: Vec<usize> = owned
             .iter()
@@ -2002,7 +2009,7 @@ impl Site<'_> {
             a.deals[q]
                 .close
                 .cmp(&a.deals[p].close)
-                .then_with(|| a.deals[p].id.cmp(&a.deals[q].id))
+                .then_with(|| a.deals[p].deal.cmp(&a.deals[q].deal))
         });
         // Deals they work on as a team member (open ones).
         let member_of: Vec<usize> = self
@@ -2011,7 +2018,10 @@ impl Site<'_> {
             .into_iter()
             .flatten()
             .copied()
-            .filter(|&k| a.deals[k].status == Status::Open && a.deals[k].owner != id)
+            .filter(|&k| {
+                let f = &a.deals[k];
+                f.status == Status::Open && self.p.deals[f.deal].owner.value.as_str() != id
+            })
             .collect();
         let mut risks: Vec<usize> = self.risks_of_owner.get(id).cloned().unwrap_or_default();
         risks.sort_by_key(|&k| {
@@ -2055,9 +2065,9 @@ impl Site<'_> {
                 String::new()
             },
             quarter: a.current.quarter.to_string(),
-            open_deals: self.section(&open, |k| self.deal_line(&a.deals[k])),
-            closed_deals: self.section(&closed, |k| self.deal_line(&a.deals[k])),
-            member_of: self.section(&member_of, |k| self.deal_line(&a.deals[k])),
+            open_deals: self.section(&open, |k| self.deal_line(&self.row(k))),
+            closed_deals: self.section(&closed, |k| self.deal_line(&self.row(k))),
+            member_of: self.section(&member_of, |k| self.deal_line(&self.row(k))),
             risks: self.section(&risks, |k| self.risk_line(&a.risks[k])),
             accounts: self.section(&accounts, |k| self.account_line(&a.accounts[k])),
         }
@@ -2245,7 +2255,7 @@ impl Site<'_> {
             status_order(dx.status)
                 .cmp(&status_order(dy.status))
                 .then_with(|| dy.close.cmp(&dx.close))
-                .then_with(|| dx.id.cmp(&dy.id))
+                .then_with(|| dx.deal.cmp(&dy.deal))
         });
         // Stakeholder map: roles × attitudes, over the account's deals
         // (open ones first).
@@ -2269,9 +2279,7 @@ impl Site<'_> {
         for &k in &deal_rows {
             let row = &a.deals[k];
             let open = row.status == Status::Open;
-            let Some(d) = self.p.deal(&row.id) else {
-                continue;
-            };
+            let d = &self.p.deals[row.deal];
             for s in &d.stakeholders {
                 let r = roles.iter().position(|x| *x == s.role).unwrap_or(0);
                 let t = atts.iter().position(|x| *x == s.attitude).unwrap_or(2);
@@ -2651,10 +2659,10 @@ impl Site<'_> {
     /// The page of the deal in row `k` of the analytics' deals.
     pub fn deal_page(&self, k: usize) -> DealView {
         let (a, i) = (self.a, &self.i);
-        let row = &a.deals[k];
-        let d: Option<&Deal> = self.p.deal(&row.id);
+        let row = self.row(k);
+        let d: &Deal = &self.p.deals[a.deals[k].deal];
         let stages = &self.p.settings.stages;
-        let line = self.deal_line(row);
+        let line = self.deal_line(&row);
         let mut cards = vec![
             Kpi {
                 key: "amount",
@@ -2663,7 +2671,7 @@ impl Site<'_> {
                 sub: if line.original.is_empty() {
                     String::new()
                 } else {
-                    i.fill("in_currency", &[("cur", &row.currency)]) + " " + &line.original
+                    i.fill("in_currency", &[("cur", row.currency)]) + " " + &line.original
                 },
                 tone: "",
                 href: None,
@@ -2704,7 +2712,7 @@ impl Site<'_> {
                 key: "days_in_stage",
                 label: i.get("days_in_stage").into(),
                 value: line.days_in_stage.s.clone(),
-                sub: row.stage_name.clone(),
+                sub: row.stage_name.to_string(),
                 tone: "",
                 href: None,
                 bar: String::new(),
@@ -2723,7 +2731,7 @@ impl Site<'_> {
             },
             Fact {
                 label: i.get("stage").into(),
-                value: row.stage_name.clone(),
+                value: row.stage_name.to_string(),
                 href: None,
             },
             Fact {
@@ -2744,173 +2752,161 @@ impl Site<'_> {
                 href: None,
             });
         }
-        if let Some(d) = d
-            && !d.competitors.is_empty()
-        {
+        if !d.competitors.is_empty() {
             facts.push(Fact {
                 label: i.get("competitors").into(),
                 value: d.competitors.join(", "),
                 href: None,
             });
         }
-        if let Some(ns) = &row.next_step {
+        if let Some(ns) = row.next_step {
             facts.push(Fact {
                 label: i.get("next_step").into(),
                 value: match row.next_step_date {
                     Some(dt) => format!("{ns} ({} {dt})", i.get("next_step_date")),
-                    None => ns.clone(),
+                    None => ns.to_string(),
                 },
                 href: None,
             });
         }
-        let risks = self
-            .risks_of_deal
-            .get(row.id.as_str())
-            .map(|v| {
-                v.iter()
-                    .map(|&r| DealRisk {
-                        signal: self.signal_tag(a.risks[r].code),
-                        reason: a.risks[r].reason.clone(),
-                    })
-                    .collect()
+        let risks = a
+            .risks_of(a.deals[k].deal)
+            .iter()
+            .map(|r| DealRisk {
+                signal: self.signal_tag(r.code()),
+                reason: r.reason(self.p, self.locale()),
             })
-            .unwrap_or_default();
+            .collect();
         // Timeline.
         let mut events = Vec::new();
         let mut segs = Vec::new();
         let mut closes: Vec<Date> = Vec::new();
-        if let Some(d) = d {
-            let mut prev_ix: Option<usize> = None;
-            let mut prev_close: Option<Date> = None;
-            let hist: Vec<(Date, usize, Option<Date>, &str)> = if d.history.is_empty() {
-                vec![(d.created.value, d.refs.stage.unwrap_or(0), None, "")]
-            } else {
-                d.history
-                    .iter()
-                    .map(|h| {
-                        (
-                            h.date.value,
-                            h.stage_ix.unwrap_or(0),
-                            h.close.as_ref().map(|c| c.value),
-                            h.note.as_deref().unwrap_or(""),
-                        )
-                    })
-                    .collect()
+        let mut prev_ix: Option<usize> = None;
+        let mut prev_close: Option<Date> = None;
+        let hist: Vec<(Date, usize, Option<Date>, &str)> = if d.history.is_empty() {
+            vec![(d.created.value, d.refs.stage.unwrap_or(0), None, "")]
+        } else {
+            d.history
+                .iter()
+                .map(|h| {
+                    (
+                        h.date.value,
+                        h.stage_ix.unwrap_or(0),
+                        h.close.as_ref().map(|c| c.value),
+                        h.note.as_deref().unwrap_or(""),
+                    )
+                })
+                .collect()
+        };
+        for (n, (date, six, close, note)) in hist.iter().enumerate() {
+            let st = &stages[(*six).min(stages.len().saturating_sub(1))];
+            let back = prev_ix.is_some_and(|p| *six < p);
+            let kind = match st.outcome {
+                Some(crate::model::Outcome::Won) => "won",
+                Some(crate::model::Outcome::Lost) => "lost",
+                None if back => "back",
+                None => "stage",
             };
-            for (n, (date, six, close, note)) in hist.iter().enumerate() {
-                let st = &stages[(*six).min(stages.len().saturating_sub(1))];
-                let back = prev_ix.is_some_and(|p| *six < p);
-                let kind = match st.outcome {
-                    Some(crate::model::Outcome::Won) => "won",
-                    Some(crate::model::Outcome::Lost) => "lost",
-                    None if back => "back",
-                    None => "stage",
-                };
-                let mut text = i.fill("entered_stage", &[("stage", &st.name)]);
-                if back {
-                    text = format!("{text} ({})", i.get("moved_back"));
-                }
-                events.push(Event {
-                    date: date.to_string(),
-                    kind,
-                    text,
-                    note: note.to_string(),
-                });
-                if let Some(c) = close {
-                    if let Some(pc) = prev_close
-                        && pc != *c
-                    {
-                        events.push(self.close_event(date.to_string(), pc, *c));
-                    }
-                    prev_close = Some(*c);
-                    closes.push(*c);
-                }
-                let end = hist
-                    .get(n + 1)
-                    .map(|h| h.0)
-                    .unwrap_or(if row.status == Status::Open {
-                        a.as_of.max(*date)
-                    } else {
-                        *date
-                    });
-                segs.push(Segment {
-                    from: *date,
-                    to: end,
-                    stage: st.name.clone(),
-                    ix: *six,
-                    back,
-                    outcome: st.outcome.map(|o| o.as_str()),
-                });
-                prev_ix = Some(*six);
+            let mut text = i.fill("entered_stage", &[("stage", &st.name)]);
+            if back {
+                text = format!("{text} ({})", i.get("moved_back"));
             }
-            if let Some(c) = row.close {
+            events.push(Event {
+                date: date.to_string(),
+                kind,
+                text,
+                note: note.to_string(),
+            });
+            if let Some(c) = close {
                 if let Some(pc) = prev_close
-                    && pc != c
+                    && pc != *c
                 {
-                    events.push(self.close_event(crate::fmt::NONE.into(), pc, c));
+                    events.push(self.close_event(date.to_string(), pc, *c));
                 }
-                closes.push(c);
+                prev_close = Some(*c);
+                closes.push(*c);
             }
+            let end = hist
+                .get(n + 1)
+                .map(|h| h.0)
+                .unwrap_or(if row.status == Status::Open {
+                    a.as_of.max(*date)
+                } else {
+                    *date
+                });
+            segs.push(Segment {
+                from: *date,
+                to: end,
+                stage: st.name.clone(),
+                ix: *six,
+                back,
+                outcome: st.outcome.map(|o| o.as_str()),
+            });
+            prev_ix = Some(*six);
         }
-        let stakeholders = d
-            .map(|d| {
-                let acc = self.p.account_of(d);
-                d.stakeholders
-                    .iter()
-                    .map(|s| {
-                        let c = acc.and_then(|x| x.contact(s.contact.value.as_str()));
-                        StakeholderLine {
-                            name: c
-                                .map(|c| c.name.clone())
-                                .unwrap_or_else(|| s.contact.value.to_string()),
-                            title: c.and_then(|c| c.title.clone()).unwrap_or_default(),
-                            role: Tag {
-                                code: s.role.as_str().into(),
-                                text: i.of("buying", s.role.as_str()).into(),
-                                title: String::new(),
-                            },
-                            attitude: Tag {
-                                code: s.attitude.as_str().into(),
-                                text: i.of("attitude", s.attitude.as_str()).into(),
-                                title: String::new(),
-                            },
-                            influence: Tag {
-                                code: c.map(|c| c.influence.as_str()).unwrap_or("").into(),
-                                text: c
-                                    .map(|c| i.of("influence", c.influence.as_str()))
-                                    .unwrap_or("")
-                                    .into(),
-                                title: String::new(),
-                            },
-                            note: s.note.clone().unwrap_or_default(),
-                        }
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        if let Some(c) = row.close {
+            if let Some(pc) = prev_close
+                && pc != c
+            {
+                events.push(self.close_event(crate::fmt::NONE.into(), pc, c));
+            }
+            closes.push(c);
+        }
+        let stakeholders = {
+            let acc = self.p.account_of(d);
+            d.stakeholders
+                .iter()
+                .map(|s| {
+                    let c = acc.and_then(|x| x.contact(s.contact.value.as_str()));
+                    StakeholderLine {
+                        name: c
+                            .map(|c| c.name.clone())
+                            .unwrap_or_else(|| s.contact.value.to_string()),
+                        title: c.and_then(|c| c.title.clone()).unwrap_or_default(),
+                        role: Tag {
+                            code: s.role.as_str().into(),
+                            text: i.of("buying", s.role.as_str()).into(),
+                            title: String::new(),
+                        },
+                        attitude: Tag {
+                            code: s.attitude.as_str().into(),
+                            text: i.of("attitude", s.attitude.as_str()).into(),
+                            title: String::new(),
+                        },
+                        influence: Tag {
+                            code: c.map(|c| c.influence.as_str()).unwrap_or("").into(),
+                            text: c
+                                .map(|c| i.of("influence", c.influence.as_str()))
+                                .unwrap_or("")
+                                .into(),
+                            title: String::new(),
+                        },
+                        note: s.note.clone().unwrap_or_default(),
+                    }
+                })
+                .collect()
+        };
         let mut members = vec![MemberLine {
             person: line.owner.clone(),
             role: i.get("owner").into(),
         }];
-        if let Some(d) = d {
-            members.extend(d.members.iter().map(|m| {
-                let id = m.person.value.as_str();
-                MemberLine {
-                    person: self.person_link(id),
-                    role: m
-                        .role
-                        .or_else(|| self.p.person(id).map(|x| x.role))
-                        .map(|r| i.of("role", r.as_str()).to_string())
-                        .unwrap_or_default(),
-                }
-            }));
-        }
+        members.extend(d.members.iter().map(|m| {
+            let id = m.person.value.as_str();
+            MemberLine {
+                person: self.person_link(id),
+                role: m
+                    .role
+                    .or_else(|| self.p.person(id).map(|x| x.role))
+                    .map(|r| i.of("role", r.as_str()).to_string())
+                    .unwrap_or_default(),
+            }
+        }));
         DealView {
-            id: row.id.clone(),
-            name: row.name.clone(),
+            id: row.id.to_string(),
+            name: row.name.to_string(),
             account: line.account.clone(),
             owner: line.owner.clone(),
-            stage: row.stage_name.clone(),
+            stage: row.stage_name.to_string(),
             status: line.status.clone(),
             cards,
             facts,
@@ -2930,13 +2926,11 @@ impl Site<'_> {
             events,
             stakeholders,
             members,
-            pains: d.map(|d| d.pains.clone()).unwrap_or_default(),
-            decision_process: d
-                .and_then(|d| d.decision_process.clone())
-                .unwrap_or_default(),
-            value_proof: d.and_then(|d| d.value_proof.clone()).unwrap_or_default(),
-            lost_reason: row.lost_reason.clone().unwrap_or_default(),
-            notes_html: d.map(|d| markdown::render(&d.notes)).unwrap_or_default(),
+            pains: d.pains.clone(),
+            decision_process: d.decision_process.clone().unwrap_or_default(),
+            value_proof: d.value_proof.clone().unwrap_or_default(),
+            lost_reason: row.lost_reason.unwrap_or_default().to_string(),
+            notes_html: markdown::render(&d.notes),
         }
     }
 
@@ -3035,7 +3029,7 @@ impl Site<'_> {
         self.risk_order
             .iter()
             .copied()
-            .filter(|&k| self.a.risks[k].code == code)
+            .filter(|&k| self.a.risks[k].code() == code)
             .collect()
     }
 
@@ -3085,29 +3079,26 @@ impl Site<'_> {
             .collect();
         let mut by_owner: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (k, r) in a.risks.iter().enumerate() {
+            let owner = self.p.deals[r.deal].refs.owner;
             by_owner
-                .entry(r.owner.as_deref().unwrap_or(""))
+                .entry(owner.map_or("", |o| self.p.people[o].id.value.as_str()))
                 .or_default()
                 .push(k);
         }
         let mut owners: Vec<OwnerGroup> = by_owner
             .into_iter()
             .map(|(o, ks)| {
-                let mut deals: Vec<&str> = ks.iter().map(|&k| a.risks[k].deal.as_str()).collect();
+                let mut deals: Vec<usize> = ks.iter().map(|&k| a.risks[k].deal).collect();
                 deals.sort_unstable();
                 deals.dedup();
                 let amount: Money = deals
                     .iter()
-                    .filter_map(|d| self.row_of_deal.get(d))
-                    .map(|&k| a.deals[k].amount_reporting)
+                    .filter_map(|&d| self.row_of(d))
+                    .map(|k| a.deals[k].amount_reporting)
                     .sum();
                 let mut freq: BTreeMap<usize, usize> = BTreeMap::new();
                 for &k in &ks {
-                    let c = CODES
-                        .iter()
-                        .position(|c| *c == a.risks[k].code)
-                        .unwrap_or(0);
-                    *freq.entry(c).or_default() += 1;
+                    *freq.entry(a.risks[k].signal.index()).or_default() += 1;
                 }
                 let top = freq
                     .iter()
@@ -3142,13 +3133,13 @@ impl Site<'_> {
                 .cmp(&x.count.v.parse::<usize>().unwrap_or(0))
                 .then_with(|| x.owner.text.cmp(&y.owner.text))
         });
-        let mut at_risk: Vec<&str> = a.risks.iter().map(|r| r.deal.as_str()).collect();
+        let mut at_risk: Vec<usize> = a.risks.iter().map(|r| r.deal).collect();
         at_risk.sort_unstable();
         at_risk.dedup();
         let amount: Money = at_risk
             .iter()
-            .filter_map(|d| self.row_of_deal.get(d))
-            .map(|&k| a.deals[k].amount_reporting)
+            .filter_map(|&d| self.row_of(d))
+            .map(|k| a.deals[k].amount_reporting)
             .sum();
         RisksView {
             total: a.risks.len(),

@@ -1,13 +1,23 @@
-//! The twelve risk signals on open deals, each with its code and a
-//! one-line human reason ("46 days in Negotiation, limit 30"). Thresholds
-//! come from `[rules]` and the stages' `max_days`.
+//! The twelve risk signals on open deals. A [`Risk`] is a figure, not
+//! text: the deal's position in the pipeline, its amount, and the
+//! [`Signal`] that fired with the numbers, dates and positions that explain
+//! it (46 days in the stage at position 3, limit 30). The one-line human
+//! reason ("46 days in Negotiation, limit 30") is written from those and
+//! the pipeline's names only where a risk is shown ([`Risk::reason`], in
+//! English or Chinese: see [`reason`]). Thresholds come from `[rules]` and
+//! the stages' `max_days`.
 
-use super::facts::{DealFact, Facts, Status, days_in_stage};
-use crate::model::{Attitude, BuyingRole, Deal, Influence, Tier};
+pub mod reason;
+
+use super::facts::{BATCH, DealFact, Facts, Status, days_in_stage};
+use crate::model::{Attitude, BuyingRole, Deal, Influence, Locale, Pipeline, Tier};
 use crate::money::Money;
+use crate::period::Period;
+use jiff::civil::Date;
+use rayon::prelude::*;
 use serde::Serialize;
 
-/// Every signal code, in the order of PRODUCT.md.
+/// Every signal code, in the order of PRODUCT.md (the order of [`Signal`]).
 pub const CODES: &[&str] = &[
     "overdue_close",
     "no_next_step",
@@ -23,115 +33,265 @@ pub const CODES: &[&str] = &[
     "backward",
 ];
 
-/// One signal on one deal.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Risk {
-    /// Signal code, one of [`CODES`].
-    pub code: &'static str,
-    /// Deal id.
-    pub deal: String,
-    /// Deal name.
-    pub deal_name: String,
-    /// Owner id (none when it does not resolve).
-    pub owner: Option<String>,
-    /// Owner name.
-    pub owner_name: Option<String>,
-    /// Account id.
-    pub account: String,
-    /// Stage id.
-    pub stage: String,
-    /// Amount in the reporting currency.
-    pub amount: Money,
-    /// Why, in one line.
-    pub reason: String,
+/// A date that has passed, and how long ago.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Late {
+    /// The date.
+    pub date: Date,
+    /// Days from it to `as_of` (at least 1).
+    pub days: i64,
 }
 
-/// "1 day", "2 days": written straight into the reason, no string of its own.
-struct Plural<'a>(i64, &'a str);
-
-impl std::fmt::Display for Plural<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let s = if self.0 == 1 { "" } else { "s" };
-        write!(f, "{} {}{s}", self.0, self.1)
-    }
+/// A move back to an earlier stage, between two history entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Move {
+    /// Position of the stage left.
+    pub from: usize,
+    /// Position of the (earlier) stage entered.
+    pub to: usize,
+    /// When.
+    pub on: Date,
 }
 
-fn plural(n: i64, word: &str) -> Plural<'_> {
-    Plural(n, word)
+/// An exit criterion of an earlier open stage that the deal leaves empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Missing {
+    /// Position of the stage that requires it.
+    pub stage: usize,
+    /// Position of the field in that stage's `requires`.
+    pub field: usize,
 }
 
-/// All signals of all open deals, by deal id then signal order.
-pub fn risks(f: &Facts<'_>) -> Vec<Risk> {
-    let mut out = Vec::with_capacity(f.deals.len());
-    for df in f.deals.iter().filter(|d| d.status == Status::Open) {
-        let d = &f.p.deals[df.ix];
-        for (code, reason) in signals(f, df, d) {
-            out.push(Risk {
-                code,
-                deal: d.id.0.clone(),
-                deal_name: d.name.clone(),
-                owner: df.owner.map(|o| f.p.people[o].id.value.0.clone()),
-                owner_name: df.owner.map(|o| f.p.people[o].name.clone()),
-                account: d.account.value.0.clone(),
-                stage: d.stage.value.0.clone(),
-                amount: df.amount,
-                reason,
-            });
+/// What fired, with the figures that explain it. Positions are into the
+/// pipeline the risks were computed from (stages in the settings, contacts
+/// in the deal's account).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signal {
+    /// `overdue_close`: the expected close has passed.
+    OverdueClose(Late),
+    /// `no_next_step`: no next step (`None`), or its date has passed.
+    NoNextStep(Option<Late>),
+    /// `stale`: longer in the stage than its `max_days`.
+    Stale {
+        /// Position of the stage.
+        stage: usize,
+        /// Days in it.
+        days: i64,
+        /// Its `max_days`.
+        limit: u32,
+    },
+    /// `slipped`: the close moved later twice, or out of its quarter.
+    Slipped {
+        /// The first expected close recorded.
+        first: Date,
+        /// The current one.
+        last: Date,
+        /// How many times it moved later.
+        later_moves: usize,
+        /// The first close's quarter, when the close left it.
+        out_of: Option<Period>,
+    },
+    /// `no_economic_buyer`: a key account this far along without one.
+    NoEconomicBuyer {
+        /// Position of the deal's stage.
+        stage: usize,
+    },
+    /// `single_threaded`: too few stakeholders.
+    SingleThreaded {
+        /// Stakeholders mapped.
+        mapped: usize,
+        /// `[rules] min_stakeholders`.
+        expected: u32,
+    },
+    /// `opponent`: high-influence contacts oppose the deal.
+    Opponent {
+        /// Their positions in the account's contacts, in stakeholder order.
+        contacts: Vec<usize>,
+    },
+    /// `exit_criteria`: fields earlier stages require are empty.
+    ExitCriteria {
+        /// Which, in stage order.
+        missing: Vec<Missing>,
+    },
+    /// `competitive_no_proof`: competitors and no value proof this far
+    /// along (the competitors are the deal's).
+    CompetitiveNoProof {
+        /// Position of the deal's stage.
+        stage: usize,
+    },
+    /// `large_early`: a large deal in an early stage closing this quarter
+    /// (the amount is the risk's).
+    LargeEarly {
+        /// Position of the deal's stage.
+        stage: usize,
+        /// The quarter of `as_of`.
+        quarter: Period,
+    },
+    /// `no_champion`: no coach or champion this far along.
+    NoChampion {
+        /// Position of the deal's stage.
+        stage: usize,
+    },
+    /// `backward`: the deal went back to earlier stages.
+    Backward {
+        /// Every move back, oldest first.
+        moves: Vec<Move>,
+    },
+}
+
+impl Signal {
+    /// Position of the signal's code in [`CODES`].
+    pub fn index(&self) -> usize {
+        match self {
+            Signal::OverdueClose(_) => 0,
+            Signal::NoNextStep(_) => 1,
+            Signal::Stale { .. } => 2,
+            Signal::Slipped { .. } => 3,
+            Signal::NoEconomicBuyer { .. } => 4,
+            Signal::SingleThreaded { .. } => 5,
+            Signal::Opponent { .. } => 6,
+            Signal::ExitCriteria { .. } => 7,
+            Signal::CompetitiveNoProof { .. } => 8,
+            Signal::LargeEarly { .. } => 9,
+            Signal::NoChampion { .. } => 10,
+            Signal::Backward { .. } => 11,
         }
     }
-    out
+
+    /// The signal's code, one of [`CODES`].
+    pub fn code(&self) -> &'static str {
+        CODES[self.index()]
+    }
 }
 
-/// The signals that fire on one open deal, with reasons.
-pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal) -> Vec<(&'static str, String)> {
+/// One signal on one open deal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Risk {
+    /// Position of the deal in [`Pipeline::deals`].
+    pub deal: usize,
+    /// The deal's amount in the reporting currency.
+    pub amount: Money,
+    /// What fired and why.
+    pub signal: Signal,
+}
+
+impl Risk {
+    /// The signal's code, one of [`CODES`].
+    pub fn code(&self) -> &'static str {
+        self.signal.code()
+    }
+
+    /// The one-line reason in `locale`, with the names of `p` (the
+    /// pipeline the risk was computed from).
+    pub fn reason(&self, p: &Pipeline, locale: Locale) -> String {
+        reason::reason(self, p, locale)
+    }
+}
+
+/// The codes of a deal's signals, as a set (at most one of each).
+/// Serialises as the list of codes in signal order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Codes(u16);
+
+impl Codes {
+    /// Adds the code of a signal.
+    pub fn insert(&mut self, s: &Signal) {
+        self.0 |= 1 << s.index();
+    }
+
+    /// No signal.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// How many signals.
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// The codes, in signal order.
+    pub fn iter(self) -> impl Iterator<Item = &'static str> {
+        CODES
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| self.0 & (1 << i) != 0)
+            .map(|(_, c)| *c)
+    }
+}
+
+impl Serialize for Codes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// All signals of all open deals, by deal (in id order) then signal order.
+/// Deals are evaluated in parallel, in batches; the result does not depend
+/// on how the batches fall.
+pub fn risks(f: &Facts<'_>) -> Vec<Risk> {
+    let batches: Vec<Vec<Risk>> = f
+        .deals
+        .par_chunks(BATCH)
+        .map(|batch| {
+            let mut out = Vec::with_capacity(batch.len() * 2);
+            for df in batch.iter().filter(|d| d.status == Status::Open) {
+                signals(f, df, &f.p.deals[df.ix], &mut out);
+            }
+            out
+        })
+        .collect();
+    batches.concat()
+}
+
+/// The signals that fire on one open deal, appended to `out` in signal
+/// order (with the deal's position and amount).
+pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     let p = f.p;
     let rules = &p.settings.rules;
     let stages = &p.settings.stages;
     let stage = &stages[df.stage];
     let as_of = f.as_of;
-    let mut out = Vec::new();
+    let mut push = |signal: Signal| {
+        out.push(Risk {
+            deal: df.ix,
+            amount: df.amount,
+            signal,
+        })
+    };
+    let late = |date: Date| Late {
+        date,
+        days: Facts::days(date, as_of),
+    };
 
     // overdue_close
     if let Some(c) = df.close
         && c < as_of
     {
-        out.push((
-            "overdue_close",
-            format!(
-                "expected close {c} passed {} ago",
-                plural(Facts::days(c, as_of), "day")
-            ),
-        ));
+        push(Signal::OverdueClose(late(c)));
     }
 
     // no_next_step
     match (&d.next_step, &d.next_step_date) {
-        (None, _) => out.push(("no_next_step", "no next step".to_string())),
-        (Some(_), Some(nd)) if nd.value < as_of => out.push((
-            "no_next_step",
-            format!(
-                "next step was due {} ({} ago)",
-                nd.value,
-                plural(Facts::days(nd.value, as_of), "day")
-            ),
-        )),
+        (None, _) => push(Signal::NoNextStep(None)),
+        (Some(_), Some(nd)) if nd.value < as_of => push(Signal::NoNextStep(Some(late(nd.value)))),
         _ => {}
     }
 
     // stale
     if let Some(max) = stage.max_days {
-        let days = days_in_stage(f, d);
+        let days = days_in_stage(f, df);
         if days > max as i64 {
-            out.push((
-                "stale",
-                format!("{} in {}, limit {max}", plural(days, "day"), stage.name),
-            ));
+            push(Signal::Stale {
+                stage: df.stage,
+                days,
+                limit: max,
+            });
         }
     }
 
     // slipped
-    if let Some(reason) = slipped(f, d) {
-        out.push(("slipped", reason));
+    if let Some(s) = slipped(f, d) {
+        push(s);
     }
 
     let eb_by = p.stage_ix(rules.economic_buyer_by.value.as_str());
@@ -147,76 +307,58 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal) -> Vec<(&'static str, Str
             .iter()
             .any(|s| s.role == BuyingRole::EconomicBuyer)
     {
-        out.push((
-            "no_economic_buyer",
-            format!(
-                "key account in {} without a mapped economic buyer",
-                stage.name
-            ),
-        ));
+        push(Signal::NoEconomicBuyer { stage: df.stage });
     }
 
     // single_threaded
     let n = d.stakeholders.len();
     if (n as u32) < rules.min_stakeholders {
-        out.push((
-            "single_threaded",
-            format!(
-                "{} mapped, at least {} expected",
-                plural(n as i64, "stakeholder"),
-                rules.min_stakeholders
-            ),
-        ));
+        push(Signal::SingleThreaded {
+            mapped: n,
+            expected: rules.min_stakeholders,
+        });
     }
 
     // opponent
     if let Some(a) = account {
-        let names: Vec<String> = d
+        let contacts: Vec<usize> = d
             .stakeholders
             .iter()
             .filter(|s| s.attitude == Attitude::Opponent)
-            .filter_map(|s| a.contact(s.contact.value.as_str()))
-            .filter(|c| c.influence == Influence::High)
-            .map(|c| match &c.title {
-                Some(t) => format!("{} ({t})", c.name),
-                None => c.name.clone(),
+            .filter_map(|s| {
+                let id = s.contact.value.as_str();
+                a.contacts.iter().position(|c| c.id.value.as_str() == id)
             })
+            .filter(|&c| a.contacts[c].influence == Influence::High)
             .collect();
-        if !names.is_empty() {
-            out.push((
-                "opponent",
-                format!("{} opposed, with high influence", names.join(", ")),
-            ));
+        if !contacts.is_empty() {
+            push(Signal::Opponent { contacts });
         }
     }
 
     // exit_criteria
-    let missing: Vec<String> = stages[..df.stage]
+    let missing: Vec<Missing> = stages[..df.stage]
         .iter()
-        .filter(|s| s.is_open())
-        .flat_map(|s| s.requires.iter().map(move |r| (s, r)))
-        .filter(|(_, r)| !d.is_filled(&r.value))
-        .map(|(s, r)| format!("{} ({})", r.value, s.name))
+        .enumerate()
+        .filter(|(_, s)| s.is_open())
+        .flat_map(|(si, s)| {
+            s.requires
+                .iter()
+                .enumerate()
+                .map(move |(fi, r)| (si, fi, r))
+        })
+        .filter(|(_, _, r)| !d.is_filled(&r.value))
+        .map(|(stage, field, _)| Missing { stage, field })
         .collect();
     if !missing.is_empty() {
-        out.push((
-            "exit_criteria",
-            format!("exit criteria not met: {}", missing.join(", ")),
-        ));
+        push(Signal::ExitCriteria { missing });
     }
 
     let at_proof = proof_by.is_some_and(|pb| df.stage >= pb);
 
     // competitive_no_proof
     if at_proof && !d.competitors.is_empty() && !d.is_filled("value_proof") {
-        out.push((
-            "competitive_no_proof",
-            format!(
-                "competing with {} in {} without value proof",
-                d.competitors.join(", "),
-                stage.name
-            ),
-        ));
+        push(Signal::CompetitiveNoProof { stage: df.stage });
     }
 
     // large_early
@@ -227,14 +369,10 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal) -> Vec<(&'static str, Str
         && first_half
         && df.close.is_some_and(|c| f.cal.contains(this_quarter, c))
     {
-        out.push((
-            "large_early",
-            format!(
-                "{} in {}, closing this quarter ({this_quarter})",
-                crate::fmt::money(df.amount, &p.settings.org.currency.value),
-                stage.name
-            ),
-        ));
+        push(Signal::LargeEarly {
+            stage: df.stage,
+            quarter: this_quarter,
+        });
     }
 
     // no_champion
@@ -244,38 +382,32 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal) -> Vec<(&'static str, Str
             .iter()
             .any(|s| s.role == BuyingRole::Coach || s.attitude == Attitude::Champion)
     {
-        out.push((
-            "no_champion",
-            format!(
-                "in {} with no coach or champion among the stakeholders",
-                stage.name
-            ),
-        ));
+        push(Signal::NoChampion { stage: df.stage });
     }
 
     // backward
-    let mut moves = Vec::new();
-    for w in d.history.windows(2) {
-        if let (Some(a), Some(b)) = (w[0].stage_ix, w[1].stage_ix)
-            && b < a
-        {
-            moves.push(format!(
-                "from {} to {} on {}",
-                stages[a].name, stages[b].name, w[1].date.value
-            ));
-        }
-    }
+    let moves: Vec<Move> = d
+        .history
+        .windows(2)
+        .filter_map(|w| match (w[0].stage_ix, w[1].stage_ix) {
+            (Some(from), Some(to)) if to < from => Some(Move {
+                from,
+                to,
+                on: w[1].date.value,
+            }),
+            _ => None,
+        })
+        .collect();
     if !moves.is_empty() {
-        out.push(("backward", format!("moved back {}", moves.join("; "))));
+        push(Signal::Backward { moves });
     }
-    out
 }
 
-/// The slippage reason, when the expected close moved later at least
-/// twice, or out of its original quarter into a later one. The sequence of
-/// expected closes is the `close` of each history entry that has one, then
-/// the deal's current `close`.
-pub fn slipped(f: &Facts<'_>, d: &Deal) -> Option<String> {
+/// The slippage, when the expected close moved later at least twice, or
+/// out of its original quarter into a later one. The sequence of expected
+/// closes is the `close` of each history entry that has one, then the
+/// deal's current `close`.
+pub fn slipped(f: &Facts<'_>, d: &Deal) -> Option<Signal> {
     let closes = d
         .history
         .iter()
@@ -292,17 +424,10 @@ pub fn slipped(f: &Facts<'_>, d: &Deal) -> Option<String> {
     let (first, last) = (first?, last?);
     let q0 = f.cal.quarter_of(first);
     let out_of_quarter = last > first && f.cal.quarter_of(last) != q0;
-    if later_moves >= 2 || out_of_quarter {
-        let mut reason = if later_moves >= 2 {
-            format!("close moved later {later_moves} times, {first} → {last}")
-        } else {
-            format!("close moved {first} → {last}")
-        };
-        if out_of_quarter {
-            reason.push_str(&format!(", out of {q0}"));
-        }
-        Some(reason)
-    } else {
-        None
-    }
+    (later_moves >= 2 || out_of_quarter).then_some(Signal::Slipped {
+        first,
+        last,
+        later_moves,
+        out_of: out_of_quarter.then_some(q0),
+    })
 }
