@@ -314,8 +314,22 @@ fn phone_layout_fits_and_switches_charts() {
     let s = d.session(true, 375);
     for page in PAGES {
         s.goto(&file_url(out.path(), page));
-        let width = s.js("return window.innerWidth;").as_i64().unwrap();
-        assert_eq!(width, 375, "phone emulation");
+        // Chromium's phone emulation settles the page scale a frame or
+        // two after the load event (under load it can report a zoomed-out
+        // window for a moment): wait for the width the page ends up with.
+        let mut width = 0;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while std::time::Instant::now() < deadline {
+            width = s.js("return window.innerWidth;").as_i64().unwrap();
+            if width == 375 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert_eq!(
+            width, 375,
+            "{page}: phone emulation (a wider window means the page is wider than the screen)"
+        );
         let errors = s.errors();
         assert!(errors.is_empty(), "{page}: console errors: {errors:?}");
         // Wide tables scroll inside their box; the page itself does not.
