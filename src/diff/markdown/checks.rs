@@ -1,0 +1,157 @@
+//! The closing sections: risks raised and cleared, validation findings
+//! (errors and warnings new, fixed or still there), and the files that
+//! changed.
+
+use super::{Ctx, FOLD_OVER, MAX_ROWS, block, plural, table};
+use crate::analytics::export::RiskRow;
+use crate::diag::Severity;
+use crate::diff::validation::Finding;
+use crate::report::table::md_escape;
+use std::fmt::Write as _;
+
+fn risk_rows(cx: &Ctx<'_>, list: &[RiskRow]) -> String {
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .take(MAX_ROWS)
+        .map(|r| {
+            vec![
+                cx.deal(&r.deal, &r.deal_name),
+                r.code.to_string().replace('_', " "),
+                md_escape(&r.reason),
+            ]
+        })
+        .collect();
+    let mut t = table(&["Deal", "Signal", "Why"], &[], &rows);
+    if list.len() > MAX_ROWS {
+        let _ = writeln!(
+            t,
+            "\n_… and {} more; see `dealbook diff --format json`._",
+            list.len() - MAX_ROWS
+        );
+    }
+    t
+}
+
+pub(super) fn risks_section(cx: &Ctx<'_>, out: &mut String) {
+    let r = &cx.d.risks;
+    if r.introduced.is_empty() && r.cleared.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "### Risk signals\n");
+    if !r.introduced.is_empty() {
+        block(
+            out,
+            &format!("New ({})", r.introduced.len()),
+            &risk_rows(cx, &r.introduced),
+            r.introduced.len() > FOLD_OVER,
+        );
+    }
+    if !r.cleared.is_empty() {
+        block(
+            out,
+            &format!("Cleared ({})", r.cleared.len()),
+            &risk_rows(cx, &r.cleared),
+            r.cleared.len() > FOLD_OVER,
+        );
+    }
+}
+
+fn finding_rows(list: &[&Finding]) -> String {
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .take(MAX_ROWS)
+        .map(|x| {
+            let l = &x.located;
+            let mut msg = md_escape(&l.message);
+            if let Some(h) = &l.hint {
+                let _ = write!(msg, " (hint: {})", md_escape(h));
+            }
+            vec![
+                format!("{}:{}:{}", md_escape(&l.file), l.line, l.column),
+                l.code.to_string(),
+                msg,
+            ]
+        })
+        .collect();
+    let mut t = table(&["Where", "Code", "Problem"], &[], &rows);
+    if list.len() > MAX_ROWS {
+        let _ = writeln!(
+            t,
+            "\n_… and {} more; run `dealbook check`._",
+            list.len() - MAX_ROWS
+        );
+    }
+    t
+}
+
+pub(super) fn validation_section(cx: &Ctx<'_>, out: &mut String) {
+    let d = cx.d;
+    let s = &d.summary;
+    let _ = writeln!(out, "### Validation\n");
+    let errors: Vec<&Finding> = d
+        .diagnostics
+        .iter()
+        .filter(|x| x.located.severity == Severity::Error)
+        .collect();
+    let new_warnings: Vec<&Finding> = d
+        .diagnostics
+        .iter()
+        .filter(|x| x.located.severity == Severity::Warning && x.new)
+        .collect();
+    if errors.is_empty() {
+        let _ = writeln!(
+            out,
+            "✅ B passes `dealbook check`: no errors, {} ({} new).\n",
+            plural(s.warnings, "warning"),
+            new_warnings.len()
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "❌ B has {} and {} ({} of them new).\n",
+            plural(s.errors, "error"),
+            plural(s.warnings, "warning"),
+            s.new_diagnostics
+        );
+        block(
+            out,
+            &format!("Errors ({})", errors.len()),
+            &finding_rows(&errors),
+            errors.len() > FOLD_OVER,
+        );
+    }
+    if !new_warnings.is_empty() {
+        block(
+            out,
+            &format!("New warnings ({})", new_warnings.len()),
+            &finding_rows(&new_warnings),
+            new_warnings.len() > FOLD_OVER,
+        );
+    }
+}
+
+pub(super) fn files_section(cx: &Ctx<'_>, out: &mut String) {
+    let fc = &cx.d.files;
+    if fc.is_empty() {
+        return;
+    }
+    let list = |v: &[String]| {
+        v.iter()
+            .take(MAX_ROWS)
+            .map(|p| md_escape(p))
+            .collect::<Vec<_>>()
+            .join(", ")
+            + if v.len() > MAX_ROWS { ", …" } else { "" }
+    };
+    let _ = writeln!(out, "### Other files\n");
+    for (what, v) in [
+        ("Modified", &fc.modified),
+        ("Added", &fc.added),
+        ("Removed", &fc.removed),
+    ] {
+        if !v.is_empty() {
+            let _ = writeln!(out, "- {what}: {}", list(v));
+        }
+    }
+    out.push('\n');
+}

@@ -1,0 +1,162 @@
+//! The diff as Markdown for a pull-request comment or a CI job summary:
+//! a title, a one-line headline, a warning at the top when B has errors,
+//! then short tables (waterfall, forecast of the focus period, deal
+//! changes by group, risks, validation). Long groups, the other periods
+//! and the housekeeping groups (renamed, moved, edited) are folded in
+//! `<details>`; a group never shows more than [`MAX_ROWS`] rows. Every
+//! piece of user text goes through [`md_escape`]; deal names link to
+//! `<site-url>/deals/<id>.html` when a site URL is given.
+
+mod changes;
+mod checks;
+mod figures;
+mod summary;
+
+use super::Diff;
+use super::compare::DealDelta;
+use crate::fmt as f;
+use crate::ids::is_slug;
+use crate::money::Money;
+use crate::period::Period;
+use crate::report::table::md_escape;
+use changes::deals_section;
+use checks::{files_section, risks_section, validation_section};
+use figures::{forecast_section, waterfall_section};
+use std::fmt::Write as _;
+use summary::{headline, side_detail, side_label};
+
+/// Rows shown per group before the rest is left to `--format json`.
+pub const MAX_ROWS: usize = 100;
+
+/// A group with more rows than this is folded.
+pub const FOLD_OVER: usize = 10;
+
+/// How to render.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Base URL of the published site; deal names link to its deal pages.
+    pub site_url: Option<String>,
+}
+
+struct Ctx<'a> {
+    d: &'a Diff,
+    site: Option<&'a str>,
+}
+
+impl Ctx<'_> {
+    fn money(&self, m: Money) -> String {
+        let v = m.get();
+        if v.fract().is_zero() {
+            f::money(m, &self.d.currency)
+        } else {
+            f::money_cents(m, &self.d.currency)
+        }
+    }
+
+    fn opt_money(&self, m: Option<Money>) -> String {
+        m.map(|m| self.money(m)).unwrap_or_else(|| f::NONE.into())
+    }
+
+    fn signed(&self, m: Money) -> String {
+        if m.get().is_sign_positive() && !m.is_zero() {
+            format!("+{}", self.money(m))
+        } else {
+            self.money(m)
+        }
+    }
+
+    fn deal(&self, id: &str, name: &str) -> String {
+        let shown = if name.trim().is_empty() { id } else { name };
+        match self.site {
+            Some(site) if is_slug(id) => format!("[{}]({site}/deals/{id}.html)", md_escape(shown)),
+            _ if shown == id => md_escape(id),
+            _ => format!("{} ({})", md_escape(shown), md_escape(id)),
+        }
+    }
+
+    fn deal_of(&self, d: &DealDelta) -> String {
+        self.deal(&d.id, &d.latest().name)
+    }
+}
+
+/// Renders the diff.
+pub fn markdown(d: &Diff, opts: &Options) -> String {
+    let site = opts
+        .site_url
+        .as_deref()
+        .map(|s| s.trim_end_matches('/'))
+        .filter(|s| !s.is_empty());
+    let cx = Ctx { d, site };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## dealbook diff: {} → {}\n",
+        side_label(&d.a),
+        side_label(&d.b)
+    );
+    if !d.valid {
+        let _ = writeln!(
+            out,
+            "> [!CAUTION]\n> **This change breaks the pipeline: {}.** Deals in files with errors \
+             are left out of the numbers below; the errors are listed under Validation.\n",
+            plural(d.summary.errors, "error")
+        );
+    }
+    let _ = writeln!(out, "{}\n", headline(&cx));
+    waterfall_section(&cx, &mut out);
+    forecast_section(&cx, &mut out);
+    deals_section(&cx, &mut out);
+    risks_section(&cx, &mut out);
+    validation_section(&cx, &mut out);
+    files_section(&cx, &mut out);
+    let _ = writeln!(
+        out,
+        "<sub>dealbook diff · as of {} · amounts in {} · A: {} · B: {}</sub>",
+        d.as_of,
+        md_escape(&d.currency),
+        side_detail(&d.a),
+        side_detail(&d.b)
+    );
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// A Markdown table; cells are already escaped.
+fn table(headers: &[&str], right: &[usize], rows: &[Vec<String>]) -> String {
+    let mut t = format!("| {} |\n|", headers.join(" | "));
+    for i in 0..headers.len() {
+        t.push_str(if right.contains(&i) { "---:|" } else { "---|" });
+    }
+    t.push('\n');
+    for r in rows {
+        let _ = writeln!(t, "| {} |", r.join(" | "));
+    }
+    t
+}
+
+/// A titled block, folded when asked.
+fn block(out: &mut String, heading: &str, body: &str, fold: bool) {
+    if fold {
+        let _ = writeln!(
+            out,
+            "<details><summary>{heading}</summary>\n\n{body}\n</details>\n"
+        );
+    } else {
+        let _ = writeln!(out, "**{heading}**\n\n{body}");
+    }
+}
+
+fn period_label(p: Option<Period>) -> String {
+    match p {
+        None => "Open pipeline".into(),
+        Some(Period::Year(y)) => format!("FY{y}"),
+        Some(p) => p.to_string(),
+    }
+}
