@@ -2,25 +2,22 @@
 //! atomically. Exit 1 when the pipeline (or one of its templates) has
 //! errors, 2 when the output cannot be written.
 
-use super::{parse_date, pipeline_dir, print_diagnostics, today};
+use super::common::{AsOf, PipelineDir, one_shot, print_diagnostics, today};
 use dealbook::site::{self, SiteError, SiteInput, output::Staging, templates};
 use dealbook::{Exit, analytics, load_and_check};
-use jiff::civil::Date;
 use std::path::PathBuf;
 use std::time::Instant;
 
 /// Arguments of `build`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The pipeline folder.
-    #[arg(default_value = ".")]
-    dir: PathBuf,
+    #[command(flatten)]
+    pipeline: PipelineDir,
     /// Where to write the site (default: DIR/public). Replaced as a whole.
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// Compute as of this date instead of the settings' as_of or today.
-    #[arg(long, value_parser = parse_date)]
-    as_of: Option<Date>,
+    #[command(flatten)]
+    as_of: AsOf,
     /// Public address of the site; only used for <link rel="canonical">.
     #[arg(long, value_parser = parse_base_url)]
     base_url: Option<String>,
@@ -39,7 +36,7 @@ fn parse_base_url(s: &str) -> Result<String, String> {
 /// Runs `build`.
 pub fn run(a: Args) -> Exit {
     let started = Instant::now();
-    let root = match pipeline_dir(&a.dir) {
+    let root = match a.pipeline.open() {
         Ok(r) => r,
         Err(e) => return e,
     };
@@ -51,13 +48,13 @@ pub fn run(a: Args) -> Exit {
         );
         return Exit::Failure;
     }
-    let mut opts = super::one_shot();
+    let mut opts = one_shot();
     if dealbook::paths::is_within(&out, &root)
         && !dealbook::paths::is_within(&out, &root.join("public"))
     {
         opts.skip.push(out.clone());
     }
-    let checked = load_and_check(&root, &opts, a.as_of, today());
+    let checked = load_and_check(&root, &opts, a.as_of.as_of, today());
     if checked.has_errors() {
         print_diagnostics(&checked);
         eprintln!("error: not building the site: the pipeline has errors");

@@ -1,11 +1,9 @@
 //! `dealbook check`: validate and print diagnostics.
 
-use super::{one_shot, parse_date, pipeline_dir, today};
+use super::common::{PipelineDir, one_shot, parse_date, print_stdout, stdout_color, today};
 use dealbook::diag_out;
 use dealbook::{Exit, load_and_check};
 use jiff::civil::Date;
-use std::io::Write;
-use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum Format {
@@ -20,9 +18,8 @@ enum Format {
 /// Arguments of `check`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The pipeline folder.
-    #[arg(default_value = ".")]
-    dir: PathBuf,
+    #[command(flatten)]
+    pipeline: PipelineDir,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
@@ -36,7 +33,7 @@ pub struct Args {
 
 /// Runs `check`.
 pub fn run(a: Args) -> Exit {
-    let root = match pipeline_dir(&a.dir) {
+    let root = match a.pipeline.open() {
         Ok(r) => r,
         Err(e) => return e,
     };
@@ -47,7 +44,7 @@ pub fn run(a: Args) -> Exit {
     let summary = diag_out::Summary::of(diags, files);
     let text = match a.format {
         Format::Human => {
-            let mut t = diag_out::human(diags, sources, super::stdout_color());
+            let mut t = diag_out::human(diags, sources, stdout_color());
             if summary.errors + summary.warnings == 0 {
                 t.push_str(&format!("ok: {files} files, no problems\n"));
             } else {
@@ -56,15 +53,12 @@ pub fn run(a: Args) -> Exit {
             t
         }
         Format::Json => diag_out::json(diags, sources, files),
-        Format::Github => diag_out::github(diags, sources, files, &a.dir.to_string_lossy()),
+        Format::Github => {
+            diag_out::github(diags, sources, files, &a.pipeline.dir.to_string_lossy())
+        }
     };
-    let mut out = std::io::stdout().lock();
-    if out
-        .write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .is_err()
-    {
-        return Exit::Failure;
+    if let Err(e) = print_stdout(&text) {
+        return e;
     }
     let exit = if summary.errors > 0 || (a.deny_warnings && summary.warnings > 0) {
         Exit::Invalid

@@ -1,12 +1,11 @@
 //! `dealbook diff`: compare the pipeline at two git revisions (or two
 //! folders) and print the review as Markdown or JSON.
 
-use super::{parse_date, today};
+use super::common::{parse_date, parse_period, print_stdout, today};
 use dealbook::Exit;
 use dealbook::diff::{self, markdown};
 use dealbook::period::Period;
 use jiff::civil::Date;
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -45,10 +44,6 @@ pub struct Args {
     as_of: Option<Date>,
 }
 
-fn parse_period(s: &str) -> Result<Period, String> {
-    Period::parse(s).ok_or_else(|| "expected a period like 2026, 2026-Q4 or 2026-11".to_string())
-}
-
 /// Runs `diff`.
 pub fn run(a: Args) -> Exit {
     let req = diff::Request {
@@ -75,13 +70,8 @@ pub fn run(a: Args) -> Exit {
         ),
         Format::Json => diff::json::json(&d),
     };
-    let mut out = std::io::stdout().lock();
-    if out
-        .write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .is_err()
-    {
-        return Exit::Failure;
+    if let Err(e) = print_stdout(&text) {
+        return e;
     }
     if d.valid { Exit::Ok } else { Exit::Invalid }
 }

@@ -1,6 +1,6 @@
 //! `dealbook init`: scaffold a new pipeline.
 
-use super::today;
+use super::common::today;
 use dealbook::Exit;
 use dealbook::init;
 use std::path::PathBuf;

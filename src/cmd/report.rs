@@ -1,14 +1,13 @@
 //! `dealbook report`: the summaries in the terminal.
 
-use super::{one_shot, parse_date, pipeline_dir, print_diagnostics, today};
+use super::common::{
+    AsOf, PipelineDir, one_shot, parse_period, print_diagnostics, print_stdout, stdout_color, today,
+};
 use dealbook::analytics::{self, Focus};
 use dealbook::diag::suggest;
 use dealbook::period::Period;
 use dealbook::report::{self, CsvTable, Filter};
 use dealbook::{Exit, load_and_check};
-use jiff::civil::Date;
-use std::io::Write;
-use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum Format {
@@ -25,18 +24,16 @@ enum Format {
 /// Arguments of `report`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The pipeline folder.
-    #[arg(default_value = ".")]
-    dir: PathBuf,
+    #[command(flatten)]
+    pipeline: PipelineDir,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
     /// Which table to print with --format csv.
     #[arg(long, value_enum, default_value = "deals")]
     table: CsvTable,
-    /// Compute as of this date instead of the settings' as_of or today.
-    #[arg(long, value_parser = parse_date)]
-    as_of: Option<Date>,
+    #[command(flatten)]
+    as_of: AsOf,
     /// Period: a fiscal year (2026), quarter (2026-Q4) or month (2026-11).
     /// Default: the current quarter.
     #[arg(long, value_parser = parse_period)]
@@ -49,17 +46,13 @@ pub struct Args {
     team: Option<String>,
 }
 
-fn parse_period(s: &str) -> Result<Period, String> {
-    Period::parse(s).ok_or_else(|| "expected a period like 2026, 2026-Q4 or 2026-11".to_string())
-}
-
 /// Runs `report`.
 pub fn run(a: Args) -> Exit {
-    let root = match pipeline_dir(&a.dir) {
+    let root = match a.pipeline.open() {
         Ok(r) => r,
         Err(e) => return e,
     };
-    let checked = load_and_check(&root, &one_shot(), a.as_of, today());
+    let checked = load_and_check(&root, &one_shot(), a.as_of.as_of, today());
     if checked.has_errors() {
         print_diagnostics(&checked);
         return Exit::Invalid;
@@ -106,7 +99,7 @@ pub fn run(a: Args) -> Exit {
     };
     let view = report::filter(full, &filter, p);
     let text = match a.format {
-        Format::Table => report::text(&view, p, period, super::stdout_color()),
+        Format::Table => report::text(&view, p, period, stdout_color()),
         Format::Markdown => report::markdown(&view, p, period),
         Format::Json => report::json(&view, p),
         Format::Csv => match report::csv(&view, p, a.table) {
@@ -117,13 +110,8 @@ pub fn run(a: Args) -> Exit {
             }
         },
     };
-    let mut out = std::io::stdout().lock();
-    if out
-        .write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .is_err()
-    {
-        return Exit::Failure;
+    if let Err(e) = print_stdout(&text) {
+        return e;
     }
     Exit::Ok
 }

@@ -3,22 +3,22 @@
 //! `--output` says otherwise, so a preview never touches `DIR/public`.
 //! Ctrl-C exits 0; a port in use exits 2 with a free port to try.
 
-use super::watch::{clock, config, print_report};
-use super::{parse_date, pipeline_dir};
+use super::common::{
+    LoopArgs, PipelineDir, print_report, run_until_stopped, start_watch, stop_on_ctrl_c,
+    watcher_warning,
+};
 use dealbook::Exit;
 use dealbook::serve::{self, Server, live::Hub};
 use dealbook::watch::snapshot::Snapshot;
-use dealbook::watch::{Hooks, Outcome, Problem, Report, Watch};
-use jiff::civil::Date;
+use dealbook::watch::{Hooks, Outcome, Problem, Report};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Arguments of `serve`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The pipeline folder.
-    #[arg(default_value = ".")]
-    dir: PathBuf,
+    #[command(flatten)]
+    pipeline: PipelineDir,
     /// Where to write the site (default: a temporary folder, deleted on
     /// exit).
     #[arg(long, short)]
@@ -33,16 +33,8 @@ pub struct Args {
     /// Open the site in the default browser once it is built.
     #[arg(long)]
     open: bool,
-    /// Compute as of this date instead of the settings' as_of or today.
-    #[arg(long, value_parser = parse_date)]
-    as_of: Option<Date>,
-    /// Poll the folder for changes instead of using the system's file
-    /// events (network shares, some containers).
-    #[arg(long)]
-    poll: bool,
-    /// Print where the time of each build went.
-    #[arg(long, hide = true)]
-    timings: bool,
+    #[command(flatten)]
+    looping: LoopArgs,
 }
 
 /// A temporary output folder, removed when dropped.
@@ -120,13 +112,13 @@ impl Hooks for Live {
     }
 
     fn watcher_error(&mut self, e: &str) {
-        eprintln!("{}warning: file watcher: {e}", clock());
+        watcher_warning(e);
     }
 }
 
 /// Runs `serve`.
 pub fn run(a: Args) -> Exit {
-    let root = match pipeline_dir(&a.dir) {
+    let root = match a.pipeline.open() {
         Ok(r) => r,
         Err(e) => return e,
     };
@@ -145,16 +137,13 @@ pub fn run(a: Args) -> Exit {
             (t.clone(), Some(TempOut(t)))
         }
     };
-    let mut cfg = config(root.clone(), output.clone(), a.as_of, a.poll);
+    let mut cfg = a.looping.config(root.clone(), output.clone());
     // Pages of a new build are served from memory at once; the folder is
     // written when the saves pause.
     cfg.defer_writes = Some(dealbook::watch::SERVE_WRITE_DELAY);
-    let w = match Watch::new(cfg) {
+    let w = match start_watch(cfg) {
         Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Failure;
-        }
+        Err(e) => return e,
     };
     let hub = Arc::new(Hub::new());
     let server = match Server::new(listener, w.session().output().to_path_buf(), hub.clone()) {
@@ -171,10 +160,8 @@ pub fn run(a: Args) -> Exit {
             return Exit::Failure;
         }
     };
-    let stop = w.stopper();
-    if let Err(e) = ctrlc::set_handler(move || stop.stop()) {
-        eprintln!("error: cannot catch Ctrl-C: {e}");
-        return Exit::Failure;
+    if let Err(e) = stop_on_ctrl_c(&w) {
+        return e;
     }
     if let Err(e) = server.spawn() {
         eprintln!("error: cannot start the server: {e}");
@@ -183,15 +170,16 @@ pub fn run(a: Args) -> Exit {
     eprintln!(
         "serving {} on {url} (Ctrl-C to stop){}",
         root.display(),
-        if a.poll { ", polling" } else { "" }
+        a.looping.polling()
     );
-    w.run(&mut Live {
-        hub,
-        output,
-        url,
-        open: a.open,
-        timings: a.timings,
-    });
-    eprintln!("stopped");
-    Exit::Ok
+    run_until_stopped(
+        w,
+        &mut Live {
+            hub,
+            output,
+            url,
+            open: a.open,
+            timings: a.looping.timings,
+        },
+    )
 }

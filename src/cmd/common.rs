@@ -1,0 +1,198 @@
+//! What several commands share, kept in one place so that each command
+//! stays thin: argument groups flattened into the commands' `Args` (same
+//! flags, same help everywhere) and the helpers around them.
+
+use dealbook::Exit;
+use dealbook::watch::{self, Config, Outcome, Report, Watch};
+use jiff::civil::Date;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The pipeline folder, the first positional argument of check, report,
+/// build, watch and serve.
+#[derive(Debug, clap::Args)]
+pub struct PipelineDir {
+    /// The pipeline folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+impl PipelineDir {
+    /// The folder, checked to exist (see [`pipeline_dir`]).
+    pub fn open(&self) -> Result<PathBuf, Exit> {
+        pipeline_dir(&self.dir)
+    }
+}
+
+/// `--as-of` of the commands that compute (report, build, watch, serve).
+#[derive(Debug, clap::Args)]
+pub struct AsOf {
+    /// Compute as of this date instead of the settings' as_of or today.
+    #[arg(long, value_parser = parse_date)]
+    pub as_of: Option<Date>,
+}
+
+/// The options of the rebuild loop, shared by watch and serve.
+#[derive(Debug, clap::Args)]
+pub struct LoopArgs {
+    #[command(flatten)]
+    pub as_of: AsOf,
+    /// Poll the folder for changes instead of using the system's file
+    /// events (network shares, some containers).
+    #[arg(long)]
+    pub poll: bool,
+    /// Print where the time of each build went.
+    #[arg(long, hide = true)]
+    pub timings: bool,
+}
+
+impl LoopArgs {
+    /// The loop's configuration for these options.
+    pub fn config(&self, root: PathBuf, output: PathBuf) -> Config {
+        let mut cfg = Config::new(root, output, today);
+        cfg.as_of = self.as_of.as_of;
+        cfg.poll = self.poll.then_some(watch::POLL_EVERY);
+        cfg.color = stderr_color();
+        cfg
+    }
+
+    /// `, polling` after the start line when polling.
+    pub fn polling(&self) -> &'static str {
+        if self.poll { ", polling" } else { "" }
+    }
+}
+
+/// Today's date in the local time zone: the only place the clock is read.
+pub fn today() -> Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+/// Parses `--as-of`.
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse::<Date>()
+        .map_err(|e| format!("expected a date like 2026-11-15: {e}"))
+}
+
+/// Load options of the one-shot commands (check, report, build): texts of
+/// files that parse cleanly are dropped and read again only for snippets.
+pub fn one_shot() -> dealbook::load::LoadOptions {
+    dealbook::load::LoadOptions {
+        drop_clean_text: true,
+        ..Default::default()
+    }
+}
+
+/// Checks that the pipeline folder exists, printing the I/O error if not.
+pub fn pipeline_dir(dir: &Path) -> Result<PathBuf, Exit> {
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(dir.to_path_buf()),
+        Ok(_) => {
+            eprintln!("error: {} is not a folder", dir.display());
+            Err(Exit::Failure)
+        }
+        Err(e) => {
+            eprintln!(
+                "error: cannot open the pipeline folder {}: {e}",
+                dir.display()
+            );
+            Err(Exit::Failure)
+        }
+    }
+}
+
+/// Prints a check's diagnostics to stderr in the human format (coloured on
+/// a terminal), with the summary line.
+pub fn print_diagnostics(checked: &dealbook::Checked) {
+    let color = stderr_color();
+    let text = dealbook::diag_out::human(&checked.diagnostics, &checked.pipeline.sources, color);
+    let summary = dealbook::diag_out::Summary::of(&checked.diagnostics, checked.file_count());
+    eprint!("{text}");
+    eprintln!("{}", summary.line());
+}
+
+/// Whether to colour what goes to stdout: anstream's rules (a terminal
+/// that supports colour; never with `NO_COLOR`; `CLICOLOR_FORCE` forces it).
+pub fn stdout_color() -> bool {
+    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+}
+
+/// The same for stderr.
+pub fn stderr_color() -> bool {
+    anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
+}
+
+/// Parses `--period`.
+pub fn parse_period(s: &str) -> Result<dealbook::period::Period, String> {
+    dealbook::period::Period::parse(s)
+        .ok_or_else(|| "expected a period like 2026, 2026-Q4 or 2026-11".to_string())
+}
+
+/// Writes a command's output to stdout; a failure (a closed pipe) is
+/// exit 2.
+pub fn print_stdout(text: &str) -> Result<(), Exit> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|_| Exit::Failure)
+}
+
+/// `[14:03:22] ` for the terminal lines.
+pub fn clock() -> String {
+    let now = jiff::ZonedDateTime::now();
+    format!("[{}] ", now.strftime("%H:%M:%S"))
+}
+
+/// Prints a build's diagnostics (if any) and its one line.
+pub fn print_report(r: &Report, output: &Path, serving: bool, timings: bool) {
+    if let Outcome::Invalid { text, .. } = &r.outcome {
+        eprint!("{text}");
+    }
+    eprintln!("{}{}", clock(), r.line(output, serving));
+    if timings {
+        let t = &r.timings;
+        if let Outcome::Built { reused, .. } = r.outcome {
+            eprintln!("    {reused} pages not rendered again (input unchanged)");
+        }
+        eprintln!(
+            "    waited {:?}, refresh {:?} (read {}), assemble {:?}, check {:?}, analytics {:?}, prepare {:?}, live after {:?}, render+write {:?}",
+            t.waited,
+            t.refresh,
+            r.read,
+            t.assemble,
+            t.check,
+            t.analytics,
+            t.render,
+            r.live.unwrap_or_default(),
+            t.write
+        );
+    }
+}
+
+/// Starts a watch session, printing why it cannot start.
+pub fn start_watch(cfg: Config) -> Result<Watch, Exit> {
+    Watch::new(cfg).map_err(|e| {
+        eprintln!("error: {e}");
+        Exit::Failure
+    })
+}
+
+/// Stops the session on Ctrl-C.
+pub fn stop_on_ctrl_c(w: &Watch) -> Result<(), Exit> {
+    let stop = w.stopper();
+    ctrlc::set_handler(move || stop.stop()).map_err(|e| {
+        eprintln!("error: cannot catch Ctrl-C: {e}");
+        Exit::Failure
+    })
+}
+
+/// The terminal line of a file watcher problem.
+pub fn watcher_warning(e: &str) {
+    eprintln!("{}warning: file watcher: {e}", clock());
+}
+
+/// Runs the loop until Ctrl-C: exit 0.
+pub fn run_until_stopped(w: Watch, hooks: &mut impl watch::Hooks) -> Exit {
+    w.run(hooks);
+    eprintln!("stopped");
+    Exit::Ok
+}
