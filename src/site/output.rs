@@ -40,7 +40,7 @@ fn bad_path(p: &str) -> io::Error {
 }
 
 /// The file of a page under `root`, refusing absolute paths and `..`.
-fn page_file(root: &Path, path: &str) -> io::Result<PathBuf> {
+pub(crate) fn page_file(root: &Path, path: &str) -> io::Result<PathBuf> {
     if path.is_empty() || path.contains('\\') || path == MARKER {
         return Err(bad_path(path));
     }
@@ -300,25 +300,13 @@ pub fn write_changed(out: &Path, pages: &[Page]) -> io::Result<Changes> {
         }
         if !keep.contains(path) {
             fs::remove_file(path).map_err(|e| with_context(e, "delete", path))?;
-            deleted.push(
-                path.strip_prefix(out)
-                    .unwrap_or(path)
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/"),
-            );
+            deleted.push(rel_path(out, path));
         }
     }
     // Deepest first, so parents empty out after their children.
     dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
     for d in dirs {
-        if fs::read_dir(&d)
-            .map(|mut r| r.next().is_none())
-            .unwrap_or(false)
-        {
-            let _ = fs::remove_dir(&d);
-        }
+        remove_if_empty(&d);
     }
     Ok(Changes {
         unchanged: pages.len() - written.len(),
@@ -327,9 +315,29 @@ pub fn write_changed(out: &Path, pages: &[Page]) -> io::Result<Changes> {
     })
 }
 
+/// The path of `p` under `out` with `/` separators, as pages name it.
+pub(crate) fn rel_path(out: &Path, p: &Path) -> String {
+    p.strip_prefix(out)
+        .unwrap_or(p)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Removes folder `d` if it is empty (best effort).
+pub(crate) fn remove_if_empty(d: &Path) {
+    if fs::read_dir(d)
+        .map(|mut r| r.next().is_none())
+        .unwrap_or(false)
+    {
+        let _ = fs::remove_dir(d);
+    }
+}
+
 /// Replaces one file atomically: write a temporary file in the same
 /// folder, then rename it over the target.
-fn replace_file(file: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn replace_file(file: &Path, bytes: &[u8]) -> io::Result<()> {
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -341,16 +349,19 @@ fn replace_file(file: &Path, bytes: &[u8]) -> io::Result<()> {
     })
 }
 
+/// A page of text, for the tests of both writers.
+#[cfg(test)]
+pub(crate) fn test_page(path: &str, s: &str) -> Page {
+    Page {
+        path: path.into(),
+        bytes: s.as_bytes().to_vec(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_page as page;
     use super::*;
-
-    fn page(path: &str, s: &str) -> Page {
-        Page {
-            path: path.into(),
-            bytes: s.as_bytes().to_vec(),
-        }
-    }
 
     #[test]
     fn rejects_paths_outside() {
