@@ -286,28 +286,9 @@ pub fn write_changed(out: &Path, pages: &[Page]) -> io::Result<Changes> {
         .iter()
         .filter_map(|p| page_file(out, &p.path).ok())
         .collect();
-    let mut deleted = Vec::new();
     let mut dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(out).min_depth(1).sort_by_file_name() {
-        let entry = entry.map_err(io::Error::other)?;
-        let path = entry.path();
-        if entry.file_type().is_dir() {
-            dirs.push(path.to_path_buf());
-            continue;
-        }
-        if entry.depth() == 1 && entry.file_name() == MARKER {
-            continue;
-        }
-        if !keep.contains(path) {
-            fs::remove_file(path).map_err(|e| with_context(e, "delete", path))?;
-            deleted.push(rel_path(out, path));
-        }
-    }
-    // Deepest first, so parents empty out after their children.
-    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    for d in dirs {
-        remove_if_empty(&d);
-    }
+    let deleted = delete_strays(out, |path| keep.contains(path), &mut dirs)?;
+    remove_empty_dirs(dirs, out);
     Ok(Changes {
         unchanged: pages.len() - written.len(),
         written,
@@ -325,13 +306,46 @@ pub(crate) fn rel_path(out: &Path, p: &Path) -> String {
         .join("/")
 }
 
-/// Removes folder `d` if it is empty (best effort).
-pub(crate) fn remove_if_empty(d: &Path) {
-    if fs::read_dir(d)
-        .map(|mut r| r.next().is_none())
-        .unwrap_or(false)
-    {
-        let _ = fs::remove_dir(d);
+/// Walks the site folder `out` (in file name order): deletes every file
+/// but the marker that `keep` does not want, and adds every folder to
+/// `dirs`. Returns the deleted paths, relative to `out`.
+pub(crate) fn delete_strays(
+    out: &Path,
+    keep: impl Fn(&Path) -> bool,
+    dirs: &mut Vec<PathBuf>,
+) -> io::Result<Vec<String>> {
+    let mut deleted = Vec::new();
+    for entry in walkdir::WalkDir::new(out).min_depth(1).sort_by_file_name() {
+        let entry = entry.map_err(io::Error::other)?;
+        let path = entry.path();
+        if entry.file_type().is_dir() {
+            dirs.push(path.to_path_buf());
+            continue;
+        }
+        if entry.depth() == 1 && entry.file_name() == MARKER {
+            continue;
+        }
+        if !keep(path) {
+            fs::remove_file(path).map_err(|e| with_context(e, "delete", path))?;
+            deleted.push(rel_path(out, path));
+        }
+    }
+    Ok(deleted)
+}
+
+/// Removes the folders of `dirs` (below `out`) that are empty, deepest
+/// first so that parents empty out after their children (best effort).
+pub(crate) fn remove_empty_dirs(mut dirs: Vec<PathBuf>, out: &Path) {
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    dirs.dedup();
+    for d in dirs {
+        if d != out
+            && fs::read_dir(&d)
+                .map(|mut r| r.next().is_none())
+                .unwrap_or(false)
+        {
+            let _ = fs::remove_dir(&d);
+        }
     }
 }
 

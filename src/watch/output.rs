@@ -19,7 +19,9 @@
 //! session restarts.
 
 use crate::site::Page;
-use crate::site::output::{MARKER, page_file, rel_path, remove_if_empty, replace_file};
+use crate::site::output::{
+    MARKER, delete_strays, page_file, rel_path, remove_empty_dirs, replace_file,
+};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -209,36 +211,16 @@ impl SiteWriter {
             }
             dirs.extend(more);
         } else {
-            for entry in walkdir::WalkDir::new(&out).min_depth(1) {
-                let entry = entry.map_err(io::Error::other)?;
-                let path = entry.path();
-                if entry.file_type().is_dir() {
-                    dirs.push(path.to_path_buf());
-                    continue;
-                }
-                if entry.depth() == 1 && entry.file_name() == MARKER {
-                    continue;
-                }
-                let rel = rel_path(&out, path);
-                if !live.contains(rel.as_str()) {
-                    fs::remove_file(path).map_err(|e| {
-                        io::Error::new(e.kind(), format!("cannot delete {}: {e}", path.display()))
-                    })?;
-                    deleted.push(rel);
-                }
-            }
+            deleted = delete_strays(
+                &out,
+                |path| live.contains(rel_path(&out, path).as_str()),
+                &mut dirs,
+            )?;
             let known = self.known.get_mut().unwrap_or_else(|e| e.into_inner());
             known.retain(|k, _| live.contains(k.as_str()));
             self.synced = true;
         }
-        // Deepest first, so parents empty out after their children.
-        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-        dirs.dedup();
-        for d in dirs {
-            if d != out {
-                remove_if_empty(&d);
-            }
-        }
+        remove_empty_dirs(dirs, &out);
         deleted.sort();
         Ok(deleted)
     }
