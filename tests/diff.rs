@@ -37,6 +37,23 @@ fn git_env(cmd: &mut Command, home: &Path) {
         .env_remove("GIT_INDEX_FILE");
 }
 
+/// `dealbook diff args` run in `dir`, with the host's git configuration
+/// kept out (`home`: the test's own home folder).
+fn diff_command(args: &[&str], dir: &Path, home: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("diff").args(args).current_dir(dir);
+    git_env(&mut c, home);
+    c
+}
+
+/// `git args` run in `dir`, likewise.
+fn git_command(args: &[&str], dir: &Path, home: &Path) -> Command {
+    let mut c = Command::new("git");
+    c.args(args).current_dir(dir);
+    git_env(&mut c, home);
+    c
+}
+
 /// A git repository in a temporary folder, with the pipeline in `pipe`
 /// (the top of the repository, or a sub-folder) and a copy of the
 /// pipeline saved at each commit.
@@ -77,10 +94,9 @@ impl Repo {
     }
 
     fn git(&self, args: &[&str]) -> String {
-        let mut c = Command::new("git");
-        c.args(args).current_dir(self.top());
-        git_env(&mut c, self.tmp.path());
-        let out = c.output().expect("run git");
+        let out = git_command(args, &self.top(), self.tmp.path())
+            .output()
+            .expect("run git");
         assert!(
             out.status.success(),
             "git {args:?}: {}",
@@ -117,10 +133,9 @@ impl Repo {
 
     /// Runs `dealbook diff` in the repository top with `args`.
     fn diff(&self, args: &[&str]) -> Output {
-        let mut c = Command::new(BIN);
-        c.arg("diff").args(args).current_dir(self.top());
-        git_env(&mut c, self.tmp.path());
-        let out = c.output().expect("run dealbook");
+        let out = diff_command(args, &self.top(), self.tmp.path())
+            .output()
+            .expect("run dealbook");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!stderr.contains("panicked"), "{stderr}");
         out
@@ -533,12 +548,32 @@ fn waterfall<'a>(j: &'a Value, period: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no waterfall for {period}"))
 }
 
-fn deal_changes(j: &Value, id: &str) -> Vec<String> {
+/// The entry of deal `id` in the diff's deal changes, if it has one.
+fn find_deal<'a>(j: &'a Value, id: &str) -> Option<&'a Value> {
     j["deals"]
         .as_array()
         .unwrap()
         .iter()
         .find(|d| d["id"] == id)
+}
+
+/// The entry of deal `id` in the diff's deal changes.
+fn deal_entry<'a>(j: &'a Value, id: &str) -> &'a Value {
+    find_deal(j, id).unwrap_or_else(|| panic!("no deal change for {id}"))
+}
+
+/// The organisation's forecast row of `period`.
+fn org_forecast<'a>(j: &'a Value, period: &str) -> &'a Value {
+    j["forecast"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["period"] == period && r["scope"]["kind"] == "org")
+        .unwrap_or_else(|| panic!("no org forecast row for {period}"))
+}
+
+fn deal_changes(j: &Value, id: &str) -> Vec<String> {
+    find_deal(j, id)
         .map(|d| {
             d["changes"]
                 .as_array()
@@ -615,12 +650,7 @@ fn assert_forecast_matches_analytics(r: &Repo, j: &Value, a: usize, b: usize) {
     assert!(checked >= 2);
     // Start and end of every period's waterfall are the open amounts.
     for w in j["waterfall"]["periods"].as_array().unwrap() {
-        let row = j["forecast"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["period"] == w["period"] && r["scope"]["kind"] == "org")
-            .unwrap();
+        let row = org_forecast(j, w["period"].as_str().unwrap());
         assert_eq!(
             money(w, "start"),
             dec(&row["before"]["open_amount"]),
@@ -682,12 +712,7 @@ fn grouped_changes_and_waterfall_buckets() {
     let j = r.json(s.added, s.stages);
     assert_eq!(deal_changes(&j, "alpha"), ["stage_forward"]);
     assert_eq!(deal_changes(&j, "gamma"), ["stage_backward"]);
-    let alpha = j["deals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["id"] == "alpha")
-        .unwrap();
+    let alpha = deal_entry(&j, "alpha");
     assert_eq!(alpha["before"]["stage"], "solution");
     assert_eq!(alpha["after"]["stage"], "proof");
     // Open amounts do not move with stages.
@@ -697,12 +722,7 @@ fn grouped_changes_and_waterfall_buckets() {
     let j = r.json(s.stages, s.closed);
     assert_eq!(deal_changes(&j, "beta"), ["won"]);
     assert_eq!(deal_changes(&j, "delta"), ["lost"]);
-    let delta = j["deals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["id"] == "delta")
-        .unwrap();
+    let delta = deal_entry(&j, "delta");
     assert_eq!(delta["after"]["lost_reason"], "price | too high");
     assert_eq!(money(&j["waterfall"]["pipeline"], "won"), cny("500000.00"));
     assert_eq!(money(&j["waterfall"]["pipeline"], "lost"), cny("300000.00"));
@@ -710,12 +730,7 @@ fn grouped_changes_and_waterfall_buckets() {
     assert_eq!(money(waterfall(&j, "2027-Q1"), "lost"), cny("300000.00"));
     assert_eq!(dec(&j["summary"]["won_amount"]), cny("500000.00"));
     // A lost deal clears its risks; the forecast's won moves.
-    let q4 = j["forecast"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["period"] == "2026-Q4" && r["scope"]["kind"] == "org")
-        .unwrap();
+    let q4 = org_forecast(&j, "2026-Q4");
     assert_eq!(
         dec(&q4["after"]["won"]) - dec(&q4["before"]["won"]),
         cny("500000")
@@ -725,12 +740,7 @@ fn grouped_changes_and_waterfall_buckets() {
     // year 2026 loses it to 2027, the whole pipeline is unchanged.
     let j = r.json(s.closed, s.slipped);
     assert_eq!(deal_changes(&j, "eps"), ["close_moved"]);
-    let eps = j["deals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["id"] == "eps")
-        .unwrap();
+    let eps = deal_entry(&j, "eps");
     assert_eq!(eps["close_days"], 20);
     assert_eq!(eps["after"]["close_quarter"], "2027-Q1");
     let usd = cny("1420000.00"); // 200,000 USD at 7.10
@@ -746,23 +756,13 @@ fn grouped_changes_and_waterfall_buckets() {
     let j = r.json(s.slipped, s.amount_owner);
     assert_eq!(deal_changes(&j, "alpha"), ["amount_changed"]);
     assert_eq!(deal_changes(&j, "gamma"), ["owner_changed"]);
-    let alpha = j["deals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["id"] == "alpha")
-        .unwrap();
+    let alpha = deal_entry(&j, "alpha");
     assert_eq!(dec(&alpha["amount_change"]), cny("200000.00"));
     assert_eq!(
         money(waterfall(&j, "2026-Q4"), "amount_up"),
         cny("200000.00")
     );
-    let gamma = j["deals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["id"] == "gamma")
-        .unwrap();
+    let gamma = deal_entry(&j, "gamma");
     assert_eq!(gamma["before"]["owner_name"], "Chen | Jie");
     assert_eq!(gamma["after"]["owner_name"], "张敏");
     // The owner change moves zhang-min's Q4 forecast: a person row is there.
@@ -936,11 +936,13 @@ fn pipeline_in_a_sub_folder() {
     assert_waterfalls_balance(&j);
     assert_forecast_matches_analytics(r, &j, s.base, s.slipped);
     // From inside the sub-folder, --dir defaults to it.
-    let mut c = Command::new(BIN);
-    c.args(["diff", r.rev(s.base), "--format", "json"])
-        .current_dir(r.pipe());
-    git_env(&mut c, r.tmp.path());
-    let out = c.output().unwrap();
+    let out = diff_command(
+        &[r.rev(s.base), "--format", "json"],
+        &r.pipe(),
+        r.tmp.path(),
+    )
+    .output()
+    .unwrap();
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -967,9 +969,7 @@ fn a_revision_that_does_not_exist() {
     assert_eq!(out.status.code(), Some(2));
     // Outside any repository, a name that is not a folder.
     let tmp = tempfile::tempdir().unwrap();
-    let mut c = Command::new(BIN);
-    c.args(["diff", "main"]).current_dir(tmp.path());
-    git_env(&mut c, tmp.path());
+    let mut c = diff_command(&["main"], tmp.path(), tmp.path());
     c.env("GIT_CEILING_DIRECTORIES", tmp.path().parent().unwrap());
     let out = c.output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -1015,21 +1015,11 @@ fn a_deal_moved_to_a_new_sub_folder_is_not_added_and_removed() {
     let b = r.commit("move");
     let j = r.json(a, b);
     assert_eq!(deal_changes(&j, "zeta"), ["moved"]);
-    let zeta = j["deals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["id"] == "zeta")
-        .unwrap();
+    let zeta = deal_entry(&j, "zeta");
     assert_eq!(zeta["before"]["path"], "deals/east/zeta.toml");
     assert_eq!(zeta["after"]["path"], "deals/west/zeta.toml");
     assert_eq!(deal_changes(&j, "delta-2027"), ["renamed"]);
-    let d = j["deals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["id"] == "delta-2027")
-        .unwrap();
+    let d = deal_entry(&j, "delta-2027");
     assert_eq!(d["previous_id"], "delta");
     assert!(j["summary"]["changes"].get("added").is_none());
     assert!(j["summary"]["changes"].get("removed").is_none());
@@ -1083,17 +1073,17 @@ fn two_plain_folders_give_the_same_answer_as_two_revisions() {
         assert_eq!(git[key], folders[key], "{key}");
     }
     // Outside a repository too.
-    let mut c = Command::new(BIN);
-    c.args([
-        "diff",
-        fa.to_str().unwrap(),
-        fb.to_str().unwrap(),
-        "--format",
-        "json",
-    ])
-    .current_dir(r.tmp.path())
-    .env("GIT_CEILING_DIRECTORIES", r.tmp.path().parent().unwrap());
-    git_env(&mut c, r.tmp.path());
+    let mut c = diff_command(
+        &[
+            fa.to_str().unwrap(),
+            fb.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        r.tmp.path(),
+        r.tmp.path(),
+    );
+    c.env("GIT_CEILING_DIRECTORIES", r.tmp.path().parent().unwrap());
     let out = c.output().unwrap();
     assert_eq!(
         out.status.code(),
@@ -1129,11 +1119,12 @@ fn the_working_tree_and_the_index_are_left_alone() {
         &deal("U", "acme", "zhang-min", "1", "qualify", "2026-12-01", ""),
     );
     let status = || {
-        let mut c = Command::new("git");
-        c.args(["status", "--porcelain", "--untracked-files=all"])
-            .current_dir(r.top())
-            .env("GIT_OPTIONAL_LOCKS", "0");
-        git_env(&mut c, r.tmp.path());
+        let mut c = git_command(
+            &["status", "--porcelain", "--untracked-files=all"],
+            &r.top(),
+            r.tmp.path(),
+        );
+        c.env("GIT_OPTIONAL_LOCKS", "0");
         String::from_utf8(c.output().unwrap().stdout).unwrap()
     };
     let index = r.top().join(".git/index");
@@ -1236,9 +1227,12 @@ fn the_workflow_diff_step_works() {
     base(&r);
     r.commit("base");
     let origin = r.tmp.path().join("origin.git");
-    let mut c = Command::new("git");
-    c.args(["init", "-q", "--bare", "-b", "main"]).arg(&origin);
-    git_env(&mut c, r.tmp.path());
+    let mut c = git_command(
+        &["init", "-q", "--bare", "-b", "main"],
+        &r.top(),
+        r.tmp.path(),
+    );
+    c.arg(&origin);
     assert!(c.status().unwrap().success());
     r.git(&["remote", "add", "origin", origin.to_str().unwrap()]);
     r.git(&["push", "-q", "origin", "main"]);
