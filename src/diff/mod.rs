@@ -1,9 +1,9 @@
 //! `dealbook diff`: what a change does to the business, for the reviewer of
 //! a pull request. Two sides (git revisions, plain folders, or the working
 //! tree) are loaded and checked for the same `as_of`, their analytics are
-//! computed, and [`compare`] puts them side by side: the open-pipeline
+//! computed, and [`compare()`] puts them side by side: the open-pipeline
 //! waterfall per period ([`waterfall`]), the forecast delta
-//! ([`forecast`]), the deal changes grouped by kind ([`compare`]), the
+//! ([`forecast`]), the deal changes grouped by kind ([`mod@compare`]), the
 //! risk signals introduced and cleared ([`risks`]) and B's diagnostics
 //! ([`validation`]). [`markdown`] and [`json`] render the result.
 //!

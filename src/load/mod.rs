@@ -384,7 +384,7 @@ const CHUNK: usize = 64;
 
 /// Loads the pipeline at `root`: walk, read and parse in parallel, assemble.
 ///
-/// The work overlaps: while this thread walks the folder, every [`CHUNK`]
+/// The work overlaps: while this thread walks the folder, every `CHUNK`
 /// files found go to the thread pool to be read and parsed; once the walk
 /// is done, this thread assembles the parsed files in [`FileId`] order as
 /// they arrive, while the pool parses the rest.
