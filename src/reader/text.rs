@@ -87,3 +87,8 @@ pub(super) fn currency_hint(s: &str) -> String {
         "currency codes are three capital letters, e.g. \"CNY\", \"USD\", \"EUR\"".into()
     }
 }
+
+/// The hint of a bad exchange rate of `code`: what a rate means.
+pub(super) fn rate_hint(code: &str) -> String {
+    format!("{code} = 7.10 means 1 {code} is worth 7.10 of the reporting currency")
+}

@@ -6,7 +6,8 @@
 use super::Reader;
 use super::record::Val;
 use super::text::{
-    currency_hint, exact_decimal, expected_name, is_currency, slug_hint, toml_date, type_name,
+    currency_hint, exact_decimal, expected_name, is_currency, rate_hint, slug_hint, toml_date,
+    type_name,
 };
 use crate::diag::{Code, Diagnostic, did_you_mean, quote_list};
 use crate::ids::{is_slug, slugify};
@@ -56,6 +57,24 @@ impl Reader<'_> {
         );
     }
 
+    /// Reports a currency code that is not three capital letters.
+    fn bad_currency(&mut self, span: Span, code: &str) {
+        self.push(
+            Diagnostic::new(
+                Code::BadCurrency,
+                span,
+                format!("\"{code}\" is not an ISO 4217 currency code"),
+            )
+            .hint(currency_hint(code)),
+        );
+    }
+
+    /// Reports a number outside what `field` allows; the field's doc is the
+    /// hint.
+    fn out_of_range(&mut self, span: Span, field: &Field, message: String) {
+        self.push(Diagnostic::new(Code::OutOfRange, span, message).hint(field.doc));
+    }
+
     pub(super) fn value(
         &mut self,
         v: &Spanned<DeValue<'_>>,
@@ -96,14 +115,7 @@ impl Reader<'_> {
             Ty::Currency => {
                 let s = self.string(v, field)?;
                 if !is_currency(&s) {
-                    self.push(
-                        Diagnostic::new(
-                            Code::BadCurrency,
-                            span,
-                            format!("\"{s}\" is not an ISO 4217 currency code"),
-                        )
-                        .hint(currency_hint(&s)),
-                    );
+                    self.bad_currency(span, &s);
                     return None;
                 }
                 Val::Str(s)
@@ -138,13 +150,10 @@ impl Reader<'_> {
                 match n {
                     Some(n) if (min..=max).contains(&n) => Val::Int(n),
                     _ => {
-                        self.push(
-                            Diagnostic::new(
-                                Code::OutOfRange,
-                                span,
-                                format!("`{}` must be between {min} and {max}", field.key),
-                            )
-                            .hint(field.doc),
+                        self.out_of_range(
+                            span,
+                            field,
+                            format!("`{}` must be between {min} and {max}", field.key),
                         );
                         return None;
                     }
@@ -156,13 +165,10 @@ impl Reader<'_> {
                     return None;
                 }
                 let Some(d) = exact_decimal(v.get_ref()) else {
-                    self.push(
-                        Diagnostic::new(
-                            Code::OutOfRange,
-                            span,
-                            format!("`{}` is not a finite number in range", field.key),
-                        )
-                        .hint(field.doc),
+                    self.out_of_range(
+                        span,
+                        field,
+                        format!("`{}` is not a finite number in range", field.key),
                     );
                     return None;
                 };
@@ -193,13 +199,10 @@ impl Reader<'_> {
                         return None;
                     }
                     Ty::Decimal if d.is_sign_negative() && !d.is_zero() => {
-                        self.push(
-                            Diagnostic::new(
-                                Code::OutOfRange,
-                                span,
-                                format!("`{}` must not be negative", field.key),
-                            )
-                            .hint(field.doc),
+                        self.out_of_range(
+                            span,
+                            field,
+                            format!("`{}` must not be negative", field.key),
                         );
                         return None;
                     }
@@ -340,33 +343,39 @@ impl Reader<'_> {
                     let kspan = self.span(k);
                     let code: &str = k.get_ref();
                     if !is_currency(code) {
-                        self.push(
-                            Diagnostic::new(
-                                Code::BadCurrency,
-                                kspan,
-                                format!("\"{code}\" is not an ISO 4217 currency code"),
-                            )
-                            .hint(currency_hint(code)),
-                        );
+                        self.bad_currency(kspan, code);
                         continue;
                     }
                     let rspan = self.span(rv);
                     let rate = match rv.get_ref() {
                         DeValue::Integer(_) | DeValue::Float(_) => exact_decimal(rv.get_ref()),
                         _ => {
-                            self.push(Diagnostic::new(
-                                Code::WrongType,
-                                rspan,
-                                format!("rate of {code} should be a number, found {}", type_name(rv.get_ref())),
-                            ).hint(format!("{code} = 7.10 means 1 {code} is worth 7.10 of the reporting currency")));
+                            self.push(
+                                Diagnostic::new(
+                                    Code::WrongType,
+                                    rspan,
+                                    format!(
+                                        "rate of {code} should be a number, found {}",
+                                        type_name(rv.get_ref())
+                                    ),
+                                )
+                                .hint(rate_hint(code)),
+                            );
                             continue;
                         }
                     };
                     match rate {
-                        Some(r) if r > Decimal::ZERO => out.push((Sp::new(code.to_string(), kspan), Sp::new(r.normalize(), rspan))),
+                        Some(r) if r > Decimal::ZERO => out.push((
+                            Sp::new(code.to_string(), kspan),
+                            Sp::new(r.normalize(), rspan),
+                        )),
                         _ => self.push(
-                            Diagnostic::new(Code::OutOfRange, rspan, format!("rate of {code} must be a positive number"))
-                                .hint(format!("{code} = 7.10 means 1 {code} is worth 7.10 of the reporting currency")),
+                            Diagnostic::new(
+                                Code::OutOfRange,
+                                rspan,
+                                format!("rate of {code} must be a positive number"),
+                            )
+                            .hint(rate_hint(code)),
                         ),
                     }
                 }
