@@ -45,39 +45,57 @@ BENCH_DIR=${BENCH_DIR:-/tmp/dealbook-bench}
 MDBOOK_MAX=${MDBOOK_MAX:-20000}
 MDBOOK_RUNS=${MDBOOK_RUNS:-1}
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$repo"
-
-if [ ! -x /usr/bin/time ]; then
-    echo "installing GNU time (for max RSS)…" >&2
-    apt-get install -y time >/dev/null 2>&1 || sudo apt-get install -y time >/dev/null
-fi
-
-echo "building (release)…" >&2
-cargo build --release --quiet --bin dealbook --example gen
-target=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
-    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-target=${target:-$repo/target}
-bin=$target/release/dealbook
-gen_bin=$target/release/examples/gen
-gen_hash=$(sha256sum examples/gen.rs | cut -c1-16)
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_gnu_time
+build_release --example gen
 mdbook_bin=$(command -v mdbook || true)
 mkdir -p "$BENCH_DIR"
 
-# Runs "$@" once; prints "wall_seconds max_rss_kb cpu_percent exit_status".
-measure() {
-    local tf t0 t1 rc=0
-    tf=$(mktemp)
-    t0=$(date +%s%N)
-    /usr/bin/time -o "$tf" -f '%M %P' "$@" >/dev/null 2>&1 || rc=$?
-    t1=$(date +%s%N)
-    read -r rss cpu <"$tf"
-    rm -f "$tf"
-    echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }') $rss ${cpu%\%} $rc"
+# Runs "$@" once (to warm the cache); stops the benchmark with the message
+# "$1 failed" when it fails.
+warm_up() {
+    local what=$1
+    shift
+    "$@" >/dev/null 2>&1 || {
+        echo "$what failed" >&2
+        exit 1
+    }
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-maximum() { sort -n | tail -1; }
+# Counts what the folder $1 holds: sets $files, $pages (HTML files) and $mib.
+count_output() {
+    files=$(find "$1" -type f | wc -l)
+    pages=$(find "$1" -type f -name '*.html' | wc -l)
+    mib=$(du -sm "$1" | cut -f1)
+}
+
+# Runs "$@" (named $1 in messages) $2 times, each into a fresh output
+# folder $3 (deleted, and the deletion synced, before the clock starts);
+# sets $wall and $cpu (medians) and $rss (the largest).
+timed_runs() {
+    local name=$1 n=$2 out=$3 i t r p rc
+    shift 3
+    local ts=() rs=() cs=()
+    for ((i = 0; i < n; i++)); do
+        rm -rf "$out"
+        sync # let the file system finish the deletion before timing
+        read -r t r p rc < <(measure "$@")
+        [ "$rc" = 0 ] || { echo "$name exited $rc" >&2; exit 1; }
+        ts+=("$t") rs+=("$r") cs+=("$p")
+        echo "  $size $name run $((i + 1))/$n: ${t}s" >&2
+    done
+    wall=$(printf '%s\n' "${ts[@]}" | median)
+    cpu=$(printf '%s\n' "${cs[@]}" | median)
+    rss=$(printf '%s\n' "${rs[@]}" | maximum)
+}
+
+# One line of the table for tool $1, from the figures timed_runs and
+# count_output set; the time per page divides the wall time by $2.
+row() {
+    awk -v s="$size" -v t="$1" -v w="$wall" -v c="$cpu" -v r="$rss" -v f="$files" -v p="$pages" -v m="$mib" -v n="$2" \
+        'BEGIN { printf "%-8s %-9s %8d %8d %8d %9.2f %7s%% %8.0f %10.1f", s, t, p, f, m, w, c, r / 1024, w / n * 1e6 }'
+}
 
 # Writes a book of $2 small chapters into $1.
 write_book() {
@@ -101,73 +119,32 @@ write_book() {
     }'
 }
 
-echo "cores: $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "cores: $(nproc); load before: $(load_average)" >&2
 results=()
 for size in $SIZES; do
     dir=$BENCH_DIR/$size
-    stamp="deals=$size gen=$gen_hash"
-    if [ "$(cat "$dir/.gen-stamp" 2>/dev/null)" != "$stamp" ]; then
-        echo "generating $size deals into $dir…" >&2
-        "$gen_bin" --force --deals "$size" "$dir" >&2
-        echo "$stamp" >"$dir/.gen-stamp"
-    else
-        echo "reusing $dir" >&2
-    fi
+    ensure_pipeline "$size" "$dir"
     out=$BENCH_DIR/site-$size
     rm -rf "$out"
-    "$bin" build "$dir" --output "$out" >/dev/null 2>&1 || {
-        echo "dealbook build failed on $dir" >&2
-        exit 1
-    }
-    files=$(find "$out" -type f | wc -l)
-    pages=$(find "$out" -type f -name '*.html' | wc -l)
-    mib=$(du -sm "$out" | cut -f1)
-    bt=() br=() bc=()
-    for ((i = 0; i < RUNS; i++)); do
-        rm -rf "$out"
-        sync # let the file system finish the deletion before timing
-        read -r t r p rc < <(measure "$bin" build "$dir" --output "$out")
-        [ "$rc" = 0 ] || { echo "build exited $rc" >&2; exit 1; }
-        bt+=("$t") br+=("$r") bc+=("$p")
-        echo "  $size build run $((i + 1))/$RUNS: ${t}s" >&2
-    done
-    b_med=$(printf '%s\n' "${bt[@]}" | median)
-    b_cpu=$(printf '%s\n' "${bc[@]}" | median)
-    b_rss=$(printf '%s\n' "${br[@]}" | maximum)
-    results+=("$(awk -v s="$size" -v w="$b_med" -v c="$b_cpu" -v r="$b_rss" -v f="$files" -v p="$pages" -v m="$mib" \
-        'BEGIN { printf "%-8s %-9s %8d %8d %8d %9.2f %7s%% %8.0f %10.1f", s, "dealbook", p, f, m, w, c, r / 1024, w / f * 1e6 }')")
+    warm_up "dealbook build on $dir" "$bin" build "$dir" --output "$out"
+    count_output "$out"
+    timed_runs build "$RUNS" "$out" "$bin" build "$dir" --output "$out"
+    results+=("$(row dealbook "$files")")
 
     if [ -n "$mdbook_bin" ] && [ "$files" -le "$MDBOOK_MAX" ]; then
         book=$BENCH_DIR/book-$size
         write_book "$book" "$files"
-        "$mdbook_bin" build "$book" >/dev/null 2>&1 || {
-            echo "mdbook build failed" >&2
-            exit 1
-        }
-        mfiles=$(find "$book/book" -type f | wc -l)
-        mpages=$(find "$book/book" -type f -name '*.html' | wc -l)
-        mmib=$(du -sm "$book/book" | cut -f1)
-        mt=() mr=() mc=()
-        for ((i = 0; i < MDBOOK_RUNS; i++)); do
-            rm -rf "$book/book"
-            sync
-            read -r t r p rc < <(measure "$mdbook_bin" build "$book")
-            [ "$rc" = 0 ] || { echo "mdbook exited $rc" >&2; exit 1; }
-            mt+=("$t") mr+=("$r") mc+=("$p")
-            echo "  $size mdbook run $((i + 1))/$MDBOOK_RUNS: ${t}s" >&2
-        done
-        m_med=$(printf '%s\n' "${mt[@]}" | median)
-        m_cpu=$(printf '%s\n' "${mc[@]}" | median)
-        m_rss=$(printf '%s\n' "${mr[@]}" | maximum)
-        results+=("$(awk -v s="$size" -v w="$m_med" -v c="$m_cpu" -v r="$m_rss" -v f="$mfiles" -v p="$mpages" -v m="$mmib" \
-            'BEGIN { printf "%-8s %-9s %8d %8d %8d %9.2f %7s%% %8.0f %10.1f", s, "mdbook", p, f, m, w, c, r / 1024, w / p * 1e6 }')")
+        warm_up "mdbook build" "$mdbook_bin" build "$book"
+        count_output "$book/book"
+        timed_runs mdbook "$MDBOOK_RUNS" "$book/book" "$mdbook_bin" build "$book"
+        results+=("$(row mdbook "$pages")")
     elif [ -z "$mdbook_bin" ]; then
         echo "  (mdbook not installed: cargo install mdbook)" >&2
     else
         echo "  (book of $files chapters not built: above MDBOOK_MAX=$MDBOOK_MAX)" >&2
     fi
 done
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+load_after=$(load_average)
 
 echo
 printf '%-8s %-9s %8s %8s %8s %9s %8s %8s %10s\n' deals tool pages files MiB "wall (s)" CPU "RSS MiB" "µs/page"

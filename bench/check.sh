@@ -37,54 +37,19 @@ RUNS=${RUNS:-7}
 SIZES=${SIZES:-"10000 100000"}
 BENCH_DIR=${BENCH_DIR:-/tmp/dealbook-bench}
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$repo"
-
-if [ ! -x /usr/bin/time ]; then
-    echo "installing GNU time (for max RSS)…" >&2
-    apt-get install -y time >/dev/null 2>&1 || sudo apt-get install -y time >/dev/null
-fi
-
-echo "building (release)…" >&2
-cargo build --release --quiet --bin dealbook --example gen --example parse_baseline
-target=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
-    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-target=${target:-$repo/target}
-check_bin=$target/release/dealbook
-gen_bin=$target/release/examples/gen
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_gnu_time
+build_release --example gen --example parse_baseline
+check_bin=$bin
 base_bin=$target/release/examples/parse_baseline
-
-gen_hash=$(sha256sum examples/gen.rs | cut -c1-16)
 mkdir -p "$BENCH_DIR"
 
-# Runs "$@" once; prints "wall_seconds max_rss_kb cpu_percent exit_status".
-measure() {
-    local tf t0 t1 rc=0
-    tf=$(mktemp)
-    t0=$(date +%s%N)
-    /usr/bin/time -o "$tf" -f '%M %P' "$@" >/dev/null 2>&1 || rc=$?
-    t1=$(date +%s%N)
-    read -r rss cpu <"$tf"
-    rm -f "$tf"
-    # GNU time reports the command's own status; 1 from check means errors.
-    echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }') $rss ${cpu%\%} $rc"
-}
-
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-maximum() { sort -n | tail -1; }
-
-echo "cores: $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "cores: $(nproc); load before: $(load_average)" >&2
 results=()
 for size in $SIZES; do
     dir=$BENCH_DIR/$size
-    stamp="deals=$size gen=$gen_hash"
-    if [ "$(cat "$dir/.gen-stamp" 2>/dev/null)" != "$stamp" ]; then
-        echo "generating $size deals into $dir…" >&2
-        "$gen_bin" --force --deals "$size" "$dir" >&2
-        echo "$stamp" >"$dir/.gen-stamp"
-    else
-        echo "reusing $dir" >&2
-    fi
+    ensure_pipeline "$size" "$dir"
     # Warm the cache and make sure the pipeline is valid.
     if ! "$check_bin" check "$dir" >/dev/null; then
         echo "dealbook check reports errors in $dir; the generator is broken" >&2
@@ -114,7 +79,7 @@ for size in $SIZES; do
     results+=("$(awk -v s="$size" -v c="$c_med" -v b="$b_med" -v p="$c_cpu" -v r="$c_rss" -v q="$b_rss" \
         'BEGIN { printf "%-8s %10.3f %12.3f %7.2fx %9s%% %11.0f %11.0f", s, c, b, c / b, p, r / 1024, q / 1024 }')")
 done
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+load_after=$(load_average)
 
 echo
 printf '%-8s %10s %12s %8s %10s %11s %11s\n' deals "check (s)" "baseline (s)" ratio "check CPU" "check MiB" "base MiB"

@@ -38,21 +38,10 @@ RUNS=${RUNS:-7}
 DEALS=${DEALS:-10000}
 BENCH_DIR=${BENCH_DIR:-/tmp/dealbook-bench}
 
-repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$repo_root"
-
-if [ ! -x /usr/bin/time ]; then
-    echo "installing GNU time (for max RSS)…" >&2
-    apt-get install -y time >/dev/null 2>&1 || sudo apt-get install -y time >/dev/null
-fi
-
-echo "building (release)…" >&2
-cargo build --release --quiet --bin dealbook --example gen
-target=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
-    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-target=${target:-$repo_root/target}
-bin=$target/release/dealbook
-gen_bin=$target/release/examples/gen
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_gnu_time
+build_release --example gen
 
 # Git without the host's configuration, with fixed identities and dates.
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
@@ -63,7 +52,7 @@ export GIT_AUTHOR_DATE=2026-11-15T10:00:00Z GIT_COMMITTER_DATE=2026-11-15T10:00:
 work=$BENCH_DIR/diff-$DEALS
 repo=$work/repo
 # Bump `edits` when the changes made for commit B below change.
-stamp="deals=$DEALS gen=$(sha256sum examples/gen.rs | cut -c1-16) edits=2"
+stamp="deals=$DEALS gen=$gen_hash edits=2"
 if [ "$(cat "$work/stamp" 2>/dev/null)" != "$stamp" ]; then
     echo "generating $DEALS deals into $repo…" >&2
     rm -rf "$work"
@@ -115,24 +104,11 @@ else
 fi
 git -C "$repo" diff --quiet HEAD || { echo "$repo has uncommitted changes" >&2; exit 1; }
 
-# Runs "$@" once in the repository; prints "wall_seconds max_rss_kb cpu_percent exit_status".
-measure() {
-    local tf t0 t1 rc=0
-    tf=$(mktemp)
-    t0=$(date +%s%N)
-    (cd "$repo" && /usr/bin/time -o "$tf" -f '%M %P' "$@" >/dev/null 2>&1) || rc=$?
-    t1=$(date +%s%N)
-    read -r rss cpu <"$tf"
-    rm -f "$tf"
-    echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }') $rss ${cpu%\%} $rc"
-}
-
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-maximum() { sort -n | tail -1; }
-
-changed=$(cd "$repo" && "$bin" diff HEAD~1 HEAD --format json | grep -c '"changes": \[' || true)
+# Every command below runs in the repository.
+cd "$repo"
+changed=$("$bin" diff HEAD~1 HEAD --format json | grep -c '"changes": \[' || true)
 echo "deals changed between A and B according to diff: $changed" >&2
-echo "cores: $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "cores: $(nproc); load before: $(load_average)" >&2
 
 names=("diff A B (markdown)" "diff A B --format json" "diff A (B = working tree)")
 cmds=("$bin diff HEAD~1 HEAD" "$bin diff HEAD~1 HEAD --format json" "$bin diff HEAD~1")
@@ -162,7 +138,7 @@ for c in "${!cmds[@]}"; do
         "$(printf '%s\n' ${ts[c]} | median)" "$(printf '%s\n' ${cs[c]} | median)" \
         "$(($(printf '%s\n' ${rs[c]} | maximum) / 1024))")")
 done
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+load_after=$(load_average)
 
 echo
 printf '%-28s %9s %9s %9s\n' "$DEALS deals, $changed changed" "wall (s)" CPU MiB

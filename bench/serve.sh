@@ -37,26 +37,15 @@ EDIT=${EDIT:-amount}
 PAUSE=${PAUSE:-1000}
 BENCH_DIR=${BENCH_DIR:-/tmp/dealbook-bench}
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$repo"
-
-echo "building (release)…" >&2
-cargo build --release --quiet --bin dealbook --example gen --example serve_bench
-target=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
-    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-target=${target:-$repo/target}
-bin=$target/release/dealbook
-gen_hash=$(sha256sum examples/gen.rs | cut -c1-16)
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+build_release --example gen --example serve_bench
 mkdir -p "$BENCH_DIR"
 
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load before: $(load_average)"
 for size in $SIZES; do
     dir=$BENCH_DIR/serve-$size
-    if [ "$(cat "$dir/.gen-hash" 2>/dev/null)" != "$gen_hash" ]; then
-        echo "generating $size deals into $dir…" >&2
-        "$target/release/examples/gen" --deals "$size" --force "$dir" >/dev/null
-        echo "$gen_hash" >"$dir/.gen-hash"
-    fi
+    ensure_pipeline "$size" "$dir"
     # Warm the page cache.
     cat "$dir"/deals/*/*.toml >/dev/null 2>&1 || true
     echo "== $size deals, $EDITS saves ($EDIT, ${PAUSE} ms apart)"
@@ -65,4 +54,4 @@ for size in $SIZES; do
     "$target/release/examples/serve_bench" --bin "$bin" --edits "$EDITS" --edit "$EDIT" --pause "$PAUSE" \
         "${extra[@]}" "$dir"
 done
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load after: $(load_average)"

@@ -32,11 +32,13 @@
 //! `targets/`) and nothing else.
 
 use clap::Parser;
+use dealbook::init::STANDARD_STAGES;
 use jiff::ToSpan;
 use jiff::civil::{Date, date};
 use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 use std::time::Instant;
 
 #[derive(Debug, Parser)]
@@ -124,7 +126,24 @@ const OPEN_STAGES: &[&str] = &[
     "proof",
     "negotiation",
 ];
-const STAGE_MAX_DAYS: &[i64] = &[30, 30, 45, 45, 30];
+/// `max_days` of each of [`OPEN_STAGES`], as the standard stage list
+/// ([`STANDARD_STAGES`], written into `dealbook.toml`) sets it.
+static STAGE_MAX_DAYS: LazyLock<Vec<i64>> = LazyLock::new(|| {
+    OPEN_STAGES
+        .iter()
+        .map(|id| {
+            let stage = STANDARD_STAGES
+                .split("[[stage]]")
+                .find(|block| block.contains(&format!("\nid = \"{id}\"\n")))
+                .unwrap_or_else(|| panic!("stage `{id}` is not in the standard stage list"));
+            stage
+                .lines()
+                .find_map(|l| l.strip_prefix("max_days = "))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("stage `{id}` of the standard list has no max_days"))
+        })
+        .collect()
+});
 
 const TEAMS: &[(&str, &str)] = &[
     ("east", "华东大区"),
@@ -433,61 +452,7 @@ as_of = {AS_OF}
 USD = 7.10
 EUR = 7.75
 
-[[stage]]
-id = "qualify"
-name = "Qualification"
-probability = 0.10
-category = "pipeline"
-max_days = {}
-requires = ["pains"]
-
-[[stage]]
-id = "needs-analysis"
-name = "Needs analysis"
-probability = 0.20
-category = "pipeline"
-max_days = {}
-requires = ["decision_process", "stakeholder"]
-
-[[stage]]
-id = "solution"
-name = "Solution"
-probability = 0.40
-category = "best_case"
-max_days = {}
-
-[[stage]]
-id = "proof"
-name = "Value proof"
-probability = 0.60
-category = "best_case"
-max_days = {}
-requires = ["value_proof"]
-
-[[stage]]
-id = "negotiation"
-name = "Negotiation"
-probability = 0.80
-category = "commit"
-max_days = {}
-
-[[stage]]
-id = "won"
-name = "Won"
-outcome = "won"
-
-[[stage]]
-id = "lost"
-name = "Lost"
-outcome = "lost"
-
-[rules]
-min_stakeholders = 2
-large_deal = 1_000_000
-economic_buyer_by = "solution"
-proof_by = "proof"
-decline_pct = 20
-
+{STANDARD_STAGES}
 [rules.follow_up_days]
 key = 30
 growth = 60
@@ -502,12 +467,7 @@ name = "Enterprise software, China"
 period = "2026"
 size = 9_500_000_000
 name = "Enterprise software, China"
-"#,
-        STAGE_MAX_DAYS[0],
-        STAGE_MAX_DAYS[1],
-        STAGE_MAX_DAYS[2],
-        STAGE_MAX_DAYS[3],
-        STAGE_MAX_DAYS[4]
+"#
     )
 }
 

@@ -21,7 +21,7 @@ pub fn files(today: Date) -> Scaffold {
     let next = today.checked_add(7.days()).unwrap_or(today);
     let year = today.year();
     vec![
-        ("dealbook.toml", SETTINGS.to_string()),
+        ("dealbook.toml", format!("{SETTINGS_HEAD}{STANDARD_STAGES}")),
         ("team.toml", TEAM.to_string()),
         (
             "accounts/acme.toml",
@@ -109,7 +109,9 @@ pub fn init(dir: &Path, files: &Scaffold) -> Result<Vec<PathBuf>, InitError> {
     Ok(written)
 }
 
-const SETTINGS: &str = r#"# dealbook settings. Reference: docs/format.md of dealbook.
+/// The settings of a new pipeline up to its stage list: organisation and
+/// rates, with comments.
+const SETTINGS_HEAD: &str = r#"# dealbook settings. Reference: docs/format.md of dealbook.
 [org]
 name = "My Sales Organisation"
 currency = "CNY"            # reporting currency (ISO 4217)
@@ -121,7 +123,12 @@ locale = "en"               # "en" or "zh-CN"
 USD = 7.10
 
 # The sales process, earliest stage first; outcomes last.
-[[stage]]
+"#;
+
+/// The standard stage list and rules of a new pipeline's `dealbook.toml`
+/// (from the first `[[stage]]` to the end of `[rules]`), as TOML text. The
+/// synthetic pipelines of `examples/gen.rs` use it too.
+pub const STANDARD_STAGES: &str = r#"[[stage]]
 id = "qualify"
 name = "Qualification"
 probability = 0.10

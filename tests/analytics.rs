@@ -143,9 +143,9 @@ fn target<'a>(
         .unwrap_or_else(|| panic!("no target row {period} {id:?} {metric}"))
 }
 
-/// Forecast figures in one line: won, commit, best case, pipeline,
-/// weighted, open amount, open deals.
-fn figures(f: &analytics::forecast::Forecast) -> [String; 7] {
+/// Forecast figures in one line, " | " between them: won, commit, best
+/// case, pipeline, weighted, open amount, open deals.
+fn figures(f: &analytics::forecast::Forecast) -> String {
     [
         f.won.to_string(),
         f.commit.to_string(),
@@ -155,11 +155,12 @@ fn figures(f: &analytics::forecast::Forecast) -> [String; 7] {
         f.open_amount.to_string(),
         f.open_deals.to_string(),
     ]
+    .join(" | ")
 }
 
-/// Target figures in one line: target, stretch, source, gap, coverage,
-/// attainment, stretch attainment.
-fn target_figures(f: &analytics::forecast::Forecast) -> [String; 7] {
+/// Target figures in one line, " | " between them: target, stretch,
+/// source, gap, coverage, attainment, stretch attainment.
+fn target_figures(f: &analytics::forecast::Forecast) -> String {
     [
         o(f.target),
         o(f.stretch),
@@ -169,6 +170,7 @@ fn target_figures(f: &analytics::forecast::Forecast) -> [String; 7] {
         o(f.attainment),
         o(f.stretch_attainment),
     ]
+    .join(" | ")
 }
 
 #[test]
@@ -353,15 +355,7 @@ fn forecast_current_quarter() {
     assert_eq!(org.scope.kind, "org");
     assert_eq!(
         figures(org),
-        [
-            "200000.00",
-            "635620.92",
-            "1115620.92",
-            "1715620.92",
-            "882558.83",
-            "1515620.92",
-            "6"
-        ]
+        "200000.00 | 635620.92 | 1115620.92 | 1715620.92 | 882558.83 | 1515620.92 | 6"
     );
     // Target from the months: 100000 + 120000 + 130000 = 350000; stretch
     // 100000 + 150000 (Nov's stretch) + 130000 = 380000 (a month without
@@ -371,15 +365,7 @@ fn forecast_current_quarter() {
     // stretch attainment = 200000 / 380000 = 0.526315… → 0.5263.
     assert_eq!(
         target_figures(org),
-        [
-            "350000.00",
-            "380000.00",
-            "Periods",
-            "150000.00",
-            "10.1041",
-            "0.5714",
-            "0.5263"
-        ]
+        "350000.00 | 380000.00 | Periods | 150000.00 | 10.1041 | 0.5714 | 0.5263"
     );
 
     // East = ann + bob + fay: only bob has deals in the quarter.
@@ -388,30 +374,14 @@ fn forecast_current_quarter() {
     let east = forecast(a, "2026-Q3", Some("east"));
     assert_eq!(
         figures(east),
-        [
-            "80000.00",
-            "480000.00",
-            "480000.00",
-            "480000.00",
-            "420000.00",
-            "400000.00",
-            "1"
-        ]
+        "80000.00 | 480000.00 | 480000.00 | 480000.00 | 420000.00 | 400000.00 | 1"
     );
     // Set: 500000, stretch 600000; gap 420000; coverage 400000 / 420000 =
     // 0.952380… → 0.9524; attainment 80000 / 500000 = 0.16;
     // stretch 80000 / 600000 = 0.13333… → 0.1333.
     assert_eq!(
         target_figures(east),
-        [
-            "500000.00",
-            "600000.00",
-            "Set",
-            "420000.00",
-            "0.9524",
-            "0.1600",
-            "0.1333"
-        ]
+        "500000.00 | 600000.00 | Set | 420000.00 | 0.9524 | 0.1600 | 0.1333"
     );
     let bob = forecast(a, "2026-Q3", Some("bob"));
     assert_eq!(figures(bob), figures(east));
@@ -419,26 +389,15 @@ fn forecast_current_quarter() {
     // 1.8182; attainment 80000 / 300000 = 0.266666… → 0.2667.
     assert_eq!(
         target_figures(bob),
-        [
-            "300000.00",
-            "none",
-            "Set",
-            "220000.00",
-            "1.8182",
-            "0.2667",
-            "none"
-        ]
+        "300000.00 | none | Set | 220000.00 | 1.8182 | 0.2667 | none"
     );
     // Ann: nothing closes in the quarter (acme-usd is in 2026-Q4) and no
     // target anywhere: target, gap, coverage and attainment undefined.
     let ann = forecast(a, "2026-Q3", Some("ann"));
-    assert_eq!(
-        figures(ann),
-        ["0.00", "0.00", "0.00", "0.00", "0.00", "0.00", "0"]
-    );
+    assert_eq!(figures(ann), "0.00 | 0.00 | 0.00 | 0.00 | 0.00 | 0.00 | 0");
     assert_eq!(
         target_figures(ann),
-        ["none", "none", "none", "none", "none", "none", "none"]
+        "none | none | none | none | none | none | none"
     );
 
     // West = cat + dan. won 120000; commit 120000 + 35620.92 = 155620.92;
@@ -448,15 +407,7 @@ fn forecast_current_quarter() {
     let west = forecast(a, "2026-Q3", Some("west"));
     assert_eq!(
         figures(west),
-        [
-            "120000.00",
-            "155620.92",
-            "635620.92",
-            "635620.92",
-            "402558.83",
-            "515620.92",
-            "4"
-        ]
+        "120000.00 | 155620.92 | 635620.92 | 635620.92 | 402558.83 | 515620.92 | 4"
     );
     // No team target: cat 100000 (set) + dan 100000 (his October 60000 +
     // November 40000; December has none) = 200000 from members.
@@ -464,88 +415,40 @@ fn forecast_current_quarter() {
     // attainment 120000 / 200000 = 0.6.
     assert_eq!(
         target_figures(west),
-        [
-            "200000.00",
-            "none",
-            "Members",
-            "80000.00",
-            "6.4453",
-            "0.6000",
-            "none"
-        ]
+        "200000.00 | none | Members | 80000.00 | 6.4453 | 0.6000 | none"
     );
     // Cat: won 120000; best 120000 + 150000 + 80000 = 350000; weighted
     // 120000 + 52500 + 48000 = 220500.
     let cat = forecast(a, "2026-Q3", Some("cat"));
     assert_eq!(
         figures(cat),
-        [
-            "120000.00",
-            "120000.00",
-            "350000.00",
-            "350000.00",
-            "220500.00",
-            "230000.00",
-            "2"
-        ]
+        "120000.00 | 120000.00 | 350000.00 | 350000.00 | 220500.00 | 230000.00 | 2"
     );
     // Above target: gap 100000 − 120000 = −20000, no coverage;
     // attainment 1.2.
     assert_eq!(
         target_figures(cat),
-        [
-            "100000.00",
-            "none",
-            "Set",
-            "-20000.00",
-            "none",
-            "1.2000",
-            "none"
-        ]
+        "100000.00 | none | Set | -20000.00 | none | 1.2000 | none"
     );
     // Dan: nothing won (delta-lost-2026 lost); commit 35620.92; best
     // 35620.92 + 250000 = 285620.92; weighted 32058.83 + 150000 = 182058.83.
     let dan = forecast(a, "2026-Q3", Some("dan"));
     assert_eq!(
         figures(dan),
-        [
-            "0.00",
-            "35620.92",
-            "285620.92",
-            "285620.92",
-            "182058.83",
-            "285620.92",
-            "2"
-        ]
+        "0.00 | 35620.92 | 285620.92 | 285620.92 | 182058.83 | 285620.92 | 2"
     );
     // 60000 + 40000 from two of the three months; coverage 285620.92 /
     // 100000 = 2.8562092 → 2.8562; attainment 0 / 100000 = 0.
     assert_eq!(
         target_figures(dan),
-        [
-            "100000.00",
-            "none",
-            "Periods",
-            "100000.00",
-            "2.8562",
-            "0.0000",
-            "none"
-        ]
+        "100000.00 | none | Periods | 100000.00 | 2.8562 | 0.0000 | none"
     );
     // Eve (no team): cedar-new only, in pipeline; her target is for the
     // year only, which does not flow down to quarters.
     let eve = forecast(a, "2026-Q3", Some("eve"));
     assert_eq!(
         figures(eve),
-        [
-            "0.00",
-            "0.00",
-            "0.00",
-            "600000.00",
-            "60000.00",
-            "600000.00",
-            "1"
-        ]
+        "0.00 | 0.00 | 0.00 | 600000.00 | 60000.00 | 600000.00 | 1"
     );
     assert_eq!(o(eve.target), "none");
     // Fay (presales, owns nothing, no target) gets no row.
@@ -609,15 +512,7 @@ fn forecast_year_month_and_other_periods() {
     let fy = forecast(a, "2026", None);
     assert_eq!(
         figures(fy),
-        [
-            "972983.15",
-            "1408604.07",
-            "2031075.63",
-            "2681075.63",
-            "1724654.18",
-            "1708092.48",
-            "8"
-        ]
+        "972983.15 | 1408604.07 | 2031075.63 | 2681075.63 | 1724654.18 | 1708092.48 | 8"
     );
     // Target from the quarters: Q1 400000 + Q2 450000 + Q3 350000 (from its
     // months) + Q4 300000 = 1500000; stretch 400000 + 450000 + 380000 +
@@ -627,15 +522,7 @@ fn forecast_year_month_and_other_periods() {
     // 0.635936… → 0.6359.
     assert_eq!(
         target_figures(fy),
-        [
-            "1500000.00",
-            "1530000.00",
-            "Periods",
-            "527016.85",
-            "3.2411",
-            "0.6487",
-            "0.6359"
-        ]
+        "1500000.00 | 1530000.00 | Periods | 527016.85 | 3.2411 | 0.6487 | 0.6359"
     );
 
     // FY2026 east = ann + bob: won 87943.15 + 300000 + 80000 = 467943.15;
@@ -646,15 +533,7 @@ fn forecast_year_month_and_other_periods() {
     let east = forecast(a, "2026", Some("east"));
     assert_eq!(
         figures(east),
-        [
-            "467943.15",
-            "867943.15",
-            "1010414.71",
-            "1060414.71",
-            "877055.35",
-            "592471.56",
-            "3"
-        ]
+        "467943.15 | 867943.15 | 1010414.71 | 1060414.71 | 877055.35 | 592471.56 | 3"
     );
     // East's year has only its Q3 target: the year is that one quarter
     // (500000, stretch 600000). gap 32056.85; coverage 592471.56 /
@@ -662,15 +541,7 @@ fn forecast_year_month_and_other_periods() {
     // 0.9358863 → 0.9359; stretch 467943.15 / 600000 = 0.779905… → 0.7799.
     assert_eq!(
         target_figures(east),
-        [
-            "500000.00",
-            "600000.00",
-            "Periods",
-            "32056.85",
-            "18.4819",
-            "0.9359",
-            "0.7799"
-        ]
+        "500000.00 | 600000.00 | Periods | 32056.85 | 18.4819 | 0.9359 | 0.7799"
     );
     // FY2026 west = cat + dan: won 120000 + 100000 + 75040 + 210000 =
     // 505040; commit + 35620.92 = 540660.92; best + 150000 + 80000 +
@@ -678,57 +549,25 @@ fn forecast_year_month_and_other_periods() {
     let west = forecast(a, "2026", Some("west"));
     assert_eq!(
         figures(west),
-        [
-            "505040.00",
-            "540660.92",
-            "1020660.92",
-            "1020660.92",
-            "787598.83",
-            "515620.92",
-            "4"
-        ]
+        "505040.00 | 540660.92 | 1020660.92 | 1020660.92 | 787598.83 | 515620.92 | 4"
     );
     // West has no target of its own in any period: cat's year (her Q3,
     // 100000) + dan's year (his two months, 100000) = 200000 from members.
     // gap −305040: no coverage; attainment 505040 / 200000 = 2.5252.
     assert_eq!(
         target_figures(west),
-        [
-            "200000.00",
-            "none",
-            "Members",
-            "-305040.00",
-            "none",
-            "2.5252",
-            "none"
-        ]
+        "200000.00 | none | Members | -305040.00 | none | 2.5252 | none"
     );
     // Eve: year target set at 200000; cedar-new pipeline 600000, weighted
     // 60000; coverage 600000 / 200000 = 3; attainment 0.
     let eve = forecast(a, "2026", Some("eve"));
     assert_eq!(
         figures(eve),
-        [
-            "0.00",
-            "0.00",
-            "0.00",
-            "600000.00",
-            "60000.00",
-            "600000.00",
-            "1"
-        ]
+        "0.00 | 0.00 | 0.00 | 600000.00 | 60000.00 | 600000.00 | 1"
     );
     assert_eq!(
         target_figures(eve),
-        [
-            "200000.00",
-            "none",
-            "Set",
-            "200000.00",
-            "3.0000",
-            "0.0000",
-            "none"
-        ]
+        "200000.00 | none | Set | 200000.00 | 3.0000 | 0.0000 | none"
     );
 
     // 2026-11 org: won elm-erp-2026 80000; open delta-addon commit
@@ -738,27 +577,11 @@ fn forecast_year_month_and_other_periods() {
     let nov = forecast(a, "2026-11", None);
     assert_eq!(
         figures(nov),
-        [
-            "80000.00",
-            "115620.92",
-            "115620.92",
-            "115620.92",
-            "112058.83",
-            "35620.92",
-            "1"
-        ]
+        "80000.00 | 115620.92 | 115620.92 | 115620.92 | 112058.83 | 35620.92 | 1"
     );
     assert_eq!(
         target_figures(nov),
-        [
-            "120000.00",
-            "150000.00",
-            "Set",
-            "40000.00",
-            "0.8905",
-            "0.6667",
-            "0.5333"
-        ]
+        "120000.00 | 150000.00 | Set | 40000.00 | 0.8905 | 0.6667 | 0.5333"
     );
 
     // FY2025 org: won 200000 + 71234 + 30000.51 = 301234.51; nothing open
@@ -767,27 +590,11 @@ fn forecast_year_month_and_other_periods() {
     let fy25 = forecast(a, "2025", None);
     assert_eq!(
         figures(fy25),
-        [
-            "301234.51",
-            "301234.51",
-            "301234.51",
-            "301234.51",
-            "301234.51",
-            "0.00",
-            "0"
-        ]
+        "301234.51 | 301234.51 | 301234.51 | 301234.51 | 301234.51 | 0.00 | 0"
     );
     assert_eq!(
         target_figures(fy25),
-        [
-            "350000.00",
-            "none",
-            "Set",
-            "48765.49",
-            "0.0000",
-            "0.8607",
-            "none"
-        ]
+        "350000.00 | none | Set | 48765.49 | 0.0000 | 0.8607 | none"
     );
 
     // 2026-Q4 (Jan–Mar 2027): acme-usd best 142471.56 (w 64112.20),
@@ -796,27 +603,11 @@ fn forecast_year_month_and_other_periods() {
     let q4 = forecast(a, "2026-Q4", None);
     assert_eq!(
         figures(q4),
-        [
-            "0.00",
-            "0.00",
-            "142471.56",
-            "192471.56",
-            "69112.20",
-            "192471.56",
-            "2"
-        ]
+        "0.00 | 0.00 | 142471.56 | 192471.56 | 69112.20 | 192471.56 | 2"
     );
     assert_eq!(
         target_figures(q4),
-        [
-            "300000.00",
-            "none",
-            "Set",
-            "300000.00",
-            "0.6416",
-            "0.0000",
-            "none"
-        ]
+        "300000.00 | none | Set | 300000.00 | 0.6416 | 0.0000 | none"
     );
     // 2026-12 org: open acme-expansion 400000 (commit), birch-renewal
     // 150000 (best), cedar-new 600000, delta-platform 250000; month target

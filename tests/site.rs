@@ -562,35 +562,44 @@ fn failed_builds_leave_the_old_site_alone() {
     let pipe = tmp.path().join("pipe");
     copy_dir(&example(), &pipe);
     let out = tmp.path().join("site");
-    let build = |extra: &[&str]| {
+    let build = |output: &Path| {
         bin()
             .arg("build")
             .arg(&pipe)
             .arg("--output")
-            .arg(&out)
-            .args(extra)
+            .arg(output)
             .output()
             .unwrap()
     };
-    let first = build(&[]);
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    // Builds into `out`, which must succeed.
+    let build_ok = || {
+        let ok = build(&out);
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+    };
+    // Builds into `out`, which must fail with exit 1; returns stderr.
+    let build_fails = || {
+        let failed = build(&out);
+        let err = String::from_utf8_lossy(&failed.stderr).into_owned();
+        assert_eq!(failed.status.code(), Some(1), "{err}");
+        err
+    };
+    let override_deal_page = |template: &str| {
+        fs::write(pipe.join("templates/deal.html"), template).unwrap();
+    };
+    build_ok();
     let before = tree(&out);
 
     // A broken override template: exit 1, the message names the file and
     // line, the old site is untouched, no temporary folder is left.
     fs::create_dir_all(pipe.join("templates")).unwrap();
-    fs::write(
-        pipe.join("templates/deal.html"),
+    override_deal_page(
         "{% extends \"base.html\" %}\n{% block content %}\n{{ v.name | no_such_filter }}\n{% endblock content %}\n",
-    )
-    .unwrap();
-    let broken = build(&[]);
-    let err = String::from_utf8_lossy(&broken.stderr);
-    assert_eq!(broken.status.code(), Some(1), "{err}");
+    );
+    let err = build_fails();
     assert!(err.contains("templates/deal.html"), "{err}");
     assert!(err.contains(":3"), "line number in: {err}");
     assert_eq!(tree(&out), before, "old site changed");
@@ -601,35 +610,24 @@ fn failed_builds_leave_the_old_site_alone() {
     assert_eq!(names.len(), 2, "leftovers: {names:?}");
 
     // A template that fails while rendering (not while parsing).
-    fs::write(
-        pipe.join("templates/deal.html"),
+    override_deal_page(
         "{% extends \"base.html\" %}\n{% block content %}\n\n{{ v.no_such_field.deeper }}\n{% endblock content %}\n",
-    )
-    .unwrap();
-    let broken = build(&[]);
-    let err = String::from_utf8_lossy(&broken.stderr);
-    assert_eq!(broken.status.code(), Some(1), "{err}");
+    );
+    let err = build_fails();
     assert!(err.contains("deal.html") && err.contains(":4"), "{err}");
     assert_eq!(tree(&out), before);
 
     // A working override replaces the built-in by name.
-    fs::write(
-        pipe.join("templates/deal.html"),
+    override_deal_page(
         "{% extends \"base.html\" %}{% block content %}<p class=\"custom\">{{ v.name }}</p>{% endblock content %}",
-    )
-    .unwrap();
+    );
     fs::create_dir_all(pipe.join("templates/assets")).unwrap();
     fs::write(
         pipe.join("templates/assets/logo.svg"),
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
     )
     .unwrap();
-    let ok = build(&[]);
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    build_ok();
     let deal = fs::read_to_string(out.join("deals/beifang-erp.html")).unwrap();
     assert!(deal.contains("<p class=\"custom\">ERP for the rail-equipment division</p>"));
     assert!(out.join("assets/logo.svg").is_file());
@@ -644,9 +642,7 @@ fn failed_builds_leave_the_old_site_alone() {
         good.replace("stage = \"solution\"", "stage = \"solutoin\""),
     )
     .unwrap();
-    let invalid = build(&[]);
-    let err = String::from_utf8_lossy(&invalid.stderr);
-    assert_eq!(invalid.status.code(), Some(1), "{err}");
+    let err = build_fails();
     assert!(err.contains("solutoin"), "{err}");
     assert!(err.contains("beifang-erp.toml"), "{err}");
     assert_eq!(tree(&out), before);
@@ -654,13 +650,7 @@ fn failed_builds_leave_the_old_site_alone() {
 
     // An output that cannot be written: exit 2.
     fs::write(tmp.path().join("a-file"), "x").unwrap();
-    let io = bin()
-        .arg("build")
-        .arg(&pipe)
-        .arg("--output")
-        .arg(tmp.path().join("a-file/site"))
-        .output()
-        .unwrap();
+    let io = build(&tmp.path().join("a-file/site"));
     assert_eq!(
         io.status.code(),
         Some(2),
@@ -672,13 +662,7 @@ fn failed_builds_leave_the_old_site_alone() {
     let foreign = tmp.path().join("foreign");
     fs::create_dir_all(&foreign).unwrap();
     fs::write(foreign.join("keep.txt"), "precious").unwrap();
-    let refused = bin()
-        .arg("build")
-        .arg(&pipe)
-        .arg("--output")
-        .arg(&foreign)
-        .output()
-        .unwrap();
+    let refused = build(&foreign);
     assert_eq!(refused.status.code(), Some(2));
     assert_eq!(
         fs::read_to_string(foreign.join("keep.txt")).unwrap(),
