@@ -1,9 +1,8 @@
 //! The column chart of money per period (won per month on the dashboard).
 
-use super::{F, esc, f, is_narrow, open_svg, text_w, ticks, y_grid};
+use super::{close_with_baseline, f, is_narrow, money_axis, open_svg, rect, text, text_w, ticks};
 use crate::money::Money;
 use crate::site::i18n::Fmt;
-use std::fmt::Write as _;
 
 /// One column of a simple column chart.
 #[derive(Debug, Clone)]
@@ -30,13 +29,7 @@ pub fn columns(id: &str, title: &str, desc: &str, cols: &[Column], fm: &Fmt, w: 
     let y = |v: f64| mt + ph - v / top * ph;
     let mut o = String::with_capacity(4096);
     open_svg(&mut o, id, w, h, "columns", title, desc);
-    y_grid(&mut o, &tv, y, ml, w - mr, fm);
-    let _ = write!(
-        o,
-        r#"<text class="axis unit" x="4" y="{}">{}</text>"#,
-        F(mt - 8.0),
-        esc(&fm.currency)
-    );
+    money_axis(&mut o, &tv, y, (ml, w - mr), mt, fm);
     let n = cols.len().max(1) as f64;
     let slot = pw / n;
     let bw = (slot * 0.62).min(48.0);
@@ -46,56 +39,36 @@ pub fn columns(id: &str, title: &str, desc: &str, cols: &[Column], fm: &Fmt, w: 
     for (k, c) in cols.iter().enumerate() {
         let cx = ml + slot * (k as f64 + 0.5);
         let v = f(c.value);
-        let _ = write!(
-            o,
-            r#"<g class="bar"><rect class="s-won" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>"#,
-            F(cx - bw / 2.0),
-            F(y(v)),
-            F(bw),
-            F((y(0.0) - y(v)).max(if v > 0.0 { 0.5 } else { 0.0 })),
-            esc(&format!(
-                "{} {}: {}{}",
-                c.label,
-                c.sublabel,
-                fm.money(c.value),
-                c.note
-            ))
+        let tip = format!(
+            "{} {}: {}{}",
+            c.label,
+            c.sublabel,
+            fm.money(c.value),
+            c.note
         );
+        let height = (y(0.0) - y(v)).max(if v > 0.0 { 0.5 } else { 0.0 });
+        o.push_str(r#"<g class="bar">"#);
+        rect(&mut o, "s-won", (cx - bw / 2.0, y(v)), (bw, height), &tip);
         let shown = (cols.len() - 1 - k) % every == 0;
         if shown {
-            let _ = write!(
-                o,
-                r#"<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>"#,
-                F(cx),
-                F(h - mb + 16.0),
-                esc(&c.label)
-            );
+            text(&mut o, "axis", cx, h - mb + 16.0, Some("middle"), &c.label);
         }
         // The lower line (the year) shows where it changes.
-        let sub = if shown && last_sub.as_deref() != Some(c.sublabel.as_str()) {
+        if shown && last_sub.as_deref() != Some(c.sublabel.as_str()) {
             last_sub = Some(c.sublabel.clone());
-            c.sublabel.clone()
-        } else {
-            String::new()
-        };
-        if !sub.is_empty() {
-            let _ = write!(
-                o,
-                r#"<text class="axis sub" x="{}" y="{}" text-anchor="middle">{}</text>"#,
-                F(cx),
-                F(h - mb + 31.0),
-                esc(&sub)
-            );
+            if !c.sublabel.is_empty() {
+                text(
+                    &mut o,
+                    "axis sub",
+                    cx,
+                    h - mb + 31.0,
+                    Some("middle"),
+                    &c.sublabel,
+                );
+            }
         }
         o.push_str("</g>");
     }
-    let _ = write!(
-        o,
-        r#"<line class="baseline" x1="{}" y1="{}" x2="{}" y2="{}"/></svg>"#,
-        F(ml),
-        F(y(0.0)),
-        F(w - mr),
-        F(y(0.0))
-    );
+    close_with_baseline(&mut o, (ml, y(0.0)), (w - mr, y(0.0)));
     o
 }

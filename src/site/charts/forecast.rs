@@ -1,7 +1,10 @@
 //! The forecast charts: won, commit, best case and pipeline stacked per
 //! period (columns) or per team or person (rows), against the target.
 
-use super::{F, esc, f, fit, is_narrow, open_svg, text_w, ticks, y_grid};
+use super::{
+    Ends, F, anchor_within, beside, close_with_baseline, esc, f, fit, is_narrow, money_axis,
+    name_above, name_left, open_svg, row_bar, text, text_w, ticks, x_tick,
+};
 use crate::money::Money;
 use crate::site::i18n::{Fmt, I18n};
 use rust_decimal::prelude::ToPrimitive;
@@ -45,12 +48,22 @@ pub struct StackBar {
 }
 
 impl StackBar {
-    fn parts(&self) -> [(f64, f64); 4] {
+    /// The series' stretches that show, as (series, low, high).
+    fn parts(&self) -> impl Iterator<Item = (usize, f64, f64)> {
         let w = f(self.won);
         let c = f(self.commit).max(w);
         let b = f(self.best).max(c);
         let p = f(self.pipeline).max(b);
         [(0.0, w), (w, c), (c, b), (b, p)]
+            .into_iter()
+            .enumerate()
+            .filter(|(_, (lo, hi))| hi > lo)
+            .map(|(s, (lo, hi))| (s, lo, hi))
+    }
+
+    /// Where the stack ends: the largest of pipeline and best case.
+    fn top(&self) -> f64 {
+        f(self.pipeline).max(f(self.best))
     }
 
     fn max(&self) -> f64 {
@@ -114,11 +127,8 @@ fn legend(o: &mut String, id: &str, i: &I18n, x0: f64, y0: f64, w: f64, with_tar
         let (lx, ly) = place(28.0 + text_w(name));
         let _ = write!(
             o,
-            r#"<line class="target" x1="{}" y1="{}" x2="{}" y2="{}"/><text x="{}" y="{}">{}</text>"#,
-            F(lx),
-            F(ly - 4.0),
-            F(lx + 18.0),
-            F(ly - 4.0),
+            r#"<line class="target" {}/><text x="{}" y="{}">{}</text>"#,
+            Ends((lx, ly - 4.0), (lx + 18.0, ly - 4.0)),
             F(lx + 22.0),
             F(ly),
             esc(name)
@@ -128,8 +138,50 @@ fn legend(o: &mut String, id: &str, i: &I18n, x0: f64, y0: f64, w: f64, with_tar
     y + 18.0
 }
 
+/// Starts a forecast chart: the `<svg>`, the series' patterns and the
+/// legend drawn beforehand (its height decides the chart's).
+fn open_forecast(
+    o: &mut String,
+    id: &str,
+    (w, h): (f64, f64),
+    class: &str,
+    title: &str,
+    i: &I18n,
+    legend: &str,
+) {
+    open_svg(o, id, w, h, class, title, i.get("chart_forecast_desc"));
+    series_defs(o, id);
+    o.push_str(legend);
+}
+
+/// One series' stretch of a stacked bar, with its exact value as a `<title>`.
+fn segment(o: &mut String, id: &str, s: usize, (x, y): (f64, f64), (w, h): (f64, f64), tip: &str) {
+    let _ = write!(
+        o,
+        r#"<rect x="{}" y="{}" width="{}" height="{}" {}><title>{}</title></rect>"#,
+        F(x),
+        F(y),
+        F(w),
+        F(h),
+        series_fill(id, s),
+        esc(tip)
+    );
+}
+
+/// The target of a bar as a dashed line, with its value as a `<title>`.
+fn target(o: &mut String, from: (f64, f64), to: (f64, f64), tip: &str) {
+    let _ = write!(
+        o,
+        r#"<line class="target" {}><title>{}</title></line>"#,
+        Ends(from, to),
+        esc(tip)
+    );
+}
+
 /// Vertical stacked columns, one per period, with the target as a dashed
 /// line over each column; `w` is the width (see [`responsive`]).
+///
+/// [`responsive`]: super::responsive
 pub fn forecast_columns(
     id: &str,
     title: &str,
@@ -149,24 +201,8 @@ pub fn forecast_columns(
     let max = bars.iter().map(StackBar::max).fold(0.0, f64::max);
     let (tv, top) = ticks(max, 4);
     let y = |v: f64| mt + ph - v / top * ph;
-    open_svg(
-        &mut o,
-        id,
-        w,
-        h,
-        "forecast",
-        title,
-        i.get("chart_forecast_desc"),
-    );
-    series_defs(&mut o, id);
-    o.push_str(&body);
-    y_grid(&mut o, &tv, y, ml, w - mr, fm);
-    let _ = write!(
-        o,
-        r#"<text class="axis unit" x="4" y="{}">{}</text>"#,
-        F(mt - 8.0),
-        esc(&fm.currency)
-    );
+    open_forecast(&mut o, id, (w, h), "forecast", title, i, &body);
+    money_axis(&mut o, &tv, y, (ml, w - mr), mt, fm);
     let n = bars.len().max(1) as f64;
     let slot = pw / n;
     let bw = (slot * 0.55).min(64.0);
@@ -174,60 +210,24 @@ pub fn forecast_columns(
         let cx = ml + slot * (k as f64 + 0.5);
         let tips = b.tip(fm, i);
         o.push_str(r#"<g class="bar">"#);
-        for (s, (lo, hi)) in b.parts().iter().enumerate() {
-            if hi <= lo {
-                continue;
-            }
-            let _ = write!(
-                o,
-                r#"<rect x="{}" y="{}" width="{}" height="{}" {}><title>{}</title></rect>"#,
-                F(cx - bw / 2.0),
-                F(y(*hi)),
-                F(bw),
-                F((y(*lo) - y(*hi)).max(0.5)),
-                series_fill(id, s),
-                esc(&tips[s])
-            );
+        for (s, lo, hi) in b.parts() {
+            let at = (cx - bw / 2.0, y(hi));
+            segment(&mut o, id, s, at, (bw, (y(lo) - y(hi)).max(0.5)), &tips[s]);
         }
         if let Some(t) = b.target {
             let ty = y(f(t));
-            let _ = write!(
-                o,
-                r#"<line class="target" x1="{}" y1="{}" x2="{}" y2="{}"><title>{}</title></line>"#,
-                F(cx - slot * 0.45),
-                F(ty),
-                F(cx + slot * 0.45),
-                F(ty),
-                esc(&b.target_tip(fm, i))
-            );
+            let tip = b.target_tip(fm, i);
+            target(&mut o, (cx - slot * 0.45, ty), (cx + slot * 0.45, ty), &tip);
         }
-        let top_y = y(f(b.pipeline).max(f(b.best))) - 5.0;
         let label = fm.compact(b.pipeline);
         if text_w(&label) * 0.9 < slot {
-            let _ = write!(
-                o,
-                r#"<text class="val" x="{}" y="{}" text-anchor="middle">{}</text>"#,
-                F(cx),
-                F(top_y),
-                esc(&label)
-            );
+            text(&mut o, "val", cx, y(b.top()) - 5.0, Some("middle"), &label);
         }
-        let _ = write!(
-            o,
-            r#"<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text></g>"#,
-            F(cx),
-            F(h - mb + 18.0),
-            esc(&fit(&b.label, slot - 2.0))
-        );
+        let name = fit(&b.label, slot - 2.0);
+        text(&mut o, "axis", cx, h - mb + 18.0, Some("middle"), &name);
+        o.push_str("</g>");
     }
-    let _ = write!(
-        o,
-        r#"<line class="baseline" x1="{}" y1="{}" x2="{}" y2="{}"/></svg>"#,
-        F(ml),
-        F(y(0.0)),
-        F(w - mr),
-        F(y(0.0))
-    );
+    close_with_baseline(&mut o, (ml, y(0.0)), (w - mr, y(0.0)));
     o
 }
 
@@ -254,117 +254,54 @@ pub fn forecast_rows(
     let (tv, top) = ticks(max, if narrow { 3 } else { 4 });
     let x = |v: f64| ml + v / top * pw;
     let mut o = String::with_capacity(4096);
-    open_svg(
-        &mut o,
-        id,
-        w,
-        h,
-        "forecast rows",
-        title,
-        i.get("chart_forecast_desc"),
-    );
-    series_defs(&mut o, id);
-    o.push_str(&body);
+    open_forecast(&mut o, id, (w, h), "forecast rows", title, i, &body);
     o.push_str(r#"<g class="grid">"#);
     for t in &tv {
         let xx = x(t.to_f64().unwrap_or(0.0));
-        let anchor = if xx > w - 30.0 {
-            "end"
-        } else if xx < 30.0 {
-            "start"
-        } else {
-            "middle"
-        };
-        let _ = write!(
-            o,
-            r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/><text class="axis" x="{}" y="{}" text-anchor="{}">{}</text>"#,
-            F(xx),
-            F(mt),
-            F(xx),
-            F(h - mb),
-            F(xx),
-            F(h - mb + 16.0),
+        let anchor = anchor_within(xx, 30.0, w - 30.0);
+        x_tick(
+            &mut o,
+            xx,
+            mt,
+            h - mb,
             anchor,
-            esc(&fm.compact(Money::cents(*t)))
+            &fm.compact(Money::cents(*t)),
         );
     }
     o.push_str("</g>");
     for (k, b) in bars.iter().enumerate() {
-        let y0 = mt + row * k as f64;
-        let (bh, yb) = if narrow {
-            (row * 0.38, y0 + row * 0.5)
-        } else {
-            (row * 0.6, y0 + row * 0.2)
-        };
+        let (bh, yb) = row_bar(mt, row, k, if narrow { (0.38, 0.5) } else { (0.6, 0.2) });
         let tips = b.tip(fm, i);
         o.push_str(r#"<g class="bar">"#);
         let value = fm.compact(b.pipeline);
         if narrow {
-            let _ = write!(
-                o,
-                r#"<text class="lbl" x="{}" y="{}">{}</text><text class="val" x="{}" y="{}" text-anchor="end">{}</text>"#,
-                F(ml),
-                F(yb - 5.0),
-                esc(&fit(&b.label, pw - text_w(&value) - 12.0)),
-                F(w - mr),
-                F(yb - 5.0),
-                esc(&value)
-            );
+            let name = fit(&b.label, pw - text_w(&value) - 12.0);
+            name_above(&mut o, (ml, w - mr), yb, &name, &value);
         } else {
-            let _ = write!(
-                o,
-                r#"<text class="lbl" x="{}" y="{}" text-anchor="end">{}</text>"#,
-                F(ml - 8.0),
-                F(yb + bh / 2.0 + 4.0),
-                esc(&fit(&b.label, ml - 14.0))
-            );
+            name_left(&mut o, ml, yb, bh, &fit(&b.label, ml - 14.0));
         }
-        for (s, (lo, hi)) in b.parts().iter().enumerate() {
-            if hi <= lo {
-                continue;
-            }
-            let _ = write!(
-                o,
-                r#"<rect x="{}" y="{}" width="{}" height="{}" {}><title>{}</title></rect>"#,
-                F(x(*lo)),
-                F(yb),
-                F((x(*hi) - x(*lo)).max(0.5)),
-                F(bh),
-                series_fill(id, s),
-                esc(&tips[s])
-            );
+        for (s, lo, hi) in b.parts() {
+            let width = (x(hi) - x(lo)).max(0.5);
+            segment(&mut o, id, s, (x(lo), yb), (width, bh), &tips[s]);
         }
         if let Some(t) = b.target {
             let tx = x(f(t));
-            let _ = write!(
-                o,
-                r#"<line class="target" x1="{}" y1="{}" x2="{}" y2="{}"><title>{}</title></line>"#,
-                F(tx),
-                F(yb - 3.0),
-                F(tx),
-                F(yb + bh + 3.0),
-                esc(&b.target_tip(fm, i))
-            );
+            let tip = b.target_tip(fm, i);
+            target(&mut o, (tx, yb - 3.0), (tx, yb + bh + 3.0), &tip);
         }
         if !narrow {
-            let _ = write!(
-                o,
-                r#"<text class="val" x="{}" y="{}">{}</text>"#,
-                F(x(f(b.pipeline).max(f(b.best))) + 6.0),
-                F(yb + bh / 2.0 + 4.0),
-                esc(&value)
+            text(
+                &mut o,
+                "val",
+                x(b.top()) + 6.0,
+                beside(yb, bh),
+                None,
+                &value,
             );
         }
         o.push_str("</g>");
     }
-    let _ = write!(
-        o,
-        r#"<line class="baseline" x1="{}" y1="{}" x2="{}" y2="{}"/></svg>"#,
-        F(ml),
-        F(mt),
-        F(ml),
-        F(h - mb)
-    );
+    close_with_baseline(&mut o, (ml, mt), (ml, h - mb));
     o
 }
 

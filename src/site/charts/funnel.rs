@@ -1,6 +1,8 @@
 //! The funnel chart: open amount and weighted amount per stage, centred.
 
-use super::{F, esc, f, fit, is_narrow, open_svg, text_w};
+use super::{
+    F, beside, esc, f, fit, is_narrow, name_above, name_left, open_svg, rect, row_bar, text, text_w,
+};
 use crate::money::Money;
 use crate::site::i18n::{Fmt, I18n};
 use std::fmt::Write as _;
@@ -57,64 +59,46 @@ pub fn funnel(id: &str, title: &str, bars: &[FunnelBar], fm: &Fmt, i: &I18n, w: 
     );
     let cx = ml + pw / 2.0;
     for (k, b) in bars.iter().enumerate() {
-        let y0 = mt + row * k as f64;
-        let (bh, yb) = if narrow {
-            (row * 0.42, y0 + row * 0.48)
-        } else {
-            (row * 0.7, y0 + row * 0.15)
-        };
+        let (bh, yb) = row_bar(mt, row, k, if narrow { (0.42, 0.48) } else { (0.7, 0.15) });
         let aw = (f(b.amount) / max * pw).max(if b.count > 0 { 2.0 } else { 0.0 });
         let ww = (f(b.weighted) / max * pw).min(aw);
         let figures = format!("{} · {}", b.count, fm.compact(b.amount));
         o.push_str(r#"<g class="bar">"#);
         if narrow {
-            let _ = write!(
-                o,
-                r#"<text class="lbl" x="{}" y="{}">{}</text><text class="val" x="{}" y="{}" text-anchor="end">{}</text>"#,
-                F(ml),
-                F(yb - 5.0),
-                esc(&fit(&b.name, pw - text_w(&figures) - 10.0)),
-                F(w - mr),
-                F(yb - 5.0),
-                esc(&figures)
-            );
+            let name = fit(&b.name, pw - text_w(&figures) - 10.0);
+            name_above(&mut o, (ml, w - mr), yb, &name, &figures);
         } else {
-            let _ = write!(
-                o,
-                r#"<text class="lbl" x="{}" y="{}" text-anchor="end">{}</text><text class="val" x="{}" y="{}">{}</text>"#,
-                F(ml - 8.0),
-                F(yb + bh / 2.0 + 4.0),
-                esc(&fit(&b.name, ml - 12.0)),
-                F(w - mr + 8.0),
-                F(yb + bh / 2.0 + 4.0),
-                esc(&figures)
-            );
+            name_left(&mut o, ml, yb, bh, &fit(&b.name, ml - 12.0));
+            text(&mut o, "val", w - mr + 8.0, beside(yb, bh), None, &figures);
         }
-        let _ = write!(
-            o,
-            r#"<rect class="s-amount" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect><rect class="s-won" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect></g>"#,
-            F(cx - aw / 2.0),
-            F(yb),
-            F(aw),
-            F(bh),
-            esc(&format!(
-                "{}: {} {}, {}",
-                b.name,
-                b.count,
-                i.get("deals_n"),
-                fm.money(b.amount)
-            )),
-            F(cx - ww / 2.0),
-            F(yb),
-            F(ww),
-            F(bh),
-            esc(&format!(
-                "{} · {}: {}",
-                b.name,
-                i.get("weighted_amount"),
-                fm.money(b.weighted)
-            ))
+        let amount_tip = format!(
+            "{}: {} {}, {}",
+            b.name,
+            b.count,
+            i.get("deals_n"),
+            fm.money(b.amount)
         );
+        let weighted_tip = format!(
+            "{} · {}: {}",
+            b.name,
+            i.get("weighted_amount"),
+            fm.money(b.weighted)
+        );
+        rect(
+            &mut o,
+            "s-amount",
+            (cx - aw / 2.0, yb),
+            (aw, bh),
+            &amount_tip,
+        );
+        rect(
+            &mut o,
+            "s-won",
+            (cx - ww / 2.0, yb),
+            (ww, bh),
+            &weighted_tip,
+        );
+        o.push_str("</g>");
     }
     o.push_str("</svg>");
     o

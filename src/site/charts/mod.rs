@@ -30,6 +30,7 @@ pub use timeline::{Segment, timeline};
 
 use super::i18n::Fmt;
 use crate::money::Money;
+use jiff::civil::Date;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::fmt::Write as _;
@@ -161,23 +162,141 @@ fn fit(s: &str, max: f64) -> String {
     out
 }
 
-fn y_grid(o: &mut String, tv: &[Decimal], y: impl Fn(f64) -> f64, ml: f64, x2: f64, fm: &Fmt) {
+/// A `<text>` of `class` at (`x`, `y`), escaped; `anchor` is its
+/// `text-anchor`, none for the default.
+fn text(o: &mut String, class: &str, x: f64, y: f64, anchor: Option<&str>, s: &str) {
+    let _ = write!(o, r#"<text class="{class}" x="{}" y="{}""#, F(x), F(y));
+    if let Some(a) = anchor {
+        let _ = write!(o, r#" text-anchor="{a}""#);
+    }
+    let _ = write!(o, ">{}</text>", esc(s));
+}
+
+/// The `text-anchor` that keeps a label at `x` inside the chart: "start"
+/// left of `start_below`, "end" right of `end_above`, else "middle".
+fn anchor_within(x: f64, start_below: f64, end_above: f64) -> &'static str {
+    if x > end_above {
+        "end"
+    } else if x < start_below {
+        "start"
+    } else {
+        "middle"
+    }
+}
+
+/// The ends of a `<line>` as its attributes: `x1="…" y1="…" x2="…" y2="…"`.
+struct Ends((f64, f64), (f64, f64));
+
+impl std::fmt::Display for Ends {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Ends((x1, y1), (x2, y2)) = *self;
+        write!(
+            f,
+            r#"x1="{}" y1="{}" x2="{}" y2="{}""#,
+            F(x1),
+            F(y1),
+            F(x2),
+            F(y2)
+        )
+    }
+}
+
+/// A horizontal grid line at `y` from `x1` to `x2`, labelled left of `x1`.
+fn y_tick(o: &mut String, y: f64, x1: f64, x2: f64, label: &str) {
+    let _ = write!(o, "<line {}/>", Ends((x1, y), (x2, y)));
+    text(o, "axis", x1 - 6.0, y + 4.0, Some("end"), label);
+}
+
+/// A vertical grid line at `x` from `y1` down to `y2`, labelled below.
+fn x_tick(o: &mut String, x: f64, y1: f64, y2: f64, anchor: &str, label: &str) {
+    let _ = write!(o, "<line {}/>", Ends((x, y1), (x, y2)));
+    text(o, "axis", x, y2 + 16.0, Some(anchor), label);
+}
+
+/// The money axis of a column chart: a grid line per tick `tv` (placed by
+/// `y`) from `ml` to `x2`, and the currency above it (the plot starts at
+/// `mt`).
+fn money_axis(
+    o: &mut String,
+    tv: &[Decimal],
+    y: impl Fn(f64) -> f64,
+    (ml, x2): (f64, f64),
+    mt: f64,
+    fm: &Fmt,
+) {
     o.push_str(r#"<g class="grid">"#);
     for t in tv {
-        let yy = y(t.to_f64().unwrap_or(0.0));
-        let _ = write!(
-            o,
-            r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/><text class="axis" x="{}" y="{}" text-anchor="end">{}</text>"#,
-            F(ml),
-            F(yy),
-            F(x2),
-            F(yy),
-            F(ml - 6.0),
-            F(yy + 4.0),
-            esc(&fm.compact(Money::cents(*t)))
-        );
+        let label = fm.compact(Money::cents(*t));
+        y_tick(o, y(t.to_f64().unwrap_or(0.0)), ml, x2, &label);
     }
     o.push_str("</g>");
+    text(o, "axis unit", 4.0, mt - 8.0, None, &fm.currency);
+}
+
+/// Ends a chart with its baseline from (`x1`, `y1`) to (`x2`, `y2`).
+fn close_with_baseline(o: &mut String, from: (f64, f64), to: (f64, f64)) {
+    let _ = write!(o, r#"<line class="baseline" {}/></svg>"#, Ends(from, to));
+}
+
+/// A bar or column of `class` with its exact value as a `<title>`.
+fn rect(o: &mut String, class: &str, (x, y): (f64, f64), (w, h): (f64, f64), tip: &str) {
+    let _ = write!(
+        o,
+        r#"<rect class="{class}" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>"#,
+        F(x),
+        F(y),
+        F(w),
+        F(h),
+        esc(tip)
+    );
+}
+
+/// Where the bar of row `k` of a horizontal bar chart sits: (height, top),
+/// with `(height, offset)` as fractions of the row height `row`, rows
+/// starting at `mt`.
+fn row_bar(mt: f64, row: f64, k: usize, (height, offset): (f64, f64)) -> (f64, f64) {
+    let y0 = mt + row * k as f64;
+    (row * height, y0 + row * offset)
+}
+
+/// The baseline of a text vertically centred on a bar at `yb` of height `bh`.
+fn beside(yb: f64, bh: f64) -> f64 {
+    yb + bh / 2.0 + 4.0
+}
+
+/// A bar's name on a wide chart: right-aligned in the left margin `ml`.
+fn name_left(o: &mut String, ml: f64, yb: f64, bh: f64, name: &str) {
+    text(o, "lbl", ml - 8.0, beside(yb, bh), Some("end"), name);
+}
+
+/// A bar's name and figure on a narrow chart: above the bar at `yb`, the
+/// name from `x0` and the figure right-aligned at `x1`.
+fn name_above(o: &mut String, (x0, x1): (f64, f64), yb: f64, name: &str, figure: &str) {
+    text(o, "lbl", x0, yb - 5.0, None, name);
+    text(o, "val", x1, yb - 5.0, Some("end"), figure);
+}
+
+/// The x of a date on a time axis from `lo` to `hi` (at least a day
+/// apart), `pw` wide from `ml`.
+fn time_x(lo: Date, hi: Date, ml: f64, pw: f64) -> impl Fn(Date) -> f64 {
+    let span = ((hi - lo).get_days() as f64).max(1.0);
+    move |d: Date| ml + (d - lo).get_days() as f64 / span * pw
+}
+
+/// Keeps the date labels of a time axis apart: a label is shown only more
+/// than 84 units away from every one shown before.
+#[derive(Default)]
+struct Spaced(Vec<f64>);
+
+impl Spaced {
+    /// Whether a label fits at `x` (and if so, it is taken).
+    fn take(&mut self, x: f64) -> bool {
+        let free = self.0.iter().all(|p| (p - x).abs() > 84.0);
+        if free {
+            self.0.push(x);
+        }
+        free
+    }
 }
 
 #[cfg(test)]

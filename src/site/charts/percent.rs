@@ -1,10 +1,9 @@
 //! Percentages as bars: the stage conversion chart and the small progress
 //! bars of the attainment tables.
 
-use super::{F, esc, fit, is_narrow, open_svg};
+use super::{F, beside, esc, fit, is_narrow, name_left, open_svg, rect, row_bar, text, x_tick};
 use crate::money::Ratio;
 use rust_decimal::prelude::ToPrimitive;
-use std::fmt::Write as _;
 
 /// Horizontal bars of percentages (stage conversion), 0–100%. Narrow: the
 /// label sits above its bar.
@@ -29,59 +28,29 @@ pub fn percent_bars(
     o.push_str(r#"<g class="grid">"#);
     for p in [0, 25, 50, 75, 100] {
         let xx = ml + pw * p as f64 / 100.0;
-        let _ = write!(
-            o,
-            r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/><text class="axis" x="{}" y="{}" text-anchor="middle">{}%</text>"#,
-            F(xx),
-            F(mt),
-            F(xx),
-            F(h - mb),
-            F(xx),
-            F(h - mb + 16.0),
-            p
-        );
+        x_tick(&mut o, xx, mt, h - mb, "middle", &format!("{p}%"));
     }
     o.push_str("</g>");
     for (k, (label, r)) in rows.iter().enumerate() {
-        let y0 = mt + row * k as f64;
-        let (bh, yb) = if narrow {
-            (row * 0.36, y0 + row * 0.5)
-        } else {
-            (row * 0.62, y0 + row * 0.19)
-        };
+        let (bh, yb) = row_bar(mt, row, k, if narrow { (0.36, 0.5) } else { (0.62, 0.19) });
         let v = r.map(|r| r.get().to_f64().unwrap_or(0.0)).unwrap_or(0.0);
         let bw = pw * v.clamp(0.0, 1.0);
         let shown = crate::fmt::percent(*r);
         o.push_str(r#"<g class="bar">"#);
         if narrow {
-            let _ = write!(
-                o,
-                r#"<text class="lbl" x="{}" y="{}">{}</text>"#,
-                F(ml),
-                F(yb - 5.0),
-                esc(&fit(label, w - ml - 6.0))
-            );
+            text(&mut o, "lbl", ml, yb - 5.0, None, &fit(label, w - ml - 6.0));
         } else {
-            let _ = write!(
-                o,
-                r#"<text class="lbl" x="{}" y="{}" text-anchor="end">{}</text>"#,
-                F(ml - 8.0),
-                F(yb + bh / 2.0 + 4.0),
-                esc(&fit(label, ml - 12.0))
-            );
+            name_left(&mut o, ml, yb, bh, &fit(label, ml - 12.0));
         }
-        let _ = write!(
-            o,
-            r#"<rect class="s-commit" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect><text class="val" x="{}" y="{}">{}</text></g>"#,
-            F(ml),
-            F(yb),
-            F(bw),
-            F(bh),
-            esc(&format!("{label}: {shown}")),
-            F(ml + bw + 6.0),
-            F(yb + bh / 2.0 + 4.0),
-            esc(&shown)
+        rect(
+            &mut o,
+            "s-commit",
+            (ml, yb),
+            (bw, bh),
+            &format!("{label}: {shown}"),
         );
+        text(&mut o, "val", ml + bw + 6.0, beside(yb, bh), None, &shown);
+        o.push_str("</g>");
     }
     o.push_str("</svg>");
     o

@@ -1,6 +1,6 @@
 //! The satisfaction chart: an account's scores (0–10) over time as a line.
 
-use super::{F, open_svg};
+use super::{F, Spaced, anchor_within, open_svg, text, time_x, y_tick};
 use jiff::civil::Date;
 use std::fmt::Write as _;
 
@@ -25,29 +25,18 @@ pub fn scores(
     }
     let first = points[0].0;
     let last = points[points.len() - 1].0.max(as_of);
-    let span = ((last - first).get_days() as f64).max(1.0);
+    let at = time_x(first, last, ml, pw);
     let x = |d: Date| {
         if points.len() == 1 {
             ml + pw / 2.0
         } else {
-            ml + (d - first).get_days() as f64 / span * pw
+            at(d)
         }
     };
     let y = |s: f64| mt + ph - s / 10.0 * ph;
     o.push_str(r#"<g class="grid">"#);
     for s in [0, 5, 10] {
-        let yy = y(s as f64);
-        let _ = write!(
-            o,
-            r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/><text class="axis" x="{}" y="{}" text-anchor="end">{}</text>"#,
-            F(ml),
-            F(yy),
-            F(w - mr),
-            F(yy),
-            F(ml - 6.0),
-            F(yy + 4.0),
-            s
-        );
+        y_tick(&mut o, y(s as f64), ml, w - mr, &s.to_string());
     }
     o.push_str("</g>");
     let mut path = String::new();
@@ -61,7 +50,7 @@ pub fn scores(
         );
     }
     let _ = write!(o, r#"<path class="line" d="{path}"/>"#);
-    let mut labelled: Vec<f64> = Vec::new();
+    let mut labelled = Spaced::default();
     for (d, s) in points.iter() {
         let (px, py) = (x(*d), y(*s as f64));
         let _ = write!(
@@ -75,16 +64,15 @@ pub fn scores(
             F(py - 9.0),
             s
         );
-        if labelled.iter().all(|p| (p - px).abs() > 84.0) {
-            labelled.push(px);
-            let anchor = if px < ml + 40.0 { "start" } else { "middle" };
-            let _ = write!(
-                o,
-                r#"<text class="axis" x="{}" y="{}" text-anchor="{}">{}</text>"#,
-                F(px),
-                F(h - mb + 18.0),
-                anchor,
-                d
+        if labelled.take(px) {
+            let anchor = anchor_within(px, ml + 40.0, f64::INFINITY);
+            text(
+                &mut o,
+                "axis",
+                px,
+                h - mb + 18.0,
+                Some(anchor),
+                &d.to_string(),
             );
         }
     }

@@ -1,6 +1,6 @@
 //! A deal's timeline: its stages, its moving expected close, and the as-of day.
 
-use super::{F, esc, open_svg, text_w};
+use super::{Ends, F, Spaced, anchor_within, esc, open_svg, text, text_w, time_x};
 use jiff::civil::Date;
 use std::fmt::Write as _;
 
@@ -44,8 +44,7 @@ pub fn timeline(
     let (Some(lo), Some(hi)) = (dates.iter().min().copied(), dates.iter().max().copied()) else {
         return String::new();
     };
-    let span = ((hi - lo).get_days() as f64).max(1.0);
-    let x = |d: Date| ml + (d - lo).get_days() as f64 / span * pw;
+    let x = time_x(lo, hi, ml, pw);
     let mut o = String::with_capacity(4096);
     open_svg(&mut o, id, w, h, "timeline", title, desc);
     let (ly, lh) = (22.0, 34.0);
@@ -86,11 +85,8 @@ pub fn timeline(
     let cy = 86.0;
     let _ = write!(
         o,
-        r#"<line class="lane" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
-        F(ml),
-        F(cy),
-        F(w - mr),
-        F(cy)
+        r#"<line class="lane" {}/>"#,
+        Ends((ml, cy), (w - mr, cy))
     );
     for pair in closes.windows(2) {
         if pair[0] != pair[1] {
@@ -106,7 +102,7 @@ pub fn timeline(
             );
         }
     }
-    let mut labelled: Vec<f64> = Vec::new();
+    let mut labelled = Spaced::default();
     let mut drawn: Vec<Date> = Vec::new();
     for (k, d) in closes.iter().enumerate().rev() {
         if drawn.contains(d) {
@@ -123,34 +119,15 @@ pub fn timeline(
             F(cy - 6.0),
             d
         );
-        if labelled.iter().all(|p| (p - cx).abs() > 84.0) {
-            labelled.push(cx);
-            let anchor = if cx > w - 44.0 {
-                "end"
-            } else if cx < 44.0 {
-                "start"
-            } else {
-                "middle"
-            };
-            let _ = write!(
-                o,
-                r#"<text class="axis" x="{}" y="{}" text-anchor="{}">{}</text>"#,
-                F(cx),
-                F(cy + 22.0),
-                anchor,
-                d
-            );
+        if labelled.take(cx) {
+            let anchor = anchor_within(cx, 44.0, w - 44.0);
+            text(&mut o, "axis", cx, cy + 22.0, Some(anchor), &d.to_string());
         }
     }
     let ax = x(as_of);
     let as_of_label = format!("{as_of_word} {as_of}");
-    let anchor = if ax > w - text_w(&as_of_label) / 2.0 - 4.0 {
-        "end"
-    } else if ax < text_w(&as_of_label) / 2.0 + 4.0 {
-        "start"
-    } else {
-        "middle"
-    };
+    let half = text_w(&as_of_label) / 2.0;
+    let anchor = anchor_within(ax, half + 4.0, w - half - 4.0);
     let _ = write!(
         o,
         r#"<line class="asof" x1="{}" y1="14" x2="{}" y2="{}"/><text class="axis asof-l" x="{}" y="{}" text-anchor="{}">{}</text>"#,
@@ -162,16 +139,8 @@ pub fn timeline(
         anchor,
         esc(&as_of_label)
     );
-    if ax - ml > text_w(&as_of_label) / 2.0 + 90.0
-        || anchor == "end" && ax - ml > text_w(&as_of_label) + 90.0
-    {
-        let _ = write!(
-            o,
-            r#"<text class="axis" x="{}" y="{}">{}</text>"#,
-            F(ml),
-            F(h - 6.0),
-            lo
-        );
+    if ax - ml > half + 90.0 || anchor == "end" && ax - ml > text_w(&as_of_label) + 90.0 {
+        text(&mut o, "axis", ml, h - 6.0, None, &lo.to_string());
     }
     o.push_str("</svg>");
     o
