@@ -232,29 +232,20 @@ mod tests {
     fn enum_labels_exist() {
         use crate::model::*;
         let i = I18n::new(Locale::ZhCn);
-        for v in Role::NAMES {
-            i.of("role", v);
-        }
-        for v in Tier::NAMES {
-            i.of("tier", v);
-        }
-        for v in Influence::NAMES {
-            i.of("influence", v);
-        }
-        for v in TouchKind::NAMES {
-            i.of("touch", v);
-        }
-        for v in BuyingRole::NAMES {
-            i.of("buying", v);
-        }
-        for v in Attitude::NAMES {
-            i.of("attitude", v);
-        }
-        for v in Metric::NAMES {
-            i.of("metric", v);
-        }
-        for v in Category::NAMES {
-            i.of("category", v);
+        let enums: [(&str, &[&str]); 8] = [
+            ("role", Role::NAMES),
+            ("tier", Tier::NAMES),
+            ("influence", Influence::NAMES),
+            ("touch", TouchKind::NAMES),
+            ("buying", BuyingRole::NAMES),
+            ("attitude", Attitude::NAMES),
+            ("metric", Metric::NAMES),
+            ("category", Category::NAMES),
+        ];
+        for (prefix, names) in enums {
+            for v in names {
+                i.of(prefix, v);
+            }
         }
         for c in crate::analytics::risk::CODES {
             i.of("risk", c);
