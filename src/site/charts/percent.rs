@@ -1,0 +1,81 @@
+//! Percentages as bars: the stage conversion chart and the small progress
+//! bars of the attainment tables.
+
+use super::{F, beside, esc, fit, is_narrow, name_left, open_svg, rect, row_bar, text, x_tick};
+use crate::money::Ratio;
+use rust_decimal::prelude::ToPrimitive;
+
+/// Horizontal bars of percentages (stage conversion), 0–100%. Narrow: the
+/// label sits above its bar.
+pub fn percent_bars(
+    id: &str,
+    title: &str,
+    desc: &str,
+    rows: &[(String, Option<Ratio>)],
+    w: f64,
+) -> String {
+    let narrow = is_narrow(w);
+    let row = if narrow { 44.0 } else { 30.0 };
+    let (ml, mr, mt, mb) = if narrow {
+        (6.0, 46.0, 8.0, 24.0)
+    } else {
+        (230.0, 60.0, 10.0, 24.0)
+    };
+    let h = mt + mb + row * rows.len().max(1) as f64;
+    let pw = w - ml - mr;
+    let mut o = String::with_capacity(2048);
+    open_svg(&mut o, id, w, h, "percent", title, desc);
+    o.push_str(r#"<g class="grid">"#);
+    for p in [0, 25, 50, 75, 100] {
+        let xx = ml + pw * p as f64 / 100.0;
+        x_tick(&mut o, xx, mt, h - mb, "middle", &format!("{p}%"));
+    }
+    o.push_str("</g>");
+    for (k, (label, r)) in rows.iter().enumerate() {
+        let (bh, yb) = row_bar(mt, row, k, if narrow { (0.36, 0.5) } else { (0.62, 0.19) });
+        let v = r.map(|r| r.get().to_f64().unwrap_or(0.0)).unwrap_or(0.0);
+        let bw = pw * v.clamp(0.0, 1.0);
+        let shown = crate::fmt::percent(*r);
+        o.push_str(r#"<g class="bar">"#);
+        if narrow {
+            text(&mut o, "lbl", ml, yb - 5.0, None, &fit(label, w - ml - 6.0));
+        } else {
+            name_left(&mut o, ml, yb, bh, &fit(label, ml - 12.0));
+        }
+        rect(
+            &mut o,
+            "s-commit",
+            (ml, yb),
+            (bw, bh),
+            &format!("{label}: {shown}"),
+        );
+        text(&mut o, "val", ml + bw + 6.0, beside(yb, bh), None, &shown);
+        o.push_str("</g>");
+    }
+    o.push_str("</svg>");
+    o
+}
+
+/// A small progress bar for tables: the ratio against 100%, with a tick at
+/// 100% and the value as its accessible name.
+pub fn progress(r: Option<Ratio>) -> String {
+    let Some(r) = r else {
+        return String::new();
+    };
+    let v = r.get().to_f64().unwrap_or(0.0).max(0.0);
+    let scale = 100.0 / 1.5; // 150% fills the bar
+    let wv = (v * scale).min(100.0);
+    let class = if v >= 1.0 {
+        "good"
+    } else if v >= 0.7 {
+        "fair"
+    } else {
+        "poor"
+    };
+    format!(
+        r#"<svg class="progress {class}" viewBox="0 0 100 10" width="100" height="10" preserveAspectRatio="none" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg"><rect class="track" width="100" height="10" rx="2"/><rect class="fill" width="{}" height="10" rx="2"/><line class="mark" x1="{scale}" y1="0" x2="{scale}" y2="10"/></svg>"#,
+        esc(&crate::fmt::percent(Some(r))),
+        F(wv),
+        scale = F(scale)
+    )
+}
