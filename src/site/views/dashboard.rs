@@ -1,0 +1,330 @@
+//! `index.html`: the headline figures, charts and short lists of the dashboard.
+
+use super::cells::Kpi;
+use super::lines::{AccountLine, DealLine, PerfLine};
+use super::{Site, paths};
+use crate::analytics::Status;
+use crate::model::Locale;
+use crate::money::Ratio;
+use crate::period::Period;
+use crate::site::charts::{self, Column};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// `index.html`.
+#[derive(Debug, Serialize)]
+pub struct Dashboard {
+    /// The quarter of the headline figures.
+    pub period: String,
+    /// Link to its forecast page.
+    pub period_href: String,
+    /// Headline cards.
+    pub cards: Vec<Kpi>,
+    /// Customer figures (growth, retention, new accounts, share).
+    pub customers: Vec<Kpi>,
+    /// Forecast by quarter (SVG).
+    pub chart_forecast: String,
+    /// Won per month (SVG).
+    pub chart_monthly: String,
+    /// Funnel (SVG).
+    pub chart_funnel: String,
+    /// Open deals closing in the next 30 days.
+    pub closing: Vec<DealLine>,
+    /// The largest deals at risk.
+    pub top_risks: Vec<DealLine>,
+    /// The leaderboard's top.
+    pub leaders: Vec<PerfLine>,
+    /// Overdue follow-ups.
+    pub follow_ups: Vec<AccountLine>,
+}
+
+fn month_label(locale: Locale, m: Period) -> (String, String) {
+    const EN: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    match m {
+        Period::Month(y, mm) => {
+            let l = if locale == Locale::ZhCn {
+                format!("{mm}月")
+            } else {
+                EN[(mm as usize).clamp(1, 12) - 1].to_string()
+            };
+            (l, y.to_string())
+        }
+        other => (other.to_string(), String::new()),
+    }
+}
+
+impl Site<'_> {
+    /// The dashboard.
+    pub fn dashboard(&self) -> Dashboard {
+        let (a, fm, i) = (self.a, &self.fm, &self.i);
+        let k = &a.kpis;
+        let period = k.period.to_string();
+        let tone_att = |r: Option<Ratio>| match r {
+            Some(r) if r.get() >= Decimal::ONE => "good",
+            _ => "",
+        };
+        let mut cards = vec![
+            Kpi {
+                key: "won",
+                label: i.get("won_quarter").into(),
+                value: fm.money(k.won),
+                sub: match k.target {
+                    Some(t) => format!(
+                        "{} · {}",
+                        fm.percent(k.attainment),
+                        i.fill("of_target", &[("target", &fm.money(t))])
+                    ),
+                    None => i.get("no_target").into(),
+                },
+                tone: tone_att(k.attainment),
+                href: Some(paths::period(&period)),
+                bar: charts::progress(k.attainment),
+            },
+            Kpi {
+                key: "commit",
+                label: i.get("commit").into(),
+                value: fm.money(k.commit),
+                sub: i.get("commit_sub").into(),
+                tone: "",
+                href: Some("forecast.html".into()),
+                bar: String::new(),
+            },
+            Kpi {
+                key: "weighted",
+                label: i.get("weighted").into(),
+                value: fm.money(k.weighted),
+                sub: i.get("weighted_sub").into(),
+                tone: "",
+                href: Some("forecast.html".into()),
+                bar: String::new(),
+            },
+            Kpi {
+                key: "coverage",
+                label: i.get("coverage").into(),
+                value: fm.multiple(k.coverage),
+                sub: match k.target.map(|t| t - k.won) {
+                    Some(g) if g.get() > Decimal::ZERO => {
+                        i.fill("coverage_sub", &[("gap", &fm.money(g))])
+                    }
+                    _ => i.get("coverage_none").into(),
+                },
+                tone: match k.coverage {
+                    Some(c) if c.get() >= Decimal::from(3) => "good",
+                    Some(c) if c.get() < Decimal::ONE => "poor",
+                    _ => "",
+                },
+                href: Some("forecast.html".into()),
+                bar: String::new(),
+            },
+            Kpi {
+                key: "win_rate",
+                label: i.get("win_rate_year").into(),
+                value: fm.percent(k.win_rate),
+                sub: format!(
+                    "{} · {}",
+                    i.fill(
+                        "win_rate_sub",
+                        &[("trailing", &fm.percent(k.win_rate_trailing))],
+                    ),
+                    i.fill("cycle_sub", &[("days", &fm.days(k.sales_cycle_days, i))])
+                ),
+                tone: "",
+                href: Some("team.html".into()),
+                bar: String::new(),
+            },
+            Kpi {
+                key: "open_risks",
+                label: i.get("open_risks").into(),
+                value: fm.count(k.open_risks),
+                sub: i.fill("open_risks_sub", &[("n", &fm.count(k.deals_at_risk))]),
+                tone: if k.open_risks > 0 { "poor" } else { "good" },
+                href: Some("risks.html".into()),
+                bar: String::new(),
+            },
+        ];
+        cards.push(Kpi {
+            key: "open_deals",
+            label: i.get("open_pipeline").into(),
+            value: fm.money(k.open_amount),
+            sub: format!(
+                "{} · {}",
+                i.fill("open_deals_n", &[("n", &fm.count(k.open_deals))]),
+                i.fill(
+                    "average_deal_sub",
+                    &[("avg", &fm.opt_compact(k.average_deal))]
+                )
+            ),
+            tone: "",
+            href: Some("deals.html".into()),
+            bar: String::new(),
+        });
+        cards.push(Kpi {
+            key: "overdue_follow_ups",
+            label: i.get("overdue_follow_ups").into(),
+            value: fm.count(k.overdue_follow_ups),
+            sub: i.fill("of_accounts", &[("n", &fm.count(a.accounts.len()))]),
+            tone: if k.overdue_follow_ups > 0 {
+                "poor"
+            } else {
+                "good"
+            },
+            href: Some("accounts.html".into()),
+            bar: String::new(),
+        });
+        // Second row: pipeline, win rate, risks, follow-ups.
+        let order = [
+            "won",
+            "commit",
+            "weighted",
+            "coverage",
+            "open_deals",
+            "win_rate",
+            "open_risks",
+            "overdue_follow_ups",
+        ];
+        cards.sort_by_key(|c| order.iter().position(|k| *k == c.key));
+        let c = &a.customers;
+        let year = c.year.to_string();
+        let customers = vec![
+            Kpi {
+                key: "growth",
+                label: i.get("growth").into(),
+                value: c
+                    .growth_pct
+                    .map(|g| format!("{g}%"))
+                    .unwrap_or_else(|| crate::fmt::NONE.into()),
+                sub: format!(
+                    "{} {} · {} {} {}",
+                    year,
+                    fm.money(c.won_this_year),
+                    c.previous_year,
+                    i.get("to_date"),
+                    fm.money(c.won_last_year_to_date)
+                ),
+                tone: "",
+                href: None,
+                bar: String::new(),
+            },
+            Kpi {
+                key: "retention",
+                label: i.get("retention").into(),
+                value: fm.percent(c.retention),
+                sub: format!("{} / {}", c.retained, c.retention_base),
+                tone: "",
+                href: Some("accounts.html".into()),
+                bar: String::new(),
+            },
+            Kpi {
+                key: "new_accounts",
+                label: format!("{} {}", i.get("new_accounts"), year),
+                value: c
+                    .new_accounts
+                    .iter()
+                    .find(|n| n.period == c.year)
+                    .map(|n| fm.count(n.accounts.len()))
+                    .unwrap_or_else(|| "0".into()),
+                sub: String::new(),
+                tone: "",
+                href: Some("targets.html".into()),
+                bar: String::new(),
+            },
+            Kpi {
+                key: "market_share",
+                label: format!("{} {}", i.get("market_share"), year),
+                value: fm.percent(
+                    c.market_share
+                        .iter()
+                        .find(|m| m.period == c.year)
+                        .and_then(|m| m.share),
+                ),
+                sub: c
+                    .market_share
+                    .iter()
+                    .find(|m| m.period == c.year)
+                    .map(|m| m.name.clone().unwrap_or_default())
+                    .unwrap_or_default(),
+                tone: "",
+                href: None,
+                bar: String::new(),
+            },
+        ];
+        let cols: Vec<Column> = a
+            .trends
+            .monthly
+            .iter()
+            .map(|m| {
+                let (l, y) = month_label(self.locale(), m.month);
+                Column {
+                    label: l,
+                    sublabel: y,
+                    value: m.won,
+                    note: format!(" ({} {})", m.deals, i.get("deals_n")),
+                }
+            })
+            .collect();
+        let soon = self.a.as_of + jiff::Span::new().days(30);
+        let mut closing: Vec<usize> = (0..a.deals.len())
+            .filter(|&k| {
+                let d = &a.deals[k];
+                d.status == Status::Open && d.close.is_some_and(|c| c <= soon)
+            })
+            .collect();
+        closing.sort_by(|&x, &y| {
+            a.deals[x]
+                .close
+                .cmp(&a.deals[y].close)
+                .then(
+                    a.deals[y]
+                        .amount_reporting
+                        .cmp(&a.deals[x].amount_reporting),
+                )
+                .then_with(|| a.deals[x].deal.cmp(&a.deals[y].deal))
+        });
+        closing.truncate(10);
+        // Largest deals at risk: one row per deal, with all its signals.
+        let mut at_risk: Vec<usize> = (0..a.deals.len())
+            .filter(|&k| !a.deals[k].risks.is_empty())
+            .collect();
+        at_risk.sort_by(|&x, &y| {
+            a.deals[y]
+                .amount_reporting
+                .cmp(&a.deals[x].amount_reporting)
+                .then_with(|| a.deals[x].deal.cmp(&a.deals[y].deal))
+        });
+        at_risk.truncate(8);
+        let top_risks = self.deal_lines(at_risk.into_iter());
+        let leaders = a
+            .performance
+            .iter()
+            .filter(|r| r.period == k.period && r.scope.kind == "person")
+            .filter(|r| r.target.is_some() || !r.won.is_zero())
+            .take(5)
+            .map(|r| self.perf_line(r))
+            .collect();
+        let follow_ups = self
+            .account_order
+            .iter()
+            .map(|&x| &a.accounts[x])
+            .filter(|h| h.follow_up_overdue)
+            .take(8)
+            .map(|h| self.account_line(h))
+            .collect();
+        Dashboard {
+            period_href: paths::period(&period),
+            period,
+            cards,
+            customers,
+            chart_forecast: self.quarter_chart("chart-forecast", "org", None),
+            chart_monthly: charts::responsive("chart-monthly", |id, w| {
+                charts::columns(id, i.get("monthly_won"), i.get("monthly_won"), &cols, fm, w)
+            }),
+            chart_funnel: self.funnel_chart("chart-funnel"),
+            closing: self.deal_lines(closing.into_iter()),
+            top_risks,
+            leaders,
+            follow_ups,
+        }
+    }
+}

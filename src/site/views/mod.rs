@@ -1,0 +1,425 @@
+//! View structs, one per page kind, built from the analytics and the
+//! pipeline. Templates only ever see these: every figure is formatted here
+//! (money with symbol and grouping, percentages, ISO dates, translated
+//! labels), every cell that can be sorted carries its raw value, and every
+//! link is a path relative to the site root. [`Site`] holds the lookup
+//! tables built once per build, so building one page's view touches only
+//! that page's data.
+//!
+//! This module holds [`Site`], its lookup tables and links, the page paths and
+//! the list sizes; `cells` the cells every page is made of, `lines` the
+//! table rows shared by several pages, and one module per page family the
+//! views of those pages.
+
+mod accounts;
+mod cells;
+mod dashboard;
+mod deals;
+mod forecast;
+mod funnel;
+mod lines;
+mod risks;
+mod targets;
+mod team;
+mod warnings;
+
+pub use accounts::{
+    AccountView, AccountsList, ContactLine, MapEntry, MapRow, SurveyLine, TouchLine,
+};
+pub use cells::{Fact, Kpi, Link, Num, PageInfo, Pager, PagerItem, Section, Tag};
+pub use dashboard::Dashboard;
+pub use deals::{DealRisk, DealView, DealsList, Event, MemberLine, StakeholderLine};
+pub use forecast::{ForecastView, PeriodView};
+pub use funnel::{ConversionLine, FunnelLine, FunnelView};
+pub use lines::{AccountLine, DealLine, ForecastLine, PerfLine, RiskLine};
+pub use risks::{OwnerGroup, RisksView, SignalGroup, SignalView};
+pub use targets::{TargetLine, TargetsView};
+pub use team::{PersonView, TeamBoard, TeamView};
+pub use warnings::{WarningLine, WarningsView};
+
+use crate::analytics::export::DealRow;
+use crate::analytics::forecast::Forecast;
+use crate::analytics::performance::Performance;
+use crate::analytics::{Analytics, Status};
+use crate::diag::{Diagnostic, Severity};
+use crate::model::{Locale, Pipeline, Tier};
+use crate::period::{Calendar, Period};
+use crate::site::i18n::{Fmt, I18n};
+use std::collections::HashMap;
+
+/// Rows per page of the long lists (deals, accounts, a risk signal). The
+/// lists of a normal pipeline fit on one page; a huge one is split so each
+/// page stays quick to load, sort and filter.
+pub const LIST_PAGE_ROWS: usize = 1000;
+
+/// Rows of each signal shown inline on `risks.html` when there are more
+/// risks than [`LIST_PAGE_ROWS`] in total (the signal's own pages list all).
+pub const INLINE_SIGNAL_ROWS: usize = 50;
+
+/// Deals listed on a period's forecast page (the largest first).
+pub const PERIOD_DEAL_ROWS: usize = 200;
+
+/// Rows of each list on a person's or team's page; a huge pipeline's
+/// sales rep owns thousands of deals, and the full lists are in
+/// `deals.html` and the risk pages.
+pub const SECTION_ROWS: usize = 500;
+
+/// Paths of the pages, in one place.
+pub mod paths {
+    /// A deal page.
+    pub fn deal(id: &str) -> String {
+        format!("deals/{id}.html")
+    }
+    /// An account page.
+    pub fn account(id: &str) -> String {
+        format!("accounts/{id}.html")
+    }
+    /// A person page.
+    pub fn person(id: &str) -> String {
+        format!("people/{id}.html")
+    }
+    /// A team page.
+    pub fn team(id: &str) -> String {
+        format!("teams/{id}.html")
+    }
+    /// A period's forecast page.
+    pub fn period(p: &str) -> String {
+        format!("forecast/{p}.html")
+    }
+    /// Page `n` (1-based) of a signal's risks.
+    pub fn signal(code: &str, n: usize) -> String {
+        if n <= 1 {
+            format!("risks/{code}.html")
+        } else {
+            format!("risks/{code}-{n}.html")
+        }
+    }
+    /// Page `n` (1-based) of a top-level list such as `deals`.
+    pub fn list(name: &str, n: usize) -> String {
+        if n <= 1 {
+            format!("{name}.html")
+        } else {
+            format!("{name}-{n}.html")
+        }
+    }
+}
+
+/// Whether text looks enough like an e-mail address to make a `mailto:`
+/// link of it (otherwise it is shown as text only).
+pub fn plausible_email(s: &str) -> bool {
+    let s = s.trim();
+    s.len() <= 254
+        && s.matches('@').count() == 1
+        && !s.starts_with('@')
+        && !s.ends_with('@')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "\"'<>()[]\\,;:`".contains(c))
+}
+
+/// Everything the views need, indexed once per build.
+pub struct Site<'a> {
+    /// The pipeline.
+    pub p: &'a Pipeline,
+    /// The numbers.
+    pub a: &'a Analytics,
+    /// Labels.
+    pub i: I18n,
+    /// Formats.
+    pub fm: Fmt,
+    /// The fiscal calendar.
+    pub cal: Calendar,
+    /// Warnings of the check.
+    pub warnings: Vec<&'a Diagnostic>,
+    row_of_deal: HashMap<&'a str, usize>,
+    deals_of_account: HashMap<&'a str, Vec<usize>>,
+    deals_of_owner: HashMap<&'a str, Vec<usize>>,
+    deals_of_member: HashMap<&'a str, Vec<usize>>,
+    risks_of_owner: HashMap<&'a str, Vec<usize>>,
+    health_of: HashMap<&'a str, usize>,
+    accounts_of_owner: HashMap<&'a str, Vec<usize>>,
+    forecast_of: HashMap<(Period, &'static str, Option<&'a str>), usize>,
+    perf_of: HashMap<(Period, &'static str, Option<&'a str>), usize>,
+    /// Deal rows in list order: open by close date, then closed, latest first.
+    pub deal_order: Vec<usize>,
+    /// Risks in list order: by signal, then amount (largest first).
+    pub risk_order: Vec<usize>,
+    /// Accounts in list order: key first, then by name.
+    pub account_order: Vec<usize>,
+    /// Periods with an organisation forecast, in horizon order.
+    pub periods: Vec<Period>,
+}
+
+fn status_order(s: Status) -> u8 {
+    match s {
+        Status::Open => 0,
+        Status::Won => 1,
+        Status::Lost => 2,
+    }
+}
+
+fn tier_ix(t: Tier) -> usize {
+    match t {
+        Tier::Key => 0,
+        Tier::Growth => 1,
+        Tier::Standard => 2,
+    }
+}
+
+impl<'a> Site<'a> {
+    /// Indexes a pipeline and its analytics.
+    pub fn new(p: &'a Pipeline, a: &'a Analytics, diagnostics: &'a [Diagnostic]) -> Site<'a> {
+        let locale = p.settings.org.locale;
+        let i = I18n::new(locale);
+        let fm = Fmt {
+            currency: a.currency.clone(),
+            locale,
+        };
+        let mut row_of_deal = HashMap::with_capacity(a.deals.len());
+        let mut deals_of_account: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut deals_of_owner: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (k, f) in a.deals.iter().enumerate() {
+            let d = &p.deals[f.deal];
+            row_of_deal.insert(d.id.as_str(), k);
+            deals_of_account
+                .entry(d.account.value.as_str())
+                .or_default()
+                .push(k);
+            deals_of_owner
+                .entry(d.owner.value.as_str())
+                .or_default()
+                .push(k);
+        }
+        let mut deals_of_member: HashMap<&str, Vec<usize>> = HashMap::new();
+        for d in &p.deals {
+            if let Some(&k) = row_of_deal.get(d.id.as_str()) {
+                for m in &d.members {
+                    let v = deals_of_member.entry(m.person.value.as_str()).or_default();
+                    if v.last() != Some(&k) {
+                        v.push(k);
+                    }
+                }
+            }
+        }
+        let mut risks_of_owner: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (k, r) in a.risks.iter().enumerate() {
+            if let Some(o) = p.deals[r.deal].refs.owner {
+                risks_of_owner
+                    .entry(p.people[o].id.value.as_str())
+                    .or_default()
+                    .push(k);
+            }
+        }
+        let mut health_of = HashMap::new();
+        let mut accounts_of_owner: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (k, h) in a.accounts.iter().enumerate() {
+            health_of.insert(h.id.as_str(), k);
+            accounts_of_owner
+                .entry(h.owner.as_str())
+                .or_default()
+                .push(k);
+        }
+        let forecast_of = a
+            .forecast
+            .iter()
+            .enumerate()
+            .map(|(k, r)| ((r.period, r.scope.kind, r.scope.id.as_deref()), k))
+            .collect();
+        let perf_of = a
+            .performance
+            .iter()
+            .enumerate()
+            .map(|(k, r)| ((r.period, r.scope.kind, r.scope.id.as_deref()), k))
+            .collect();
+        let mut deal_order: Vec<usize> = (0..a.deals.len()).collect();
+        deal_order.sort_by(|&x, &y| {
+            let (dx, dy) = (&a.deals[x], &a.deals[y]);
+            status_order(dx.status)
+                .cmp(&status_order(dy.status))
+                .then_with(|| {
+                    if dx.status == Status::Open {
+                        dx.close.cmp(&dy.close)
+                    } else {
+                        dy.close.cmp(&dx.close)
+                    }
+                })
+                .then_with(|| dx.deal.cmp(&dy.deal))
+        });
+        // Deal positions are in id order, like the deals themselves.
+        let mut risk_order: Vec<usize> = (0..a.risks.len()).collect();
+        risk_order.sort_by(|&x, &y| {
+            let (rx, ry) = (&a.risks[x], &a.risks[y]);
+            rx.signal
+                .index()
+                .cmp(&ry.signal.index())
+                .then(ry.amount.cmp(&rx.amount))
+                .then_with(|| rx.deal.cmp(&ry.deal))
+        });
+        let mut account_order: Vec<usize> = (0..a.accounts.len()).collect();
+        account_order.sort_by(|&x, &y| {
+            let (ax, ay) = (&a.accounts[x], &a.accounts[y]);
+            tier_ix(ax.tier)
+                .cmp(&tier_ix(ay.tier))
+                .then_with(|| ax.name.cmp(&ay.name))
+                .then_with(|| ax.id.cmp(&ay.id))
+        });
+        let periods = a
+            .forecast
+            .iter()
+            .filter(|r| r.scope.kind == "org")
+            .map(|r| r.period)
+            .collect();
+        Site {
+            p,
+            a,
+            i,
+            fm,
+            cal: p.settings.calendar(),
+            warnings: diagnostics
+                .iter()
+                .filter(|d| d.severity() == Severity::Warning)
+                .collect(),
+            row_of_deal,
+            deals_of_account,
+            deals_of_owner,
+            deals_of_member,
+            risks_of_owner,
+            health_of,
+            accounts_of_owner,
+            forecast_of,
+            perf_of,
+            deal_order,
+            risk_order,
+            account_order,
+            periods,
+        }
+    }
+
+    /// The locale.
+    pub fn locale(&self) -> Locale {
+        self.i.locale()
+    }
+
+    /// Row `k` of the analytics' deals, with the pipeline's text.
+    pub fn row(&self, k: usize) -> DealRow<'a> {
+        DealRow::new(self.p, &self.a.deals[k])
+    }
+
+    /// The row (in the analytics' deals) of the deal at position `deal` of
+    /// the pipeline; none when it is left out of the numbers.
+    fn row_of(&self, deal: usize) -> Option<usize> {
+        self.a.deals.binary_search_by_key(&deal, |f| f.deal).ok()
+    }
+
+    fn forecast(
+        &self,
+        period: Period,
+        kind: &'static str,
+        id: Option<&str>,
+    ) -> Option<&'a Forecast> {
+        self.forecast_of
+            .get(&(period, kind, id))
+            .map(|&k| &self.a.forecast[k])
+    }
+
+    fn perf(
+        &self,
+        period: Period,
+        kind: &'static str,
+        id: Option<&str>,
+    ) -> Option<&'a Performance> {
+        self.perf_of
+            .get(&(period, kind, id))
+            .map(|&k| &self.a.performance[k])
+    }
+
+    /// A link to a person (plain text when unknown).
+    pub fn person_link(&self, id: &str) -> Link {
+        match self.p.person(id) {
+            Some(x) => Link {
+                text: x.name.clone(),
+                href: Some(paths::person(id)),
+            },
+            None => Link {
+                text: id.to_string(),
+                href: None,
+            },
+        }
+    }
+
+    /// A link to a team.
+    pub fn team_link(&self, id: &str) -> Link {
+        match self.p.team(id) {
+            Some(t) => Link {
+                text: t.name.clone(),
+                href: Some(paths::team(id)),
+            },
+            None => Link {
+                text: id.to_string(),
+                href: None,
+            },
+        }
+    }
+
+    fn person_team_link(&self, person: &str) -> Link {
+        match self
+            .p
+            .person(person)
+            .and_then(|x| x.team.as_ref())
+            .map(|t| t.value.as_str())
+        {
+            Some(t) => self.team_link(t),
+            None => Link {
+                text: String::new(),
+                href: None,
+            },
+        }
+    }
+
+    /// A link to an account.
+    pub fn account_link(&self, id: &str) -> Link {
+        match self.p.account(id) {
+            Some(x) => Link {
+                text: x.name.clone(),
+                href: Some(paths::account(id)),
+            },
+            None => Link {
+                text: id.to_string(),
+                href: None,
+            },
+        }
+    }
+
+    /// A link to a deal.
+    pub fn deal_link(&self, id: &str) -> Link {
+        match self.row_of_deal.get(id) {
+            Some(&k) => Link {
+                text: self.p.deals[self.a.deals[k].deal].name.clone(),
+                href: Some(paths::deal(id)),
+            },
+            None => Link {
+                text: self
+                    .p
+                    .deal(id)
+                    .map(|d| d.name.clone())
+                    .unwrap_or_else(|| id.to_string()),
+                href: None,
+            },
+        }
+    }
+
+    fn scope_link(&self, kind: &str, id: Option<&str>, name: &str) -> Link {
+        match (kind, id) {
+            ("team", Some(id)) => self.team_link(id),
+            ("person", Some(id)) => self.person_link(id),
+            _ => Link {
+                text: if name.is_empty() {
+                    self.i.get("organisation").to_string()
+                } else {
+                    name.to_string()
+                },
+                href: Some("index.html".into()),
+            },
+        }
+    }
+}
