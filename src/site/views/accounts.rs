@@ -2,11 +2,13 @@
 //! account with its stakeholder map, contacts, follow-ups and surveys.
 
 use super::cells::{Fact, Kpi, Link, Num, Pager, Tag};
+use super::cells::{num_score, on_page};
 use super::lines::{AccountLine, DealLine};
-use super::{LIST_PAGE_ROWS, Site, paths, plausible_email, status_order};
+use super::{Site, by_status_and_close, paths, plausible_email};
 use crate::analytics::Status;
 use crate::analytics::accounts::Trend;
-use crate::site::charts::{self};
+use crate::model::Contact;
+use crate::site::charts;
 use crate::site::markdown;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -131,14 +133,33 @@ pub struct SurveyLine {
     pub note: String,
 }
 
+/// What the tables show of a contact: name, title and influence.
+pub(super) struct ContactCells {
+    /// Name, or the id when the contact is unknown.
+    pub name: String,
+    /// Title, or empty.
+    pub title: String,
+    /// Influence, or an empty badge.
+    pub influence: Tag,
+}
+
 impl Site<'_> {
+    /// The cells of contact `id` (`c`; none when the account has no such
+    /// contact).
+    pub(super) fn contact_cells(&self, c: Option<&Contact>, id: &str) -> ContactCells {
+        ContactCells {
+            name: c.map_or_else(|| id.to_string(), |c| c.name.clone()),
+            title: c.and_then(|c| c.title.clone()).unwrap_or_default(),
+            influence: c.map_or_else(
+                || Tag::plain("", ""),
+                |c| self.label_tag("influence", c.influence.as_str()),
+            ),
+        }
+    }
+
     /// Page `n` (1-based) of the accounts list, and how many pages there are.
     pub fn accounts_list(&self, n: usize) -> AccountsList {
-        let rows = self
-            .account_order
-            .iter()
-            .skip((n - 1) * LIST_PAGE_ROWS)
-            .take(LIST_PAGE_ROWS)
+        let rows = on_page(self.account_order.iter(), n)
             .map(|&k| self.account_line(&self.a.accounts[k]))
             .collect();
         AccountsList {
@@ -154,11 +175,6 @@ impl Site<'_> {
         }
     }
 
-    /// Pages of a list of `rows` rows.
-    pub fn page_count(rows: usize) -> usize {
-        rows.div_ceil(LIST_PAGE_ROWS).max(1)
-    }
-
     /// The page of account `ix` (in [`Pipeline::accounts`]).
     pub fn account_page(&self, ix: usize) -> AccountView {
         let (a, fm, i) = (self.a, &self.fm, &self.i);
@@ -166,13 +182,7 @@ impl Site<'_> {
         let id = acc.id.as_str();
         let h = self.health_of.get(id).map(|&k| &a.accounts[k]);
         let mut deal_rows: Vec<usize> = self.deals_of_account.get(id).cloned().unwrap_or_default();
-        deal_rows.sort_by(|&x, &y| {
-            let (dx, dy) = (&a.deals[x], &a.deals[y]);
-            status_order(dx.status)
-                .cmp(&status_order(dy.status))
-                .then_with(|| dy.close.cmp(&dx.close))
-                .then_with(|| dx.deal.cmp(&dy.deal))
-        });
+        deal_rows.sort_by(|&x, &y| by_status_and_close(&a.deals[x], &a.deals[y], false));
         // Stakeholder map: roles × attitudes, over the account's deals
         // (open ones first).
         use crate::model::{Attitude, BuyingRole};
@@ -201,10 +211,10 @@ impl Site<'_> {
                 let t = atts.iter().position(|x| *x == s.attitude).unwrap_or(2);
                 let cid = s.contact.value.to_string();
                 if open {
-                    cells.entry((r, t, cid.clone())).or_default().push(Link {
-                        text: d.name.clone(),
-                        href: Some(paths::deal(d.id.as_str())),
-                    });
+                    cells
+                        .entry((r, t, cid.clone()))
+                        .or_default()
+                        .push(Link::to(d.name.as_str(), paths::deal(d.id.as_str())));
                 }
                 let names = roles_of.entry(cid).or_default().entry(r).or_default();
                 if !names.contains(&d.name) {
@@ -212,35 +222,24 @@ impl Site<'_> {
                 }
             }
         }
-        let contact = |cid: &str| acc.contact(cid);
         let map: Vec<MapRow> = roles
             .iter()
             .enumerate()
             .map(|(r, role)| MapRow {
                 empty: !cells.keys().any(|(rr, _, _)| *rr == r),
-                role: Tag {
-                    code: role.as_str().into(),
-                    text: i.of("buying", role.as_str()).into(),
-                    title: String::new(),
-                },
+                role: self.label_tag("buying", role.as_str()),
                 cells: (0..atts.len())
                     .map(|t| {
                         cells
                             .range((r, t, String::new())..)
                             .take_while(|((rr, tt, _), _)| *rr == r && *tt == t)
                             .map(|((_, _, cid), deals)| {
-                                let c = contact(cid);
+                                let who = self.contact_cells(acc.contact(cid), cid);
                                 MapEntry {
-                                    name: c.map(|c| c.name.clone()).unwrap_or_else(|| cid.clone()),
-                                    title: c.and_then(|c| c.title.clone()).unwrap_or_default(),
-                                    influence: c
-                                        .map(|c| c.influence.as_str().to_string())
-                                        .unwrap_or_default(),
-                                    influence_label: c
-                                        .map(|c| {
-                                            i.of("influence", c.influence.as_str()).to_string()
-                                        })
-                                        .unwrap_or_default(),
+                                    name: who.name,
+                                    title: who.title,
+                                    influence: who.influence.code,
+                                    influence_label: who.influence.text,
                                     deals: deals.clone(),
                                 }
                             })
@@ -256,11 +255,7 @@ impl Site<'_> {
             .map(|c| ContactLine {
                 name: c.name.clone(),
                 title: c.title.clone().unwrap_or_default(),
-                influence: Tag {
-                    code: c.influence.as_str().into(),
-                    text: i.of("influence", c.influence.as_str()).into(),
-                    title: String::new(),
-                },
+                influence: self.label_tag("influence", c.influence.as_str()),
                 email: c.email.clone().unwrap_or_default(),
                 email_ok: c.email.as_deref().is_some_and(plausible_email),
                 phone: c.phone.clone().unwrap_or_default(),
@@ -285,7 +280,7 @@ impl Site<'_> {
         let contact_name = |c: &Option<crate::source::Sp<crate::ids::ContactId>>| {
             c.as_ref()
                 .map(|c| {
-                    contact(c.value.as_str())
+                    acc.contact(c.value.as_str())
                         .map(|x| x.name.clone())
                         .unwrap_or_else(|| c.value.to_string())
                 })
@@ -314,110 +309,79 @@ impl Site<'_> {
             .iter()
             .map(|s| SurveyLine {
                 date: s.date.value.to_string(),
-                score: Num {
-                    v: s.score.to_string(),
-                    s: format!("{}/10", s.score),
-                },
+                score: num_score(Some(s.score)),
                 contact: contact_name(&s.contact),
                 note: s.note.clone().unwrap_or_default(),
             })
             .collect();
         surveys.reverse();
-        let mut facts = vec![Fact {
-            label: i.get("owner").into(),
-            value: self.person_link(acc.owner.value.as_str()).text,
-            href: self
-                .p
-                .person(acc.owner.value.as_str())
-                .map(|_| paths::person(acc.owner.value.as_str())),
-        }];
+        let mut facts = vec![Fact::link(
+            i.get("owner"),
+            self.person_link(acc.owner.value.as_str()),
+        )];
         for (label, v) in [("industry", &acc.industry), ("region", &acc.region)] {
             if let Some(v) = v {
-                facts.push(Fact {
-                    label: i.get(label).into(),
-                    value: v.clone(),
-                    href: None,
-                });
+                facts.push(Fact::text(i.get(label), v.as_str()));
             }
         }
         let mut cards = Vec::new();
         if let Some(h) = h {
-            facts.push(Fact {
-                label: i.get("cadence").into(),
-                value: i.fill("cadence_days", &[("n", &h.follow_up_days.to_string())]),
-                href: None,
-            });
-            cards.push(Kpi {
-                key: "follow_up",
-                label: i.get("follow_up").into(),
-                value: self.follow_up_tag(h).text,
-                sub: format!(
-                    "{} {} · {} {}",
-                    i.get("last_touch"),
-                    fm.opt_date(h.last_touch),
-                    i.get("follow_up_due_on"),
-                    h.follow_up_due
-                ),
-                tone: if h.follow_up_overdue { "poor" } else { "good" },
-                href: None,
-                bar: String::new(),
-            });
-            cards.push(Kpi {
-                key: "satisfaction",
-                label: i.get("satisfaction").into(),
-                value: h
-                    .satisfaction
-                    .map(|s| format!("{s}/10"))
-                    .unwrap_or_else(|| crate::fmt::NONE.into()),
-                sub: format!(
-                    "{} {}",
-                    fm.opt_date(h.satisfaction_date),
-                    self.trend_text(h.satisfaction_trend)
-                ),
-                tone: match h.satisfaction_trend {
+            facts.push(Fact::text(
+                i.get("cadence"),
+                i.fill("cadence_days", &[("n", &h.follow_up_days.to_string())]),
+            ));
+            cards = vec![
+                Kpi::new(
+                    "follow_up",
+                    i.get("follow_up"),
+                    self.follow_up_tag(h).text,
+                    format!(
+                        "{} {} · {} {}",
+                        i.get("last_touch"),
+                        fm.opt_date(h.last_touch),
+                        i.get("follow_up_due_on"),
+                        h.follow_up_due
+                    ),
+                )
+                .tone(if h.follow_up_overdue { "poor" } else { "good" }),
+                Kpi::new(
+                    "satisfaction",
+                    i.get("satisfaction"),
+                    num_score(h.satisfaction).s,
+                    format!(
+                        "{} {}",
+                        fm.opt_date(h.satisfaction_date),
+                        self.trend_text(h.satisfaction_trend)
+                    ),
+                )
+                .tone(match h.satisfaction_trend {
                     Some(Trend::Down) => "poor",
                     _ => "",
-                },
-                href: None,
-                bar: String::new(),
-            });
-            cards.push(Kpi {
-                key: "lifetime_won",
-                label: i.get("lifetime_won").into(),
-                value: fm.money(h.lifetime_won),
-                sub: i.fill("deals_won_n", &[("n", &fm.count(h.won_deals))]),
-                tone: "",
-                href: None,
-                bar: String::new(),
-            });
-            cards.push(Kpi {
-                key: "open_pipeline",
-                label: i.get("open_pipeline").into(),
-                value: fm.money(h.open_pipeline),
-                sub: i.fill("open_deals_n", &[("n", &fm.count(h.open_deals))]),
-                tone: "",
-                href: None,
-                bar: String::new(),
-            });
+                }),
+                Kpi::new(
+                    "lifetime_won",
+                    i.get("lifetime_won"),
+                    fm.money(h.lifetime_won),
+                    i.fill("deals_won_n", &[("n", &fm.count(h.won_deals))]),
+                ),
+                Kpi::new(
+                    "open_pipeline",
+                    i.get("open_pipeline"),
+                    fm.money(h.open_pipeline),
+                    i.fill("open_deals_n", &[("n", &fm.count(h.open_deals))]),
+                ),
+            ];
         }
         AccountView {
             id: id.to_string(),
             name: acc.name.clone(),
-            tier: Tag {
-                code: acc.tier.as_str().into(),
-                text: i.of("tier", acc.tier.as_str()).into(),
-                title: String::new(),
-            },
+            tier: self.label_tag("tier", acc.tier.as_str()),
             facts,
             cards,
             map,
             attitudes: atts
                 .iter()
-                .map(|x| Tag {
-                    code: x.as_str().into(),
-                    text: i.of("attitude", x.as_str()).into(),
-                    title: String::new(),
-                })
+                .map(|x| self.label_tag("attitude", x.as_str()))
                 .collect(),
             map_empty,
             contacts,

@@ -5,7 +5,7 @@ use super::lines::{AccountLine, DealLine, PerfLine};
 use super::{Site, paths};
 use crate::analytics::Status;
 use crate::model::Locale;
-use crate::money::Ratio;
+use crate::money::{Money, Ratio};
 use crate::period::Period;
 use crate::site::charts::{self, Column};
 use rust_decimal::Decimal;
@@ -65,64 +65,44 @@ impl Site<'_> {
             Some(r) if r.get() >= Decimal::ONE => "good",
             _ => "",
         };
-        let mut cards = vec![
-            Kpi {
-                key: "won",
-                label: i.get("won_quarter").into(),
-                value: fm.money(k.won),
-                sub: match k.target {
-                    Some(t) => format!(
-                        "{} · {}",
-                        fm.percent(k.attainment),
-                        i.fill("of_target", &[("target", &fm.money(t))])
-                    ),
-                    None => i.get("no_target").into(),
-                },
-                tone: tone_att(k.attainment),
-                href: Some(paths::period(&period)),
-                bar: charts::progress(k.attainment),
-            },
-            Kpi {
-                key: "commit",
-                label: i.get("commit").into(),
-                value: fm.money(k.commit),
-                sub: i.get("commit_sub").into(),
-                tone: "",
-                href: Some("forecast.html".into()),
-                bar: String::new(),
-            },
-            Kpi {
-                key: "weighted",
-                label: i.get("weighted").into(),
-                value: fm.money(k.weighted),
-                sub: i.get("weighted_sub").into(),
-                tone: "",
-                href: Some("forecast.html".into()),
-                bar: String::new(),
-            },
-            Kpi {
-                key: "coverage",
-                label: i.get("coverage").into(),
-                value: fm.multiple(k.coverage),
-                sub: match k.target.map(|t| t - k.won) {
-                    Some(g) if g.get() > Decimal::ZERO => {
-                        i.fill("coverage_sub", &[("gap", &fm.money(g))])
-                    }
-                    _ => i.get("coverage_none").into(),
-                },
-                tone: match k.coverage {
+        // Commit and weighted: the amount, what it means, the forecast page.
+        let forecast_card = |key: &'static str, m: Money| {
+            Kpi::new(key, i.get(key), fm.money(m), i.get(&format!("{key}_sub")))
+                .href("forecast.html".to_string())
+        };
+        let cards = vec![
+            self.won_card("won", i.get("won_quarter"), k.won, k.target, k.attainment)
+                .tone(tone_att(k.attainment))
+                .href(paths::period(&period)),
+            forecast_card("commit", k.commit),
+            forecast_card("weighted", k.weighted),
+            self.coverage_card(k.coverage, k.target.map(|t| t - k.won))
+                .tone(match k.coverage {
                     Some(c) if c.get() >= Decimal::from(3) => "good",
                     Some(c) if c.get() < Decimal::ONE => "poor",
                     _ => "",
-                },
-                href: Some("forecast.html".into()),
-                bar: String::new(),
-            },
-            Kpi {
-                key: "win_rate",
-                label: i.get("win_rate_year").into(),
-                value: fm.percent(k.win_rate),
-                sub: format!(
+                })
+                .href("forecast.html".to_string()),
+            // Second row: pipeline, win rate, risks, follow-ups.
+            Kpi::new(
+                "open_deals",
+                i.get("open_pipeline"),
+                fm.money(k.open_amount),
+                format!(
+                    "{} · {}",
+                    i.fill("open_deals_n", &[("n", &fm.count(k.open_deals))]),
+                    i.fill(
+                        "average_deal_sub",
+                        &[("avg", &fm.opt_compact(k.average_deal))]
+                    )
+                ),
+            )
+            .href("deals.html".to_string()),
+            Kpi::new(
+                "win_rate",
+                i.get("win_rate_year"),
+                fm.percent(k.win_rate),
+                format!(
                     "{} · {}",
                     i.fill(
                         "win_rate_sub",
@@ -130,72 +110,40 @@ impl Site<'_> {
                     ),
                     i.fill("cycle_sub", &[("days", &fm.days(k.sales_cycle_days, i))])
                 ),
-                tone: "",
-                href: Some("team.html".into()),
-                bar: String::new(),
-            },
-            Kpi {
-                key: "open_risks",
-                label: i.get("open_risks").into(),
-                value: fm.count(k.open_risks),
-                sub: i.fill("open_risks_sub", &[("n", &fm.count(k.deals_at_risk))]),
-                tone: if k.open_risks > 0 { "poor" } else { "good" },
-                href: Some("risks.html".into()),
-                bar: String::new(),
-            },
-        ];
-        cards.push(Kpi {
-            key: "open_deals",
-            label: i.get("open_pipeline").into(),
-            value: fm.money(k.open_amount),
-            sub: format!(
-                "{} · {}",
-                i.fill("open_deals_n", &[("n", &fm.count(k.open_deals))]),
-                i.fill(
-                    "average_deal_sub",
-                    &[("avg", &fm.opt_compact(k.average_deal))]
-                )
-            ),
-            tone: "",
-            href: Some("deals.html".into()),
-            bar: String::new(),
-        });
-        cards.push(Kpi {
-            key: "overdue_follow_ups",
-            label: i.get("overdue_follow_ups").into(),
-            value: fm.count(k.overdue_follow_ups),
-            sub: i.fill("of_accounts", &[("n", &fm.count(a.accounts.len()))]),
-            tone: if k.overdue_follow_ups > 0 {
+            )
+            .href("team.html".to_string()),
+            Kpi::new(
+                "open_risks",
+                i.get("open_risks"),
+                fm.count(k.open_risks),
+                i.fill("open_risks_sub", &[("n", &fm.count(k.deals_at_risk))]),
+            )
+            .tone(if k.open_risks > 0 { "poor" } else { "good" })
+            .href("risks.html".to_string()),
+            Kpi::new(
+                "overdue_follow_ups",
+                i.get("overdue_follow_ups"),
+                fm.count(k.overdue_follow_ups),
+                i.fill("of_accounts", &[("n", &fm.count(a.accounts.len()))]),
+            )
+            .tone(if k.overdue_follow_ups > 0 {
                 "poor"
             } else {
                 "good"
-            },
-            href: Some("accounts.html".into()),
-            bar: String::new(),
-        });
-        // Second row: pipeline, win rate, risks, follow-ups.
-        let order = [
-            "won",
-            "commit",
-            "weighted",
-            "coverage",
-            "open_deals",
-            "win_rate",
-            "open_risks",
-            "overdue_follow_ups",
+            })
+            .href("accounts.html".to_string()),
         ];
-        cards.sort_by_key(|c| order.iter().position(|k| *k == c.key));
         let c = &a.customers;
         let year = c.year.to_string();
+        let share = c.market_share.iter().find(|m| m.period == c.year);
         let customers = vec![
-            Kpi {
-                key: "growth",
-                label: i.get("growth").into(),
-                value: c
-                    .growth_pct
+            Kpi::new(
+                "growth",
+                i.get("growth"),
+                c.growth_pct
                     .map(|g| format!("{g}%"))
                     .unwrap_or_else(|| crate::fmt::NONE.into()),
-                sub: format!(
+                format!(
                     "{} {} · {} {} {}",
                     year,
                     fm.money(c.won_this_year),
@@ -203,52 +151,33 @@ impl Site<'_> {
                     i.get("to_date"),
                     fm.money(c.won_last_year_to_date)
                 ),
-                tone: "",
-                href: None,
-                bar: String::new(),
-            },
-            Kpi {
-                key: "retention",
-                label: i.get("retention").into(),
-                value: fm.percent(c.retention),
-                sub: format!("{} / {}", c.retained, c.retention_base),
-                tone: "",
-                href: Some("accounts.html".into()),
-                bar: String::new(),
-            },
-            Kpi {
-                key: "new_accounts",
-                label: format!("{} {}", i.get("new_accounts"), year),
-                value: c
-                    .new_accounts
+            ),
+            Kpi::new(
+                "retention",
+                i.get("retention"),
+                fm.percent(c.retention),
+                format!("{} / {}", c.retained, c.retention_base),
+            )
+            .href("accounts.html".to_string()),
+            Kpi::new(
+                "new_accounts",
+                format!("{} {}", i.get("new_accounts"), year),
+                c.new_accounts
                     .iter()
                     .find(|n| n.period == c.year)
                     .map(|n| fm.count(n.accounts.len()))
                     .unwrap_or_else(|| "0".into()),
-                sub: String::new(),
-                tone: "",
-                href: Some("targets.html".into()),
-                bar: String::new(),
-            },
-            Kpi {
-                key: "market_share",
-                label: format!("{} {}", i.get("market_share"), year),
-                value: fm.percent(
-                    c.market_share
-                        .iter()
-                        .find(|m| m.period == c.year)
-                        .and_then(|m| m.share),
-                ),
-                sub: c
-                    .market_share
-                    .iter()
-                    .find(|m| m.period == c.year)
+                "",
+            )
+            .href("targets.html".to_string()),
+            Kpi::new(
+                "market_share",
+                format!("{} {}", i.get("market_share"), year),
+                fm.percent(share.and_then(|m| m.share)),
+                share
                     .map(|m| m.name.clone().unwrap_or_default())
                     .unwrap_or_default(),
-                tone: "",
-                href: None,
-                bar: String::new(),
-            },
+            ),
         ];
         let cols: Vec<Column> = a
             .trends
@@ -275,24 +204,14 @@ impl Site<'_> {
             a.deals[x]
                 .close
                 .cmp(&a.deals[y].close)
-                .then(
-                    a.deals[y]
-                        .amount_reporting
-                        .cmp(&a.deals[x].amount_reporting),
-                )
-                .then_with(|| a.deals[x].deal.cmp(&a.deals[y].deal))
+                .then_with(|| self.by_amount(x, y))
         });
         closing.truncate(10);
         // Largest deals at risk: one row per deal, with all its signals.
         let mut at_risk: Vec<usize> = (0..a.deals.len())
             .filter(|&k| !a.deals[k].risks.is_empty())
             .collect();
-        at_risk.sort_by(|&x, &y| {
-            a.deals[y]
-                .amount_reporting
-                .cmp(&a.deals[x].amount_reporting)
-                .then_with(|| a.deals[x].deal.cmp(&a.deals[y].deal))
-        });
+        at_risk.sort_by(|&x, &y| self.by_amount(x, y));
         at_risk.truncate(8);
         let top_risks = self.deal_lines(at_risk.into_iter());
         let leaders = a

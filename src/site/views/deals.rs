@@ -1,9 +1,10 @@
 //! `deals.html` and `deals/<id>.html`: the deal list and each deal with its
 //! figures, timeline, stakeholders and team.
 
+use super::cells::on_page;
 use super::cells::{Fact, Kpi, Link, Pager, Tag};
 use super::lines::DealLine;
-use super::{LIST_PAGE_ROWS, Site, paths};
+use super::{Site, paths};
 use crate::analytics::Status;
 use crate::model::Deal;
 use crate::site::charts::{self, Segment};
@@ -123,13 +124,7 @@ impl Site<'_> {
         let a = self.a;
         let count = |s: Status| a.deals.iter().filter(|d| d.status == s).count();
         DealsList {
-            rows: self.deal_lines(
-                self.deal_order
-                    .iter()
-                    .skip((n - 1) * LIST_PAGE_ROWS)
-                    .take(LIST_PAGE_ROWS)
-                    .copied(),
-            ),
+            rows: self.deal_lines(on_page(self.deal_order.iter().copied(), n)),
             pager: self.pager(n, a.deals.len(), |k| paths::list("deals", k)),
             total: a.deals.len(),
             open: count(Status::Open),
@@ -145,111 +140,70 @@ impl Site<'_> {
         let d: &Deal = &self.p.deals[a.deals[k].deal];
         let stages = &self.p.settings.stages;
         let line = self.deal_line(&row);
+        let open = row.status == Status::Open;
         let mut cards = vec![
-            Kpi {
-                key: "amount",
-                label: i.fill("amount_reporting", &[("cur", &a.currency)]),
-                value: line.amount.s.clone(),
-                sub: if line.original.is_empty() {
+            Kpi::new(
+                "amount",
+                i.fill("amount_reporting", &[("cur", &a.currency)]),
+                line.amount.s.clone(),
+                if line.original.is_empty() {
                     String::new()
                 } else {
                     i.fill("in_currency", &[("cur", row.currency)]) + " " + &line.original
                 },
-                tone: "",
-                href: None,
-                bar: String::new(),
-            },
-            Kpi {
-                key: "probability",
-                label: i.get("probability").into(),
-                value: line.probability.s.clone(),
-                sub: format!("{} {}", i.get("weighted"), line.weighted.s),
-                tone: "",
-                href: None,
-                bar: String::new(),
-            },
-            Kpi {
-                key: "close",
-                label: if row.status == Status::Open {
-                    i.get("expected_close").into()
-                } else {
-                    i.get("closed_on").into()
-                },
-                value: line.close.s.clone(),
-                sub: row.close_quarter.map(|q| q.to_string()).unwrap_or_default(),
-                tone: if row.status == Status::Open && row.close.is_some_and(|c| c < a.as_of) {
-                    "poor"
-                } else {
-                    ""
-                },
-                href: row
-                    .close_quarter
+            ),
+            Kpi::new(
+                "probability",
+                i.get("probability"),
+                line.probability.s.clone(),
+                format!("{} {}", i.get("weighted"), line.weighted.s),
+            ),
+            Kpi::new(
+                "close",
+                i.get(if open { "expected_close" } else { "closed_on" }),
+                line.close.s.clone(),
+                row.close_quarter.map(|q| q.to_string()).unwrap_or_default(),
+            )
+            .tone(if open && row.close.is_some_and(|c| c < a.as_of) {
+                "poor"
+            } else {
+                ""
+            })
+            .href(
+                row.close_quarter
                     .filter(|q| self.periods.contains(q))
                     .map(|q| paths::period(&q.to_string())),
-                bar: String::new(),
-            },
+            ),
         ];
-        if row.status == Status::Open {
-            cards.push(Kpi {
-                key: "days_in_stage",
-                label: i.get("days_in_stage").into(),
-                value: line.days_in_stage.s.clone(),
-                sub: row.stage_name.to_string(),
-                tone: "",
-                href: None,
-                bar: String::new(),
-            });
+        if open {
+            cards.push(Kpi::new(
+                "days_in_stage",
+                i.get("days_in_stage"),
+                line.days_in_stage.s.clone(),
+                row.stage_name,
+            ));
         }
         let mut facts = vec![
-            Fact {
-                label: i.get("account").into(),
-                value: line.account.text.clone(),
-                href: line.account.href.clone(),
-            },
-            Fact {
-                label: i.get("owner").into(),
-                value: line.owner.text.clone(),
-                href: line.owner.href.clone(),
-            },
-            Fact {
-                label: i.get("stage").into(),
-                value: row.stage_name.to_string(),
-                href: None,
-            },
-            Fact {
-                label: i.get("category").into(),
-                value: line.category.clone(),
-                href: None,
-            },
-            Fact {
-                label: i.get("created").into(),
-                value: row.created.to_string(),
-                href: None,
-            },
+            Fact::link(i.get("account"), line.account.clone()),
+            Fact::link(i.get("owner"), line.owner.clone()),
+            Fact::text(i.get("stage"), row.stage_name),
+            Fact::text(i.get("category"), line.category.as_str()),
+            Fact::text(i.get("created"), row.created.to_string()),
         ];
         if !row.products.is_empty() {
-            facts.push(Fact {
-                label: i.get("products").into(),
-                value: row.products.join(", "),
-                href: None,
-            });
+            facts.push(Fact::text(i.get("products"), row.products.join(", ")));
         }
         if !d.competitors.is_empty() {
-            facts.push(Fact {
-                label: i.get("competitors").into(),
-                value: d.competitors.join(", "),
-                href: None,
-            });
+            facts.push(Fact::text(i.get("competitors"), d.competitors.join(", ")));
         }
         if let Some(ns) = row.next_step {
-            facts.push(Fact {
-                label: i.get("next_step").into(),
-                value: match row.next_step_date {
+            facts.push(Fact::text(
+                i.get("next_step"),
+                match row.next_step_date {
                     Some(dt) => format!("{ns} ({} {dt})", i.get("next_step_date")),
                     None => ns.to_string(),
                 },
-                href: None,
-            });
+            ));
         }
         let risks = a
             .risks_of(a.deals[k].deal)
@@ -308,14 +262,11 @@ impl Site<'_> {
                 prev_close = Some(*c);
                 closes.push(*c);
             }
-            let end = hist
-                .get(n + 1)
-                .map(|h| h.0)
-                .unwrap_or(if row.status == Status::Open {
-                    a.as_of.max(*date)
-                } else {
-                    *date
-                });
+            let end = hist.get(n + 1).map(|h| h.0).unwrap_or(if open {
+                a.as_of.max(*date)
+            } else {
+                *date
+            });
             segs.push(Segment {
                 from: *date,
                 to: end,
@@ -339,30 +290,14 @@ impl Site<'_> {
             d.stakeholders
                 .iter()
                 .map(|s| {
-                    let c = acc.and_then(|x| x.contact(s.contact.value.as_str()));
+                    let id = s.contact.value.as_str();
+                    let who = self.contact_cells(acc.and_then(|x| x.contact(id)), id);
                     StakeholderLine {
-                        name: c
-                            .map(|c| c.name.clone())
-                            .unwrap_or_else(|| s.contact.value.to_string()),
-                        title: c.and_then(|c| c.title.clone()).unwrap_or_default(),
-                        role: Tag {
-                            code: s.role.as_str().into(),
-                            text: i.of("buying", s.role.as_str()).into(),
-                            title: String::new(),
-                        },
-                        attitude: Tag {
-                            code: s.attitude.as_str().into(),
-                            text: i.of("attitude", s.attitude.as_str()).into(),
-                            title: String::new(),
-                        },
-                        influence: Tag {
-                            code: c.map(|c| c.influence.as_str()).unwrap_or("").into(),
-                            text: c
-                                .map(|c| i.of("influence", c.influence.as_str()))
-                                .unwrap_or("")
-                                .into(),
-                            title: String::new(),
-                        },
+                        name: who.name,
+                        title: who.title,
+                        role: self.label_tag("buying", s.role.as_str()),
+                        attitude: self.label_tag("attitude", s.attitude.as_str()),
+                        influence: who.influence,
                         note: s.note.clone().unwrap_or_default(),
                     }
                 })

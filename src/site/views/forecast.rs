@@ -6,8 +6,7 @@ use super::{PERIOD_DEAL_ROWS, Site, paths};
 use crate::analytics::Status;
 use crate::analytics::facts::DealFigures;
 use crate::period::{Grain, Period};
-use crate::site::charts::{self, StackBar};
-use rust_decimal::Decimal;
+use crate::site::charts::StackBar;
 use serde::Serialize;
 
 /// `forecast.html`.
@@ -56,6 +55,12 @@ pub struct PeriodView {
     pub won_note: String,
 }
 
+/// A link to a period's forecast page.
+fn period_link(p: Period) -> Link {
+    let s = p.to_string();
+    Link::to(s.as_str(), paths::period(&s))
+}
+
 impl Site<'_> {
     fn scope_lines(&self, period: Period) -> (Vec<ForecastLine>, Vec<StackBar>) {
         let mut lines = Vec::new();
@@ -85,16 +90,8 @@ impl Site<'_> {
     pub fn forecast_page(&self) -> ForecastView {
         let q = self.a.kpis.period;
         let line = |p: Period| {
-            self.forecast(p, "org", None).map(|r| {
-                let ps = r.period.to_string();
-                self.forecast_line(
-                    r,
-                    Link {
-                        href: Some(paths::period(&ps)),
-                        text: ps,
-                    },
-                )
-            })
+            self.forecast(p, "org", None)
+                .map(|r| self.forecast_line(r, period_link(r.period)))
         };
         let periods = self
             .periods
@@ -112,16 +109,7 @@ impl Site<'_> {
         ForecastView {
             period: q.to_string(),
             chart_quarters: self.quarter_chart("chart-quarters", "org", None),
-            chart_scopes: charts::responsive("chart-scopes", |id, w| {
-                charts::forecast_rows(
-                    id,
-                    &self.i.fill("forecast_for", &[("period", &q.to_string())]),
-                    &bars,
-                    &self.fm,
-                    &self.i,
-                    w,
-                )
-            }),
+            chart_scopes: self.scopes_chart("chart-scopes", &q.to_string(), &bars),
             periods,
             months,
             scopes,
@@ -135,52 +123,16 @@ impl Site<'_> {
         let org = self.forecast(period, "org", None);
         let mut cards = Vec::new();
         if let Some(r) = org {
-            cards.push(Kpi {
-                key: "won",
-                label: i.get("won").into(),
-                value: fm.money(r.won),
-                sub: match r.target {
-                    Some(t) => format!(
-                        "{} · {}",
-                        fm.percent(r.attainment),
-                        i.fill("of_target", &[("target", &fm.money(t))])
-                    ),
-                    None => i.get("no_target").into(),
-                },
-                tone: "",
-                href: None,
-                bar: charts::progress(r.attainment),
-            });
-            for (key, label, m) in [
-                ("commit", "commit", r.commit),
-                ("best_case", "best_case", r.best_case),
-                ("pipeline", "pipeline", r.pipeline),
-                ("weighted", "weighted", r.weighted),
+            cards.push(self.won_card("won", i.get("won"), r.won, r.target, r.attainment));
+            for (key, m) in [
+                ("commit", r.commit),
+                ("best_case", r.best_case),
+                ("pipeline", r.pipeline),
+                ("weighted", r.weighted),
             ] {
-                cards.push(Kpi {
-                    key,
-                    label: i.get(label).into(),
-                    value: fm.money(m),
-                    sub: String::new(),
-                    tone: "",
-                    href: None,
-                    bar: String::new(),
-                });
+                cards.push(Kpi::new(key, i.get(key), fm.money(m), ""));
             }
-            cards.push(Kpi {
-                key: "coverage",
-                label: i.get("coverage").into(),
-                value: fm.multiple(r.coverage),
-                sub: match r.gap {
-                    Some(g) if g.get() > Decimal::ZERO => {
-                        i.fill("coverage_sub", &[("gap", &fm.money(g))])
-                    }
-                    _ => i.get("coverage_none").into(),
-                },
-                tone: "",
-                href: None,
-                bar: String::new(),
-            });
+            cards.push(self.coverage_card(r.coverage, r.gap));
         }
         let (scopes, bars) = self.scope_lines(period);
         let in_period = |d: &DealFigures| d.close.is_some_and(|c| self.cal.contains(period, c));
@@ -188,25 +140,10 @@ impl Site<'_> {
             let mut v: Vec<usize> = (0..a.deals.len())
                 .filter(|&k| a.deals[k].status == status && in_period(&a.deals[k]))
                 .collect();
-            v.sort_by(|&x, &y| {
-                a.deals[y]
-                    .amount_reporting
-                    .cmp(&a.deals[x].amount_reporting)
-                    .then_with(|| a.deals[x].deal.cmp(&a.deals[y].deal))
-            });
+            v.sort_by(|&x, &y| self.by_amount(x, y));
             let total = v.len();
             v.truncate(PERIOD_DEAL_ROWS);
-            let note = if total > PERIOD_DEAL_ROWS {
-                i.fill(
-                    "show_more_in",
-                    &[
-                        ("n", &fm.count(PERIOD_DEAL_ROWS)),
-                        ("total", &fm.count(total)),
-                    ],
-                )
-            } else {
-                String::new()
-            };
+            let note = self.cut_note("show_more_in", v.len(), total);
             (self.deal_lines(v.into_iter()), total, note)
         };
         let (open_deals, open_total, open_note) = pick(Status::Open);
@@ -217,13 +154,7 @@ impl Site<'_> {
         let related = related
             .into_iter()
             .filter(|p| self.periods.contains(p))
-            .map(|p| {
-                let s = p.to_string();
-                Link {
-                    href: Some(paths::period(&s)),
-                    text: s,
-                }
-            })
+            .map(period_link)
             .collect();
         PeriodView {
             grain: match period.grain() {
@@ -233,16 +164,7 @@ impl Site<'_> {
             },
             related,
             cards,
-            chart_scopes: charts::responsive("chart-scopes", |id, w| {
-                charts::forecast_rows(
-                    id,
-                    &i.fill("forecast_for", &[("period", &ps)]),
-                    &bars,
-                    fm,
-                    i,
-                    w,
-                )
-            }),
+            chart_scopes: self.scopes_chart("chart-scopes", &ps, &bars),
             scopes,
             open_deals,
             open_total,

@@ -1,7 +1,7 @@
 //! `funnel.html`: open deals by stage and stage-to-stage conversion.
 
 use super::Site;
-use super::cells::{Num, num_count, num_money, num_ratio};
+use super::cells::{Num, num_count, num_money, num_probability, num_ratio};
 use crate::money::Ratio;
 use crate::site::charts::{self, FunnelBar};
 use serde::Serialize;
@@ -68,10 +68,7 @@ impl Site<'_> {
             .map(|s| FunnelLine {
                 name: s.name.clone(),
                 ix: self.p.stage_ix(&s.stage).unwrap_or(0),
-                probability: Num {
-                    v: s.probability.to_string(),
-                    s: fm.probability(s.probability),
-                },
+                probability: num_probability(fm, s.probability),
                 count: num_count(fm, s.count),
                 amount: num_money(fm, s.amount),
                 weighted: num_money(fm, s.weighted),
@@ -88,18 +85,12 @@ impl Site<'_> {
         let total = FunnelLine {
             name: i.get("total").into(),
             ix: usize::MAX,
-            probability: Num {
-                v: String::new(),
-                s: String::new(),
-            },
+            probability: Num::blank(),
             count: num_count(fm, a.funnel.count),
             amount: num_money(fm, a.funnel.amount),
             weighted: num_money(fm, a.funnel.weighted),
             share: num_ratio(fm, Ratio::of_counts(1, 1)),
-            converts: Num {
-                v: String::new(),
-                s: String::new(),
-            },
+            converts: Num::blank(),
         };
         let rows: Vec<(String, Option<Ratio>)> = a
             .conversion

@@ -3,7 +3,7 @@
 
 use super::cells::{
     Link, Num, Tag, num_count, num_date, num_dec, num_int, num_money, num_multiple, num_opt_money,
-    num_ratio,
+    num_probability, num_ratio, num_score,
 };
 use super::{Site, paths, tier_ix};
 use crate::analytics::Status;
@@ -186,10 +186,7 @@ impl Site<'_> {
         };
         DealLine {
             id: d.id.to_string(),
-            link: Link {
-                text: d.name.to_string(),
-                href: Some(paths::deal(d.id)),
-            },
+            link: Link::to(d.name, paths::deal(d.id)),
             account: Link {
                 text: d.account_name.to_string(),
                 href: self.p.account(d.account).map(|_| paths::account(d.account)),
@@ -203,10 +200,7 @@ impl Site<'_> {
             status: self.status_tag(d.status),
             amount: num_money(fm, d.amount_reporting),
             original,
-            probability: Num {
-                v: d.probability.to_string(),
-                s: fm.probability(d.probability),
-            },
+            probability: num_probability(fm, d.probability),
             weighted: num_money(fm, d.weighted),
             category: self.i.of("category", d.category.as_str()).to_string(),
             close: num_date(d.close),
@@ -232,17 +226,11 @@ impl Site<'_> {
             .unwrap_or_else(|| d.stage.value.to_string());
         RiskLine {
             signal: self.signal_tag(r.code()),
-            deal: Link {
-                text: d.name.clone(),
-                href: Some(paths::deal(d.id.as_str())),
-            },
+            deal: Link::to(d.name.as_str(), paths::deal(d.id.as_str())),
             account: self.account_link(d.account.value.as_str()),
             owner: match d.refs.owner {
                 Some(o) => self.person_link(self.p.people[o].id.value.as_str()),
-                None => Link {
-                    text: crate::fmt::NONE.into(),
-                    href: None,
-                },
+                None => Link::text(crate::fmt::NONE),
             },
             stage,
             amount: num_money(&self.fm, r.amount),
@@ -260,18 +248,15 @@ impl Site<'_> {
     }
 
     pub(super) fn follow_up_tag(&self, h: &AccountHealth) -> Tag {
-        if h.follow_up_overdue {
-            Tag {
-                code: "overdue".into(),
-                text: self.i.get("overdue").into(),
-                title: format!("{} {}", self.i.get("follow_up_due_on"), h.follow_up_due),
-            }
+        let code = if h.follow_up_overdue {
+            "overdue"
         } else {
-            Tag {
-                code: "on_time".into(),
-                text: self.i.get("on_time").into(),
-                title: format!("{} {}", self.i.get("follow_up_due_on"), h.follow_up_due),
-            }
+            "on_time"
+        };
+        Tag {
+            code: code.into(),
+            text: self.i.get(code).into(),
+            title: format!("{} {}", self.i.get("follow_up_due_on"), h.follow_up_due),
         }
     }
 
@@ -279,15 +264,8 @@ impl Site<'_> {
     pub fn account_line(&self, h: &AccountHealth) -> AccountLine {
         let fm = &self.fm;
         AccountLine {
-            link: Link {
-                text: h.name.clone(),
-                href: Some(paths::account(&h.id)),
-            },
-            tier: Tag {
-                code: h.tier.as_str().into(),
-                text: self.i.of("tier", h.tier.as_str()).into(),
-                title: String::new(),
-            },
+            link: Link::to(h.name.as_str(), paths::account(&h.id)),
+            tier: self.label_tag("tier", h.tier.as_str()),
             tier_ix: tier_ix(h.tier),
             industry: h.industry.clone().unwrap_or_default(),
             owner: self.person_link(&h.owner),
@@ -296,12 +274,7 @@ impl Site<'_> {
             cadence: num_count(fm, h.follow_up_days as usize),
             due: num_date(Some(h.follow_up_due)),
             follow_up: self.follow_up_tag(h),
-            satisfaction: Num {
-                v: h.satisfaction.map(|s| s.to_string()).unwrap_or_default(),
-                s: h.satisfaction
-                    .map(|s| format!("{s}/10"))
-                    .unwrap_or_else(|| crate::fmt::NONE.into()),
-            },
+            satisfaction: num_score(h.satisfaction),
             trend: self.trend_text(h.satisfaction_trend),
             lifetime_won: num_money(fm, h.lifetime_won),
             open_pipeline: num_money(fm, h.open_pipeline),
@@ -318,10 +291,7 @@ impl Site<'_> {
             team: if r.scope.kind == "person" {
                 self.person_team_link(id.unwrap_or_default())
             } else {
-                Link {
-                    text: String::new(),
-                    href: None,
-                }
+                Link::text("")
             },
             target: num_opt_money(fm, r.target),
             won: num_money(fm, r.won),
@@ -391,6 +361,20 @@ impl Site<'_> {
                 id,
                 self.i.get("forecast_by_quarter"),
                 &bars,
+                &self.fm,
+                &self.i,
+                w,
+            )
+        })
+    }
+
+    /// The chart of the teams' and people's forecast for `period`.
+    pub(super) fn scopes_chart(&self, id: &str, period: &str, bars: &[StackBar]) -> String {
+        charts::responsive(id, |id, w| {
+            charts::forecast_rows(
+                id,
+                &self.i.fill("forecast_for", &[("period", period)]),
+                bars,
                 &self.fm,
                 &self.i,
                 w,

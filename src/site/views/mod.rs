@@ -38,13 +38,15 @@ pub use team::{PersonView, TeamBoard, TeamView};
 pub use warnings::{WarningLine, WarningsView};
 
 use crate::analytics::export::DealRow;
+use crate::analytics::facts::DealFigures;
 use crate::analytics::forecast::Forecast;
 use crate::analytics::performance::Performance;
-use crate::analytics::{Analytics, Status};
+use crate::analytics::{Analytics, ScopeRef, Status};
 use crate::diag::{Diagnostic, Severity};
 use crate::model::{Locale, Pipeline, Tier};
 use crate::period::{Calendar, Period};
 use crate::site::i18n::{Fmt, I18n};
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 /// Rows per page of the long lists (deals, accounts, a risk signal). The
@@ -138,8 +140,8 @@ pub struct Site<'a> {
     risks_of_owner: HashMap<&'a str, Vec<usize>>,
     health_of: HashMap<&'a str, usize>,
     accounts_of_owner: HashMap<&'a str, Vec<usize>>,
-    forecast_of: HashMap<(Period, &'static str, Option<&'a str>), usize>,
-    perf_of: HashMap<(Period, &'static str, Option<&'a str>), usize>,
+    forecast_of: ScopeIndex<'a>,
+    perf_of: ScopeIndex<'a>,
     /// Deal rows in list order: open by close date, then closed, latest first.
     pub deal_order: Vec<usize>,
     /// Risks in list order: by signal, then amount (largest first).
@@ -150,12 +152,55 @@ pub struct Site<'a> {
     pub periods: Vec<Period>,
 }
 
+/// Rows of the analytics (forecast or performance) by period and scope.
+type ScopeIndex<'a> = HashMap<(Period, &'static str, Option<&'a str>), usize>;
+
+fn scope_index<'a, T>(
+    rows: &'a [T],
+    key: impl Fn(&'a T) -> (Period, &'a ScopeRef),
+) -> ScopeIndex<'a> {
+    rows.iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let (period, scope) = key(r);
+            ((period, scope.kind, scope.id.as_deref()), k)
+        })
+        .collect()
+}
+
+fn scope_row<'a, T>(
+    index: &ScopeIndex<'_>,
+    rows: &'a [T],
+    key: (Period, &'static str, Option<&str>),
+) -> Option<&'a T> {
+    index.get(&key).map(|&k| &rows[k])
+}
+
 fn status_order(s: Status) -> u8 {
     match s {
         Status::Open => 0,
         Status::Won => 1,
         Status::Lost => 2,
     }
+}
+
+/// Orders deals by close date (`soonest_first`, or the latest first), then
+/// by position.
+fn by_close(x: &DealFigures, y: &DealFigures, soonest_first: bool) -> Ordering {
+    let by_date = if soonest_first {
+        x.close.cmp(&y.close)
+    } else {
+        y.close.cmp(&x.close)
+    };
+    by_date.then_with(|| x.deal.cmp(&y.deal))
+}
+
+/// Orders deals open, won, lost, then by close date (the latest first, or
+/// with `open_soonest_first` the open ones the soonest first).
+fn by_status_and_close(x: &DealFigures, y: &DealFigures, open_soonest_first: bool) -> Ordering {
+    status_order(x.status)
+        .cmp(&status_order(y.status))
+        .then_with(|| by_close(x, y, open_soonest_first && x.status == Status::Open))
 }
 
 fn tier_ix(t: Tier) -> usize {
@@ -219,32 +264,10 @@ impl<'a> Site<'a> {
                 .or_default()
                 .push(k);
         }
-        let forecast_of = a
-            .forecast
-            .iter()
-            .enumerate()
-            .map(|(k, r)| ((r.period, r.scope.kind, r.scope.id.as_deref()), k))
-            .collect();
-        let perf_of = a
-            .performance
-            .iter()
-            .enumerate()
-            .map(|(k, r)| ((r.period, r.scope.kind, r.scope.id.as_deref()), k))
-            .collect();
+        let forecast_of = scope_index(&a.forecast, |r| (r.period, &r.scope));
+        let perf_of = scope_index(&a.performance, |r| (r.period, &r.scope));
         let mut deal_order: Vec<usize> = (0..a.deals.len()).collect();
-        deal_order.sort_by(|&x, &y| {
-            let (dx, dy) = (&a.deals[x], &a.deals[y]);
-            status_order(dx.status)
-                .cmp(&status_order(dy.status))
-                .then_with(|| {
-                    if dx.status == Status::Open {
-                        dx.close.cmp(&dy.close)
-                    } else {
-                        dy.close.cmp(&dx.close)
-                    }
-                })
-                .then_with(|| dx.deal.cmp(&dy.deal))
-        });
+        deal_order.sort_by(|&x, &y| by_status_and_close(&a.deals[x], &a.deals[y], true));
         // Deal positions are in id order, like the deals themselves.
         let mut risk_order: Vec<usize> = (0..a.risks.len()).collect();
         risk_order.sort_by(|&x, &y| {
@@ -311,54 +334,28 @@ impl<'a> Site<'a> {
         self.a.deals.binary_search_by_key(&deal, |f| f.deal).ok()
     }
 
-    fn forecast(
-        &self,
-        period: Period,
-        kind: &'static str,
-        id: Option<&str>,
-    ) -> Option<&'a Forecast> {
-        self.forecast_of
-            .get(&(period, kind, id))
-            .map(|&k| &self.a.forecast[k])
+    /// The forecast of a scope (`kind`, `id`) for a period.
+    fn forecast(&self, p: Period, kind: &'static str, id: Option<&str>) -> Option<&'a Forecast> {
+        scope_row(&self.forecast_of, &self.a.forecast, (p, kind, id))
     }
 
-    fn perf(
-        &self,
-        period: Period,
-        kind: &'static str,
-        id: Option<&str>,
-    ) -> Option<&'a Performance> {
-        self.perf_of
-            .get(&(period, kind, id))
-            .map(|&k| &self.a.performance[k])
+    /// The performance of a scope (`kind`, `id`) in a period.
+    fn perf(&self, p: Period, kind: &'static str, id: Option<&str>) -> Option<&'a Performance> {
+        scope_row(&self.perf_of, &self.a.performance, (p, kind, id))
     }
 
     /// A link to a person (plain text when unknown).
     pub fn person_link(&self, id: &str) -> Link {
-        match self.p.person(id) {
-            Some(x) => Link {
-                text: x.name.clone(),
-                href: Some(paths::person(id)),
-            },
-            None => Link {
-                text: id.to_string(),
-                href: None,
-            },
-        }
+        Link::named(
+            self.p.person(id).map(|x| x.name.as_str()),
+            id,
+            paths::person,
+        )
     }
 
     /// A link to a team.
     pub fn team_link(&self, id: &str) -> Link {
-        match self.p.team(id) {
-            Some(t) => Link {
-                text: t.name.clone(),
-                href: Some(paths::team(id)),
-            },
-            None => Link {
-                text: id.to_string(),
-                href: None,
-            },
-        }
+        Link::named(self.p.team(id).map(|t| t.name.as_str()), id, paths::team)
     }
 
     fn person_team_link(&self, person: &str) -> Link {
@@ -369,57 +366,50 @@ impl<'a> Site<'a> {
             .map(|t| t.value.as_str())
         {
             Some(t) => self.team_link(t),
-            None => Link {
-                text: String::new(),
-                href: None,
-            },
+            None => Link::text(""),
         }
     }
 
     /// A link to an account.
     pub fn account_link(&self, id: &str) -> Link {
-        match self.p.account(id) {
-            Some(x) => Link {
-                text: x.name.clone(),
-                href: Some(paths::account(id)),
-            },
-            None => Link {
-                text: id.to_string(),
-                href: None,
-            },
-        }
+        Link::named(
+            self.p.account(id).map(|x| x.name.as_str()),
+            id,
+            paths::account,
+        )
     }
 
     /// A link to a deal.
     pub fn deal_link(&self, id: &str) -> Link {
         match self.row_of_deal.get(id) {
-            Some(&k) => Link {
-                text: self.p.deals[self.a.deals[k].deal].name.clone(),
-                href: Some(paths::deal(id)),
-            },
-            None => Link {
-                text: self
-                    .p
-                    .deal(id)
-                    .map(|d| d.name.clone())
-                    .unwrap_or_else(|| id.to_string()),
-                href: None,
-            },
+            Some(&k) => Link::to(
+                self.p.deals[self.a.deals[k].deal].name.as_str(),
+                paths::deal(id),
+            ),
+            None => Link::text(self.p.deal(id).map_or(id, |d| d.name.as_str())),
         }
+    }
+
+    /// Orders rows of the analytics' deals by amount, the largest first.
+    fn by_amount(&self, x: usize, y: usize) -> Ordering {
+        let (dx, dy) = (&self.a.deals[x], &self.a.deals[y]);
+        dy.amount_reporting
+            .cmp(&dx.amount_reporting)
+            .then_with(|| dx.deal.cmp(&dy.deal))
     }
 
     fn scope_link(&self, kind: &str, id: Option<&str>, name: &str) -> Link {
         match (kind, id) {
             ("team", Some(id)) => self.team_link(id),
             ("person", Some(id)) => self.person_link(id),
-            _ => Link {
-                text: if name.is_empty() {
-                    self.i.get("organisation").to_string()
+            _ => Link::to(
+                if name.is_empty() {
+                    self.i.get("organisation")
                 } else {
-                    name.to_string()
+                    name
                 },
-                href: Some("index.html".into()),
-            },
+                "index.html".into(),
+            ),
         }
     }
 }

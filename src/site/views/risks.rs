@@ -1,9 +1,9 @@
 //! `risks.html` and `risks/<code>.html`: risks grouped by signal and owner.
 
-use super::cells::{Link, Num, Pager, Tag, num_count, num_money};
+use super::cells::{Link, Num, Pager, Tag, num_count, num_money, on_page};
 use super::lines::RiskLine;
 use super::{INLINE_SIGNAL_ROWS, LIST_PAGE_ROWS, Site, paths};
-use crate::analytics::risk::CODES;
+use crate::analytics::risk::{CODES, Risk};
 use crate::money::Money;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -77,6 +77,19 @@ impl Site<'_> {
             .collect()
     }
 
+    /// How many deals `risks` are on, and their amount.
+    fn deals_at_risk<'r>(&self, risks: impl Iterator<Item = &'r Risk>) -> (usize, Money) {
+        let mut deals: Vec<usize> = risks.map(|r| r.deal).collect();
+        deals.sort_unstable();
+        deals.dedup();
+        let amount = deals
+            .iter()
+            .filter_map(|&d| self.row_of(d))
+            .map(|k| self.a.deals[k].amount_reporting)
+            .sum();
+        (deals.len(), amount)
+    }
+
     /// The signals that fire, with their risk indices in list order.
     pub fn signals(&self) -> Vec<(&'static str, Vec<usize>)> {
         CODES
@@ -110,14 +123,7 @@ impl Site<'_> {
                         .iter()
                         .map(|&k| self.risk_line(&a.risks[k]))
                         .collect(),
-                    note: if shown < n {
-                        self.i.fill(
-                            "show_more_in",
-                            &[("n", &fm.count(shown)), ("total", &fm.count(n))],
-                        )
-                    } else {
-                        String::new()
-                    },
+                    note: self.cut_note("show_more_in", shown, n),
                 }
             })
             .collect();
@@ -132,14 +138,7 @@ impl Site<'_> {
         let mut owners: Vec<OwnerGroup> = by_owner
             .into_iter()
             .map(|(o, ks)| {
-                let mut deals: Vec<usize> = ks.iter().map(|&k| a.risks[k].deal).collect();
-                deals.sort_unstable();
-                deals.dedup();
-                let amount: Money = deals
-                    .iter()
-                    .filter_map(|&d| self.row_of(d))
-                    .map(|k| a.deals[k].amount_reporting)
-                    .sum();
+                let (deals, amount) = self.deals_at_risk(ks.iter().map(|&k| &a.risks[k]));
                 let mut freq: BTreeMap<usize, usize> = BTreeMap::new();
                 for &k in &ks {
                     *freq.entry(a.risks[k].signal.index()).or_default() += 1;
@@ -151,10 +150,7 @@ impl Site<'_> {
                     .unwrap_or(CODES[0]);
                 OwnerGroup {
                     owner: if o.is_empty() {
-                        Link {
-                            text: crate::fmt::NONE.into(),
-                            href: None,
-                        }
+                        Link::text(crate::fmt::NONE)
                     } else {
                         let mut l = self.person_link(o);
                         if let Some(h) = &mut l.href {
@@ -163,7 +159,7 @@ impl Site<'_> {
                         l
                     },
                     count: num_count(fm, ks.len()),
-                    deals: num_count(fm, deals.len()),
+                    deals: num_count(fm, deals),
                     amount: num_money(fm, amount),
                     top: self.signal_tag(top),
                 }
@@ -177,17 +173,10 @@ impl Site<'_> {
                 .cmp(&x.count.v.parse::<usize>().unwrap_or(0))
                 .then_with(|| x.owner.text.cmp(&y.owner.text))
         });
-        let mut at_risk: Vec<usize> = a.risks.iter().map(|r| r.deal).collect();
-        at_risk.sort_unstable();
-        at_risk.dedup();
-        let amount: Money = at_risk
-            .iter()
-            .filter_map(|&d| self.row_of(d))
-            .map(|k| a.deals[k].amount_reporting)
-            .sum();
+        let (deals, amount) = self.deals_at_risk(a.risks.iter());
         RisksView {
             total: a.risks.len(),
-            deals: at_risk.len(),
+            deals,
             amount: fm.money(amount),
             signals,
             owners,
@@ -198,10 +187,7 @@ impl Site<'_> {
     pub fn signal_page(&self, code: &str, rows: &[usize], n: usize) -> SignalView {
         SignalView {
             signal: self.signal_tag(code),
-            rows: rows
-                .iter()
-                .skip((n - 1) * LIST_PAGE_ROWS)
-                .take(LIST_PAGE_ROWS)
+            rows: on_page(rows.iter(), n)
                 .map(|&k| self.risk_line(&self.a.risks[k]))
                 .collect(),
             pager: self.pager(n, rows.len(), |k| paths::signal(code, k)),

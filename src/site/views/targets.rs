@@ -1,11 +1,11 @@
 //! `targets.html`: every target, set or rolled up, against its actual.
 
-use super::cells::{Link, Num, num_ratio};
+use super::cells::{Link, Num, num_or_none, num_ratio};
 use super::{Site, paths};
 use crate::analytics::targets::Source;
 use crate::model::Metric;
 use crate::money::Money;
-use crate::site::charts::{self};
+use crate::site::charts;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -43,13 +43,7 @@ pub struct TargetLine {
 
 impl Site<'_> {
     fn metric_value(&self, m: Metric, v: Option<Decimal>) -> Num {
-        let Some(v) = v else {
-            return Num {
-                v: String::new(),
-                s: crate::fmt::NONE.into(),
-            };
-        };
-        let s = match m {
+        num_or_none(v, |v| match m {
             Metric::Revenue | Metric::PipelineCreated => self.fm.money(Money::cents(v)),
             Metric::WinRate | Metric::MarketShare => {
                 let mut p = crate::money::round(v * Decimal::ONE_HUNDRED, 1);
@@ -58,11 +52,7 @@ impl Site<'_> {
             }
             Metric::Satisfaction => format!("{}/10", crate::money::round(v, 1).normalize()),
             Metric::NewAccounts => crate::fmt::group(crate::money::round(v, 1).normalize()),
-        };
-        Num {
-            v: v.to_string(),
-            s,
-        }
+        })
     }
 
     /// The targets page.

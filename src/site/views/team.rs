@@ -3,12 +3,10 @@
 
 use super::cells::{Kpi, Link, Section};
 use super::lines::{AccountLine, DealLine, PerfLine, RiskLine};
-use super::{Site, paths, plausible_email};
+use super::{Site, by_close, paths, plausible_email};
 use crate::analytics::Status;
-use crate::money::Money;
 use crate::period::Period;
-use crate::site::charts::{self, StackBar};
-use rust_decimal::Decimal;
+use crate::site::charts::StackBar;
 use serde::Serialize;
 
 /// `team.html`.
@@ -120,80 +118,52 @@ impl Site<'_> {
         let mut cards = Vec::new();
         for (key, label, p) in [("won", "this_quarter", q), ("won_year", "this_year", y)] {
             let f = self.forecast(p, kind, Some(id));
-            let won = f.map(|f| f.won).unwrap_or_default();
-            let target = f.and_then(|f| f.target);
-            let att = f.and_then(|f| f.attainment);
-            cards.push(Kpi {
-                key,
-                label: format!("{} · {} {}", i.get("won"), i.get(label), p),
-                value: fm.money(won),
-                sub: match target {
-                    Some(t) => format!(
-                        "{} · {}",
-                        fm.percent(att),
-                        i.fill("of_target", &[("target", &fm.money(t))])
-                    ),
-                    None => i.get("no_target").into(),
-                },
-                tone: "",
-                href: Some(paths::period(&p.to_string())),
-                bar: charts::progress(att),
-            });
+            cards.push(
+                self.won_card(
+                    key,
+                    format!("{} · {} {}", i.get("won"), i.get(label), p),
+                    f.map(|f| f.won).unwrap_or_default(),
+                    f.and_then(|f| f.target),
+                    f.and_then(|f| f.attainment),
+                )
+                .href(paths::period(&p.to_string())),
+            );
         }
         if let Some(f) = self.forecast(q, kind, Some(id)) {
-            cards.push(Kpi {
-                key: "commit",
-                label: format!("{} {}", i.get("commit"), q),
-                value: fm.money(f.commit),
-                sub: format!("{} {}", i.get("weighted"), fm.money(f.weighted)),
-                tone: "",
-                href: None,
-                bar: String::new(),
-            });
-            cards.push(Kpi {
-                key: "coverage",
-                label: i.get("coverage").into(),
-                value: fm.multiple(f.coverage),
-                sub: match f.gap {
-                    Some(g) if g.get() > Decimal::ZERO => {
-                        i.fill("coverage_sub", &[("gap", &fm.money(g))])
-                    }
-                    _ => i.get("coverage_none").into(),
-                },
-                tone: "",
-                href: None,
-                bar: String::new(),
-            });
+            cards.push(Kpi::new(
+                "commit",
+                format!("{} {}", i.get("commit"), q),
+                fm.money(f.commit),
+                format!("{} {}", i.get("weighted"), fm.money(f.weighted)),
+            ));
+            cards.push(self.coverage_card(f.coverage, f.gap));
         }
         if let Some(r) = self.perf(y, kind, Some(id)) {
-            cards.push(Kpi {
-                key: "win_rate",
-                label: format!("{} {}", i.get("win_rate"), y),
-                value: fm.percent(r.win_rate),
-                sub: format!(
+            cards.push(Kpi::new(
+                "win_rate",
+                format!("{} {}", i.get("win_rate"), y),
+                fm.percent(r.win_rate),
+                format!(
                     "{} {} · {} {}",
                     fm.count(r.deals_won),
                     i.get("status_won"),
                     fm.count(r.deals_lost),
                     i.get("status_lost")
                 ),
-                tone: "",
-                href: None,
-                bar: String::new(),
-            });
-            cards.push(Kpi {
-                key: "open_risks",
-                label: i.get("open_risks").into(),
-                value: fm.count(r.open_risks),
-                sub: format!(
-                    "{} {}",
-                    i.get("overdue_follow_ups"),
-                    fm.count(r.overdue_follow_ups)
-                ),
-                tone: if r.open_risks > 0 { "poor" } else { "" },
-                href: None,
-                bar: String::new(),
-            });
+            ));
+            cards.push(
+                Kpi::new(
+                    "open_risks",
+                    i.get("open_risks"),
+                    fm.count(r.open_risks),
+                    format!(
+                        "{} {}",
+                        i.get("overdue_follow_ups"),
+                        fm.count(r.overdue_follow_ups)
+                    ),
+                )
+                .tone(if r.open_risks > 0 { "poor" } else { "" }),
+            );
         }
         cards
     }
@@ -211,15 +181,14 @@ impl Site<'_> {
             .filter(|x| x.team.as_ref().is_some_and(|tt| tt.value.as_str() == id))
             .map(|x| x.id.value.as_str())
             .collect();
+        let member = |kind: &str, id: Option<&str>| {
+            kind == "person" && id.is_some_and(|x| members.contains(&x))
+        };
         let pick = |p: Period| -> Vec<PerfLine> {
             self.a
                 .performance
                 .iter()
-                .filter(|r| {
-                    r.period == p
-                        && r.scope.kind == "person"
-                        && r.scope.id.as_deref().is_some_and(|x| members.contains(&x))
-                })
+                .filter(|r| r.period == p && member(r.scope.kind, r.scope.id.as_deref()))
                 .map(|r| self.perf_line(r))
                 .collect()
         };
@@ -227,21 +196,15 @@ impl Site<'_> {
             .a
             .forecast
             .iter()
-            .filter(|r| {
-                r.period == q
-                    && r.scope.kind == "person"
-                    && r.scope.id.as_deref().is_some_and(|x| members.contains(&x))
-            })
+            .filter(|r| r.period == q && member(r.scope.kind, r.scope.id.as_deref()))
             .map(|r| self.stack(r, r.scope.name.clone()))
             .collect();
-        let mut risks: Vec<usize> = members
-            .iter()
-            .flat_map(|m| self.risks_of_owner.get(m).into_iter().flatten().copied())
-            .collect();
-        risks.sort_by_key(|&k| {
-            let (code, amount, k) = self.risk_order_pos(k);
-            (amount, code, k)
-        });
+        let risks = self.largest_risks_first(
+            members
+                .iter()
+                .flat_map(|m| self.risks_of_owner.get(m).into_iter().flatten().copied())
+                .collect(),
+        );
         TeamView {
             id: id.to_string(),
             name: t.name.clone(),
@@ -251,16 +214,7 @@ impl Site<'_> {
                 .map(|m| self.person_link(m.value.as_str())),
             cards: self.perf_cards("team", id),
             chart_quarters: self.quarter_chart("chart-quarters", "team", Some(id)),
-            chart_members: charts::responsive("chart-members", |id, w| {
-                charts::forecast_rows(
-                    id,
-                    &self.i.fill("forecast_for", &[("period", &q.to_string())]),
-                    &bars,
-                    &self.fm,
-                    &self.i,
-                    w,
-                )
-            }),
+            chart_members: self.scopes_chart("chart-members", &q.to_string(), &bars),
             members_quarter: pick(q),
             members_year: pick(y),
             quarter: q.to_string(),
@@ -269,9 +223,13 @@ impl Site<'_> {
         }
     }
 
-    fn risk_order_pos(&self, k: usize) -> (usize, std::cmp::Reverse<Money>, usize) {
-        let r = &self.a.risks[k];
-        (r.signal.index(), std::cmp::Reverse(r.amount), k)
+    /// Risks (indices) by amount, the largest first, then by signal.
+    fn largest_risks_first(&self, mut risks: Vec<usize>) -> Vec<usize> {
+        risks.sort_by_key(|&k| {
+            let r = &self.a.risks[k];
+            (std::cmp::Reverse(r.amount), r.signal.index(), k)
+        });
+        risks
     }
 
     /// The page of person `ix`.
@@ -290,12 +248,7 @@ impl Site<'_> {
             .copied()
             .filter(|&k| a.deals[k].status == Status::Open)
             .collect();
-        open.sort_by(|&p, &q| {
-            a.deals[p]
-                .close
-                .cmp(&a.deals[q].close)
-                .then_with(|| a.deals[p].deal.cmp(&a.deals[q].deal))
-        });
+        open.sort_by(|&p, &q| by_close(&a.deals[p], &a.deals[q], true));
         let mut closed: Vec<usize> = owned
             .iter()
             .copied()
@@ -304,12 +257,7 @@ impl Site<'_> {
                     && a.deals[k].close.is_some_and(|c| self.cal.contains(year, c))
             })
             .collect();
-        closed.sort_by(|&p, &q| {
-            a.deals[q]
-                .close
-                .cmp(&a.deals[p].close)
-                .then_with(|| a.deals[p].deal.cmp(&a.deals[q].deal))
-        });
+        closed.sort_by(|&p, &q| by_close(&a.deals[p], &a.deals[q], false));
         // Deals they work on as a team member (open ones).
         let member_of: Vec<usize> = self
             .deals_of_member
@@ -322,11 +270,8 @@ impl Site<'_> {
                 f.status == Status::Open && self.p.deals[f.deal].owner.value.as_str() != id
             })
             .collect();
-        let mut risks: Vec<usize> = self.risks_of_owner.get(id).cloned().unwrap_or_default();
-        risks.sort_by_key(|&k| {
-            let (code, amount, k) = self.risk_order_pos(k);
-            (amount, code, k)
-        });
+        let risks =
+            self.largest_risks_first(self.risks_of_owner.get(id).cloned().unwrap_or_default());
         let mut accounts: Vec<usize> = self.accounts_of_owner.get(id).cloned().unwrap_or_default();
         accounts.sort_by(|&p, &q| {
             let (hp, hq) = (&a.accounts[p], &a.accounts[q]);
