@@ -133,14 +133,23 @@ pub struct Site<'a> {
     pub cal: Calendar,
     /// Warnings of the check.
     pub warnings: Vec<&'a Diagnostic>,
+    /// Row (in the analytics' deals) of each deal id.
     row_of_deal: HashMap<&'a str, usize>,
+    /// Deal rows of each account id.
     deals_of_account: HashMap<&'a str, Vec<usize>>,
+    /// Deal rows of each owner id.
     deals_of_owner: HashMap<&'a str, Vec<usize>>,
+    /// Deal rows each person is on the deal team of.
     deals_of_member: HashMap<&'a str, Vec<usize>>,
+    /// Risks (indices) on the deals of each owner id.
     risks_of_owner: HashMap<&'a str, Vec<usize>>,
+    /// Account health (index) of each account id.
     health_of: HashMap<&'a str, usize>,
+    /// Account healths (indices) of each owner id.
     accounts_of_owner: HashMap<&'a str, Vec<usize>>,
+    /// Forecast rows by period and scope.
     forecast_of: ScopeIndex<'a>,
+    /// Performance rows by period and scope.
     perf_of: ScopeIndex<'a>,
     /// Deal rows in list order: open by close date, then closed, latest first.
     pub deal_order: Vec<usize>,
@@ -155,6 +164,7 @@ pub struct Site<'a> {
 /// Rows of the analytics (forecast or performance) by period and scope.
 type ScopeIndex<'a> = HashMap<(Period, &'static str, Option<&'a str>), usize>;
 
+/// Indexes rows of the analytics by their period and scope.
 fn scope_index<'a, T>(
     rows: &'a [T],
     key: impl Fn(&'a T) -> (Period, &'a ScopeRef),
@@ -168,6 +178,7 @@ fn scope_index<'a, T>(
         .collect()
 }
 
+/// The row of `rows` at `key` (period, scope kind, scope id), if any.
 fn scope_row<'a, T>(
     index: &ScopeIndex<'_>,
     rows: &'a [T],
