@@ -1,0 +1,249 @@
+//! `index.html`: the headline figures, charts and short lists of the dashboard.
+
+use super::cells::Kpi;
+use super::lines::{AccountLine, DealLine, PerfLine};
+use super::{Site, paths};
+use crate::analytics::Status;
+use crate::model::Locale;
+use crate::money::{Money, Ratio};
+use crate::period::Period;
+use crate::site::charts::{self, Column};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// `index.html`.
+#[derive(Debug, Serialize)]
+pub struct Dashboard {
+    /// The quarter of the headline figures.
+    pub period: String,
+    /// Link to its forecast page.
+    pub period_href: String,
+    /// Headline cards.
+    pub cards: Vec<Kpi>,
+    /// Customer figures (growth, retention, new accounts, share).
+    pub customers: Vec<Kpi>,
+    /// Forecast by quarter (SVG).
+    pub chart_forecast: String,
+    /// Won per month (SVG).
+    pub chart_monthly: String,
+    /// Funnel (SVG).
+    pub chart_funnel: String,
+    /// Open deals closing in the next 30 days.
+    pub closing: Vec<DealLine>,
+    /// The largest deals at risk.
+    pub top_risks: Vec<DealLine>,
+    /// The leaderboard's top.
+    pub leaders: Vec<PerfLine>,
+    /// Overdue follow-ups.
+    pub follow_ups: Vec<AccountLine>,
+}
+
+fn month_label(locale: Locale, m: Period) -> (String, String) {
+    const EN: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    match m {
+        Period::Month(y, mm) => {
+            let l = if locale == Locale::ZhCn {
+                format!("{mm}月")
+            } else {
+                EN[(mm as usize).clamp(1, 12) - 1].to_string()
+            };
+            (l, y.to_string())
+        }
+        other => (other.to_string(), String::new()),
+    }
+}
+
+impl Site<'_> {
+    /// The dashboard.
+    pub fn dashboard(&self) -> Dashboard {
+        let (a, fm, i) = (self.a, &self.fm, &self.i);
+        let k = &a.kpis;
+        let period = k.period.to_string();
+        let tone_att = |r: Option<Ratio>| match r {
+            Some(r) if r.get() >= Decimal::ONE => "good",
+            _ => "",
+        };
+        // Commit and weighted: the amount, what it means, the forecast page.
+        let forecast_card = |key: &'static str, m: Money| {
+            Kpi::new(key, i.get(key), fm.money(m), i.get(&format!("{key}_sub")))
+                .href("forecast.html".to_string())
+        };
+        let cards = vec![
+            self.won_card("won", i.get("won_quarter"), k.won, k.target, k.attainment)
+                .tone(tone_att(k.attainment))
+                .href(paths::period(&period)),
+            forecast_card("commit", k.commit),
+            forecast_card("weighted", k.weighted),
+            self.coverage_card(k.coverage, k.target.map(|t| t - k.won))
+                .tone(match k.coverage {
+                    Some(c) if c.get() >= Decimal::from(3) => "good",
+                    Some(c) if c.get() < Decimal::ONE => "poor",
+                    _ => "",
+                })
+                .href("forecast.html".to_string()),
+            // Second row: pipeline, win rate, risks, follow-ups.
+            Kpi::new(
+                "open_deals",
+                i.get("open_pipeline"),
+                fm.money(k.open_amount),
+                format!(
+                    "{} · {}",
+                    i.fill("open_deals_n", &[("n", &fm.count(k.open_deals))]),
+                    i.fill(
+                        "average_deal_sub",
+                        &[("avg", &fm.opt_compact(k.average_deal))]
+                    )
+                ),
+            )
+            .href("deals.html".to_string()),
+            Kpi::new(
+                "win_rate",
+                i.get("win_rate_year"),
+                fm.percent(k.win_rate),
+                format!(
+                    "{} · {}",
+                    i.fill(
+                        "win_rate_sub",
+                        &[("trailing", &fm.percent(k.win_rate_trailing))],
+                    ),
+                    i.fill("cycle_sub", &[("days", &fm.days(k.sales_cycle_days, i))])
+                ),
+            )
+            .href("team.html".to_string()),
+            Kpi::new(
+                "open_risks",
+                i.get("open_risks"),
+                fm.count(k.open_risks),
+                i.fill("open_risks_sub", &[("n", &fm.count(k.deals_at_risk))]),
+            )
+            .tone(if k.open_risks > 0 { "poor" } else { "good" })
+            .href("risks.html".to_string()),
+            Kpi::new(
+                "overdue_follow_ups",
+                i.get("overdue_follow_ups"),
+                fm.count(k.overdue_follow_ups),
+                i.fill("of_accounts", &[("n", &fm.count(a.accounts.len()))]),
+            )
+            .tone(if k.overdue_follow_ups > 0 {
+                "poor"
+            } else {
+                "good"
+            })
+            .href("accounts.html".to_string()),
+        ];
+        let c = &a.customers;
+        let year = c.year.to_string();
+        let share = c.market_share.iter().find(|m| m.period == c.year);
+        let customers = vec![
+            Kpi::new(
+                "growth",
+                i.get("growth"),
+                c.growth_pct
+                    .map(|g| format!("{g}%"))
+                    .unwrap_or_else(|| crate::fmt::NONE.into()),
+                format!(
+                    "{} {} · {} {} {}",
+                    year,
+                    fm.money(c.won_this_year),
+                    c.previous_year,
+                    i.get("to_date"),
+                    fm.money(c.won_last_year_to_date)
+                ),
+            ),
+            Kpi::new(
+                "retention",
+                i.get("retention"),
+                fm.percent(c.retention),
+                format!("{} / {}", c.retained, c.retention_base),
+            )
+            .href("accounts.html".to_string()),
+            Kpi::new(
+                "new_accounts",
+                format!("{} {}", i.get("new_accounts"), year),
+                c.new_accounts
+                    .iter()
+                    .find(|n| n.period == c.year)
+                    .map(|n| fm.count(n.accounts.len()))
+                    .unwrap_or_else(|| "0".into()),
+                "",
+            )
+            .href("targets.html".to_string()),
+            Kpi::new(
+                "market_share",
+                format!("{} {}", i.get("market_share"), year),
+                fm.percent(share.and_then(|m| m.share)),
+                share
+                    .map(|m| m.name.clone().unwrap_or_default())
+                    .unwrap_or_default(),
+            ),
+        ];
+        let cols: Vec<Column> = a
+            .trends
+            .monthly
+            .iter()
+            .map(|m| {
+                let (l, y) = month_label(self.locale(), m.month);
+                Column {
+                    label: l,
+                    sublabel: y,
+                    value: m.won,
+                    note: format!(" ({} {})", m.deals, i.get("deals_n")),
+                }
+            })
+            .collect();
+        let soon = self.a.as_of + jiff::Span::new().days(30);
+        let mut closing: Vec<usize> = (0..a.deals.len())
+            .filter(|&k| {
+                let d = &a.deals[k];
+                d.status == Status::Open && d.close.is_some_and(|c| c <= soon)
+            })
+            .collect();
+        closing.sort_by(|&x, &y| {
+            a.deals[x]
+                .close
+                .cmp(&a.deals[y].close)
+                .then_with(|| self.by_amount(x, y))
+        });
+        closing.truncate(10);
+        // Largest deals at risk: one row per deal, with all its signals.
+        let mut at_risk: Vec<usize> = (0..a.deals.len())
+            .filter(|&k| !a.deals[k].risks.is_empty())
+            .collect();
+        at_risk.sort_by(|&x, &y| self.by_amount(x, y));
+        at_risk.truncate(8);
+        let top_risks = self.deal_lines(at_risk.into_iter());
+        let leaders = a
+            .performance
+            .iter()
+            .filter(|r| r.period == k.period && r.scope.kind == "person")
+            .filter(|r| r.target.is_some() || !r.won.is_zero())
+            .take(5)
+            .map(|r| self.perf_line(r))
+            .collect();
+        let follow_ups = self
+            .account_order
+            .iter()
+            .map(|&x| &a.accounts[x])
+            .filter(|h| h.follow_up_overdue)
+            .take(8)
+            .map(|h| self.account_line(h))
+            .collect();
+        Dashboard {
+            period_href: paths::period(&period),
+            period,
+            cards,
+            customers,
+            chart_forecast: self.quarter_chart("chart-forecast", "org", None),
+            chart_monthly: charts::responsive("chart-monthly", |id, w| {
+                charts::columns(id, i.get("monthly_won"), i.get("monthly_won"), &cols, fm, w)
+            }),
+            chart_funnel: self.funnel_chart("chart-funnel"),
+            closing: self.deal_lines(closing.into_iter()),
+            top_risks,
+            leaders,
+            follow_ups,
+        }
+    }
+}

@@ -1,0 +1,384 @@
+//! Table rows shared by several pages (deals, risks, accounts, leaderboard,
+//! forecast) and the forecast charts drawn from the same figures.
+
+use super::cells::{
+    Link, Num, Tag, num_count, num_date, num_dec, num_int, num_money, num_multiple, num_opt_money,
+    num_probability, num_ratio, num_score,
+};
+use super::{Site, paths, tier_ix};
+use crate::analytics::Status;
+use crate::analytics::accounts::{AccountHealth, Trend};
+use crate::analytics::export::DealRow;
+use crate::analytics::forecast::Forecast;
+use crate::analytics::performance::Performance;
+use crate::analytics::risk::Risk;
+use crate::period::Period;
+use crate::site::charts::{self, StackBar};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DealLine {
+    /// Id.
+    pub id: String,
+    /// Name, linking to the deal page.
+    pub link: Link,
+    /// Account.
+    pub account: Link,
+    /// Owner.
+    pub owner: Link,
+    /// Stage name.
+    pub stage: String,
+    /// Position of the stage (sorts in process order).
+    pub stage_ix: usize,
+    /// open / won / lost.
+    pub status: Tag,
+    /// Amount in the reporting currency.
+    pub amount: Num,
+    /// Amount as written, when in another currency.
+    pub original: String,
+    /// Probability.
+    pub probability: Num,
+    /// Weighted amount.
+    pub weighted: Num,
+    /// Forecast category label.
+    pub category: String,
+    /// Close date.
+    pub close: Num,
+    /// Open and the close date has passed.
+    pub late: bool,
+    /// Days in the current stage (open deals).
+    pub days_in_stage: Num,
+    /// Risk signals.
+    pub risks: Vec<Tag>,
+    /// Next step.
+    pub next_step: String,
+    /// Its due date.
+    pub next_step_date: Num,
+}
+
+/// A risk signal in a table.
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskLine {
+    /// The signal.
+    pub signal: Tag,
+    /// The deal.
+    pub deal: Link,
+    /// Its account.
+    pub account: Link,
+    /// Its owner.
+    pub owner: Link,
+    /// Stage name.
+    pub stage: String,
+    /// Amount.
+    pub amount: Num,
+    /// Why.
+    pub reason: String,
+}
+
+/// An account in a table.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountLine {
+    /// Name, linking to the account page.
+    pub link: Link,
+    /// Tier.
+    pub tier: Tag,
+    /// Tier order (key first).
+    pub tier_ix: usize,
+    /// Industry.
+    pub industry: String,
+    /// Owner.
+    pub owner: Link,
+    /// Last touch.
+    pub last_touch: Num,
+    /// Days since.
+    pub days_since: Num,
+    /// Cadence in days.
+    pub cadence: Num,
+    /// Next follow-up due.
+    pub due: Num,
+    /// Follow-up status.
+    pub follow_up: Tag,
+    /// Latest satisfaction.
+    pub satisfaction: Num,
+    /// Its trend (arrow and word).
+    pub trend: String,
+    /// Lifetime won.
+    pub lifetime_won: Num,
+    /// Open pipeline.
+    pub open_pipeline: Num,
+    /// Open deals.
+    pub open_deals: Num,
+}
+
+/// A performance row (leaderboard).
+#[derive(Debug, Clone, Serialize)]
+pub struct PerfLine {
+    /// Rank among people (or teams).
+    pub rank: usize,
+    /// Person or team.
+    pub who: Link,
+    /// The person's team.
+    pub team: Link,
+    /// Target.
+    pub target: Num,
+    /// Won.
+    pub won: Num,
+    /// Attainment.
+    pub attainment: Num,
+    /// Attainment bar.
+    pub bar: String,
+    /// Win rate.
+    pub win_rate: Num,
+    /// Deals won.
+    pub deals_won: Num,
+    /// Average deal.
+    pub average_deal: Num,
+    /// Mean sales cycle.
+    pub cycle: Num,
+    /// Pipeline created.
+    pub pipeline_created: Num,
+    /// Touches.
+    pub touches: Num,
+    /// Overdue follow-ups.
+    pub overdue: Num,
+    /// Open risks.
+    pub open_risks: Num,
+}
+
+/// A forecast row.
+#[derive(Debug, Clone, Serialize)]
+pub struct ForecastLine {
+    /// Period or scope.
+    pub label: Link,
+    /// "org", "team" or "person" (indents people under teams).
+    pub kind: &'static str,
+    /// Won.
+    pub won: Num,
+    /// Commit.
+    pub commit: Num,
+    /// Best case.
+    pub best_case: Num,
+    /// Pipeline.
+    pub pipeline: Num,
+    /// Weighted.
+    pub weighted: Num,
+    /// Target.
+    pub target: Num,
+    /// Gap.
+    pub gap: Num,
+    /// Coverage.
+    pub coverage: Num,
+    /// Attainment.
+    pub attainment: Num,
+    /// Attainment bar.
+    pub bar: String,
+}
+
+impl Site<'_> {
+    /// A deal row for tables.
+    pub fn deal_line(&self, d: &DealRow<'_>) -> DealLine {
+        let fm = &self.fm;
+        let stage_ix = self.p.stage_ix(d.stage).unwrap_or(0);
+        let original = if d.currency != self.a.currency {
+            fm.money_in(d.amount, d.currency)
+        } else {
+            String::new()
+        };
+        DealLine {
+            id: d.id.to_string(),
+            link: Link::to(d.name, paths::deal(d.id)),
+            account: Link {
+                text: d.account_name.to_string(),
+                href: self.p.account(d.account).map(|_| paths::account(d.account)),
+            },
+            owner: Link {
+                text: d.owner_name.to_string(),
+                href: self.p.person(d.owner).map(|_| paths::person(d.owner)),
+            },
+            stage: d.stage_name.to_string(),
+            stage_ix,
+            status: self.status_tag(d.status),
+            amount: num_money(fm, d.amount_reporting),
+            original,
+            probability: num_probability(fm, d.probability),
+            weighted: num_money(fm, d.weighted),
+            category: self.i.of("category", d.category.as_str()).to_string(),
+            close: num_date(d.close),
+            late: d.status == Status::Open && d.close.is_some_and(|c| c < self.a.as_of),
+            days_in_stage: num_int(d.days_in_stage),
+            risks: d.risks.iter().map(|c| self.signal_tag(c)).collect(),
+            next_step: d.next_step.unwrap_or_default().to_string(),
+            next_step_date: num_date(d.next_step_date),
+        }
+    }
+
+    pub(super) fn deal_lines(&self, rows: impl Iterator<Item = usize>) -> Vec<DealLine> {
+        rows.map(|k| self.deal_line(&self.row(k))).collect()
+    }
+
+    /// A risk row for tables, its reason in the site's language.
+    pub fn risk_line(&self, r: &Risk) -> RiskLine {
+        let d = &self.p.deals[r.deal];
+        let stage = self
+            .p
+            .stage_ix(d.stage.value.as_str())
+            .map(|s| self.p.settings.stages[s].name.clone())
+            .unwrap_or_else(|| d.stage.value.to_string());
+        RiskLine {
+            signal: self.signal_tag(r.code()),
+            deal: Link::to(d.name.as_str(), paths::deal(d.id.as_str())),
+            account: self.account_link(d.account.value.as_str()),
+            owner: match d.refs.owner {
+                Some(o) => self.person_link(self.p.people[o].id.value.as_str()),
+                None => Link::text(crate::fmt::NONE),
+            },
+            stage,
+            amount: num_money(&self.fm, r.amount),
+            reason: r.reason(self.p, self.locale()),
+        }
+    }
+
+    pub(super) fn trend_text(&self, t: Option<Trend>) -> String {
+        match t {
+            Some(Trend::Up) => format!("↑ {}", self.i.get("trend_up")),
+            Some(Trend::Down) => format!("↓ {}", self.i.get("trend_down")),
+            Some(Trend::Flat) => format!("→ {}", self.i.get("trend_flat")),
+            None => String::new(),
+        }
+    }
+
+    pub(super) fn follow_up_tag(&self, h: &AccountHealth) -> Tag {
+        let code = if h.follow_up_overdue {
+            "overdue"
+        } else {
+            "on_time"
+        };
+        Tag {
+            code: code.into(),
+            text: self.i.get(code).into(),
+            title: format!("{} {}", self.i.get("follow_up_due_on"), h.follow_up_due),
+        }
+    }
+
+    /// An account row for tables.
+    pub fn account_line(&self, h: &AccountHealth) -> AccountLine {
+        let fm = &self.fm;
+        AccountLine {
+            link: Link::to(h.name.as_str(), paths::account(&h.id)),
+            tier: self.label_tag("tier", h.tier.as_str()),
+            tier_ix: tier_ix(h.tier),
+            industry: h.industry.clone().unwrap_or_default(),
+            owner: self.person_link(&h.owner),
+            last_touch: num_date(h.last_touch),
+            days_since: num_int(h.days_since_touch),
+            cadence: num_count(fm, h.follow_up_days as usize),
+            due: num_date(Some(h.follow_up_due)),
+            follow_up: self.follow_up_tag(h),
+            satisfaction: num_score(h.satisfaction),
+            trend: self.trend_text(h.satisfaction_trend),
+            lifetime_won: num_money(fm, h.lifetime_won),
+            open_pipeline: num_money(fm, h.open_pipeline),
+            open_deals: num_count(fm, h.open_deals),
+        }
+    }
+
+    pub(super) fn perf_line(&self, r: &Performance) -> PerfLine {
+        let fm = &self.fm;
+        let id = r.scope.id.as_deref();
+        PerfLine {
+            rank: r.rank,
+            who: self.scope_link(r.scope.kind, id, &r.scope.name),
+            team: if r.scope.kind == "person" {
+                self.person_team_link(id.unwrap_or_default())
+            } else {
+                Link::text("")
+            },
+            target: num_opt_money(fm, r.target),
+            won: num_money(fm, r.won),
+            attainment: num_ratio(fm, r.attainment),
+            bar: charts::progress(r.attainment),
+            win_rate: num_ratio(fm, r.win_rate),
+            deals_won: num_count(fm, r.deals_won),
+            average_deal: num_opt_money(fm, r.average_deal),
+            cycle: num_dec(r.cycle_mean_days, &format!(" {}", self.i.get("days_short"))),
+            pipeline_created: num_money(fm, r.pipeline_created),
+            touches: num_count(fm, r.touches),
+            overdue: num_count(fm, r.overdue_follow_ups),
+            open_risks: num_count(fm, r.open_risks),
+        }
+    }
+
+    pub(super) fn forecast_line(&self, r: &Forecast, label: Link) -> ForecastLine {
+        let fm = &self.fm;
+        ForecastLine {
+            label,
+            kind: r.scope.kind,
+            won: num_money(fm, r.won),
+            commit: num_money(fm, r.commit),
+            best_case: num_money(fm, r.best_case),
+            pipeline: num_money(fm, r.pipeline),
+            weighted: num_money(fm, r.weighted),
+            target: num_opt_money(fm, r.target),
+            gap: num_opt_money(fm, r.gap),
+            coverage: num_multiple(fm, r.coverage),
+            attainment: num_ratio(fm, r.attainment),
+            bar: charts::progress(r.attainment),
+        }
+    }
+
+    pub(super) fn stack(&self, r: &Forecast, label: String) -> StackBar {
+        StackBar {
+            label,
+            won: r.won,
+            commit: r.commit,
+            best: r.best_case,
+            pipeline: r.pipeline,
+            target: r.target,
+        }
+    }
+
+    /// The quarters of the current fiscal year and the next quarter.
+    pub(super) fn chart_quarters(&self) -> Vec<Period> {
+        let mut v = self.cal.children(self.a.current.year);
+        v.push(self.cal.next(self.a.current.quarter));
+        v
+    }
+
+    pub(super) fn quarter_chart(
+        &self,
+        id: &str,
+        kind: &'static str,
+        scope: Option<&str>,
+    ) -> String {
+        let bars: Vec<StackBar> = self
+            .chart_quarters()
+            .into_iter()
+            .filter_map(|q| self.forecast(q, kind, scope))
+            .map(|r| self.stack(r, r.period.to_string()))
+            .collect();
+        charts::responsive(id, |id, w| {
+            charts::forecast_columns(
+                id,
+                self.i.get("forecast_by_quarter"),
+                &bars,
+                &self.fm,
+                &self.i,
+                w,
+            )
+        })
+    }
+
+    /// The chart of the teams' and people's forecast for `period`.
+    pub(super) fn scopes_chart(&self, id: &str, period: &str, bars: &[StackBar]) -> String {
+        charts::responsive(id, |id, w| {
+            charts::forecast_rows(
+                id,
+                &self.i.fill("forecast_for", &[("period", period)]),
+                bars,
+                &self.fm,
+                &self.i,
+                w,
+            )
+        })
+    }
+}

@@ -1,0 +1,197 @@
+//! `risks.html` and `risks/<code>.html`: risks grouped by signal and owner.
+
+use super::cells::{Link, Num, Pager, Tag, num_count, num_money, on_page};
+use super::lines::RiskLine;
+use super::{INLINE_SIGNAL_ROWS, LIST_PAGE_ROWS, Site, paths};
+use crate::analytics::risk::{CODES, Risk};
+use crate::money::Money;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// `risks.html`.
+#[derive(Debug, Serialize)]
+pub struct RisksView {
+    /// Risks in all.
+    pub total: usize,
+    /// Deals with at least one.
+    pub deals: usize,
+    /// Their amount.
+    pub amount: String,
+    /// One group per signal that fires.
+    pub signals: Vec<SignalGroup>,
+    /// One row per owner.
+    pub owners: Vec<OwnerGroup>,
+}
+
+/// Risks of one signal.
+#[derive(Debug, Serialize)]
+pub struct SignalGroup {
+    /// The signal.
+    pub signal: Tag,
+    /// Count.
+    pub count: Num,
+    /// Amount of the deals.
+    pub amount: Num,
+    /// Its own page.
+    pub href: String,
+    /// Rows shown here.
+    pub rows: Vec<RiskLine>,
+    /// Note when not all are shown.
+    pub note: String,
+}
+
+/// Risks of one owner.
+#[derive(Debug, Serialize)]
+pub struct OwnerGroup {
+    /// The owner.
+    pub owner: Link,
+    /// Risks.
+    pub count: Num,
+    /// Deals at risk.
+    pub deals: Num,
+    /// Their amount.
+    pub amount: Num,
+    /// Most frequent signal.
+    pub top: Tag,
+}
+
+/// `risks/<code>.html`.
+#[derive(Debug, Serialize)]
+pub struct SignalView {
+    /// The signal.
+    pub signal: Tag,
+    /// The rows of this page.
+    pub rows: Vec<RiskLine>,
+    /// Links to the other pages, when split.
+    pub pager: Option<Pager>,
+    /// Count.
+    pub total: usize,
+}
+
+impl Site<'_> {
+    fn signal_rows(&self, code: &str) -> Vec<usize> {
+        self.risk_order
+            .iter()
+            .copied()
+            .filter(|&k| self.a.risks[k].code() == code)
+            .collect()
+    }
+
+    /// How many deals `risks` are on, and their amount.
+    fn deals_at_risk<'r>(&self, risks: impl Iterator<Item = &'r Risk>) -> (usize, Money) {
+        let mut deals: Vec<usize> = risks.map(|r| r.deal).collect();
+        deals.sort_unstable();
+        deals.dedup();
+        let amount = deals
+            .iter()
+            .filter_map(|&d| self.row_of(d))
+            .map(|k| self.a.deals[k].amount_reporting)
+            .sum();
+        (deals.len(), amount)
+    }
+
+    /// The signals that fire, with their risk indices in list order.
+    pub fn signals(&self) -> Vec<(&'static str, Vec<usize>)> {
+        CODES
+            .iter()
+            .map(|c| (*c, self.signal_rows(c)))
+            .filter(|(_, v)| !v.is_empty())
+            .collect()
+    }
+
+    /// The risks page.
+    pub fn risks_page(&self) -> RisksView {
+        let (a, fm) = (self.a, &self.fm);
+        let inline_all = a.risks.len() <= LIST_PAGE_ROWS;
+        let signals = self
+            .signals()
+            .into_iter()
+            .map(|(code, rows)| {
+                let amount: Money = rows.iter().map(|&k| a.risks[k].amount).sum();
+                let n = rows.len();
+                let shown = if inline_all {
+                    n
+                } else {
+                    n.min(INLINE_SIGNAL_ROWS)
+                };
+                SignalGroup {
+                    signal: self.signal_tag(code),
+                    count: num_count(fm, n),
+                    amount: num_money(fm, amount),
+                    href: paths::signal(code, 1),
+                    rows: rows[..shown]
+                        .iter()
+                        .map(|&k| self.risk_line(&a.risks[k]))
+                        .collect(),
+                    note: self.cut_note("show_more_in", shown, n),
+                }
+            })
+            .collect();
+        let mut by_owner: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (k, r) in a.risks.iter().enumerate() {
+            let owner = self.p.deals[r.deal].refs.owner;
+            by_owner
+                .entry(owner.map_or("", |o| self.p.people[o].id.value.as_str()))
+                .or_default()
+                .push(k);
+        }
+        let mut owners: Vec<OwnerGroup> = by_owner
+            .into_iter()
+            .map(|(o, ks)| {
+                let (deals, amount) = self.deals_at_risk(ks.iter().map(|&k| &a.risks[k]));
+                let mut freq: BTreeMap<usize, usize> = BTreeMap::new();
+                for &k in &ks {
+                    *freq.entry(a.risks[k].signal.index()).or_default() += 1;
+                }
+                let top = freq
+                    .iter()
+                    .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)))
+                    .map(|(c, _)| CODES[*c])
+                    .unwrap_or(CODES[0]);
+                OwnerGroup {
+                    owner: if o.is_empty() {
+                        Link::text(crate::fmt::NONE)
+                    } else {
+                        let mut l = self.person_link(o);
+                        if let Some(h) = &mut l.href {
+                            h.push_str("#risks");
+                        }
+                        l
+                    },
+                    count: num_count(fm, ks.len()),
+                    deals: num_count(fm, deals),
+                    amount: num_money(fm, amount),
+                    top: self.signal_tag(top),
+                }
+            })
+            .collect();
+        owners.sort_by(|x, y| {
+            y.count
+                .v
+                .parse::<usize>()
+                .unwrap_or(0)
+                .cmp(&x.count.v.parse::<usize>().unwrap_or(0))
+                .then_with(|| x.owner.text.cmp(&y.owner.text))
+        });
+        let (deals, amount) = self.deals_at_risk(a.risks.iter());
+        RisksView {
+            total: a.risks.len(),
+            deals,
+            amount: fm.money(amount),
+            signals,
+            owners,
+        }
+    }
+
+    /// Page `n` of one signal's risks.
+    pub fn signal_page(&self, code: &str, rows: &[usize], n: usize) -> SignalView {
+        SignalView {
+            signal: self.signal_tag(code),
+            rows: on_page(rows.iter(), n)
+                .map(|&k| self.risk_line(&self.a.risks[k]))
+                .collect(),
+            pager: self.pager(n, rows.len(), |k| paths::signal(code, k)),
+            total: rows.len(),
+        }
+    }
+}
