@@ -726,6 +726,10 @@ fn chinese_labels() {
     assert!(index.contains("销售总览"));
     assert!(index.contains("本季度赢单"));
     assert!(!index.contains("Sales dashboard"));
+    // Risk reasons are written in the site's language too.
+    let risks = text(&pages["risks.html"]);
+    assert!(risks.contains("阶段已停留"), "{risks}");
+    assert!(!risks.contains(" days in "), "{risks}");
     let problems = check_links(&pages, None);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
