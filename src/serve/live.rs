@@ -22,6 +22,7 @@
 //! so it works when the site is served under a sub-path; it reloads when
 //! the build number moves on and draws or removes the overlay.
 
+use crate::site::charts::esc;
 use crate::watch::Problem;
 use crate::watch::snapshot::Snapshot;
 use serde::Serialize;
@@ -261,21 +262,6 @@ pub fn insert_before_body_end(html: &[u8], tail: &[u8]) -> Vec<u8> {
     out.extend_from_slice(tail);
     out.extend_from_slice(&html[at..]);
     out
-}
-
-fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '&' => o.push_str("&amp;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(c),
-        }
-    }
-    o
 }
 
 /// `file:line:col` of a problem (as much as is known).
