@@ -93,13 +93,28 @@ pub fn load_and_check(
 
 /// Runs the checks over a loaded pipeline and sorts all diagnostics.
 pub fn finish(loaded: load::Loaded, cli_as_of: Option<Date>, today: Date) -> Checked {
+    finish_alongside(loaded, cli_as_of, today, |_, _| ()).0
+}
+
+/// [`finish`], running `alongside` on the pipeline and its `as_of` date
+/// side by side with the checks (watch mode computes the analytics there:
+/// the two are independent).
+pub fn finish_alongside<R: Send>(
+    loaded: load::Loaded,
+    cli_as_of: Option<Date>,
+    today: Date,
+    alongside: impl FnOnce(&Pipeline, Date) -> R + Send,
+) -> (Checked, R) {
     let load::Loaded {
-        pipeline,
+        mut pipeline,
         mut diagnostics,
     } = loaded;
     let as_of = effective_as_of(&pipeline, cli_as_of, today);
-    diagnostics.extend(check::check(&pipeline, as_of));
-    let mut pipeline = pipeline;
+    let (found, extra) = rayon::join(
+        || check::check(&pipeline, as_of),
+        || alongside(&pipeline, as_of),
+    );
+    diagnostics.extend(found);
     // Texts dropped after a clean parse are needed again only where a
     // diagnostic points.
     pipeline.sources.restore(
@@ -112,9 +127,10 @@ pub fn finish(loaded: load::Loaded, cli_as_of: Option<Date>, today: Date) -> Che
     let mut list = diag::Diagnostics::new();
     list.extend(diagnostics);
     list.sort(&pipeline.sources);
-    Checked {
+    let checked = Checked {
         pipeline,
         diagnostics: list.into_vec(),
         as_of,
-    }
+    };
+    (checked, extra)
 }

@@ -13,7 +13,7 @@ use crate::load::LoadOptions;
 use crate::site::SiteError;
 use crate::site::incremental::Memo;
 use crate::site::templates::{self, Overrides};
-use crate::{Checked, analytics};
+use crate::analytics;
 use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -188,35 +188,22 @@ impl Session {
         let now = Instant::now();
         let loaded = self.state.assemble();
         t.assemble = now.elapsed();
-        // Check and analytics are independent and each single-threaded:
-        // run them side by side (what `crate::finish` does, then the
-        // numbers). Analytics of a pipeline with errors are thrown away;
-        // whatever they do with bad data must not take the loop down.
+        // Check, and compute the analytics alongside. Analytics of a
+        // pipeline with errors are thrown away; whatever they do with bad
+        // data must not take the loop down.
         let now = Instant::now();
-        let crate::load::Loaded {
-            pipeline,
-            diagnostics,
-        } = loaded;
-        let as_of = crate::effective_as_of(&pipeline, self.cfg.as_of, (self.cfg.today)());
-        let (found, numbers) = rayon::join(
-            || crate::check::check(&pipeline, as_of),
-            || {
+        let (checked, numbers) = crate::finish_alongside(
+            loaded,
+            self.cfg.as_of,
+            (self.cfg.today)(),
+            |pipeline, as_of| {
                 let started = Instant::now();
                 let a = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    analytics::compute(&pipeline, as_of, &analytics::Options::default())
+                    analytics::compute(pipeline, as_of, &analytics::Options::default())
                 }));
                 (a, started.elapsed())
             },
         );
-        let mut list = crate::diag::Diagnostics::new();
-        list.extend(diagnostics);
-        list.extend(found);
-        list.sort(&pipeline.sources);
-        let checked = Checked {
-            pipeline,
-            diagnostics: list.into_vec(),
-            as_of,
-        };
         t.check = now.elapsed();
         t.analytics = numbers.1;
         if checked.has_errors() {
