@@ -231,11 +231,6 @@ impl SourceMap {
             }
         }
     }
-
-    /// Replaces the text of an existing file (used by watch mode).
-    pub fn replace(&mut self, id: FileId, file: SourceFile) {
-        self.files[id.0 as usize] = file;
-    }
 }
 
 #[cfg(test)]

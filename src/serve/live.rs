@@ -42,11 +42,6 @@ pub struct LivePages {
 }
 
 impl LivePages {
-    /// Whether the build has a file at `path`.
-    pub fn has(&self, path: &str) -> bool {
-        self.site.site().has(path)
-    }
-
     /// Whether the build has files under the folder `rel` (as a folder on
     /// disk would exist).
     pub fn has_folder(&self, rel: &str) -> bool {

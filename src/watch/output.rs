@@ -22,7 +22,6 @@ use crate::site::Page;
 use crate::site::output::{
     MARKER, delete_strays, page_file, rel_path, remove_empty_dirs, replace_file,
 };
-use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
@@ -226,8 +225,11 @@ impl SiteWriter {
     }
 
     /// Writes a whole site in one go: [`SiteWriter::begin`], every page,
-    /// [`SiteWriter::finish`].
+    /// [`SiteWriter::finish`]. (The session writes page by page as they
+    /// are rendered; this is for the tests.)
+    #[cfg(test)]
     pub fn write(&mut self, pages: &[Page]) -> io::Result<Written> {
+        use rayon::prelude::*;
         self.begin()?;
         let written: Vec<Option<String>> = pages
             .par_iter()
