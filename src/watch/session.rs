@@ -8,12 +8,12 @@ use super::output;
 use super::report::{Outcome, Report, Timings, invalid, template_invalid};
 use super::snapshot::{Built, Snapshot};
 use super::state::{Delta, State};
+use crate::analytics;
 use crate::diag_out::Summary;
 use crate::load::LoadOptions;
 use crate::site::SiteError;
 use crate::site::incremental::Memo;
 use crate::site::templates::{self, Overrides};
-use crate::analytics;
 use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -40,7 +40,7 @@ pub struct Session {
     pub(super) root: PathBuf,
     pub(super) output: PathBuf,
     pub(super) state: State,
-    overrides: Option<Overrides>,
+    overrides: Option<Arc<Overrides>>,
     /// Whether the last build got as far as a result (good or with
     /// errors); if not (templates unreadable), the next one runs anyway.
     settled: bool,
@@ -143,16 +143,29 @@ impl Session {
     pub fn prepare(&mut self, hint: Option<&[String]>) -> Step {
         let started = Instant::now();
         let mut t = Timings::default();
+        let hint = hint.filter(|_| self.settled);
         let delta = match hint {
-            Some(rels) if self.settled => self.state.refresh_paths(rels),
-            _ => self.state.refresh(),
+            Some(rels) => self.state.refresh_paths(rels),
+            None => self.state.refresh(),
         };
         let (read, _) = self.state.last_work();
-        let overrides = templates::read_overrides(&self.cfg.root.join("templates"));
-        let templates_changed = match (&overrides, &self.overrides) {
-            (Ok(o), Some(old)) => old.templates != o.templates || old.assets != o.assets,
-            (Ok(_), None) => false,
-            (Err(_), _) => true,
+        // The templates are read again only when the events named a path
+        // under `templates/`, or when there are no such hints (a walk).
+        let reread = hint.is_none_or(|rels| {
+            rels.iter()
+                .any(|r| r == "templates" || r.starts_with("templates/"))
+        });
+        let (overrides, templates_changed) = match &self.overrides {
+            Some(old) if !reread => (Ok(old.clone()), false),
+            old => {
+                let new = templates::read_overrides(&self.cfg.root.join("templates"));
+                let changed = match (&new, old) {
+                    (Ok(o), Some(old)) => old.templates != o.templates || old.assets != o.assets,
+                    (Ok(_), None) => false,
+                    (Err(_), _) => true,
+                };
+                (new.map(Arc::new), changed)
+            }
         };
         t.refresh = started.elapsed();
         if self.settled && delta.is_empty() && !templates_changed {

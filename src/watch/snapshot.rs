@@ -10,6 +10,7 @@ use crate::analytics::Analytics;
 use crate::site::incremental::Prepared;
 use crate::site::templates::Overrides;
 use crate::site::{Page, SiteError, SiteInput};
+use std::sync::Arc;
 
 /// What a good build is made of.
 pub struct Built {
@@ -17,8 +18,9 @@ pub struct Built {
     pub checked: Checked,
     /// Its numbers.
     pub analytics: Analytics,
-    /// The pipeline's templates.
-    pub overrides: Overrides,
+    /// The pipeline's templates (shared with the session, which keeps
+    /// them until they change).
+    pub overrides: Arc<Overrides>,
 }
 
 self_cell::self_cell!(
