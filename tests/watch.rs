@@ -61,9 +61,27 @@ fn editor_saves_are_picked_up_and_scratch_files_ignored() {
     std::fs::write(&tmp, set_name(&original, "Renamed over")).unwrap();
     std::fs::rename(&tmp, &deal).unwrap();
     wait_for("the atomic save", || page_contains(&page, "Renamed over"));
-    w.wait_line("the rebuild line", |l| {
+    let line = w.wait_line("the rebuild line", |l| {
         l.contains("deals/open/anke-erp-2027.toml changed") && l.contains("OK")
     });
+    // Only the pages whose content changed were written again.
+    let first = w.wait_line("the first build", |l| l.contains("built "));
+    let pages: usize = first
+        .split("built ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no page count in {first:?}"));
+    let written: usize = line
+        .split(" written")
+        .next()
+        .and_then(|r| r.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count of written files in {line:?}"));
+    assert!(
+        written >= 1 && written < pages,
+        "{written} of {pages} files written: {line}"
+    );
 
     // Vim style (backupcopy=no): move the file to a backup, write a new
     // one, delete the backup.
@@ -190,8 +208,10 @@ fn incremental_state_matches_a_fresh_load() {
     let first = state.len();
     let id = state.id_of("deals/open/anke-erp-2027.toml").unwrap();
 
-    // Nothing changed: nothing to do.
+    // Nothing changed: nothing to do (files read again because their
+    // stamps are too recent to trust are not parsed again).
     assert!(state.refresh().is_empty());
+    assert_eq!(state.last_work().1, 0, "files parsed again");
 
     // A change, a new targets file that sorts first (its targets must come
     // first, as in a fresh load), a removal, a new subfolder.
@@ -209,6 +229,8 @@ fn incremental_state_matches_a_fresh_load() {
     )
     .unwrap();
     let delta = state.refresh();
+    // Only the two changed and the two new files are parsed.
+    assert_eq!(state.last_work().1, 4, "files parsed");
     assert_eq!(
         delta.changed,
         vec!["deals/open/anke-erp-2027.toml", "targets/2026-org.toml"]
@@ -227,6 +249,7 @@ fn incremental_state_matches_a_fresh_load() {
     // Events that name only known files: no walk, the same result.
     std::fs::write(&deal, set_name(&text, "Hinted")).unwrap();
     let delta = state.refresh_paths(&["deals/open/anke-erp-2027.toml".into()]);
+    assert_eq!(state.last_work(), (1, 1), "files read and parsed");
     assert_eq!(delta.changed, vec!["deals/open/anke-erp-2027.toml"]);
     assert!(delta.added.is_empty() && delta.removed.is_empty());
     assert_same_site(&mut state, &root);
