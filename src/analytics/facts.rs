@@ -173,18 +173,6 @@ impl<'p> Facts<'p> {
         }
     }
 
-    /// The scopes a deal counts for: the organisation, its owner's team,
-    /// its owner.
-    pub fn scopes(&self, d: &DealFact) -> impl Iterator<Item = ScopeKey> {
-        [
-            Some(ScopeKey::Org),
-            d.team.map(ScopeKey::Team),
-            d.owner.map(ScopeKey::Person),
-        ]
-        .into_iter()
-        .flatten()
-    }
-
     /// Whether a deal counts for a scope.
     pub fn in_scope(&self, d: &DealFact, scope: ScopeKey) -> bool {
         match scope {
@@ -194,17 +182,6 @@ impl<'p> Facts<'p> {
         }
     }
 
-    /// The scopes a person's activity counts for.
-    pub fn person_scopes(&self, person: usize) -> impl Iterator<Item = ScopeKey> {
-        [
-            Some(ScopeKey::Org),
-            self.person_team[person].map(ScopeKey::Team),
-            Some(ScopeKey::Person(person)),
-        ]
-        .into_iter()
-        .flatten()
-    }
-
     /// The year, quarter and month containing a date.
     pub fn periods_of(&self, d: Date) -> [Period; 3] {
         [
@@ -212,14 +189,6 @@ impl<'p> Facts<'p> {
             self.cal.quarter_of(d),
             self.cal.month_of(d),
         ]
-    }
-
-    /// Every scope: the organisation, each team, each person.
-    pub fn all_scopes(&self) -> Vec<ScopeKey> {
-        let mut v = vec![ScopeKey::Org];
-        v.extend((0..self.p.teams.len()).map(ScopeKey::Team));
-        v.extend((0..self.p.people.len()).map(ScopeKey::Person));
-        v
     }
 
     /// A scope as shown in output.

@@ -44,8 +44,6 @@ pub struct Acc {
     pub cycles: Vec<i64>,
     /// Amount of deals created in the period.
     pub created: Money,
-    /// Deals created in the period.
-    pub created_count: usize,
     /// Touches logged in the period.
     pub touches: usize,
     /// Accounts whose first won deal closes in the period.
@@ -75,7 +73,6 @@ impl Acc {
         self.open_count += o.open_count;
         self.cycles.extend_from_slice(&o.cycles);
         self.created += o.created;
-        self.created_count += o.created_count;
         self.touches += o.touches;
         self.new_accounts += o.new_accounts;
         self.survey_sum += o.survey_sum;
@@ -158,10 +155,7 @@ pub fn accumulate(f: &Facts<'_>) -> Accumulated {
         if let Some(o) = d.owner {
             acc.owners.insert(o);
         }
-        by.add(f.periods_of(d.created), d.owner, |a| {
-            a.created += d.amount;
-            a.created_count += 1;
-        });
+        by.add(f.periods_of(d.created), d.owner, |a| a.created += d.amount);
         let Some(close) = d.close else { continue };
         let cycle = Facts::days(d.created, close);
         by.add(f.periods_of(close), d.owner, |a| match d.status {
