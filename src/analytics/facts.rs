@@ -266,6 +266,25 @@ pub fn days_in_stage(f: &Facts<'_>, d: &DealFact) -> i64 {
 /// worth a task, small enough that both cores get several.
 pub const BATCH: usize = 2048;
 
+/// The first won deal of each account, by position in
+/// [`Pipeline::accounts`], with its close: the earliest close, then the
+/// smallest deal id. It makes the account a new account in the periods of
+/// that close.
+pub fn first_wins<'f>(f: &'f Facts<'_>) -> Vec<Option<(Date, &'f DealFact)>> {
+    let mut first: Vec<Option<(Date, &DealFact)>> = vec![None; f.p.accounts.len()];
+    for d in f.deals.iter().filter(|d| d.status == Status::Won) {
+        let (Some(a), Some(close)) = (d.account, d.close) else {
+            continue;
+        };
+        let id = |x: &DealFact| &f.p.deals[x.ix].id;
+        match &mut first[a] {
+            Some((c, e)) if (*c, id(e)) <= (close, id(d)) => {}
+            slot => *slot = Some((close, d)),
+        }
+    }
+    first
+}
+
 /// The risks of each usable deal, in the order of [`Facts::deals`].
 /// `risks` are in deal order, as [`super::risk::risks`] returns them (and
 /// as the deals are), so both lists are walked in step.

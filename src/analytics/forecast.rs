@@ -10,7 +10,7 @@
 //! positive); attainment = won ÷ target.
 
 use super::ScopeRef;
-use super::facts::{Facts, ScopeKey, Status};
+use super::facts::{Facts, ScopeKey, Status, first_wins};
 use super::targets::{Source, Targets, money_target};
 use crate::model::{Category, Metric, Role};
 use crate::money::{Money, Ratio};
@@ -199,22 +199,8 @@ pub fn accumulate(f: &Facts<'_>) -> Accumulated {
     }
     // New accounts: the first won deal of each account, counted for that
     // deal's owner.
-    let mut first: HashMap<usize, &super::facts::DealFact> = HashMap::new();
-    for d in f
-        .deals
-        .iter()
-        .filter(|d| d.status == Status::Won && d.close.is_some())
-    {
-        let Some(a) = d.account else { continue };
-        let e = first.entry(a).or_insert(d);
-        if (d.close, &p.deals[d.ix].id) < (e.close, &p.deals[e.ix].id) {
-            *e = d;
-        }
-    }
-    for d in first.values() {
-        by.add(f.periods_of(d.close.expect("filtered")), d.owner, |x| {
-            x.new_accounts += 1
-        });
+    for (close, d) in first_wins(f).into_iter().flatten() {
+        by.add(f.periods_of(close), d.owner, |x| x.new_accounts += 1);
     }
     for ((period, person), a) in by.0 {
         let team = person.and_then(|o| f.person_team[o]).map(ScopeKey::Team);
