@@ -207,12 +207,15 @@ pub struct Customers {
     pub market_share: Vec<MarketShare>,
 }
 
-fn growth(this: Money, last: Money) -> Option<Decimal> {
-    if last.is_zero() {
+/// The change from `before` to `now` in percent, one decimal place (none
+/// when `before` is zero): growth, and a product's change against the
+/// previous quarter.
+pub fn change_pct(now: Money, before: Money) -> Option<Decimal> {
+    if before.is_zero() {
         return None;
     }
     let mut g = round(
-        (this.get() - last.get()) / last.get() * Decimal::ONE_HUNDRED,
+        (now.get() - before.get()) / before.get() * Decimal::ONE_HUNDRED,
         1,
     );
     g.rescale(1);
@@ -307,8 +310,8 @@ pub fn customers(f: &Facts<'_>, periods: &[Period]) -> Customers {
         won_this_year: won_this,
         won_last_year: won_last,
         won_last_year_to_date: won_last_td,
-        growth_pct: growth(won_this, won_last),
-        growth_to_date_pct: growth(won_this, won_last_td),
+        growth_pct: change_pct(won_this, won_last),
+        growth_to_date_pct: change_pct(won_this, won_last_td),
         retention_base: accounts_last.len(),
         retained,
         retention: Ratio::of_counts(retained, accounts_last.len()),
