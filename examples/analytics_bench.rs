@@ -74,15 +74,15 @@ fn breakdown(p: &dealbook::model::Pipeline, as_of: jiff::civil::Date) {
     step("forecast rows", || {
         forecast::forecasts(&f, &acc, &tgt, &periods)
     });
+    let deals = step("deal figures", || facts::figures(&f, &risks));
     step("performance rows", || {
-        performance::performance(&f, &acc, &tgt, &periods, &risks, &health)
+        performance::performance(&f, &acc, &tgt, &periods, &deals, &health)
     });
     step("target rows", || targets::rows(&f, &acc, &tgt));
     step("customers", || accounts::customers(&f, &periods));
     step("trends", || trends::trends(&f, ScopeKey::Org));
     step("funnel", || funnel::funnel(&f, ScopeKey::Org));
     step("conversion", || funnel::conversion(&f, ScopeKey::Org));
-    step("deal figures", || facts::figures(&f, &risks));
     step("trailing year", || performance::trailing(&f, ScopeKey::Org));
 }
 

@@ -69,6 +69,18 @@ pub enum ScopeKey {
     Person(usize),
 }
 
+impl ScopeKey {
+    /// Whether what a person owns counts for this scope, given the owner's
+    /// position and their team's.
+    pub fn covers(self, owner: Option<usize>, team: Option<usize>) -> bool {
+        match self {
+            ScopeKey::Org => true,
+            ScopeKey::Team(t) => team == Some(t),
+            ScopeKey::Person(p) => owner == Some(p),
+        }
+    }
+}
+
 /// The pipeline with its per-deal facts and the calendar.
 pub struct Facts<'p> {
     /// The pipeline.
@@ -175,11 +187,7 @@ impl<'p> Facts<'p> {
 
     /// Whether a deal counts for a scope.
     pub fn in_scope(&self, d: &DealFact, scope: ScopeKey) -> bool {
-        match scope {
-            ScopeKey::Org => true,
-            ScopeKey::Team(t) => d.team == Some(t),
-            ScopeKey::Person(p) => d.owner == Some(p),
-        }
+        scope.covers(d.owner, d.team)
     }
 
     /// The year, quarter and month containing a date.
@@ -288,7 +296,7 @@ pub fn first_wins<'f>(f: &'f Facts<'_>) -> Vec<Option<(Date, &'f DealFact)>> {
 /// The risks of each usable deal, in the order of [`Facts::deals`].
 /// `risks` are in deal order, as [`super::risk::risks`] returns them (and
 /// as the deals are), so both lists are walked in step.
-pub fn risks_by_deal<'r>(f: &Facts<'_>, risks: &'r [Risk]) -> Vec<&'r [Risk]> {
+fn risks_by_deal<'r>(f: &Facts<'_>, risks: &'r [Risk]) -> Vec<&'r [Risk]> {
     let mut next = 0;
     f.deals
         .iter()

@@ -196,11 +196,11 @@ pub fn compute(p: &Pipeline, as_of: Date, opts: &Options) -> Analytics {
         },
     );
     let tgt = targets::Targets::new(&f);
-    let forecast = forecast::forecasts(&f, &acc, &tgt, &periods);
-    let performance = performance::performance(&f, &acc, &tgt, &periods, &risks, &accounts);
-    let target_rows = targets::rows(&f, &acc, &tgt);
     let deals = facts::figures(&f, &risks);
-    let kpis = kpis(&f, focus_period, scope, &acc, &tgt, &risks, &accounts);
+    let forecast = forecast::forecasts(&f, &acc, &tgt, &periods);
+    let performance = performance::performance(&f, &acc, &tgt, &periods, &deals, &accounts);
+    let target_rows = targets::rows(&f, &acc, &tgt);
+    let kpis = kpis(&f, focus_period, scope, &acc, &tgt, &deals, &accounts);
     Analytics {
         version: REPORT_VERSION,
         org: p.settings.org.name.clone(),
@@ -269,22 +269,22 @@ fn kpis(
     scope: ScopeKey,
     acc: &forecast::Accumulated,
     tgt: &targets::Targets<'_, '_>,
-    risks: &[risk::Risk],
+    deals: &[DealFigures],
     accounts: &[accounts::AccountHealth],
 ) -> Kpis {
     let q = forecast::forecast(f, acc.get(period, scope), tgt, period, scope);
     let (year_start, _) = f.cal.range(period);
     let year = acc.get(f.cal.year_of(year_start), scope);
     let trailing = performance::trailing(f, scope);
-    let open: Vec<&DealFact> = f
-        .deals
-        .iter()
-        .filter(|d| d.status == Status::Open && f.in_scope(d, scope))
-        .collect();
+    let (mut open_deals, mut open_amount) = (0, Money::ZERO);
     let (mut open_risks, mut deals_at_risk) = (0, 0);
-    for (d, deal_risks) in f.deals.iter().zip(facts::risks_by_deal(f, risks)) {
-        if !deal_risks.is_empty() && f.in_scope(d, scope) {
-            open_risks += deal_risks.len();
+    for d in deals.iter().filter(|d| scope.covers(d.owner, d.team)) {
+        if d.status == Status::Open {
+            open_deals += 1;
+            open_amount += d.amount_reporting;
+        }
+        if !d.risks.is_empty() {
+            open_risks += d.risks.len();
             deals_at_risk += 1;
         }
     }
@@ -299,8 +299,8 @@ fn kpis(
         weighted: q.weighted,
         coverage: q.coverage,
         win_rate: Ratio::of_counts(year.won_count, year.won_count + year.lost_count),
-        open_deals: open.len(),
-        open_amount: open.iter().map(|d| d.amount).sum(),
+        open_deals,
+        open_amount,
         open_risks,
         deals_at_risk,
         overdue_follow_ups: accounts
