@@ -19,7 +19,7 @@ pub mod trends;
 
 use crate::model::Pipeline;
 use crate::money::{Money, Ratio};
-use crate::period::Period;
+use crate::period::{Calendar, Period};
 use facts::Facts;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -72,6 +72,19 @@ pub struct Current {
     pub month: Period,
     /// The previous fiscal year.
     pub previous_year: Period,
+}
+
+impl Current {
+    /// The periods containing `as_of` in the calendar `cal`.
+    pub fn new(cal: Calendar, as_of: Date) -> Current {
+        let year = cal.year_of(as_of);
+        Current {
+            year,
+            quarter: cal.quarter_of(as_of),
+            month: cal.month_of(as_of),
+            previous_year: cal.prev(year),
+        }
+    }
 }
 
 /// Headline figures for the dashboard.
@@ -163,13 +176,7 @@ pub struct Analytics {
 /// whatever the number of threads.
 pub fn compute(p: &Pipeline, as_of: Date, opts: &Options) -> Analytics {
     let f = Facts::new(p, as_of);
-    let cal = f.cal;
-    let current = Current {
-        year: cal.year_of(as_of),
-        quarter: cal.quarter_of(as_of),
-        month: cal.month_of(as_of),
-        previous_year: cal.prev(cal.year_of(as_of)),
-    };
+    let current = Current::new(f.cal, as_of);
     let mut opts = opts.clone();
     let focus_period = opts.period.unwrap_or(current.quarter);
     opts.periods.push(focus_period);
