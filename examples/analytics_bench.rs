@@ -59,13 +59,7 @@ fn breakdown(p: &dealbook::model::Pipeline, as_of: jiff::civil::Date) {
         v
     }
     let f = step("facts", || facts::Facts::new(p, as_of));
-    let cal = f.cal;
-    let current = Current {
-        year: cal.year_of(as_of),
-        quarter: cal.quarter_of(as_of),
-        month: cal.month_of(as_of),
-        previous_year: cal.prev(cal.year_of(as_of)),
-    };
+    let current = Current::new(f.cal, as_of);
     let periods = analytics::horizon(&f, &current, &Options::default());
     let risks = step("risks", || risk::risks(&f));
     let health = step("account health", || accounts::health(&f));
@@ -74,15 +68,15 @@ fn breakdown(p: &dealbook::model::Pipeline, as_of: jiff::civil::Date) {
     step("forecast rows", || {
         forecast::forecasts(&f, &acc, &tgt, &periods)
     });
+    let deals = step("deal figures", || facts::figures(&f, &risks));
     step("performance rows", || {
-        performance::performance(&f, &acc, &tgt, &periods, &risks, &health)
+        performance::performance(&f, &acc, &tgt, &periods, &deals, &health)
     });
     step("target rows", || targets::rows(&f, &acc, &tgt));
     step("customers", || accounts::customers(&f, &periods));
     step("trends", || trends::trends(&f, ScopeKey::Org));
     step("funnel", || funnel::funnel(&f, ScopeKey::Org));
     step("conversion", || funnel::conversion(&f, ScopeKey::Org));
-    step("deal figures", || facts::figures(&f, &risks));
     step("trailing year", || performance::trailing(&f, ScopeKey::Org));
 }
 

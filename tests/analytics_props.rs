@@ -90,97 +90,89 @@ struct Gen {
     market: Option<u32>,
 }
 
-fn stage() -> impl Strategy<Value = Stage> {
-    (
-        0u32..=100,
-        0usize..3,
-        prop::option::of(1u32..90),
-        any::<bool>(),
-    )
-        .prop_map(
-            |(probability_pct, category, max_days, requires_pains)| Stage {
-                probability_pct,
-                category,
-                max_days,
-                requires_pains,
-            },
-        )
+prop_compose! {
+    fn stage()(
+        probability_pct in 0u32..=100,
+        category in 0usize..3,
+        max_days in prop::option::of(1u32..90),
+        requires_pains in any::<bool>(),
+    ) -> Stage {
+        Stage {
+            probability_pct,
+            category,
+            max_days,
+            requires_pains,
+        }
+    }
 }
 
-fn person() -> impl Strategy<Value = Person> {
-    (prop::option::of(any::<Index>()), 0usize..5).prop_map(|(team, role)| Person { team, role })
+prop_compose! {
+    fn person()(team in prop::option::of(any::<Index>()), role in 0usize..5) -> Person {
+        Person { team, role }
+    }
 }
 
-fn account() -> impl Strategy<Value = Account> {
-    (
-        0usize..3,
-        any::<Index>(),
-        prop::option::of(1u32..120),
-        prop::collection::vec((0u32..500, any::<Index>()), 0..4),
-        prop::collection::vec((0u32..500, 0u8..=10), 0..3),
-    )
-        .prop_map(|(tier, owner, follow_up_days, touches, surveys)| Account {
+prop_compose! {
+    fn account()(
+        tier in 0usize..3,
+        owner in any::<Index>(),
+        follow_up_days in prop::option::of(1u32..120),
+        touches in prop::collection::vec((0u32..500, any::<Index>()), 0..4),
+        surveys in prop::collection::vec((0u32..500, 0u8..=10), 0..3),
+    ) -> Account {
+        Account {
             tier,
             owner,
             follow_up_days,
             touches,
             surveys,
-        })
+        }
+    }
 }
 
-fn deal() -> impl Strategy<Value = Deal> {
-    (
-        (any::<Index>(), any::<Index>()),
+prop_compose! {
+    fn deal()(
+        (account, owner) in (any::<Index>(), any::<Index>()),
         // up to 100 million, cents included; small amounts too
-        prop_oneof![0u64..1_000, 0u64..10_000_000_000],
-        0usize..3,
-        any::<Index>(),
-        (0u32..900, 0u32..400),
-        (prop::option::of(0u32..=100), prop::option::of(0usize..3)),
-        prop::collection::vec((any::<Index>(), prop::option::of(-60i32..90)), 0..4),
-        prop::collection::vec(any::<bool>(), 3),
-        (0usize..4, prop::option::of(-20i32..20)),
-    )
-        .prop_map(
-            |(
-                (account, owner),
-                cents,
-                currency,
-                stage,
-                (created_days_ago, close_after),
-                (probability_pct, forecast),
-                history,
-                products,
-                (stakeholders, next_step_date),
-            )| Deal {
-                account,
-                owner,
-                cents,
-                currency,
-                stage,
-                created_days_ago,
-                close_after,
-                probability_pct,
-                forecast,
-                history,
-                products,
-                stakeholders,
-                next_step_date,
-            },
-        )
+        cents in prop_oneof![0u64..1_000, 0u64..10_000_000_000],
+        currency in 0usize..3,
+        stage in any::<Index>(),
+        (created_days_ago, close_after) in (0u32..900, 0u32..400),
+        (probability_pct, forecast) in
+            (prop::option::of(0u32..=100), prop::option::of(0usize..3)),
+        history in prop::collection::vec((any::<Index>(), prop::option::of(-60i32..90)), 0..4),
+        products in prop::collection::vec(any::<bool>(), 3),
+        (stakeholders, next_step_date) in (0usize..4, prop::option::of(-20i32..20)),
+    ) -> Deal {
+        Deal {
+            account,
+            owner,
+            cents,
+            currency,
+            stage,
+            created_days_ago,
+            close_after,
+            probability_pct,
+            forecast,
+            history,
+            products,
+            stakeholders,
+            next_step_date,
+        }
+    }
 }
 
-fn target() -> impl Strategy<Value = Target> {
-    (
-        0usize..3,
-        2024i16..=2027,
-        1u8..=12,
-        0usize..3,
-        any::<Index>(),
-        1u32..5_000_000,
-        prop::option::of(0u32..1_000_000),
-    )
-        .prop_map(|(grain, year, part, scope, who, value, stretch)| Target {
+prop_compose! {
+    fn target()(
+        grain in 0usize..3,
+        year in 2024i16..=2027,
+        part in 1u8..=12,
+        scope in 0usize..3,
+        who in any::<Index>(),
+        value in 1u32..5_000_000,
+        stretch in prop::option::of(0u32..1_000_000),
+    ) -> Target {
+        Target {
             grain,
             year,
             part,
@@ -188,46 +180,34 @@ fn target() -> impl Strategy<Value = Target> {
             who,
             value,
             stretch,
-        })
+        }
+    }
 }
 
-fn pipeline() -> impl Strategy<Value = Gen> {
-    (
-        1u8..=12,
-        prop::collection::vec(stage(), 1..=5),
-        [1u32..=200_000, 1u32..=200_000],
-        0usize..=3,
-        prop::collection::vec(person(), 1..=6),
-        prop::collection::vec(account(), 1..=4),
-        prop::collection::vec(deal(), 0..=30),
-        prop::collection::vec(target(), 0..=10),
-        prop::option::of(1u32..1_000_000_000),
-    )
-        .prop_map(
-            |(
-                fiscal_year_start,
-                stages,
-                rates,
-                teams,
-                people,
-                accounts,
-                deals,
-                targets,
-                market,
-            )| {
-                Gen {
-                    fiscal_year_start,
-                    stages,
-                    rates,
-                    teams,
-                    people,
-                    accounts,
-                    deals,
-                    targets,
-                    market,
-                }
-            },
-        )
+prop_compose! {
+    fn pipeline()(
+        fiscal_year_start in 1u8..=12,
+        stages in prop::collection::vec(stage(), 1..=5),
+        rates in [1u32..=200_000, 1u32..=200_000],
+        teams in 0usize..=3,
+        people in prop::collection::vec(person(), 1..=6),
+        accounts in prop::collection::vec(account(), 1..=4),
+        deals in prop::collection::vec(deal(), 0..=30),
+        targets in prop::collection::vec(target(), 0..=10),
+        market in prop::option::of(1u32..1_000_000_000),
+    ) -> Gen {
+        Gen {
+            fiscal_year_start,
+            stages,
+            rates,
+            teams,
+            people,
+            accounts,
+            deals,
+            targets,
+            market,
+        }
+    }
 }
 
 /// A rate in 1/10000: 71234 → "7.1234".

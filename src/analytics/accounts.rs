@@ -2,7 +2,7 @@
 //! pipeline) and the customer base: growth, retention, new accounts and
 //! market share.
 
-use super::facts::{Facts, Status};
+use super::facts::{Facts, Status, first_wins};
 use crate::model::{Tier, TouchKind};
 use crate::money::{Money, Ratio, round};
 use crate::period::Period;
@@ -10,7 +10,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 /// Direction of the satisfaction scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -207,12 +207,15 @@ pub struct Customers {
     pub market_share: Vec<MarketShare>,
 }
 
-fn growth(this: Money, last: Money) -> Option<Decimal> {
-    if last.is_zero() {
+/// The change from `before` to `now` in percent, one decimal place (none
+/// when `before` is zero): growth, and a product's change against the
+/// previous quarter.
+pub fn change_pct(now: Money, before: Money) -> Option<Decimal> {
+    if before.is_zero() {
         return None;
     }
     let mut g = round(
-        (this.get() - last.get()) / last.get() * Decimal::ONE_HUNDRED,
+        (now.get() - before.get()) / before.get() * Decimal::ONE_HUNDRED,
         1,
     );
     g.rescale(1);
@@ -232,7 +235,6 @@ pub fn customers(f: &Facts<'_>, periods: &[Period]) -> Customers {
     let mut won_last_td = Money::ZERO;
     let mut accounts_last: BTreeSet<usize> = BTreeSet::new();
     let mut accounts_this: BTreeSet<usize> = BTreeSet::new();
-    let mut first_won: BTreeMap<usize, (Date, &str)> = BTreeMap::new();
     let (year_start, _) = f.cal.range(year);
     let (_, prev_end) = f.cal.range(prev);
     for d in f.deals.iter().filter(|d| d.status == Status::Won) {
@@ -252,19 +254,13 @@ pub fn customers(f: &Facts<'_>, periods: &[Period]) -> Customers {
                 accounts_last.insert(a);
             }
         }
-        if let Some(a) = d.account {
-            let id = p.deals[d.ix].id.as_str();
-            let e = first_won.entry(a).or_insert((c, id));
-            if (c, id) < *e {
-                *e = (c, id);
-            }
-        }
     }
     let retained = accounts_last.intersection(&accounts_this).count();
     // Each account under the year, quarter and month of its first win.
     let mut by_period: HashMap<Period, Vec<&str>> = HashMap::new();
-    for (&a, (c, _)) in &first_won {
-        for per in f.periods_of(*c) {
+    for (a, first) in first_wins(f).into_iter().enumerate() {
+        let Some((close, _)) = first else { continue };
+        for per in f.periods_of(close) {
             by_period
                 .entry(per)
                 .or_default()
@@ -314,8 +310,8 @@ pub fn customers(f: &Facts<'_>, periods: &[Period]) -> Customers {
         won_this_year: won_this,
         won_last_year: won_last,
         won_last_year_to_date: won_last_td,
-        growth_pct: growth(won_this, won_last),
-        growth_to_date_pct: growth(won_this, won_last_td),
+        growth_pct: change_pct(won_this, won_last),
+        growth_to_date_pct: change_pct(won_this, won_last_td),
         retention_base: accounts_last.len(),
         retained,
         retention: Ratio::of_counts(retained, accounts_last.len()),

@@ -69,6 +69,18 @@ pub enum ScopeKey {
     Person(usize),
 }
 
+impl ScopeKey {
+    /// Whether what a person owns counts for this scope, given the owner's
+    /// position and their team's.
+    pub fn covers(self, owner: Option<usize>, team: Option<usize>) -> bool {
+        match self {
+            ScopeKey::Org => true,
+            ScopeKey::Team(t) => team == Some(t),
+            ScopeKey::Person(p) => owner == Some(p),
+        }
+    }
+}
+
 /// The pipeline with its per-deal facts and the calendar.
 pub struct Facts<'p> {
     /// The pipeline.
@@ -173,36 +185,9 @@ impl<'p> Facts<'p> {
         }
     }
 
-    /// The scopes a deal counts for: the organisation, its owner's team,
-    /// its owner.
-    pub fn scopes(&self, d: &DealFact) -> impl Iterator<Item = ScopeKey> {
-        [
-            Some(ScopeKey::Org),
-            d.team.map(ScopeKey::Team),
-            d.owner.map(ScopeKey::Person),
-        ]
-        .into_iter()
-        .flatten()
-    }
-
     /// Whether a deal counts for a scope.
     pub fn in_scope(&self, d: &DealFact, scope: ScopeKey) -> bool {
-        match scope {
-            ScopeKey::Org => true,
-            ScopeKey::Team(t) => d.team == Some(t),
-            ScopeKey::Person(p) => d.owner == Some(p),
-        }
-    }
-
-    /// The scopes a person's activity counts for.
-    pub fn person_scopes(&self, person: usize) -> impl Iterator<Item = ScopeKey> {
-        [
-            Some(ScopeKey::Org),
-            self.person_team[person].map(ScopeKey::Team),
-            Some(ScopeKey::Person(person)),
-        ]
-        .into_iter()
-        .flatten()
+        scope.covers(d.owner, d.team)
     }
 
     /// The year, quarter and month containing a date.
@@ -212,14 +197,6 @@ impl<'p> Facts<'p> {
             self.cal.quarter_of(d),
             self.cal.month_of(d),
         ]
-    }
-
-    /// Every scope: the organisation, each team, each person.
-    pub fn all_scopes(&self) -> Vec<ScopeKey> {
-        let mut v = vec![ScopeKey::Org];
-        v.extend((0..self.p.teams.len()).map(ScopeKey::Team));
-        v.extend((0..self.p.people.len()).map(ScopeKey::Person));
-        v
     }
 
     /// A scope as shown in output.
@@ -297,10 +274,29 @@ pub fn days_in_stage(f: &Facts<'_>, d: &DealFact) -> i64 {
 /// worth a task, small enough that both cores get several.
 pub const BATCH: usize = 2048;
 
+/// The first won deal of each account, by position in
+/// [`Pipeline::accounts`], with its close: the earliest close, then the
+/// smallest deal id. It makes the account a new account in the periods of
+/// that close.
+pub fn first_wins<'f>(f: &'f Facts<'_>) -> Vec<Option<(Date, &'f DealFact)>> {
+    let mut first: Vec<Option<(Date, &DealFact)>> = vec![None; f.p.accounts.len()];
+    for d in f.deals.iter().filter(|d| d.status == Status::Won) {
+        let (Some(a), Some(close)) = (d.account, d.close) else {
+            continue;
+        };
+        let id = |x: &DealFact| &f.p.deals[x.ix].id;
+        match &mut first[a] {
+            Some((c, e)) if (*c, id(e)) <= (close, id(d)) => {}
+            slot => *slot = Some((close, d)),
+        }
+    }
+    first
+}
+
 /// The risks of each usable deal, in the order of [`Facts::deals`].
 /// `risks` are in deal order, as [`super::risk::risks`] returns them (and
 /// as the deals are), so both lists are walked in step.
-pub fn risks_by_deal<'r>(f: &Facts<'_>, risks: &'r [Risk]) -> Vec<&'r [Risk]> {
+fn risks_by_deal<'r>(f: &Facts<'_>, risks: &'r [Risk]) -> Vec<&'r [Risk]> {
     let mut next = 0;
     f.deals
         .iter()

@@ -10,7 +10,7 @@
 //! positive); attainment = won ÷ target.
 
 use super::ScopeRef;
-use super::facts::{Facts, ScopeKey, Status};
+use super::facts::{Facts, ScopeKey, Status, first_wins};
 use super::targets::{Source, Targets, money_target};
 use crate::model::{Category, Metric, Role};
 use crate::money::{Money, Ratio};
@@ -44,8 +44,6 @@ pub struct Acc {
     pub cycles: Vec<i64>,
     /// Amount of deals created in the period.
     pub created: Money,
-    /// Deals created in the period.
-    pub created_count: usize,
     /// Touches logged in the period.
     pub touches: usize,
     /// Accounts whose first won deal closes in the period.
@@ -75,7 +73,6 @@ impl Acc {
         self.open_count += o.open_count;
         self.cycles.extend_from_slice(&o.cycles);
         self.created += o.created;
-        self.created_count += o.created_count;
         self.touches += o.touches;
         self.new_accounts += o.new_accounts;
         self.survey_sum += o.survey_sum;
@@ -158,10 +155,7 @@ pub fn accumulate(f: &Facts<'_>) -> Accumulated {
         if let Some(o) = d.owner {
             acc.owners.insert(o);
         }
-        by.add(f.periods_of(d.created), d.owner, |a| {
-            a.created += d.amount;
-            a.created_count += 1;
-        });
+        by.add(f.periods_of(d.created), d.owner, |a| a.created += d.amount);
         let Some(close) = d.close else { continue };
         let cycle = Facts::days(d.created, close);
         by.add(f.periods_of(close), d.owner, |a| match d.status {
@@ -205,22 +199,8 @@ pub fn accumulate(f: &Facts<'_>) -> Accumulated {
     }
     // New accounts: the first won deal of each account, counted for that
     // deal's owner.
-    let mut first: HashMap<usize, &super::facts::DealFact> = HashMap::new();
-    for d in f
-        .deals
-        .iter()
-        .filter(|d| d.status == Status::Won && d.close.is_some())
-    {
-        let Some(a) = d.account else { continue };
-        let e = first.entry(a).or_insert(d);
-        if (d.close, &p.deals[d.ix].id) < (e.close, &p.deals[e.ix].id) {
-            *e = d;
-        }
-    }
-    for d in first.values() {
-        by.add(f.periods_of(d.close.expect("filtered")), d.owner, |x| {
-            x.new_accounts += 1
-        });
+    for (close, d) in first_wins(f).into_iter().flatten() {
+        by.add(f.periods_of(close), d.owner, |x| x.new_accounts += 1);
     }
     for ((period, person), a) in by.0 {
         let team = person.and_then(|o| f.person_team[o]).map(ScopeKey::Team);

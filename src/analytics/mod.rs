@@ -19,7 +19,7 @@ pub mod trends;
 
 use crate::model::Pipeline;
 use crate::money::{Money, Ratio};
-use crate::period::Period;
+use crate::period::{Calendar, Period};
 use facts::Facts;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -72,6 +72,19 @@ pub struct Current {
     pub month: Period,
     /// The previous fiscal year.
     pub previous_year: Period,
+}
+
+impl Current {
+    /// The periods containing `as_of` in the calendar `cal`.
+    pub fn new(cal: Calendar, as_of: Date) -> Current {
+        let year = cal.year_of(as_of);
+        Current {
+            year,
+            quarter: cal.quarter_of(as_of),
+            month: cal.month_of(as_of),
+            previous_year: cal.prev(year),
+        }
+    }
 }
 
 /// Headline figures for the dashboard.
@@ -163,13 +176,7 @@ pub struct Analytics {
 /// whatever the number of threads.
 pub fn compute(p: &Pipeline, as_of: Date, opts: &Options) -> Analytics {
     let f = Facts::new(p, as_of);
-    let cal = f.cal;
-    let current = Current {
-        year: cal.year_of(as_of),
-        quarter: cal.quarter_of(as_of),
-        month: cal.month_of(as_of),
-        previous_year: cal.prev(cal.year_of(as_of)),
-    };
+    let current = Current::new(f.cal, as_of);
     let mut opts = opts.clone();
     let focus_period = opts.period.unwrap_or(current.quarter);
     opts.periods.push(focus_period);
@@ -196,11 +203,11 @@ pub fn compute(p: &Pipeline, as_of: Date, opts: &Options) -> Analytics {
         },
     );
     let tgt = targets::Targets::new(&f);
-    let forecast = forecast::forecasts(&f, &acc, &tgt, &periods);
-    let performance = performance::performance(&f, &acc, &tgt, &periods, &risks, &accounts);
-    let target_rows = targets::rows(&f, &acc, &tgt);
     let deals = facts::figures(&f, &risks);
-    let kpis = kpis(&f, focus_period, scope, &acc, &tgt, &risks, &accounts);
+    let forecast = forecast::forecasts(&f, &acc, &tgt, &periods);
+    let performance = performance::performance(&f, &acc, &tgt, &periods, &deals, &accounts);
+    let target_rows = targets::rows(&f, &acc, &tgt);
+    let kpis = kpis(&f, focus_period, scope, &acc, &tgt, &deals, &accounts);
     Analytics {
         version: REPORT_VERSION,
         org: p.settings.org.name.clone(),
@@ -269,22 +276,22 @@ fn kpis(
     scope: ScopeKey,
     acc: &forecast::Accumulated,
     tgt: &targets::Targets<'_, '_>,
-    risks: &[risk::Risk],
+    deals: &[DealFigures],
     accounts: &[accounts::AccountHealth],
 ) -> Kpis {
     let q = forecast::forecast(f, acc.get(period, scope), tgt, period, scope);
     let (year_start, _) = f.cal.range(period);
     let year = acc.get(f.cal.year_of(year_start), scope);
     let trailing = performance::trailing(f, scope);
-    let open: Vec<&DealFact> = f
-        .deals
-        .iter()
-        .filter(|d| d.status == Status::Open && f.in_scope(d, scope))
-        .collect();
+    let (mut open_deals, mut open_amount) = (0, Money::ZERO);
     let (mut open_risks, mut deals_at_risk) = (0, 0);
-    for (d, deal_risks) in f.deals.iter().zip(facts::risks_by_deal(f, risks)) {
-        if !deal_risks.is_empty() && f.in_scope(d, scope) {
-            open_risks += deal_risks.len();
+    for d in deals.iter().filter(|d| scope.covers(d.owner, d.team)) {
+        if d.status == Status::Open {
+            open_deals += 1;
+            open_amount += d.amount_reporting;
+        }
+        if !d.risks.is_empty() {
+            open_risks += d.risks.len();
             deals_at_risk += 1;
         }
     }
@@ -299,8 +306,8 @@ fn kpis(
         weighted: q.weighted,
         coverage: q.coverage,
         win_rate: Ratio::of_counts(year.won_count, year.won_count + year.lost_count),
-        open_deals: open.len(),
-        open_amount: open.iter().map(|d| d.amount).sum(),
+        open_deals,
+        open_amount,
         open_risks,
         deals_at_risk,
         overdue_follow_ups: accounts

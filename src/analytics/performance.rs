@@ -6,9 +6,8 @@
 
 use super::ScopeRef;
 use super::accounts::AccountHealth;
-use super::facts::{Facts, ScopeKey, Status, risks_by_deal};
+use super::facts::{DealFigures, Facts, ScopeKey, Status};
 use super::forecast::{Accumulated, reported_scopes};
-use super::risk::Risk;
 use super::targets::{Targets, money_target};
 use crate::model::Metric;
 use crate::money::{Money, Ratio, mean_days, median_days};
@@ -57,25 +56,22 @@ pub struct Performance {
     pub open_risks: usize,
 }
 
-/// Rows for every period, person and team, ranked within each period.
+/// Rows for every period, person and team, ranked within each period
+/// (`deals` are the deal figures, with their risk codes).
 pub fn performance(
     f: &Facts<'_>,
     acc: &Accumulated,
     tgt: &Targets<'_, '_>,
     periods: &[Period],
-    risks: &[Risk],
+    deals: &[DealFigures],
     accounts: &[AccountHealth],
 ) -> Vec<Performance> {
-    let scopes: Vec<ScopeKey> = reported_scopes(f, acc)
-        .into_iter()
-        .filter(|s| *s != ScopeKey::Org)
-        .collect();
-    // Open risks and overdue follow-ups per person, counted once (looking
-    // each owner up once, not once per scope).
+    // Open risks and overdue follow-ups now, per person (looking each
+    // owner up once), then per team as the sum of its people.
     let mut per_person = vec![(0usize, 0usize); f.p.people.len()];
-    for (d, deal_risks) in f.deals.iter().zip(risks_by_deal(f, risks)) {
+    for d in deals {
         if let Some(o) = d.owner {
-            per_person[o].0 += deal_risks.len();
+            per_person[o].0 += d.risks.len();
         }
     }
     for a in accounts.iter().filter(|a| a.follow_up_overdue) {
@@ -83,19 +79,23 @@ pub fn performance(
             per_person[i].1 += 1;
         }
     }
-    let now: Vec<(ScopeKey, usize, usize)> = scopes
-        .iter()
-        .map(|&s| {
-            let (r, o) = (0..per_person.len())
-                .filter(|&i| match s {
-                    ScopeKey::Org => true, // (the organisation has no row)
-                    ScopeKey::Person(p) => i == p,
-                    ScopeKey::Team(t) => f.person_team[i] == Some(t),
-                })
-                .fold((0, 0), |(r, o), i| {
-                    (r + per_person[i].0, o + per_person[i].1)
-                });
-            (s, r, o)
+    let mut per_team = vec![(0usize, 0usize); f.p.teams.len()];
+    for (&(r, o), team) in per_person.iter().zip(&f.person_team) {
+        if let Some(t) = *team {
+            per_team[t].0 += r;
+            per_team[t].1 += o;
+        }
+    }
+    // The organisation has no row.
+    let now: Vec<(ScopeKey, usize, usize)> = reported_scopes(f, acc)
+        .into_iter()
+        .filter_map(|s| {
+            let (r, o) = match s {
+                ScopeKey::Org => return None,
+                ScopeKey::Person(p) => per_person[p],
+                ScopeKey::Team(t) => per_team[t],
+            };
+            Some((s, r, o))
         })
         .collect();
     let mut out = Vec::new();
@@ -160,15 +160,8 @@ fn ranking(a: &Performance, b: &Performance) -> Ordering {
 
 /// Whether a person id falls in a scope.
 pub fn in_scope(f: &Facts<'_>, s: ScopeKey, person: Option<&str>) -> bool {
-    if s == ScopeKey::Org {
-        return true;
-    }
     let ix = person.and_then(|id| f.p.index.people.get(id).copied());
-    match s {
-        ScopeKey::Org => true,
-        ScopeKey::Person(i) => ix == Some(i),
-        ScopeKey::Team(t) => ix.is_some_and(|i| f.person_team[i] == Some(t)),
-    }
+    s.covers(ix, ix.and_then(|i| f.person_team[i]))
 }
 
 /// Figures over the 365 days up to `as_of`, behind sales velocity.

@@ -4,8 +4,9 @@
 //! A deal with several products splits its amount equally among them (the
 //! first products take the leftover cents, so the parts sum exactly).
 
+use super::accounts::change_pct;
 use super::facts::{Facts, ScopeKey, Status};
-use crate::money::{Money, round};
+use crate::money::Money;
 use crate::period::Period;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -131,12 +132,7 @@ pub fn trends(f: &Facts<'_>, scope: ScopeKey) -> Trends {
                 .map(|&q| {
                     let won = qs.get(&q).copied().unwrap_or_default();
                     let before = prev.filter(|p| !p.is_zero());
-                    let change_pct = before.map(|p| {
-                        let mut c =
-                            round((won.get() - p.get()) / p.get() * Decimal::ONE_HUNDRED, 1);
-                        c.rescale(1);
-                        c
-                    });
+                    let change_pct = before.and_then(|p| change_pct(won, p));
                     // Exactly, not on the rounded percentage: a fall of
                     // 24.96 % shows as -25.0 but is less than 25 %.
                     let decline = before.is_some_and(|p| {

@@ -61,25 +61,13 @@ pub fn run(a: Args) -> Exit {
     let focus = match (&a.person, &a.team) {
         (Some(id), _) => {
             if p.person(id).is_none() {
-                eprintln!(
-                    "error: unknown person \"{id}\"{}",
-                    suggest(id, p.people.iter().map(|x| x.id.value.as_str()))
-                        .map(|h| format!(" ({h})"))
-                        .unwrap_or_default()
-                );
-                return Exit::Failure;
+                return unknown("person", id, p.people.iter().map(|x| x.id.value.as_str()));
             }
             Some(Focus::Person(id.clone()))
         }
         (None, Some(id)) => {
             if p.team(id).is_none() {
-                eprintln!(
-                    "error: unknown team \"{id}\"{}",
-                    suggest(id, p.teams.iter().map(|x| x.id.value.as_str()))
-                        .map(|h| format!(" ({h})"))
-                        .unwrap_or_default()
-                );
-                return Exit::Failure;
+                return unknown("team", id, p.teams.iter().map(|x| x.id.value.as_str()));
             }
             Some(Focus::Team(id.clone()))
         }
@@ -114,4 +102,15 @@ pub fn run(a: Args) -> Exit {
         return e;
     }
     Exit::Ok
+}
+
+/// Reports an unknown `--person` or `--team` id, with a suggestion.
+fn unknown<'a>(kind: &str, id: &str, known: impl IntoIterator<Item = &'a str> + Clone) -> Exit {
+    eprintln!(
+        "error: unknown {kind} \"{id}\"{}",
+        suggest(id, known)
+            .map(|h| format!(" ({h})"))
+            .unwrap_or_default()
+    );
+    Exit::Failure
 }

@@ -6,7 +6,7 @@ pub mod table;
 
 use crate::analytics::{Analytics, Focus};
 use crate::fmt;
-use crate::model::{Locale, Pipeline};
+use crate::model::Pipeline;
 use crate::period::Period;
 use table::Table;
 
@@ -269,16 +269,12 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     t.detail = Some(3);
     t.limit(0, 28);
     t.limit(1, 16);
-    for r in &a.risks {
-        let d = &p.deals[r.deal];
+    for r in a.risk_rows(p) {
         t.row(vec![
-            d.id.as_str().to_string(),
-            d.refs
-                .owner
-                .map_or(fmt::NONE, |o| p.people[o].name.as_str())
-                .to_string(),
-            r.code().to_string(),
-            r.reason(p, Locale::En),
+            r.deal,
+            r.owner_name.unwrap_or_else(|| fmt::NONE.into()),
+            r.code.to_string(),
+            r.reason,
         ]);
     }
     t.empty = "no open risks".into();
@@ -489,7 +485,7 @@ pub fn csv(a: &Analytics, p: &Pipeline, which: CsvTable) -> Result<String, csv::
                     r.period.to_string(),
                     r.scope.kind.to_string(),
                     o(r.scope.id.clone()),
-                    safe(&r.scope.name.clone()),
+                    safe(&r.scope.name),
                     r.won.to_string(),
                     r.commit.to_string(),
                     r.best_case.to_string(),
@@ -538,7 +534,7 @@ pub fn csv(a: &Analytics, p: &Pipeline, which: CsvTable) -> Result<String, csv::
                     r.period.to_string(),
                     r.scope.kind.to_string(),
                     o(r.scope.id.clone()),
-                    safe(&r.scope.name.clone()),
+                    safe(&r.scope.name),
                     r.rank.to_string(),
                     o(r.target.map(|x| x.to_string())),
                     r.won.to_string(),
@@ -606,11 +602,11 @@ pub fn csv(a: &Analytics, p: &Pipeline, which: CsvTable) -> Result<String, csv::
             for x in &a.accounts {
                 w.write_record([
                     x.id.clone(),
-                    safe(&x.name.clone()),
+                    safe(&x.name),
                     x.tier.to_string(),
                     x.owner.clone(),
-                    safe(&o(x.owner_name.clone())),
-                    safe(&o(x.industry.clone())),
+                    safe(x.owner_name.as_deref().unwrap_or_default()),
+                    safe(x.industry.as_deref().unwrap_or_default()),
                     o(x.last_touch.map(|d| d.to_string())),
                     o(x.days_since_touch.map(|d| d.to_string())),
                     x.follow_up_days.to_string(),

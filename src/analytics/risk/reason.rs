@@ -6,7 +6,7 @@
 //! contacts, competitors, fields) are shown as written; dates and periods
 //! in ISO form in both languages. `docs/metrics.md` lists every sentence.
 
-use super::{Late, Risk, Signal};
+use super::{Late, Missing, Risk, Signal};
 use crate::model::{Locale, Pipeline};
 use std::fmt::{self, Display, Write};
 
@@ -67,15 +67,33 @@ impl<'a> Words<'a> {
         &self.p.deals[self.r.deal]
     }
 
-    /// The opposed contacts: (name, title).
-    fn contacts(
-        &self,
-        ixs: &'a [usize],
-    ) -> impl Iterator<Item = (&'a str, Option<&'a str>)> + Clone {
+    /// The opposed contacts, "name (title)" in the brackets `br`.
+    fn opposed(&self, ixs: &'a [usize], br: Brackets) -> impl Iterator<Item = Titled<'a>> + Clone {
         let account = self.p.account_of(self.deal());
         ixs.iter().filter_map(move |&c| {
             let c = account?.contacts.get(c)?;
-            Some((c.name.as_str(), c.title.as_deref()))
+            Some(Titled {
+                name: c.name.as_str(),
+                title: c.title.as_deref(),
+                br,
+            })
+        })
+    }
+
+    /// The empty exit criteria, "field (stage)" in the brackets `br`.
+    fn missing(
+        &self,
+        missing: &'a [Missing],
+        br: Brackets,
+    ) -> impl Iterator<Item = Titled<'a>> + Clone {
+        let stages = &self.p.settings.stages;
+        missing.iter().map(move |m| {
+            let st = &stages[m.stage];
+            Titled {
+                name: st.requires[m.field].value.as_str(),
+                title: Some(st.name.as_str()),
+                br,
+            }
         })
     }
 
@@ -126,28 +144,16 @@ impl<'a> Words<'a> {
                 "{} mapped, at least {expected} expected",
                 Plural(*mapped as i64, "stakeholder")
             ),
-            Signal::Opponent { contacts } => {
-                let names = self.contacts(contacts).map(|(name, title)| Titled {
-                    name,
-                    title,
-                    open: " (",
-                    close: ")",
-                });
-                write!(s, "{} opposed, with high influence", Joined(names, ", "))
-            }
-            Signal::ExitCriteria { missing } => {
-                let stages = &self.p.settings.stages;
-                let fields = missing.iter().map(|m| {
-                    let st = &stages[m.stage];
-                    Titled {
-                        name: st.requires[m.field].value.as_str(),
-                        title: Some(st.name.as_str()),
-                        open: " (",
-                        close: ")",
-                    }
-                });
-                write!(s, "exit criteria not met: {}", Joined(fields, ", "))
-            }
+            Signal::Opponent { contacts } => write!(
+                s,
+                "{} opposed, with high influence",
+                Joined(self.opposed(contacts, EN), ", ")
+            ),
+            Signal::ExitCriteria { missing } => write!(
+                s,
+                "exit criteria not met: {}",
+                Joined(self.missing(missing, EN), ", ")
+            ),
             Signal::CompetitiveNoProof { stage } => write!(
                 s,
                 "competing with {} in {} without value proof",
@@ -217,28 +223,16 @@ impl<'a> Words<'a> {
             Signal::SingleThreaded { mapped, expected } => {
                 write!(s, "仅有 {mapped} 位决策相关人，至少应有 {expected} 位")
             }
-            Signal::Opponent { contacts } => {
-                let names = self.contacts(contacts).map(|(name, title)| Titled {
-                    name,
-                    title,
-                    open: "（",
-                    close: "）",
-                });
-                write!(s, "{} 持反对态度，且影响力高", Joined(names, "、"))
-            }
-            Signal::ExitCriteria { missing } => {
-                let stages = &self.p.settings.stages;
-                let fields = missing.iter().map(|m| {
-                    let st = &stages[m.stage];
-                    Titled {
-                        name: st.requires[m.field].value.as_str(),
-                        title: Some(st.name.as_str()),
-                        open: "（",
-                        close: "）",
-                    }
-                });
-                write!(s, "未满足阶段出口标准：{}", Joined(fields, "、"))
-            }
+            Signal::Opponent { contacts } => write!(
+                s,
+                "{} 持反对态度，且影响力高",
+                Joined(self.opposed(contacts, ZH), "、")
+            ),
+            Signal::ExitCriteria { missing } => write!(
+                s,
+                "未满足阶段出口标准：{}",
+                Joined(self.missing(missing, ZH), "、")
+            ),
             Signal::CompetitiveNoProof { stage } => write!(
                 s,
                 "已到“{}”阶段，与 {} 竞争，但没有价值证明",
@@ -271,19 +265,27 @@ impl<'a> Words<'a> {
     }
 }
 
-/// A name with an optional parenthesised addition: "Ivo It (Head of IT)".
+/// The brackets around an addition: opening, closing.
+type Brackets = (&'static str, &'static str);
+
+/// English brackets: "Ivo It (Head of IT)".
+const EN: Brackets = (" (", ")");
+
+/// Chinese (full-width) brackets: "王总（CIO）".
+const ZH: Brackets = ("（", "）");
+
+/// A name with an optional bracketed addition: "Ivo It (Head of IT)".
 struct Titled<'a> {
     name: &'a str,
     title: Option<&'a str>,
-    open: &'static str,
-    close: &'static str,
+    br: Brackets,
 }
 
 impl Display for Titled<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name)?;
         if let Some(t) = self.title {
-            write!(f, "{}{t}{}", self.open, self.close)?;
+            write!(f, "{}{t}{}", self.br.0, self.br.1)?;
         }
         Ok(())
     }
