@@ -441,7 +441,7 @@ pub fn csv(a: &Analytics, p: &Pipeline, which: CsvTable) -> Result<String, csv::
                     o(d.team.map(str::to_string)),
                     d.stage.to_string(),
                     d.stage_name.to_string(),
-                    format!("{:?}", d.status).to_lowercase(),
+                    serde_name(d.status),
                     d.amount.to_string(),
                     d.currency.to_string(),
                     d.amount_reporting.to_string(),
@@ -495,12 +495,7 @@ pub fn csv(a: &Analytics, p: &Pipeline, which: CsvTable) -> Result<String, csv::
                     r.open_deals.to_string(),
                     o(r.target.map(|x| x.to_string())),
                     o(r.stretch.map(|x| x.to_string())),
-                    o(r.target_source.map(|x| {
-                        serde_json::to_value(x)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default()
-                    })),
+                    o(r.target_source.map(serde_name)),
                     o(r.gap.map(|x| x.to_string())),
                     o(r.coverage.map(|x| x.to_string())),
                     o(r.attainment.map(|x| x.to_string())),
@@ -613,8 +608,7 @@ pub fn csv(a: &Analytics, p: &Pipeline, which: CsvTable) -> Result<String, csv::
                     x.follow_up_due.to_string(),
                     x.follow_up_overdue.to_string(),
                     o(x.satisfaction.map(|d| d.to_string())),
-                    o(x.satisfaction_trend
-                        .map(|t| format!("{t:?}").to_lowercase())),
+                    o(x.satisfaction_trend.map(serde_name)),
                     x.lifetime_won.to_string(),
                     x.open_pipeline.to_string(),
                     x.open_deals.to_string(),
@@ -632,4 +626,13 @@ pub fn json(a: &Analytics, p: &Pipeline) -> String {
     let mut s = serde_json::to_string_pretty(&a.document(p)).expect("analytics serialise");
     s.push('\n');
     s
+}
+
+/// The name a unit enum has in the JSON document (its serde name), so the
+/// CSV cells and the JSON always agree.
+fn serde_name<T: serde::Serialize>(x: T) -> String {
+    match serde_json::to_value(x) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
 }
