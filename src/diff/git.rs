@@ -135,16 +135,10 @@ pub fn discover(dir: &Path) -> Result<Repo, GitError> {
     Ok(Repo { top, prefix })
 }
 
-/// What a revision resolved to.
-#[derive(Debug, Clone)]
-pub struct Resolved {
-    /// The commit id (40 or 64 hex digits).
-    pub commit: String,
-}
-
 impl Repo {
-    /// Resolves a revision to a commit; `None` when it names none.
-    pub fn resolve(&self, rev: &str) -> Result<Option<Resolved>, GitError> {
+    /// Resolves a revision to a commit id (40 or 64 hex digits); `None`
+    /// when it names none.
+    pub fn resolve(&self, rev: &str) -> Result<Option<String>, GitError> {
         // A leading dash would be read as an option.
         if rev.is_empty() || rev.starts_with('-') {
             return Ok(None);
@@ -152,9 +146,7 @@ impl Repo {
         let mut c = git(&self.top);
         c.args(["rev-parse", "--verify", "--quiet"])
             .arg(format!("{rev}^{{commit}}"));
-        Ok(output(c)?.ok().map(|o| Resolved {
-            commit: trim_line(o),
-        }))
+        Ok(output(c)?.ok().map(trim_line))
     }
 
     /// The tree of the pipeline folder at a commit. Fails with a clear

@@ -104,7 +104,7 @@ pub fn resolve(arg: &str, repos: &mut RepoCache) -> Result<Spec, SideError> {
     let path = Path::new(arg);
     let is_dir = !arg.is_empty() && path.is_dir();
     let rev = match repos.get() {
-        Ok(repo) => repo.resolve(arg)?.map(|r| r.commit),
+        Ok(repo) => repo.resolve(arg)?,
         Err(_) => None,
     };
     match (is_dir, rev) {
