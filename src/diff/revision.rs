@@ -190,8 +190,7 @@ pub fn load_side(
 /// Reads the pipeline at `commit` from the object database. `root` is only
 /// used to name the pipeline in messages.
 pub fn load_git(repo: &Repo, commit: &str, label: &str, root: &Path) -> Result<Loaded, GitError> {
-    let tree = repo.pipeline_tree(commit, label)?;
-    let (files, problems) = select(repo.list(&tree)?);
+    let (files, problems) = select(repo.pipeline_files(commit, label)?);
     let oids: Vec<&str> = files
         .iter()
         .filter(|(f, _)| readable(f))
