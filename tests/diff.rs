@@ -170,6 +170,13 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The test pipeline's settings. Its stages have the ids, names,
+/// probabilities and categories of the standard list `dealbook init`
+/// writes (`dealbook::init::STANDARD_STAGES`), but deliberately not its
+/// rules: no `max_days`, no `requires`, one stakeholder is enough, no
+/// large-deal or buyer rules. So the only risk signals and diagnostics are
+/// the ones the scenario's edits cause, and a change to the scaffold's
+/// defaults does not move these tests or their snapshots.
 const SETTINGS: &str = r#"[org]
 name = "Test Org"
 currency = "CNY"
