@@ -200,7 +200,8 @@ pub fn load_git(repo: &Repo, commit: &str, label: &str, root: &Path) -> Result<L
     let contents: Vec<(String, FileKind, Content)> = files
         .into_iter()
         .map(|(f, kind)| {
-            let content = if f.size > load::MAX_FILE_BYTES {
+            // The same test as for `oids`, so the blobs pair up in order.
+            let content = if !readable(&f) {
                 Content::Failed(
                     Code::TooLarge,
                     format!(
