@@ -129,17 +129,23 @@ const OPEN_STAGES: &[&str] = &[
 /// `max_days` of each of [`OPEN_STAGES`], as the standard stage list
 /// ([`STANDARD_STAGES`], written into `dealbook.toml`) sets it.
 static STAGE_MAX_DAYS: LazyLock<Vec<i64>> = LazyLock::new(|| {
+    let list: toml::Table = STANDARD_STAGES
+        .parse()
+        .expect("the standard stage list is TOML");
+    let stages = list
+        .get("stage")
+        .and_then(toml::Value::as_array)
+        .expect("the standard stage list has [[stage]] tables");
     OPEN_STAGES
         .iter()
         .map(|id| {
-            let stage = STANDARD_STAGES
-                .split("[[stage]]")
-                .find(|block| block.contains(&format!("\nid = \"{id}\"\n")))
+            let stage = stages
+                .iter()
+                .find(|s| s.get("id").and_then(toml::Value::as_str) == Some(id))
                 .unwrap_or_else(|| panic!("stage `{id}` is not in the standard stage list"));
             stage
-                .lines()
-                .find_map(|l| l.strip_prefix("max_days = "))
-                .and_then(|n| n.parse().ok())
+                .get("max_days")
+                .and_then(toml::Value::as_integer)
                 .unwrap_or_else(|| panic!("stage `{id}` of the standard list has no max_days"))
         })
         .collect()

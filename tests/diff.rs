@@ -170,6 +170,13 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The test pipeline's settings. Its stages have the ids, names,
+/// probabilities and categories of the standard list `dealbook init`
+/// writes (`dealbook::init::STANDARD_STAGES`), but deliberately not its
+/// rules: no `max_days`, no `requires`, one stakeholder is enough, no
+/// large-deal or buyer rules. So the only risk signals and diagnostics are
+/// the ones the scenario's edits cause, and a change to the scaffold's
+/// defaults does not move these tests or their snapshots.
 const SETTINGS: &str = r#"[org]
 name = "Test Org"
 currency = "CNY"
@@ -1279,5 +1286,114 @@ fn the_workflow_diff_step_works() {
     assert!(
         md.contains("https://sales.example.com/deals/beta.html"),
         "{md}"
+    );
+}
+
+/// A forecast category override on an open deal is a change of its own
+/// (`category_changed`), and it moves the commit of the deal's quarter.
+#[test]
+fn a_forecast_override_changes_the_category() {
+    let mut r = Repo::new("");
+    base(&r);
+    let a = r.commit("base");
+    edit(
+        &r,
+        "deals/alpha.toml",
+        "next_step = \"Call\"",
+        "forecast = \"commit\"\nnext_step = \"Call\"",
+    );
+    let b = r.commit("alpha is commit");
+    let j = r.json(a, b);
+    assert_eq!(ids(&j), ["alpha"]);
+    assert_eq!(deal_changes(&j, "alpha"), ["category_changed"]);
+    let alpha = deal_entry(&j, "alpha");
+    assert_eq!(alpha["before"]["category"], "best_case");
+    assert_eq!(alpha["after"]["category"], "commit");
+    let q4 = org_forecast(&j, "2026-Q4");
+    assert_eq!(
+        dec(&q4["after"]["commit"]) - dec(&q4["before"]["commit"]),
+        Decimal::from(1_000_000)
+    );
+    assert_eq!(q4["before"]["best_case"], q4["after"]["best_case"]);
+    assert_waterfalls_balance(&j);
+    assert_forecast_matches_analytics(&r, &j, a, b);
+    let md = String::from_utf8(r.diff(&[r.rev(a), r.rev(b)]).stdout).unwrap();
+    assert!(md.contains("**Forecast category changed (1)**"), "{md}");
+    assert!(md.contains("best case → commit"), "{md}");
+}
+
+/// A deal that is won clears the risk signals it had while open.
+#[test]
+fn closing_a_deal_clears_its_risks() {
+    let mut r = Repo::new("");
+    base(&r);
+    edit(&r, "deals/alpha.toml", "next_step = \"Call\"\n", "");
+    let a = r.commit("alpha without a next step");
+    edit(
+        &r,
+        "deals/alpha.toml",
+        "stage = \"solution\"",
+        "stage = \"won\"",
+    );
+    edit(
+        &r,
+        "deals/alpha.toml",
+        "close = 2026-12-10",
+        "close = 2026-11-10",
+    );
+    let b = r.commit("alpha won");
+    let j = r.json(a, b);
+    assert_eq!(j["valid"], true);
+    assert_eq!(deal_changes(&j, "alpha"), ["won"]);
+    let of_alpha = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["deal"] == "alpha")
+            .map(|x| x["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        of_alpha(&j["risks"]["cleared"]).contains(&"no_next_step".to_string()),
+        "{}",
+        j["risks"]
+    );
+    assert!(of_alpha(&j["risks"]["introduced"]).is_empty());
+}
+
+/// A group longer than ten rows is folded in `<details>`, and a group
+/// shows at most 100 rows (the JSON has them all).
+#[test]
+fn long_groups_are_folded_and_capped() {
+    let mut r = Repo::new("");
+    base(&r);
+    let a = r.commit("base");
+    for i in 0..101 {
+        r.write(
+            &format!("deals/bulk/bulk-{i:03}.toml"),
+            &deal(
+                &format!("Bulk {i}"),
+                "acme",
+                "zhang-min",
+                "1000",
+                "qualify",
+                "2026-12-15",
+                "",
+            ),
+        );
+    }
+    let b = r.commit("101 new deals");
+    let j = r.json(a, b);
+    assert_eq!(j["summary"]["changes"]["added"], 101);
+    assert_eq!(j["deals"].as_array().unwrap().len(), 101);
+    let md = String::from_utf8(r.diff(&[r.rev(a), r.rev(b)]).stdout).unwrap();
+    let start = md
+        .find("<details><summary>Added (101)</summary>")
+        .unwrap_or_else(|| panic!("the group is not folded: {md}"));
+    let group = &md[start..start + md[start..].find("</details>").unwrap()];
+    assert_eq!(group.lines().filter(|l| l.contains("(bulk-")).count(), 100);
+    assert!(
+        group.contains("_… and 1 more; see `dealbook diff --format json`._"),
+        "{group}"
     );
 }

@@ -83,3 +83,23 @@ fn refuses_to_overwrite_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(listing(&tmp.path().join("q")), before);
 }
+
+#[test]
+fn scaffold_writes_the_ci_workflow() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = dealbook(&["init", "p"], tmp.path());
+    assert!(out.status.success());
+    let wf = std::fs::read_to_string(tmp.path().join("p/.github/workflows/dealbook.yml")).unwrap();
+    assert_eq!(wf, dealbook::init::workflow());
+    // Pull requests: check with annotations, the diff against the base
+    // branch; main: the site as an artifact.
+    for needle in [
+        "pull_request:",
+        "dealbook check \"$DEALBOOK_DIR\" --format github",
+        "dealbook diff \"origin/$GITHUB_BASE_REF\" HEAD",
+        "github.event_name == 'push'",
+        "actions/upload-artifact",
+    ] {
+        assert!(wf.contains(needle), "{needle}");
+    }
+}

@@ -162,29 +162,6 @@ impl ChangeKind {
         ChangeKind::Moved,
         ChangeKind::Edited,
     ];
-
-    /// The spelling in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChangeKind::Added => "added",
-            ChangeKind::Removed => "removed",
-            ChangeKind::Won => "won",
-            ChangeKind::Lost => "lost",
-            ChangeKind::Reopened => "reopened",
-            ChangeKind::StageForward => "stage_forward",
-            ChangeKind::StageBackward => "stage_backward",
-            ChangeKind::CloseMoved => "close_moved",
-            ChangeKind::AmountChanged => "amount_changed",
-            ChangeKind::OwnerChanged => "owner_changed",
-            ChangeKind::CategoryChanged => "category_changed",
-            ChangeKind::ProbabilityChanged => "probability_changed",
-            ChangeKind::Excluded => "excluded",
-            ChangeKind::Included => "included",
-            ChangeKind::Renamed => "renamed",
-            ChangeKind::Moved => "moved",
-            ChangeKind::Edited => "edited",
-        }
-    }
 }
 
 /// One deal that changed.

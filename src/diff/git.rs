@@ -1,6 +1,6 @@
 //! Reading files at a git revision with the `git` command, never touching
 //! the working tree or the index: `rev-parse` finds the repository and
-//! resolves names, `ls-tree -r -l -z` lists the pipeline folder's files
+//! resolves names, one `ls-tree -r -l -z` lists the pipeline folder's files
 //! with their sizes, and one `git cat-file --batch` process streams every
 //! blob back, so a 10k-file pipeline costs a handful of process starts.
 //!
@@ -135,16 +135,10 @@ pub fn discover(dir: &Path) -> Result<Repo, GitError> {
     Ok(Repo { top, prefix })
 }
 
-/// What a revision resolved to.
-#[derive(Debug, Clone)]
-pub struct Resolved {
-    /// The commit id (40 or 64 hex digits).
-    pub commit: String,
-}
-
 impl Repo {
-    /// Resolves a revision to a commit; `None` when it names none.
-    pub fn resolve(&self, rev: &str) -> Result<Option<Resolved>, GitError> {
+    /// Resolves a revision to a commit id (40 or 64 hex digits); `None`
+    /// when it names none.
+    pub fn resolve(&self, rev: &str) -> Result<Option<String>, GitError> {
         // A leading dash would be read as an option.
         if rev.is_empty() || rev.starts_with('-') {
             return Ok(None);
@@ -152,43 +146,27 @@ impl Repo {
         let mut c = git(&self.top);
         c.args(["rev-parse", "--verify", "--quiet"])
             .arg(format!("{rev}^{{commit}}"));
-        Ok(output(c)?.ok().map(|o| Resolved {
-            commit: trim_line(o),
-        }))
+        Ok(output(c)?.ok().map(trim_line))
     }
 
-    /// The tree of the pipeline folder at a commit. Fails with a clear
-    /// message when the folder does not exist there or is not a folder.
-    pub fn pipeline_tree(&self, commit: &str, label: &str) -> Result<String, GitError> {
+    /// Every file (blob) of the pipeline folder at a commit, recursively,
+    /// with paths relative to the folder; submodules are left out. One
+    /// `git ls-tree` reads the folder's tree by name; only when that fails
+    /// is git asked why (the folder does not exist at that revision, or is
+    /// not a folder), so a good revision costs one process, not three.
+    pub fn pipeline_files(&self, commit: &str, label: &str) -> Result<Vec<TreeFile>, GitError> {
         let (spec, shown) = if self.prefix.is_empty() {
-            (format!("{commit}^{{tree}}"), ".".to_string())
+            (format!("{commit}^{{tree}}"), ".")
         } else {
-            (format!("{commit}:{}", self.prefix), self.prefix.clone())
+            (format!("{commit}:{}", self.prefix), self.prefix.as_str())
         };
-        let mut c = git(&self.top);
-        c.args(["rev-parse", "--verify", "--quiet"]).arg(&spec);
-        let Ok(oid) = output(c)?.map(trim_line) else {
-            return Err(GitError(format!(
-                "the pipeline folder {shown} does not exist at revision {label}"
-            )));
-        };
-        let mut c = git(&self.top);
-        c.args(["cat-file", "-t"]).arg(&oid);
-        match output(c)?.map(trim_line) {
-            Ok(t) if t == "tree" => Ok(oid),
-            _ => Err(GitError(format!(
-                "{shown} is not a folder at revision {label}"
-            ))),
-        }
-    }
-
-    /// Every file (blob) under a tree, recursively, with paths relative to
-    /// it. Submodules are left out.
-    pub fn list(&self, tree: &str) -> Result<Vec<TreeFile>, GitError> {
         let mut c = git(&self.top);
         c.args(["ls-tree", "-r", "-l", "-z", "--full-tree"])
-            .arg(tree);
-        let out = output(c)?.map_err(|why| GitError(format!("git ls-tree failed: {why}")))?;
+            .arg(&spec);
+        let out = match output(c)? {
+            Ok(out) => out,
+            Err(why) => return Err(self.why_no_tree(&spec, shown, label, why)),
+        };
         let mut files = Vec::new();
         for rec in out.split(|&b| b == 0).filter(|r| !r.is_empty()) {
             // <mode> SP <type> SP <oid> SP+ <size> TAB <path>
@@ -214,6 +192,29 @@ impl Repo {
             });
         }
         Ok(files)
+    }
+
+    /// Why `git ls-tree` could not list `spec`, the pipeline folder
+    /// (`shown`) at revision `label`; `why` is what ls-tree said.
+    fn why_no_tree(&self, spec: &str, shown: &str, label: &str, why: String) -> GitError {
+        let mut c = git(&self.top);
+        c.args(["rev-parse", "--verify", "--quiet"]).arg(spec);
+        let oid = match output(c) {
+            Ok(Ok(oid)) => trim_line(oid),
+            Ok(Err(_)) => {
+                return GitError(format!(
+                    "the pipeline folder {shown} does not exist at revision {label}"
+                ));
+            }
+            Err(e) => return e,
+        };
+        let mut c = git(&self.top);
+        c.args(["cat-file", "-t"]).arg(&oid);
+        match output(c).map(|r| r.map(trim_line)) {
+            Ok(Ok(t)) if t == "tree" => GitError(format!("git ls-tree failed: {why}")),
+            Ok(_) => GitError(format!("{shown} is not a folder at revision {label}")),
+            Err(e) => e,
+        }
     }
 
     /// The contents of blobs, in the order asked, through one

@@ -104,7 +104,7 @@ pub fn resolve(arg: &str, repos: &mut RepoCache) -> Result<Spec, SideError> {
     let path = Path::new(arg);
     let is_dir = !arg.is_empty() && path.is_dir();
     let rev = match repos.get() {
-        Ok(repo) => repo.resolve(arg)?.map(|r| r.commit),
+        Ok(repo) => repo.resolve(arg)?,
         Err(_) => None,
     };
     match (is_dir, rev) {
@@ -190,8 +190,7 @@ pub fn load_side(
 /// Reads the pipeline at `commit` from the object database. `root` is only
 /// used to name the pipeline in messages.
 pub fn load_git(repo: &Repo, commit: &str, label: &str, root: &Path) -> Result<Loaded, GitError> {
-    let tree = repo.pipeline_tree(commit, label)?;
-    let (files, problems) = select(repo.list(&tree)?);
+    let (files, problems) = select(repo.pipeline_files(commit, label)?);
     let oids: Vec<&str> = files
         .iter()
         .filter(|(f, _)| readable(f))
@@ -201,7 +200,8 @@ pub fn load_git(repo: &Repo, commit: &str, label: &str, root: &Path) -> Result<L
     let contents: Vec<(String, FileKind, Content)> = files
         .into_iter()
         .map(|(f, kind)| {
-            let content = if f.size > load::MAX_FILE_BYTES {
+            // The same test as for `oids`, so the blobs pair up in order.
+            let content = if !readable(&f) {
                 Content::Failed(
                     Code::TooLarge,
                     format!(

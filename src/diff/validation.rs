@@ -4,7 +4,6 @@
 //! the top of the Markdown, and the command exits 1.
 
 use crate::Checked;
-use crate::diag::Severity;
 use crate::diag_out::{Located, locate};
 use serde::Serialize;
 use std::collections::HashSet;
@@ -37,13 +36,4 @@ pub fn findings(a: &Checked, b: &Checked) -> Vec<Finding> {
             }
         })
         .collect()
-}
-
-/// Errors and warnings of a list.
-pub fn counts(list: &[Finding]) -> (usize, usize) {
-    let errors = list
-        .iter()
-        .filter(|f| f.located.severity == Severity::Error)
-        .count();
-    (errors, list.len() - errors)
 }

@@ -177,25 +177,6 @@ fn apply(w: &mut Waterfall, p: &Pair<'_>, cal_a: &Calendar, cal_b: &Calendar) {
     }
 }
 
-/// The waterfall of one period (none: the whole open pipeline), with the
-/// calendars of A and B. Looks at every deal; [`waterfalls`] does many
-/// periods in one pass.
-pub fn waterfall(
-    pairs: &[Pair<'_>],
-    period: Option<Period>,
-    cal_a: &Calendar,
-    cal_b: &Calendar,
-) -> Waterfall {
-    let mut w = Waterfall {
-        period,
-        ..Waterfall::default()
-    };
-    for p in pairs {
-        apply(&mut w, p, cal_a, cal_b);
-    }
-    w
-}
-
 /// The waterfall of the whole open pipeline and of each period, in one
 /// pass: a deal can only count for the year, quarter and month of its
 /// close at A and at B, so only those periods are visited per deal.
@@ -272,6 +253,24 @@ mod tests {
             stage_ix: None,
             text: Arc::from(""),
         }
+    }
+
+    /// The waterfall of one period, looking at every deal: the reference
+    /// [`waterfalls`] (one pass over many periods) must agree with.
+    fn waterfall(
+        pairs: &[Pair<'_>],
+        period: Option<Period>,
+        cal_a: &Calendar,
+        cal_b: &Calendar,
+    ) -> Waterfall {
+        let mut w = Waterfall {
+            period,
+            ..Waterfall::default()
+        };
+        for p in pairs {
+            apply(&mut w, p, cal_a, cal_b);
+        }
+        w
     }
 
     fn m(n: i64) -> Money {

@@ -1,7 +1,7 @@
 //! The deal changes, one table per group (added, won, lost, slipped, …),
 //! long groups and the housekeeping ones folded.
 
-use super::{Ctx, FOLD_OVER, MAX_ROWS, block, table};
+use super::{Ctx, FOLD_OVER, MAX_ROWS, block, note_cut, table};
 use crate::diff::compare::{ChangeKind, DealDelta, DealView};
 use crate::fmt as f;
 use crate::report::table::md_escape;
@@ -169,13 +169,7 @@ fn group_table(cx: &Ctx<'_>, k: ChangeKind, list: &[&DealDelta]) -> String {
         rows.push(row);
     }
     let mut t = table(headers, right, &rows);
-    if list.len() > MAX_ROWS {
-        let _ = writeln!(
-            t,
-            "\n_… and {} more; see `dealbook diff --format json`._",
-            list.len() - MAX_ROWS
-        );
-    }
+    note_cut(&mut t, list.len(), "see `dealbook diff --format json`");
     t
 }
 

@@ -2,7 +2,7 @@
 //! (errors and warnings new, fixed or still there), and the files that
 //! changed.
 
-use super::{Ctx, FOLD_OVER, MAX_ROWS, block, plural, table};
+use super::{Ctx, FOLD_OVER, MAX_ROWS, block, note_cut, plural, table};
 use crate::analytics::export::RiskRow;
 use crate::diag::Severity;
 use crate::diff::validation::Finding;
@@ -22,13 +22,7 @@ fn risk_rows(cx: &Ctx<'_>, list: &[RiskRow]) -> String {
         })
         .collect();
     let mut t = table(&["Deal", "Signal", "Why"], &[], &rows);
-    if list.len() > MAX_ROWS {
-        let _ = writeln!(
-            t,
-            "\n_… and {} more; see `dealbook diff --format json`._",
-            list.len() - MAX_ROWS
-        );
-    }
+    note_cut(&mut t, list.len(), "see `dealbook diff --format json`");
     t
 }
 
@@ -74,13 +68,7 @@ fn finding_rows(list: &[&Finding]) -> String {
         })
         .collect();
     let mut t = table(&["Where", "Code", "Problem"], &[], &rows);
-    if list.len() > MAX_ROWS {
-        let _ = writeln!(
-            t,
-            "\n_… and {} more; run `dealbook check`._",
-            list.len() - MAX_ROWS
-        );
-    }
+    note_cut(&mut t, list.len(), "run `dealbook check`");
     t
 }
 

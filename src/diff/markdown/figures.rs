@@ -115,10 +115,6 @@ const FIGURES: &[(&str, Pick)] = &[
     ("Target", |x| x.target),
 ];
 
-fn pct(r: Option<Ratio>) -> String {
-    f::percent(r)
-}
-
 fn pts(a: Option<Ratio>, b: Option<Ratio>) -> String {
     match (a, b) {
         (Some(a), Some(b)) if a.percent() != b.percent() => {
@@ -161,7 +157,12 @@ fn figure_rows(cx: &Ctx<'_>, r: &ForecastDelta, all: bool) -> Vec<Vec<String>> {
     let a = r.before.as_ref().and_then(|x| x.attainment);
     let b = r.after.as_ref().and_then(|x| x.attainment);
     if (a.is_some() || b.is_some()) && (all || a != b) {
-        rows.push(vec!["Attainment".into(), pct(a), pct(b), pts(a, b)]);
+        rows.push(vec![
+            "Attainment".into(),
+            f::percent(a),
+            f::percent(b),
+            pts(a, b),
+        ]);
     }
     rows
 }

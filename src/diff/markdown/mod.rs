@@ -141,6 +141,14 @@ fn table(headers: &[&str], right: &[usize], rows: &[Vec<String>]) -> String {
     t
 }
 
+/// The note under a table of a list of `total` rows cut at [`MAX_ROWS`];
+/// `rest` says where to find the others.
+fn note_cut(t: &mut String, total: usize, rest: &str) {
+    if total > MAX_ROWS {
+        let _ = writeln!(t, "\n_… and {} more; {rest}._", total - MAX_ROWS);
+    }
+}
+
 /// A titled block, folded when asked.
 fn block(out: &mut String, heading: &str, body: &str, fold: bool) {
     if fold {
