@@ -153,7 +153,6 @@ pub struct Prepared<'a> {
     tera: Tera,
     overrides: &'a templates::Overrides,
     jobs: Vec<Job>,
-    signals: Vec<(&'static str, Vec<usize>)>,
     paths: Vec<String>,
     index: HashMap<String, usize>,
     /// What every page depends on besides its own view.
@@ -178,7 +177,6 @@ impl<'a> Prepared<'a> {
         salt.bytes(input.base_url.unwrap_or("").as_bytes());
         let tera = templates::engine(input.overrides, global)?;
         let jobs = jobs(&site, input.overrides);
-        let signals = site.signals();
         let paths: Vec<String> = jobs
             .iter()
             .map(|j| job_path(&site, input.overrides, j))
@@ -193,7 +191,6 @@ impl<'a> Prepared<'a> {
             tera,
             overrides: input.overrides,
             jobs,
-            signals,
             paths,
             index,
             salt: salt.finish(),
@@ -205,7 +202,6 @@ impl<'a> Prepared<'a> {
             site: &self.site,
             tera: &self.tera,
             overrides: self.overrides,
-            signals: &self.signals,
             memo,
         }
     }

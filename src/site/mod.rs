@@ -228,12 +228,10 @@ where
     let site = Site::new(input.pipeline, input.analytics, input.diagnostics);
     let tera = templates::engine(input.overrides, global_context(&site, input.base_url))?;
     let jobs = jobs(&site, input.overrides);
-    let signals = site.signals();
     let r = Renderer {
         site: &site,
         tera: &tera,
         overrides: input.overrides,
-        signals: &signals,
         memo: None,
     };
     jobs.par_iter().with_min_len(16).try_for_each(|job| {
@@ -278,7 +276,6 @@ struct Renderer<'r, 'a> {
     site: &'r Site<'a>,
     tera: &'r Tera,
     overrides: &'r Overrides,
-    signals: &'r [(&'static str, Vec<usize>)],
     /// Skips pages whose input did not change ([`incremental::Memo`]).
     memo: Option<&'r incremental::Memo>,
 }
@@ -418,8 +415,8 @@ impl Renderer<'_, '_> {
                 &s.risks_page(),
             ),
             Job::Signal(code, n) => {
-                let rows = self
-                    .signals
+                let rows = s
+                    .signals()
                     .iter()
                     .find(|(c, _)| c == code)
                     .map(|(_, r)| r.as_slice())

@@ -41,6 +41,7 @@ use crate::analytics::export::DealRow;
 use crate::analytics::facts::DealFigures;
 use crate::analytics::forecast::Forecast;
 use crate::analytics::performance::Performance;
+use crate::analytics::risk::CODES;
 use crate::analytics::{Analytics, ScopeRef, Status};
 use crate::diag::{Diagnostic, Severity};
 use crate::model::{Locale, Pipeline, Tier};
@@ -159,6 +160,8 @@ pub struct Site<'a> {
     pub account_order: Vec<usize>,
     /// Periods with an organisation forecast, in horizon order.
     pub periods: Vec<Period>,
+    /// The signals that fire, with their risks (indices) in list order.
+    signals: Vec<(&'static str, Vec<usize>)>,
 }
 
 /// Rows of the analytics (forecast or performance) by period and scope.
@@ -297,6 +300,18 @@ impl<'a> Site<'a> {
                 .then_with(|| ax.name.cmp(&ay.name))
                 .then_with(|| ax.id.cmp(&ay.id))
         });
+        let signals = CODES
+            .iter()
+            .map(|&c| {
+                let rows: Vec<usize> = risk_order
+                    .iter()
+                    .copied()
+                    .filter(|&k| a.risks[k].code() == c)
+                    .collect();
+                (c, rows)
+            })
+            .filter(|(_, rows)| !rows.is_empty())
+            .collect();
         let periods = a
             .forecast
             .iter()
@@ -326,6 +341,7 @@ impl<'a> Site<'a> {
             risk_order,
             account_order,
             periods,
+            signals,
         }
     }
 

@@ -69,14 +69,6 @@ pub struct SignalView {
 }
 
 impl Site<'_> {
-    fn signal_rows(&self, code: &str) -> Vec<usize> {
-        self.risk_order
-            .iter()
-            .copied()
-            .filter(|&k| self.a.risks[k].code() == code)
-            .collect()
-    }
-
     /// How many deals `risks` are on, and their amount.
     fn deals_at_risk<'r>(&self, risks: impl Iterator<Item = &'r Risk>) -> (usize, Money) {
         let mut deals: Vec<usize> = risks.map(|r| r.deal).collect();
@@ -90,13 +82,10 @@ impl Site<'_> {
         (deals.len(), amount)
     }
 
-    /// The signals that fire, with their risk indices in list order.
-    pub fn signals(&self) -> Vec<(&'static str, Vec<usize>)> {
-        CODES
-            .iter()
-            .map(|c| (*c, self.signal_rows(c)))
-            .filter(|(_, v)| !v.is_empty())
-            .collect()
+    /// The signals that fire, with their risk indices in list order
+    /// (found once per build, in [`Site::new`]).
+    pub fn signals(&self) -> &[(&'static str, Vec<usize>)] {
+        &self.signals
     }
 
     /// The risks page.
@@ -105,8 +94,8 @@ impl Site<'_> {
         let inline_all = a.risks.len() <= LIST_PAGE_ROWS;
         let signals = self
             .signals()
-            .into_iter()
-            .map(|(code, rows)| {
+            .iter()
+            .map(|&(code, ref rows)| {
                 let amount: Money = rows.iter().map(|&k| a.risks[k].amount).sum();
                 let n = rows.len();
                 let shown = if inline_all {
