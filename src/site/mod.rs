@@ -28,7 +28,6 @@ use crate::diag::Diagnostic;
 use crate::model::Pipeline;
 use crate::period::Period;
 use crate::report::{self, CsvTable};
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -225,20 +224,7 @@ pub fn render_to<F>(input: &SiteInput<'_>, sink: F) -> Result<usize, SiteError>
 where
     F: Fn(Page) -> std::io::Result<()> + Sync,
 {
-    let site = Site::new(input.pipeline, input.analytics, input.diagnostics);
-    let tera = templates::engine(input.overrides, global_context(&site, input.base_url))?;
-    let jobs = jobs(&site, input.overrides);
-    let r = Renderer {
-        site: &site,
-        tera: &tera,
-        overrides: input.overrides,
-        memo: None,
-    };
-    jobs.par_iter().with_min_len(16).try_for_each(|job| {
-        let page = r.job(job)?;
-        sink(page).map_err(SiteError::Io)
-    })?;
-    Ok(jobs.len())
+    incremental::Prepared::new(input)?.render_all(sink)
 }
 
 fn jobs(site: &Site<'_>, o: &Overrides) -> Vec<Job> {
