@@ -19,8 +19,7 @@
 //! of the time of a page, runs only for pages that changed. Assets and
 //! exports have no view and are always rendered.
 
-use super::{EXPORTS, paths};
-use super::{Job, Page, Renderer, SiteError, SiteInput, global_context, jobs, templates};
+use super::{Job, Page, Renderer, SiteError, SiteInput, global_context, job_path, jobs, templates};
 use crate::site::views::Site;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -284,29 +283,6 @@ impl<'a> Prepared<'a> {
             sink(page).map_err(SiteError::Io)
         })?;
         Ok(self.jobs.len())
-    }
-}
-
-/// The path a job's page will have, without rendering it.
-fn job_path(site: &Site<'_>, o: &templates::Overrides, job: &Job) -> String {
-    match job {
-        Job::Dashboard => "index.html".into(),
-        Job::Funnel => "funnel.html".into(),
-        Job::Forecast => "forecast.html".into(),
-        Job::Team => "team.html".into(),
-        Job::Risks => "risks.html".into(),
-        Job::Targets => "targets.html".into(),
-        Job::Warnings => "warnings.html".into(),
-        Job::Period(p) => paths::period(&p.to_string()),
-        Job::TeamPage(ix) => paths::team(site.p.teams[*ix].id.value.as_str()),
-        Job::Person(ix) => paths::person(site.p.people[*ix].id.value.as_str()),
-        Job::Accounts(n) => paths::list("accounts", *n),
-        Job::Account(ix) => paths::account(site.p.accounts[*ix].id.as_str()),
-        Job::Deals(n) => paths::list("deals", *n),
-        Job::Deal(k) => paths::deal(site.p.deals[site.a.deals[*k].deal].id.as_str()),
-        Job::Signal(code, n) => paths::signal(code, *n),
-        Job::Asset(k) => super::asset(o, *k).path,
-        Job::Export(k) => EXPORTS[*k].0.to_string(),
     }
 }
 
