@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use templates::{Overrides, TemplateError};
 use tera::{Context, Tera};
-use views::{PageInfo, Site, paths};
+use views::{Site, paths};
 
 /// One file of the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,24 +283,16 @@ impl Renderer<'_, '_> {
                 bytes: Vec::new(),
             });
         }
+        // What templates receive besides the view (see docs/templates.md).
         let root = if path.contains('/') { "../" } else { "" };
-        let info = PageInfo {
-            path,
-            root,
-            section,
-            title,
-        };
         let mut ctx = Context::new();
         ctx.insert("root", root);
-        ctx.insert("path", &info.path);
+        ctx.insert("path", &path);
         ctx.insert("section", section);
-        ctx.insert("title", &info.title);
+        ctx.insert("title", &title);
         ctx.insert("v", view);
-        let bytes = templates::render(self.tera, template, &ctx, &info.path, self.overrides)?;
-        Ok(Page {
-            path: info.path,
-            bytes,
-        })
+        let bytes = templates::render(self.tera, template, &ctx, &path, self.overrides)?;
+        Ok(Page { path, bytes })
     }
 
     fn job(&self, job: &Job) -> Result<Page, SiteError> {

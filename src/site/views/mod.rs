@@ -26,7 +26,7 @@ mod warnings;
 pub use accounts::{
     AccountView, AccountsList, ContactLine, MapEntry, MapRow, SurveyLine, TouchLine,
 };
-pub use cells::{Fact, Kpi, Link, Num, PageInfo, Pager, PagerItem, Section, Tag};
+pub use cells::{Fact, Kpi, Link, Num, Pager, PagerItem, Section, Tag};
 pub use dashboard::Dashboard;
 pub use deals::{DealRisk, DealView, DealsList, Event, MemberLine, StakeholderLine};
 pub use forecast::{ForecastView, PeriodView};
@@ -134,8 +134,6 @@ pub struct Site<'a> {
     pub cal: Calendar,
     /// Warnings of the check.
     pub warnings: Vec<&'a Diagnostic>,
-    /// Row (in the analytics' deals) of each deal id.
-    row_of_deal: HashMap<&'a str, usize>,
     /// Deal rows of each account id.
     deals_of_account: HashMap<&'a str, Vec<usize>>,
     /// Deal rows of each owner id.
@@ -234,12 +232,11 @@ impl<'a> Site<'a> {
             currency: a.currency.clone(),
             locale,
         };
-        let mut row_of_deal = HashMap::with_capacity(a.deals.len());
         let mut deals_of_account: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut deals_of_owner: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut deals_of_member: HashMap<&str, Vec<usize>> = HashMap::new();
         for (k, f) in a.deals.iter().enumerate() {
             let d = &p.deals[f.deal];
-            row_of_deal.insert(d.id.as_str(), k);
             deals_of_account
                 .entry(d.account.value.as_str())
                 .or_default()
@@ -248,15 +245,10 @@ impl<'a> Site<'a> {
                 .entry(d.owner.value.as_str())
                 .or_default()
                 .push(k);
-        }
-        let mut deals_of_member: HashMap<&str, Vec<usize>> = HashMap::new();
-        for d in &p.deals {
-            if let Some(&k) = row_of_deal.get(d.id.as_str()) {
-                for m in &d.members {
-                    let v = deals_of_member.entry(m.person.value.as_str()).or_default();
-                    if v.last() != Some(&k) {
-                        v.push(k);
-                    }
+            for m in &d.members {
+                let v = deals_of_member.entry(m.person.value.as_str()).or_default();
+                if v.last() != Some(&k) {
+                    v.push(k);
                 }
             }
         }
@@ -328,7 +320,6 @@ impl<'a> Site<'a> {
                 .iter()
                 .filter(|d| d.severity() == Severity::Warning)
                 .collect(),
-            row_of_deal,
             deals_of_account,
             deals_of_owner,
             deals_of_member,
@@ -404,17 +395,6 @@ impl<'a> Site<'a> {
             id,
             paths::account,
         )
-    }
-
-    /// A link to a deal.
-    pub fn deal_link(&self, id: &str) -> Link {
-        match self.row_of_deal.get(id) {
-            Some(&k) => Link::to(
-                self.p.deals[self.a.deals[k].deal].name.as_str(),
-                paths::deal(id),
-            ),
-            None => Link::text(self.p.deal(id).map_or(id, |d| d.name.as_str())),
-        }
     }
 
     /// Orders rows of the analytics' deals by amount, the largest first.
