@@ -152,6 +152,10 @@ pub struct Site<'a> {
     perf_of: ScopeIndex<'a>,
     /// Deal rows in list order: open by close date, then closed, latest first.
     pub deal_order: Vec<usize>,
+    /// How many deals are open, won and lost.
+    pub deals_by_status: [usize; 3],
+    /// How many accounts have a follow-up overdue.
+    pub overdue_accounts: usize,
     /// Risks in list order: by signal, then amount (largest first).
     pub risk_order: Vec<usize>,
     /// Accounts in list order: key first, then by name.
@@ -235,8 +239,10 @@ impl<'a> Site<'a> {
         let mut deals_of_account: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut deals_of_owner: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut deals_of_member: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut deals_by_status = [0; 3];
         for (k, f) in a.deals.iter().enumerate() {
             let d = &p.deals[f.deal];
+            deals_by_status[usize::from(status_order(f.status))] += 1;
             deals_of_account
                 .entry(d.account.value.as_str())
                 .or_default()
@@ -263,7 +269,9 @@ impl<'a> Site<'a> {
         }
         let mut health_of = HashMap::new();
         let mut accounts_of_owner: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut overdue_accounts = 0;
         for (k, h) in a.accounts.iter().enumerate() {
+            overdue_accounts += usize::from(h.follow_up_overdue);
             health_of.insert(h.id.as_str(), k);
             accounts_of_owner
                 .entry(h.owner.as_str())
@@ -329,6 +337,8 @@ impl<'a> Site<'a> {
             forecast_of,
             perf_of,
             deal_order,
+            deals_by_status,
+            overdue_accounts,
             risk_order,
             account_order,
             periods,
