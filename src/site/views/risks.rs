@@ -124,7 +124,8 @@ impl Site<'_> {
                 .or_default()
                 .push(k);
         }
-        let mut owners: Vec<OwnerGroup> = by_owner
+        // Most risks first (counted before they are formatted), then by name.
+        let mut owners: Vec<(usize, OwnerGroup)> = by_owner
             .into_iter()
             .map(|(o, ks)| {
                 let (deals, amount) = self.deals_at_risk(ks.iter().map(|&k| &a.risks[k]));
@@ -137,7 +138,7 @@ impl Site<'_> {
                     .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)))
                     .map(|(c, _)| CODES[*c])
                     .unwrap_or(CODES[0]);
-                OwnerGroup {
+                let group = OwnerGroup {
                     owner: if o.is_empty() {
                         Link::text(crate::fmt::NONE)
                     } else {
@@ -151,24 +152,18 @@ impl Site<'_> {
                     deals: num_count(fm, deals),
                     amount: num_money(fm, amount),
                     top: self.signal_tag(top),
-                }
+                };
+                (ks.len(), group)
             })
             .collect();
-        owners.sort_by(|x, y| {
-            y.count
-                .v
-                .parse::<usize>()
-                .unwrap_or(0)
-                .cmp(&x.count.v.parse::<usize>().unwrap_or(0))
-                .then_with(|| x.owner.text.cmp(&y.owner.text))
-        });
+        owners.sort_by(|(nx, x), (ny, y)| ny.cmp(nx).then_with(|| x.owner.text.cmp(&y.owner.text)));
         let (deals, amount) = self.deals_at_risk(a.risks.iter());
         RisksView {
             total: a.risks.len(),
             deals,
             amount: fm.money(amount),
             signals,
-            owners,
+            owners: owners.into_iter().map(|(_, g)| g).collect(),
         }
     }
 
