@@ -818,3 +818,26 @@ fn snapshots_of_main_content() {
         insta::assert_snapshot!(format!("site_{name}"), main_content(text(&pages[page])));
     }
 }
+
+#[test]
+fn an_asset_override_replaces_the_built_in_one_by_name() {
+    let o = templates::Overrides {
+        templates: vec![],
+        assets: vec![
+            ("style.css".into(), b"body { color: teal; }".to_vec()),
+            ("logo.svg".into(), b"<svg/>".to_vec()),
+        ],
+    };
+    let pages = render(&example(), &o, None);
+    let assets: Vec<&Page> = pages
+        .iter()
+        .filter(|p| p.path.starts_with("assets/"))
+        .collect();
+    // The built-in ones once each (one of them replaced), plus the new one.
+    assert_eq!(assets.len(), templates::ASSETS.len() + 1);
+    let get = |path: &str| &assets.iter().find(|p| p.path == path).unwrap().bytes;
+    assert_eq!(get("assets/style.css"), b"body { color: teal; }");
+    assert_eq!(get("assets/logo.svg"), b"<svg/>");
+    let builtin_js = templates::ASSETS.iter().find(|(n, _)| *n == "app.js");
+    assert_eq!(get("assets/app.js"), builtin_js.unwrap().1);
+}

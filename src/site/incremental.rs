@@ -1,10 +1,11 @@
-//! The site one page at a time, for `dealbook serve` and `watch`.
+//! The site one page at a time, for `dealbook serve` and `watch`, and all
+//! at once for `build`.
 //!
 //! [`Prepared`] does the work every page shares once (the view index
 //! [`Site`], the template engine with its global context, the list of
-//! pages and their paths) and then renders any single page by its path,
-//! or all of them in parallel (exactly what [`super::render_to`] does,
-//! page for page and byte for byte). The preview server uses it to answer
+//! pages, and their paths when first asked for) and then renders any
+//! single page by its path, or all of them in parallel (which is what
+//! [`super::render_to`] does). The preview server uses it to answer
 //! a request for a page of a build that is not on disk yet; the watch loop
 //! uses it to write the whole build, in the background and cancellably.
 //!
@@ -18,13 +19,12 @@
 //! of the time of a page, runs only for pages that changed. Assets and
 //! exports have no view and are always rendered.
 
-use super::{EXPORTS, paths};
-use super::{Job, Page, Renderer, SiteError, SiteInput, global_context, jobs, templates};
+use super::{Job, Page, Renderer, SiteError, SiteInput, global_context, job_path, jobs, templates};
 use crate::site::views::Site;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use tera::Tera;
 
 /// A fast streaming 64-bit hash (change detection, not security).
@@ -147,15 +147,23 @@ impl Memo {
     }
 }
 
+/// The paths of a [`Prepared`] site's pages, and the job of each.
+struct Lookup {
+    /// Path of each job, in job order.
+    paths: Vec<String>,
+    /// Job of each path.
+    index: HashMap<String, usize>,
+}
+
 /// A site ready to render page by page.
 pub struct Prepared<'a> {
     site: Site<'a>,
     tera: Tera,
     overrides: &'a templates::Overrides,
     jobs: Vec<Job>,
-    signals: Vec<(&'static str, Vec<usize>)>,
-    paths: Vec<String>,
-    index: HashMap<String, usize>,
+    /// The pages' paths and their jobs, found on first use (a full build
+    /// does not need them).
+    lookup: OnceLock<Lookup>,
     /// What every page depends on besides its own view.
     salt: u64,
 }
@@ -178,24 +186,12 @@ impl<'a> Prepared<'a> {
         salt.bytes(input.base_url.unwrap_or("").as_bytes());
         let tera = templates::engine(input.overrides, global)?;
         let jobs = jobs(&site, input.overrides);
-        let signals = site.signals();
-        let paths: Vec<String> = jobs
-            .iter()
-            .map(|j| job_path(&site, input.overrides, j))
-            .collect();
-        let index = paths
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.clone(), i))
-            .collect();
         Ok(Prepared {
             site,
             tera,
             overrides: input.overrides,
             jobs,
-            signals,
-            paths,
-            index,
+            lookup: OnceLock::new(),
             salt: salt.finish(),
         })
     }
@@ -205,34 +201,49 @@ impl<'a> Prepared<'a> {
             site: &self.site,
             tera: &self.tera,
             overrides: self.overrides,
-            signals: &self.signals,
             memo,
         }
     }
 
+    fn lookup(&self) -> &Lookup {
+        self.lookup.get_or_init(|| {
+            let paths: Vec<String> = self
+                .jobs
+                .iter()
+                .map(|j| job_path(&self.site, self.overrides, j))
+                .collect();
+            let index = paths
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.clone(), i))
+                .collect();
+            Lookup { paths, index }
+        })
+    }
+
     /// Every file of the site, by path (in rendering order).
     pub fn paths(&self) -> &[String] {
-        &self.paths
+        &self.lookup().paths
     }
 
     /// Number of files.
     pub fn len(&self) -> usize {
-        self.paths.len()
+        self.jobs.len()
     }
 
     /// True for a site without files (never: there are always assets).
     pub fn is_empty(&self) -> bool {
-        self.paths.is_empty()
+        self.jobs.is_empty()
     }
 
     /// Whether the site has a file at `path`.
     pub fn has(&self, path: &str) -> bool {
-        self.index.contains_key(path)
+        self.lookup().index.contains_key(path)
     }
 
     /// Renders the file at `path`, if the site has one.
     pub fn render(&self, path: &str) -> Option<Result<Page, SiteError>> {
-        let &i = self.index.get(path)?;
+        let &i = self.lookup().index.get(path)?;
         Some(self.renderer(None).job(&self.jobs[i]))
     }
 
@@ -272,29 +283,6 @@ impl<'a> Prepared<'a> {
             sink(page).map_err(SiteError::Io)
         })?;
         Ok(self.jobs.len())
-    }
-}
-
-/// The path a job's page will have, without rendering it.
-fn job_path(site: &Site<'_>, o: &templates::Overrides, job: &Job) -> String {
-    match job {
-        Job::Dashboard => "index.html".into(),
-        Job::Funnel => "funnel.html".into(),
-        Job::Forecast => "forecast.html".into(),
-        Job::Team => "team.html".into(),
-        Job::Risks => "risks.html".into(),
-        Job::Targets => "targets.html".into(),
-        Job::Warnings => "warnings.html".into(),
-        Job::Period(p) => paths::period(&p.to_string()),
-        Job::TeamPage(ix) => paths::team(site.p.teams[*ix].id.value.as_str()),
-        Job::Person(ix) => paths::person(site.p.people[*ix].id.value.as_str()),
-        Job::Accounts(n) => paths::list("accounts", *n),
-        Job::Account(ix) => paths::account(site.p.accounts[*ix].id.as_str()),
-        Job::Deals(n) => paths::list("deals", *n),
-        Job::Deal(k) => paths::deal(site.p.deals[site.a.deals[*k].deal].id.as_str()),
-        Job::Signal(code, n) => paths::signal(code, *n),
-        Job::Asset(k) => super::asset(o, *k).path,
-        Job::Export(k) => EXPORTS[*k].0.to_string(),
     }
 }
 

@@ -28,13 +28,12 @@ use crate::diag::Diagnostic;
 use crate::model::Pipeline;
 use crate::period::Period;
 use crate::report::{self, CsvTable};
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 use templates::{Overrides, TemplateError};
 use tera::{Context, Tera};
-use views::{PageInfo, Site, paths};
+use views::{Site, paths};
 
 /// One file of the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,22 +224,7 @@ pub fn render_to<F>(input: &SiteInput<'_>, sink: F) -> Result<usize, SiteError>
 where
     F: Fn(Page) -> std::io::Result<()> + Sync,
 {
-    let site = Site::new(input.pipeline, input.analytics, input.diagnostics);
-    let tera = templates::engine(input.overrides, global_context(&site, input.base_url))?;
-    let jobs = jobs(&site, input.overrides);
-    let signals = site.signals();
-    let r = Renderer {
-        site: &site,
-        tera: &tera,
-        overrides: input.overrides,
-        signals: &signals,
-        memo: None,
-    };
-    jobs.par_iter().with_min_len(16).try_for_each(|job| {
-        let page = r.job(job)?;
-        sink(page).map_err(SiteError::Io)
-    })?;
-    Ok(jobs.len())
+    incremental::Prepared::new(input)?.render_all(sink)
 }
 
 fn jobs(site: &Site<'_>, o: &Overrides) -> Vec<Job> {
@@ -278,7 +262,6 @@ struct Renderer<'r, 'a> {
     site: &'r Site<'a>,
     tera: &'r Tera,
     overrides: &'r Overrides,
-    signals: &'r [(&'static str, Vec<usize>)],
     /// Skips pages whose input did not change ([`incremental::Memo`]).
     memo: Option<&'r incremental::Memo>,
 }
@@ -300,164 +283,156 @@ impl Renderer<'_, '_> {
                 bytes: Vec::new(),
             });
         }
+        // What templates receive besides the view (see docs/templates.md).
         let root = if path.contains('/') { "../" } else { "" };
-        let info = PageInfo {
-            path,
-            root,
-            section,
-            title,
-        };
         let mut ctx = Context::new();
         ctx.insert("root", root);
-        ctx.insert("path", &info.path);
+        ctx.insert("path", &path);
         ctx.insert("section", section);
-        ctx.insert("title", &info.title);
+        ctx.insert("title", &title);
         ctx.insert("v", view);
-        let bytes = templates::render(self.tera, template, &ctx, &info.path, self.overrides)?;
-        Ok(Page {
-            path: info.path,
-            bytes,
-        })
+        let bytes = templates::render(self.tera, template, &ctx, &path, self.overrides)?;
+        Ok(Page { path, bytes })
     }
 
     fn job(&self, job: &Job) -> Result<Page, SiteError> {
         let s = self.site;
         let i = &s.i;
+        let path = job_path(s, self.overrides, job);
         match job {
             Job::Dashboard => self.page(
                 "index.html",
-                "index.html".into(),
+                path,
                 "dashboard",
                 i.get("dashboard_title").into(),
                 &s.dashboard(),
             ),
             Job::Funnel => self.page(
                 "funnel.html",
-                "funnel.html".into(),
+                path,
                 "funnel",
                 i.get("funnel_title").into(),
                 &s.funnel(),
             ),
             Job::Forecast => self.page(
                 "forecast.html",
-                "forecast.html".into(),
+                path,
                 "forecast",
                 i.get("forecast_title").into(),
                 &s.forecast_page(),
             ),
-            Job::Period(p) => {
-                let ps = p.to_string();
-                self.page(
-                    "period.html",
-                    paths::period(&ps),
-                    "forecast",
-                    i.fill("forecast_for", &[("period", &ps)]),
-                    &s.period_page(*p),
-                )
-            }
+            Job::Period(p) => self.page(
+                "period.html",
+                path,
+                "forecast",
+                i.fill("forecast_for", &[("period", &p.to_string())]),
+                &s.period_page(*p),
+            ),
             Job::Team => self.page(
                 "team.html",
-                "team.html".into(),
+                path,
                 "team",
                 i.get("team_title").into(),
                 &s.team_board(),
             ),
             Job::TeamPage(ix) => {
                 let v = s.team_page(*ix);
-                self.page(
-                    "team_detail.html",
-                    paths::team(&v.id),
-                    "team",
-                    v.name.clone(),
-                    &v,
-                )
+                self.page("team_detail.html", path, "team", v.name.clone(), &v)
             }
             Job::Person(ix) => {
                 let v = s.person_page(*ix);
-                self.page(
-                    "person.html",
-                    paths::person(&v.id),
-                    "team",
-                    v.name.clone(),
-                    &v,
-                )
+                self.page("person.html", path, "team", v.name.clone(), &v)
             }
             Job::Accounts(n) => self.page(
                 "accounts.html",
-                paths::list("accounts", *n),
+                path,
                 "accounts",
                 i.get("accounts_title").into(),
                 &s.accounts_list(*n),
             ),
             Job::Account(ix) => {
                 let v = s.account_page(*ix);
-                self.page(
-                    "account.html",
-                    paths::account(&v.id),
-                    "accounts",
-                    v.name.clone(),
-                    &v,
-                )
+                self.page("account.html", path, "accounts", v.name.clone(), &v)
             }
             Job::Deals(n) => self.page(
                 "deals.html",
-                paths::list("deals", *n),
+                path,
                 "deals",
                 i.get("deals_title").into(),
                 &s.deals_list(*n),
             ),
             Job::Deal(k) => {
                 let v = s.deal_page(*k);
-                self.page("deal.html", paths::deal(&v.id), "deals", v.name.clone(), &v)
+                self.page("deal.html", path, "deals", v.name.clone(), &v)
             }
             Job::Risks => self.page(
                 "risks.html",
-                "risks.html".into(),
+                path,
                 "risks",
                 i.get("risks_title").into(),
                 &s.risks_page(),
             ),
             Job::Signal(code, n) => {
-                let rows = self
-                    .signals
+                let rows = s
+                    .signals()
                     .iter()
                     .find(|(c, _)| c == code)
                     .map(|(_, r)| r.as_slice())
                     .unwrap_or(&[]);
                 let v = s.signal_page(code, rows, *n);
-                self.page(
-                    "signal.html",
-                    paths::signal(code, *n),
-                    "risks",
-                    v.signal.text.clone(),
-                    &v,
-                )
+                self.page("signal.html", path, "risks", v.signal.text.clone(), &v)
             }
             Job::Targets => self.page(
                 "targets.html",
-                "targets.html".into(),
+                path,
                 "targets",
                 i.get("targets_title").into(),
                 &s.targets_page(),
             ),
             Job::Warnings => self.page(
                 "warnings.html",
-                "warnings.html".into(),
+                path,
                 "warnings",
                 i.get("warnings_title").into(),
                 &s.warnings_page(),
             ),
-            Job::Asset(k) => Ok(asset(self.overrides, *k)),
+            Job::Asset(k) => Ok(Page {
+                path,
+                bytes: asset(self.overrides, *k).1.to_vec(),
+            }),
             Job::Export(k) => export(s.a, s.p, *k),
         }
     }
 }
 
-/// Asset `k`: the built-in ones (replaced by overrides of the same name),
-/// then the pipeline's extra assets.
-fn asset(o: &Overrides, k: usize) -> Page {
+/// The path of a job's page, without rendering it.
+fn job_path(site: &Site<'_>, o: &Overrides, job: &Job) -> String {
+    match job {
+        Job::Dashboard => "index.html".into(),
+        Job::Funnel => "funnel.html".into(),
+        Job::Forecast => "forecast.html".into(),
+        Job::Team => "team.html".into(),
+        Job::Risks => "risks.html".into(),
+        Job::Targets => "targets.html".into(),
+        Job::Warnings => "warnings.html".into(),
+        Job::Period(p) => paths::period(&p.to_string()),
+        Job::TeamPage(ix) => paths::team(site.p.teams[*ix].id.value.as_str()),
+        Job::Person(ix) => paths::person(site.p.people[*ix].id.value.as_str()),
+        Job::Accounts(n) => paths::list("accounts", *n),
+        Job::Account(ix) => paths::account(site.p.accounts[*ix].id.as_str()),
+        Job::Deals(n) => paths::list("deals", *n),
+        Job::Deal(k) => paths::deal(site.p.deals[site.a.deals[*k].deal].id.as_str()),
+        Job::Signal(code, n) => paths::signal(code, *n),
+        Job::Asset(k) => format!("assets/{}", asset(o, *k).0),
+        Job::Export(k) => EXPORTS[*k].0.to_string(),
+    }
+}
+
+/// Asset `k` (its name and bytes): the built-in ones (replaced by
+/// overrides of the same name), then the pipeline's extra assets.
+fn asset(o: &Overrides, k: usize) -> (&str, &[u8]) {
     let builtin = templates::ASSETS;
-    let (name, bytes): (&str, &[u8]) = if k < builtin.len() {
+    if k < builtin.len() {
         let (n, b) = builtin[k];
         match o.assets.iter().find(|(x, _)| x == n) {
             Some((_, ob)) => (n, ob.as_slice()),
@@ -471,10 +446,6 @@ fn asset(o: &Overrides, k: usize) -> Page {
             .nth(k - builtin.len())
             .expect("asset job within range");
         (n.as_str(), b.as_slice())
-    };
-    Page {
-        path: format!("assets/{name}"),
-        bytes: bytes.to_vec(),
     }
 }
 

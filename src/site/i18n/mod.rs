@@ -47,18 +47,14 @@ impl I18n {
         self.locale.as_str()
     }
 
-    /// A label; the key itself when there is none (a test keeps every key
-    /// used by the site in [`LABELS`]).
+    /// A label; "?" when there is none (a test keeps every key used by
+    /// the site in [`LABELS`]).
     pub fn get(&self, key: &str) -> &'static str {
         match self.map.get(key) {
             Some(v) => v,
             None => {
                 debug_assert!(false, "missing label {key}");
-                LABELS
-                    .iter()
-                    .find(|(k, ..)| *k == key)
-                    .map(|(k, ..)| *k)
-                    .unwrap_or("?")
+                "?"
             }
         }
     }
@@ -174,11 +170,6 @@ impl Fmt {
         let mut v = round(p * Decimal::ONE_HUNDRED, 0);
         v.rescale(0);
         format!("{v}%")
-    }
-
-    /// An ISO date.
-    pub fn date(&self, d: Date) -> String {
-        d.to_string()
     }
 
     /// An optional ISO date; "—" for none.

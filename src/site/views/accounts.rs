@@ -166,12 +166,7 @@ impl Site<'_> {
             rows,
             pager: self.pager(n, self.a.accounts.len(), |k| paths::list("accounts", k)),
             total: self.a.accounts.len(),
-            overdue: self
-                .a
-                .accounts
-                .iter()
-                .filter(|h| h.follow_up_overdue)
-                .count(),
+            overdue: self.overdue_accounts,
         }
     }
 

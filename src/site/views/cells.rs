@@ -106,19 +106,6 @@ pub struct Fact {
     pub href: Option<String>,
 }
 
-/// The page's place: what templates receive besides the view.
-#[derive(Debug, Clone, Serialize)]
-pub struct PageInfo {
-    /// The page's own path, e.g. `deals/x.html`.
-    pub path: String,
-    /// `""` at the top level, `"../"` one folder down: prefix of every link.
-    pub root: &'static str,
-    /// The nav entry to highlight.
-    pub section: &'static str,
-    /// Title of the page (without the organisation).
-    pub title: String,
-}
-
 impl Link {
     /// A link to `href`.
     pub(super) fn to(text: impl Into<String>, href: String) -> Link {

@@ -121,15 +121,15 @@ pub struct MemberLine {
 impl Site<'_> {
     /// Page `n` (1-based) of the deals list.
     pub fn deals_list(&self, n: usize) -> DealsList {
-        let a = self.a;
-        let count = |s: Status| a.deals.iter().filter(|d| d.status == s).count();
+        let total = self.a.deals.len();
+        let [open, won, lost] = self.deals_by_status;
         DealsList {
             rows: self.deal_lines(on_page(self.deal_order.iter().copied(), n)),
-            pager: self.pager(n, a.deals.len(), |k| paths::list("deals", k)),
-            total: a.deals.len(),
-            open: count(Status::Open),
-            won: count(Status::Won),
-            lost: count(Status::Lost),
+            pager: self.pager(n, total, |k| paths::list("deals", k)),
+            total,
+            open,
+            won,
+            lost,
         }
     }
 

@@ -26,7 +26,7 @@ mod warnings;
 pub use accounts::{
     AccountView, AccountsList, ContactLine, MapEntry, MapRow, SurveyLine, TouchLine,
 };
-pub use cells::{Fact, Kpi, Link, Num, PageInfo, Pager, PagerItem, Section, Tag};
+pub use cells::{Fact, Kpi, Link, Num, Pager, PagerItem, Section, Tag};
 pub use dashboard::Dashboard;
 pub use deals::{DealRisk, DealView, DealsList, Event, MemberLine, StakeholderLine};
 pub use forecast::{ForecastView, PeriodView};
@@ -41,6 +41,7 @@ use crate::analytics::export::DealRow;
 use crate::analytics::facts::DealFigures;
 use crate::analytics::forecast::Forecast;
 use crate::analytics::performance::Performance;
+use crate::analytics::risk::CODES;
 use crate::analytics::{Analytics, ScopeRef, Status};
 use crate::diag::{Diagnostic, Severity};
 use crate::model::{Locale, Pipeline, Tier};
@@ -133,8 +134,6 @@ pub struct Site<'a> {
     pub cal: Calendar,
     /// Warnings of the check.
     pub warnings: Vec<&'a Diagnostic>,
-    /// Row (in the analytics' deals) of each deal id.
-    row_of_deal: HashMap<&'a str, usize>,
     /// Deal rows of each account id.
     deals_of_account: HashMap<&'a str, Vec<usize>>,
     /// Deal rows of each owner id.
@@ -153,12 +152,18 @@ pub struct Site<'a> {
     perf_of: ScopeIndex<'a>,
     /// Deal rows in list order: open by close date, then closed, latest first.
     pub deal_order: Vec<usize>,
+    /// How many deals are open, won and lost.
+    pub deals_by_status: [usize; 3],
+    /// How many accounts have a follow-up overdue.
+    pub overdue_accounts: usize,
     /// Risks in list order: by signal, then amount (largest first).
     pub risk_order: Vec<usize>,
     /// Accounts in list order: key first, then by name.
     pub account_order: Vec<usize>,
     /// Periods with an organisation forecast, in horizon order.
     pub periods: Vec<Period>,
+    /// The signals that fire, with their risks (indices) in list order.
+    signals: Vec<(&'static str, Vec<usize>)>,
 }
 
 /// Rows of the analytics (forecast or performance) by period and scope.
@@ -231,12 +236,13 @@ impl<'a> Site<'a> {
             currency: a.currency.clone(),
             locale,
         };
-        let mut row_of_deal = HashMap::with_capacity(a.deals.len());
         let mut deals_of_account: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut deals_of_owner: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut deals_of_member: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut deals_by_status = [0; 3];
         for (k, f) in a.deals.iter().enumerate() {
             let d = &p.deals[f.deal];
-            row_of_deal.insert(d.id.as_str(), k);
+            deals_by_status[usize::from(status_order(f.status))] += 1;
             deals_of_account
                 .entry(d.account.value.as_str())
                 .or_default()
@@ -245,15 +251,10 @@ impl<'a> Site<'a> {
                 .entry(d.owner.value.as_str())
                 .or_default()
                 .push(k);
-        }
-        let mut deals_of_member: HashMap<&str, Vec<usize>> = HashMap::new();
-        for d in &p.deals {
-            if let Some(&k) = row_of_deal.get(d.id.as_str()) {
-                for m in &d.members {
-                    let v = deals_of_member.entry(m.person.value.as_str()).or_default();
-                    if v.last() != Some(&k) {
-                        v.push(k);
-                    }
+            for m in &d.members {
+                let v = deals_of_member.entry(m.person.value.as_str()).or_default();
+                if v.last() != Some(&k) {
+                    v.push(k);
                 }
             }
         }
@@ -268,7 +269,9 @@ impl<'a> Site<'a> {
         }
         let mut health_of = HashMap::new();
         let mut accounts_of_owner: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut overdue_accounts = 0;
         for (k, h) in a.accounts.iter().enumerate() {
+            overdue_accounts += usize::from(h.follow_up_overdue);
             health_of.insert(h.id.as_str(), k);
             accounts_of_owner
                 .entry(h.owner.as_str())
@@ -297,6 +300,18 @@ impl<'a> Site<'a> {
                 .then_with(|| ax.name.cmp(&ay.name))
                 .then_with(|| ax.id.cmp(&ay.id))
         });
+        let signals = CODES
+            .iter()
+            .map(|&c| {
+                let rows: Vec<usize> = risk_order
+                    .iter()
+                    .copied()
+                    .filter(|&k| a.risks[k].code() == c)
+                    .collect();
+                (c, rows)
+            })
+            .filter(|(_, rows)| !rows.is_empty())
+            .collect();
         let periods = a
             .forecast
             .iter()
@@ -313,7 +328,6 @@ impl<'a> Site<'a> {
                 .iter()
                 .filter(|d| d.severity() == Severity::Warning)
                 .collect(),
-            row_of_deal,
             deals_of_account,
             deals_of_owner,
             deals_of_member,
@@ -323,9 +337,12 @@ impl<'a> Site<'a> {
             forecast_of,
             perf_of,
             deal_order,
+            deals_by_status,
+            overdue_accounts,
             risk_order,
             account_order,
             periods,
+            signals,
         }
     }
 
@@ -388,17 +405,6 @@ impl<'a> Site<'a> {
             id,
             paths::account,
         )
-    }
-
-    /// A link to a deal.
-    pub fn deal_link(&self, id: &str) -> Link {
-        match self.row_of_deal.get(id) {
-            Some(&k) => Link::to(
-                self.p.deals[self.a.deals[k].deal].name.as_str(),
-                paths::deal(id),
-            ),
-            None => Link::text(self.p.deal(id).map_or(id, |d| d.name.as_str())),
-        }
     }
 
     /// Orders rows of the analytics' deals by amount, the largest first.

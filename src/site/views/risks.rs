@@ -69,14 +69,6 @@ pub struct SignalView {
 }
 
 impl Site<'_> {
-    fn signal_rows(&self, code: &str) -> Vec<usize> {
-        self.risk_order
-            .iter()
-            .copied()
-            .filter(|&k| self.a.risks[k].code() == code)
-            .collect()
-    }
-
     /// How many deals `risks` are on, and their amount.
     fn deals_at_risk<'r>(&self, risks: impl Iterator<Item = &'r Risk>) -> (usize, Money) {
         let mut deals: Vec<usize> = risks.map(|r| r.deal).collect();
@@ -90,13 +82,10 @@ impl Site<'_> {
         (deals.len(), amount)
     }
 
-    /// The signals that fire, with their risk indices in list order.
-    pub fn signals(&self) -> Vec<(&'static str, Vec<usize>)> {
-        CODES
-            .iter()
-            .map(|c| (*c, self.signal_rows(c)))
-            .filter(|(_, v)| !v.is_empty())
-            .collect()
+    /// The signals that fire, with their risk indices in list order
+    /// (found once per build, in [`Site::new`]).
+    pub fn signals(&self) -> &[(&'static str, Vec<usize>)] {
+        &self.signals
     }
 
     /// The risks page.
@@ -105,8 +94,8 @@ impl Site<'_> {
         let inline_all = a.risks.len() <= LIST_PAGE_ROWS;
         let signals = self
             .signals()
-            .into_iter()
-            .map(|(code, rows)| {
+            .iter()
+            .map(|&(code, ref rows)| {
                 let amount: Money = rows.iter().map(|&k| a.risks[k].amount).sum();
                 let n = rows.len();
                 let shown = if inline_all {
@@ -135,7 +124,8 @@ impl Site<'_> {
                 .or_default()
                 .push(k);
         }
-        let mut owners: Vec<OwnerGroup> = by_owner
+        // Most risks first (counted before they are formatted), then by name.
+        let mut owners: Vec<(usize, OwnerGroup)> = by_owner
             .into_iter()
             .map(|(o, ks)| {
                 let (deals, amount) = self.deals_at_risk(ks.iter().map(|&k| &a.risks[k]));
@@ -148,7 +138,7 @@ impl Site<'_> {
                     .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)))
                     .map(|(c, _)| CODES[*c])
                     .unwrap_or(CODES[0]);
-                OwnerGroup {
+                let group = OwnerGroup {
                     owner: if o.is_empty() {
                         Link::text(crate::fmt::NONE)
                     } else {
@@ -162,24 +152,18 @@ impl Site<'_> {
                     deals: num_count(fm, deals),
                     amount: num_money(fm, amount),
                     top: self.signal_tag(top),
-                }
+                };
+                (ks.len(), group)
             })
             .collect();
-        owners.sort_by(|x, y| {
-            y.count
-                .v
-                .parse::<usize>()
-                .unwrap_or(0)
-                .cmp(&x.count.v.parse::<usize>().unwrap_or(0))
-                .then_with(|| x.owner.text.cmp(&y.owner.text))
-        });
+        owners.sort_by(|(nx, x), (ny, y)| ny.cmp(nx).then_with(|| x.owner.text.cmp(&y.owner.text)));
         let (deals, amount) = self.deals_at_risk(a.risks.iter());
         RisksView {
             total: a.risks.len(),
             deals,
             amount: fm.money(amount),
             signals,
-            owners,
+            owners: owners.into_iter().map(|(_, g)| g).collect(),
         }
     }
 
