@@ -841,3 +841,43 @@ fn an_asset_override_replaces_the_built_in_one_by_name() {
     let builtin_js = templates::ASSETS.iter().find(|(n, _)| *n == "app.js");
     assert_eq!(get("assets/app.js"), builtin_js.unwrap().1);
 }
+
+/// A list over 1,000 rows is split into pages (`deals.html`,
+/// `deals-2.html`) that link to each other, each with its own rows, and
+/// every deal is on exactly one of them.
+#[test]
+fn long_lists_are_split_into_linked_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pipe = tmp.path().join("pipe");
+    copy_dir(&example(), &pipe);
+    // 107 deals in the example + 1,000 lost copies of one = 1,107 rows.
+    let deal = fs::read_to_string(pipe.join("deals/2025/anke-erp-2025.toml")).unwrap();
+    let bulk = pipe.join("deals/bulk");
+    fs::create_dir_all(&bulk).unwrap();
+    for i in 0..1000 {
+        fs::write(bulk.join(format!("bulk-{i:04}.toml")), &deal).unwrap();
+    }
+    let pages = pages_of(&pipe);
+    assert!(!pages.contains_key("deals-3.html"));
+    let first = text(&pages["deals.html"]);
+    let second = text(&pages["deals-2.html"]);
+    let rows = |html: &str| html.matches("href=\"deals/").count();
+    assert_eq!(rows(first), 1000, "first page: 1,000 deal links");
+    assert_eq!(rows(second), 107, "second page: the rest");
+    assert!(first.contains("Rows 1–1,000 of 1,107"), "{first}");
+    assert!(second.contains("Rows 1,001–1,107 of 1,107"));
+    assert!(first.contains("rel=\"next\" href=\"deals-2.html\""));
+    assert!(second.contains("rel=\"prev\" href=\"deals.html\""));
+    // Each deal is listed once over the two pages.
+    let ids = |html: &str| -> BTreeSet<String> {
+        html.split("href=\"deals/")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().to_string())
+            .collect()
+    };
+    let (a, b) = (ids(first), ids(second));
+    assert_eq!(a.len() + b.len(), 1107);
+    assert!(a.is_disjoint(&b));
+    let problems = check_links(&pages, None);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
