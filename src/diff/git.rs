@@ -50,7 +50,7 @@ pub struct TreeFile {
 
 /// A `git` command run in `dir`, with optional locks off so that nothing
 /// (not even an index refresh) is written.
-fn git(dir: &Path) -> Command {
+pub(crate) fn git(dir: &Path) -> Command {
     let mut c = Command::new("git");
     c.arg("-C")
         .arg(dir)
@@ -62,7 +62,7 @@ fn git(dir: &Path) -> Command {
 
 /// Runs a command, returning stdout on success and stderr's first line on
 /// failure.
-fn output(mut c: Command) -> Result<Result<Vec<u8>, String>, GitError> {
+pub(crate) fn output(mut c: Command) -> Result<Result<Vec<u8>, String>, GitError> {
     let out = c
         .output()
         .map_err(|e| GitError(format!("cannot run git: {e}")))?;
