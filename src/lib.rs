@@ -12,6 +12,7 @@ pub mod diag;
 pub mod diag_out;
 pub mod diff;
 pub mod fmt;
+pub mod history;
 pub mod ids;
 pub mod init;
 pub mod load;

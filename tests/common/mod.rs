@@ -12,6 +12,7 @@
 
 #![allow(dead_code)]
 
+pub mod git;
 pub mod process;
 pub mod webdriver;
 

@@ -1,0 +1,918 @@
+//! `dealbook history` on real git repositories built by the test with
+//! fixed commit dates: weekly commits across the Q3/Q4 2026 boundary with
+//! every kind of change, a merge commit from a branch (first parent only),
+//! a commit that breaks the pipeline and the next that fixes it, a renamed
+//! deal file, a moved one and a deleted one. Every trend point and
+//! accuracy figure below is worked out by hand in the comments; the latest
+//! snapshot is compared with `report` on the same tree, each
+//! week-over-week waterfall with `diff` between the same two commits, and
+//! each invalid snapshot's error count with `check` on a checkout of its
+//! commit. Then the edges: the working tree as the latest point, a shallow
+//! clone, a pipeline folder that appears late or was moved, `--since`,
+//! the other cadences, `--rev`, and no repository at all.
+
+mod common;
+
+use common::git::Repo;
+use serde_json::Value;
+use std::path::Path;
+
+/// The settings: the stage list of `dealbook init`'s ids and defaults,
+/// no rules that raise diagnostics, `as_of` fixed at Wednesday
+/// 2026-10-28 (the range's end).
+const SETTINGS: &str = r#"[org]
+name = "Test Org"
+currency = "CNY"
+as_of = 2026-10-28
+
+[[stage]]
+id = "qualify"
+name = "Qualification"
+probability = 0.10
+category = "pipeline"
+
+[[stage]]
+id = "needs-analysis"
+name = "Needs analysis"
+probability = 0.20
+category = "pipeline"
+
+[[stage]]
+id = "solution"
+name = "Solution"
+probability = 0.40
+category = "best_case"
+
+[[stage]]
+id = "proof"
+name = "Value proof"
+probability = 0.60
+category = "best_case"
+
+[[stage]]
+id = "negotiation"
+name = "Negotiation"
+probability = 0.80
+category = "commit"
+
+[[stage]]
+id = "won"
+name = "Won"
+outcome = "won"
+
+[[stage]]
+id = "lost"
+name = "Lost"
+outcome = "lost"
+
+[rules]
+min_stakeholders = 0
+"#;
+
+const TEAM: &str = r#"[[team]]
+id = "east"
+name = "East"
+manager = "li-wei"
+
+[[team]]
+id = "west"
+name = "West"
+
+[[person]]
+id = "li-wei"
+name = "李伟"
+team = "east"
+role = "manager"
+
+[[person]]
+id = "zhang-min"
+name = "张敏"
+team = "east"
+
+[[person]]
+id = "chen-jie"
+name = "Chen Jie"
+team = "east"
+
+[[person]]
+id = "wang-fang"
+name = "王芳"
+team = "west"
+"#;
+
+const ACME: &str = "name = \"ACME\"\ntier = \"standard\"\nowner = \"zhang-min\"\n";
+const HUAXING: &str = "name = \"华星电力\"\ntier = \"key\"\nowner = \"chen-jie\"\n";
+
+const TARGETS: &str = r#"[[target]]
+period = "2026-Q3"
+metric = "revenue"
+value = 2_000_000
+
+[[target]]
+period = "2026-Q4"
+metric = "revenue"
+value = 3_000_000
+
+[[target]]
+period = "2026-Q4"
+person = "zhang-min"
+metric = "revenue"
+value = 1_000_000
+"#;
+
+/// A deal file without `[[history]]` (git gives its stage moves).
+fn deal(
+    name: &str,
+    account: &str,
+    owner: &str,
+    amount: &str,
+    stage: &str,
+    close: &str,
+    created: &str,
+) -> String {
+    format!(
+        "name = \"{name}\"\naccount = \"{account}\"\nowner = \"{owner}\"\namount = {amount}\n\
+         stage = \"{stage}\"\ncreated = {created}\nclose = {close}\n"
+    )
+}
+
+const D0: &str = "2026-08-28T10:00:00Z";
+
+/// The scenario. Commits (Fridays unless said, 10:00 UTC; weeks end on
+/// Sunday, so the snapshots are Aug 30, Sep 6, 13, 20, 27, Oct 4, 11, 18,
+/// 25 and the latest point Wed Oct 28):
+///
+/// - C0 Aug 28, the base: alpha (zhang-min, 1,000,000, solution 0.4 best
+///   case, close Sep 20), beta (zhang-min, 500,000, negotiation 0.8
+///   commit, close Sep 25), gamma (chen-jie, 2,000,000, proof 0.6 best
+///   case, close Nov 15), delta (wang-fang, 300,000, qualify 0.1
+///   pipeline, close Dec 10), eps (chen-jie, 800,000, won Aug 15);
+/// - C1 Sep 4: beta amount 600,000; alpha to proof (0.6); zeta added
+///   (wang-fang, 400,000, needs-analysis 0.2 pipeline, close Sep 28);
+/// - C2 Sep 11: alpha forecast override "commit"; gamma close pushed to
+///   Dec 20 (35 days); delta probability override 0.3;
+/// - on branch `feature` from C2, B1 dated Sat Sep 12: zeta to solution;
+/// - C2b Wed Sep 16 on main: delta's next step;
+/// - M Sep 18: merge of `feature` (B1's change lands on main now);
+/// - C4 Sep 25: beta won (close Sep 25); alpha back to solution; zeta
+///   close pushed to Oct 20 (out of Q3, 22 days);
+/// - C5 Oct 2: alpha lost (close Sep 30, reason price); delta handed to
+///   zhang-min; omega added (chen-jie, 100,000, qualify, close Nov 30);
+/// - C6 Oct 9: gamma's stage mistyped "negotation" (an error: this
+///   revision is invalid); delta amount 350,000;
+/// - C7 Oct 16: gamma fixed, in negotiation (0.8 commit); zeta won (close
+///   Oct 14);
+/// - C8 Oct 23: delta.toml renamed delta-renamed.toml; zeta.toml moved to
+///   deals/open/; omega deleted;
+/// - C9 Tue Oct 27: gamma amount 2,200,000; delta close pushed to
+///   2027-01-15 (out of Q4).
+fn scenario() -> Repo {
+    let mut r = Repo::new("");
+    r.write("dealbook.toml", SETTINGS);
+    r.write("team.toml", TEAM);
+    r.write("accounts/acme.toml", ACME);
+    r.write("accounts/huaxing.toml", HUAXING);
+    r.write("targets/2026.toml", TARGETS);
+    let d = |n, a, o, amt, st, c| deal(n, a, o, amt, st, c, "2026-06-01");
+    r.write(
+        "deals/alpha.toml",
+        &d(
+            "Alpha ERP",
+            "acme",
+            "zhang-min",
+            "1_000_000",
+            "solution",
+            "2026-09-20",
+        ),
+    );
+    r.write(
+        "deals/beta.toml",
+        &d(
+            "Beta MES",
+            "acme",
+            "zhang-min",
+            "500_000",
+            "negotiation",
+            "2026-09-25",
+        ),
+    );
+    r.write(
+        "deals/gamma.toml",
+        &d(
+            "Gamma grid",
+            "huaxing",
+            "chen-jie",
+            "2_000_000",
+            "proof",
+            "2026-11-15",
+        ),
+    );
+    r.write(
+        "deals/delta.toml",
+        &d(
+            "Delta CRM",
+            "huaxing",
+            "wang-fang",
+            "300_000",
+            "qualify",
+            "2026-12-10",
+        ),
+    );
+    r.write(
+        "deals/eps.toml",
+        &d(
+            "Eps PLM",
+            "huaxing",
+            "chen-jie",
+            "800_000",
+            "won",
+            "2026-08-15",
+        ),
+    );
+    r.commit("C0 base", D0);
+
+    r.set("deals/beta.toml", "amount", "amount = 600_000");
+    r.set("deals/alpha.toml", "stage", "stage = \"proof\"");
+    r.write(
+        "deals/zeta.toml",
+        &deal(
+            "Zeta IoT",
+            "huaxing",
+            "wang-fang",
+            "400_000",
+            "needs-analysis",
+            "2026-09-28",
+            "2026-09-01",
+        ),
+    );
+    r.commit("C1", "2026-09-04T10:00:00Z");
+
+    r.set("deals/alpha.toml", "forecast", "forecast = \"commit\"");
+    r.set("deals/gamma.toml", "close", "close = 2026-12-20");
+    r.set("deals/delta.toml", "probability", "probability = 0.3");
+    r.commit("C2", "2026-09-11T10:00:00Z");
+
+    r.git(&["checkout", "-q", "-b", "feature"], D0);
+    r.set("deals/zeta.toml", "stage", "stage = \"solution\"");
+    r.commit("B1 on a branch", "2026-09-12T10:00:00Z");
+    r.git(&["checkout", "-q", "main"], D0);
+    r.set("deals/delta.toml", "next_step", "next_step = \"Demo\"");
+    r.commit("C2b", "2026-09-16T10:00:00Z");
+    r.git(
+        &["merge", "-q", "--no-ff", "feature", "-m", "M merge feature"],
+        "2026-09-18T10:00:00Z",
+    );
+    let m = r.git(&["rev-parse", "HEAD"], D0).trim().to_string();
+    r.commits.push(m);
+
+    r.set("deals/beta.toml", "stage", "stage = \"won\"");
+    r.set("deals/alpha.toml", "stage", "stage = \"solution\"");
+    r.set("deals/zeta.toml", "close", "close = 2026-10-20");
+    r.commit("C4", "2026-09-25T10:00:00Z");
+
+    r.set("deals/alpha.toml", "stage", "stage = \"lost\"");
+    r.set("deals/alpha.toml", "close", "close = 2026-09-30");
+    r.set("deals/alpha.toml", "lost_reason", "lost_reason = \"price\"");
+    r.set("deals/delta.toml", "owner", "owner = \"zhang-min\"");
+    r.write(
+        "deals/omega.toml",
+        &deal(
+            "Omega BI",
+            "huaxing",
+            "chen-jie",
+            "100_000",
+            "qualify",
+            "2026-11-30",
+            "2026-10-01",
+        ),
+    );
+    r.commit("C5", "2026-10-02T10:00:00Z");
+
+    r.set("deals/gamma.toml", "stage", "stage = \"negotation\"");
+    r.set("deals/delta.toml", "amount", "amount = 350_000");
+    r.commit("C6 broken", "2026-10-09T10:00:00Z");
+
+    r.set("deals/gamma.toml", "stage", "stage = \"negotiation\"");
+    r.set("deals/zeta.toml", "stage", "stage = \"won\"");
+    r.set("deals/zeta.toml", "close", "close = 2026-10-14");
+    r.commit("C7 fixed", "2026-10-16T10:00:00Z");
+
+    r.rename("deals/delta.toml", "deals/delta-renamed.toml");
+    r.rename("deals/zeta.toml", "deals/open/zeta.toml");
+    r.remove("deals/omega.toml");
+    r.commit("C8", "2026-10-23T10:00:00Z");
+
+    r.set("deals/gamma.toml", "amount", "amount = 2_200_000");
+    r.set("deals/delta-renamed.toml", "close", "close = 2027-01-15");
+    r.commit("C9", "2026-10-27T10:00:00Z");
+    r
+}
+
+/// Commit indices in `Repo::commits`.
+const C0: usize = 0;
+const C1: usize = 1;
+const C2: usize = 2;
+const C5: usize = 7;
+const C6: usize = 8;
+const C7: usize = 9;
+const C8: usize = 10;
+const C9: usize = 11;
+
+fn json_of(out: &std::process::Output) -> Value {
+    assert!(
+        matches!(out.status.code(), Some(0)),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+fn history(r: &Repo, args: &[&str]) -> Value {
+    let mut a = vec!["history", ".", "--format", "json"];
+    a.extend_from_slice(args);
+    json_of(&r.dealbook(&a))
+}
+
+/// A money figure of the JSON ("1400000.00") as whole units.
+fn money(v: &Value) -> i64 {
+    let s = v.as_str().unwrap_or_else(|| panic!("money: {v}"));
+    let d: rust_decimal::Decimal = s.parse().unwrap();
+    assert_eq!(d.fract(), rust_decimal::Decimal::ZERO, "{s}");
+    d.trunc().to_string().parse().unwrap()
+}
+
+fn ratio(v: &Value) -> Option<String> {
+    v.as_str().map(str::to_string)
+}
+
+/// The trend of a scope (kind, id) in the document.
+fn trend<'a>(doc: &'a Value, kind: &str, id: Option<&str>) -> &'a Vec<Value> {
+    doc["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["scope"]["kind"] == kind && t["scope"]["id"].as_str() == id)
+        .unwrap_or_else(|| panic!("no trend for {kind} {id:?}"))["points"]
+        .as_array()
+        .unwrap()
+}
+
+/// (date, won, commit, best case, pipeline, weighted, open deals) of each
+/// point; errors as `(date, -errors, …)`.
+fn figures(points: &[Value]) -> Vec<(String, i64, i64, i64, i64, i64, i64)> {
+    points
+        .iter()
+        .map(|p| {
+            let date = p["date"].as_str().unwrap().to_string();
+            if p["errors"].as_u64().unwrap() > 0 {
+                return (date, -(p["errors"].as_i64().unwrap()), 0, 0, 0, 0, 0);
+            }
+            (
+                date,
+                money(&p["won"]),
+                money(&p["commit"]),
+                money(&p["best_case"]),
+                money(&p["pipeline"]),
+                money(&p["weighted"]),
+                p["open_deals"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn row(
+    d: &str,
+    w: i64,
+    c: i64,
+    b: i64,
+    p: i64,
+    wt: i64,
+    o: i64,
+) -> (String, i64, i64, i64, i64, i64, i64) {
+    (d.to_string(), w, c, b, p, wt, o)
+}
+
+#[test]
+fn trend_points_are_the_forecast_of_each_snapshot() {
+    let r = scenario();
+    let doc = history(&r, &[]);
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["period"], "2026-Q4");
+    assert_eq!(doc["as_of"], "2026-10-28");
+    assert_eq!(doc["latest"], "HEAD");
+    // Q4, the organisation, at the snapshots dated in Q4 and the latest:
+    // - Oct 4 (C5): open in Q4 gamma 2,000,000 proof best case (0.6),
+    //   delta 300,000 qualify pipeline with override 0.3, zeta 400,000
+    //   solution best case (0.4), omega 100,000 qualify pipeline (0.1):
+    //   won 0; commit 0; best case 2,400,000; pipeline 2,800,000;
+    //   weighted 1,200,000 + 90,000 + 160,000 + 10,000 = 1,460,000; 4 open.
+    // - Oct 11 (C6): gamma's stage is unknown: invalid, no figures.
+    // - Oct 18 (C7): zeta won 400,000; gamma negotiation commit (0.8);
+    //   delta 350,000: won 400,000; commit 400,000 + 2,000,000 =
+    //   2,400,000; best case the same; pipeline + 350,000 + 100,000 =
+    //   2,850,000; weighted 400,000 + 1,600,000 + 105,000 + 10,000 =
+    //   2,115,000; 3 open.
+    // - Oct 25 (C8): omega deleted: pipeline 2,750,000, weighted
+    //   2,105,000, 2 open.
+    // - Oct 28 (C9, HEAD): gamma 2,200,000, delta pushed into 2027: won
+    //   400,000; commit 2,600,000; best case 2,600,000; pipeline
+    //   2,600,000; weighted 400,000 + 1,760,000 = 2,160,000; 1 open.
+    let org = trend(&doc, "org", None);
+    let got = figures(org);
+    assert_eq!(
+        got[0],
+        row("2026-10-04", 0, 0, 2_400_000, 2_800_000, 1_460_000, 4)
+    );
+    assert_eq!(got[1].0, "2026-10-11");
+    assert!(got[1].1 < 0, "C6 is invalid: {:?}", got[1]);
+    assert_eq!(
+        got[2],
+        row(
+            "2026-10-18",
+            400_000,
+            2_400_000,
+            2_400_000,
+            2_850_000,
+            2_115_000,
+            3
+        )
+    );
+    assert_eq!(
+        got[3],
+        row(
+            "2026-10-25",
+            400_000,
+            2_400_000,
+            2_400_000,
+            2_750_000,
+            2_105_000,
+            2
+        )
+    );
+    assert_eq!(
+        got[4],
+        row(
+            "2026-10-28",
+            400_000,
+            2_600_000,
+            2_600_000,
+            2_600_000,
+            2_160_000,
+            1
+        )
+    );
+    assert_eq!(got.len(), 5);
+    assert_eq!(money(&org[0]["target"]), 3_000_000);
+    assert_eq!(org[2]["label"], &r.commits[C7][..7]);
+    // 张敏, target 1,000,000 in Q4: delta is hers from C5: Oct 4
+    // pipeline 300,000 (weighted 90,000); Oct 18 and 25 350,000 (105,000);
+    // Oct 28 delta closes in 2027: nothing.
+    let zm = figures(trend(&doc, "person", Some("zhang-min")));
+    assert_eq!(zm[0], row("2026-10-04", 0, 0, 0, 300_000, 90_000, 1));
+    assert_eq!(zm[2], row("2026-10-18", 0, 0, 0, 350_000, 105_000, 1));
+    assert_eq!(zm[4], row("2026-10-28", 0, 0, 0, 0, 0, 0));
+    assert_eq!(
+        money(&trend(&doc, "person", Some("zhang-min"))[0]["target"]),
+        1_000_000
+    );
+    // Team west (王芳): zeta, 400,000 solution on Oct 4 (weighted 160,000),
+    // won on Oct 18.
+    let west = figures(trend(&doc, "team", Some("west")));
+    assert_eq!(
+        west[0],
+        row("2026-10-04", 0, 0, 400_000, 400_000, 160_000, 1)
+    );
+    assert_eq!(
+        west[2],
+        row("2026-10-18", 400_000, 400_000, 400_000, 400_000, 400_000, 0)
+    );
+    // Every snapshot of the range, the branch's own commit in none: the
+    // merge counts when it landed (Sep 18).
+    let dates: Vec<&str> = doc["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            "2026-08-30",
+            "2026-09-06",
+            "2026-09-13",
+            "2026-09-20",
+            "2026-09-27",
+            "2026-10-04",
+            "2026-10-11",
+            "2026-10-18",
+            "2026-10-25",
+            "2026-10-28"
+        ]
+    );
+    let commits: Vec<&str> = doc["commits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        commits,
+        [
+            "C0 base",
+            "C1",
+            "C2",
+            "C2b",
+            "M merge feature",
+            "C4",
+            "C5",
+            "C6 broken",
+            "C7 fixed",
+            "C8",
+            "C9"
+        ]
+    );
+}
+
+#[test]
+fn forecast_accuracy_of_the_closed_quarter() {
+    let r = scenario();
+    let doc = history(&r, &[]);
+    let periods = doc["accuracy"]["periods"].as_array().unwrap();
+    // Q3 is the only closed quarter with a snapshot: the history starts
+    // on Aug 28, in its 9th week (weeks end Jul 5, 12, …, Sep 27).
+    assert_eq!(periods.len(), 1);
+    let q3 = &periods[0];
+    assert_eq!(q3["period"], "2026-Q3");
+    assert_eq!(q3["weeks"].as_array().unwrap().len(), 13);
+    let scope = |kind: &str, id: Option<&str>| -> &Value {
+        q3["scopes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["scope"]["kind"] == kind && s["scope"]["id"].as_str() == id)
+            .unwrap_or_else(|| panic!("no accuracy for {kind} {id:?}"))
+    };
+    let calls = |s: &Value, field: &str| -> Vec<Option<String>> {
+        s["calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| ratio(&c[field]))
+            .collect()
+    };
+    let some = |v: &[&str]| -> Vec<Option<String>> {
+        let mut out = vec![None; 8];
+        out.extend(v.iter().map(|s| Some(s.to_string())));
+        out
+    };
+    // The organisation. Actual: won in Q3 at the latest point = eps
+    // 800,000 + beta 600,000 = 1,400,000 (alpha was lost).
+    // Commit calls: Aug 30 (C0) 800,000 + beta 500,000 = 1,300,000;
+    // Sep 6 (C1) 800,000 + 600,000 = 1,400,000; Sep 13 (C2) + alpha
+    // 1,000,000 (override commit) = 2,400,000; Sep 20 (M) 2,400,000;
+    // Sep 27 (C4) won 1,400,000 + alpha 1,000,000 = 2,400,000.
+    // Accuracy = call ÷ 1,400,000: 0.9286, 1.0000, 1.7143 ×3.
+    // Weighted calls: Aug 30 800,000 + 1,000,000×0.4 + 500,000×0.8 =
+    // 1,600,000; Sep 6 800,000 + 600,000 (alpha 0.6) + 480,000 + zeta
+    // 80,000 = 1,960,000; Sep 13 the same 1,960,000 — the branch's B1,
+    // dated Sep 12, lands with the merge only: with it zeta would count
+    // 160,000; Sep 20 800,000 + 600,000 + 480,000 + 160,000 = 2,040,000;
+    // Sep 27 1,400,000 + alpha back in solution 400,000 = 1,800,000.
+    // Accuracy: 1.1429, 1.4000, 1.4000, 1.4571, 1.2857.
+    let org = scope("org", None);
+    assert_eq!(money(&org["actual"]), 1_400_000);
+    assert_eq!(
+        calls(org, "commit_accuracy"),
+        some(&["0.9286", "1.0000", "1.7143", "1.7143", "1.7143"])
+    );
+    assert_eq!(
+        calls(org, "weighted_accuracy"),
+        some(&["1.1429", "1.4000", "1.4000", "1.4571", "1.2857"])
+    );
+    assert_eq!(
+        calls(org, "commit_error"),
+        some(&["0.0714", "0.0000", "0.7143", "0.7143", "0.7143"])
+    );
+    // Weeks 1 to 8 are before the history starts: no call, no commit.
+    assert!(org["calls"][0]["label"].is_null() && org["calls"][0]["commit"].is_null());
+    assert_eq!(org["calls"][8]["label"], &r.commits[C0][..7]);
+    // Mean absolute error of the commit calls: (1/14 + 0 + 3 × 10/14) ÷ 5
+    // = (31/14) ÷ 5 = 0.442857… → 0.4429; bias (−1/14 + 30/14) ÷ 5 =
+    // 0.414285… → 0.4143. Weighted: signed errors 0.2/1.4, 0.56/1.4,
+    // 0.56/1.4, 0.64/1.4, 0.4/1.4, all positive: (2.36/1.4) ÷ 5 =
+    // 0.337142… → 0.3371 for both.
+    assert_eq!(ratio(&org["commit_mae"]).as_deref(), Some("0.4429"));
+    assert_eq!(ratio(&org["commit_bias"]).as_deref(), Some("0.4143"));
+    assert_eq!(ratio(&org["weighted_mae"]).as_deref(), Some("0.3371"));
+    assert_eq!(ratio(&org["weighted_bias"]).as_deref(), Some("0.3371"));
+    // 张敏: alpha and beta; actual beta 600,000. Commit calls 500,000,
+    // 600,000, 1,600,000 ×3 → 0.8333, 1.0000, 2.6667 ×3; signed errors
+    // −1/6, 0, 5/3 ×3: bias (5 − 1/6) ÷ 5 = 0.966666… → 0.9667, mean
+    // absolute error (5 + 1/6) ÷ 5 = 1.033333… → 1.0333. Weighted calls
+    // 800,000, 1,080,000, 1,080,000, 1,080,000, 600,000 + 400,000 =
+    // 1,000,000: signed errors 1/3, 0.8, 0.8, 0.8, 2/3: bias 3.4 ÷ 5 = 0.68.
+    let zm = scope("person", Some("zhang-min"));
+    assert_eq!(money(&zm["actual"]), 600_000);
+    assert_eq!(
+        calls(zm, "commit_accuracy"),
+        some(&["0.8333", "1.0000", "2.6667", "2.6667", "2.6667"])
+    );
+    assert_eq!(ratio(&zm["commit_bias"]).as_deref(), Some("0.9667"));
+    assert_eq!(ratio(&zm["commit_mae"]).as_deref(), Some("1.0333"));
+    assert_eq!(ratio(&zm["weighted_bias"]).as_deref(), Some("0.6800"));
+    // Chen Jie: eps 800,000 won before the history starts, gamma closes in
+    // Q4: every call is exactly right.
+    let cj = scope("person", Some("chen-jie"));
+    assert_eq!(
+        calls(cj, "commit_accuracy"),
+        some(&["1.0000", "1.0000", "1.0000", "1.0000", "1.0000"])
+    );
+    assert_eq!(ratio(&cj["commit_bias"]).as_deref(), Some("0.0000"));
+    // 王芳 won nothing in Q3: an actual of zero gives no accuracy, no
+    // error, no bias (never NaN), though her calls are there.
+    let wf = scope("person", Some("wang-fang"));
+    assert_eq!(money(&wf["actual"]), 0);
+    assert!(calls(wf, "commit_accuracy").iter().all(Option::is_none));
+    assert!(wf["commit_bias"].is_null() && wf["weighted_mae"].is_null());
+    assert_eq!(money(&wf["calls"][9]["commit"]), 0);
+    // Bias over the last quarters: Q3 only.
+    let bias = doc["accuracy"]["bias"].as_array().unwrap();
+    let b = |id: Option<&str>| {
+        bias.iter()
+            .find(|b| b["scope"]["id"].as_str() == id)
+            .unwrap()
+    };
+    assert_eq!(b(None)["periods"], 1);
+    assert_eq!(ratio(&b(None)["commit"]).as_deref(), Some("0.4143"));
+    assert_eq!(
+        ratio(&b(Some("zhang-min"))["weighted"]).as_deref(),
+        Some("0.6800")
+    );
+    assert!(bias.iter().all(|b| b["scope"]["id"] != "wang-fang"));
+}
+
+/// Extracts the pipeline at a commit into a fresh folder.
+fn checkout(r: &Repo, commit: &str, dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let tar = dir.join("x.tar");
+    r.git(
+        &[
+            "archive",
+            "--format=tar",
+            "-o",
+            tar.to_str().unwrap(),
+            commit,
+        ],
+        D0,
+    );
+    let ok = std::process::Command::new("tar")
+        .args(["-xf", tar.to_str().unwrap(), "-C", dir.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    std::fs::remove_file(tar).unwrap();
+}
+
+#[test]
+fn an_invalid_snapshot_has_the_error_count_of_check() {
+    let r = scenario();
+    let doc = history(&r, &[]);
+    let points = doc["points"].as_array().unwrap();
+    let broken = points.iter().find(|p| p["date"] == "2026-10-11").unwrap();
+    assert_eq!(broken["valid"], false);
+    assert_eq!(broken["commit"], r.commits[C6].as_str());
+    let dir = r.tmp.path().join("c6");
+    checkout(&r, &r.commits[C6], &dir);
+    let out = common::dealbook(
+        &[
+            "check",
+            dir.to_str().unwrap(),
+            "--format",
+            "json",
+            "--as-of",
+            "2026-10-11",
+        ],
+        r.tmp.path(),
+    );
+    let check: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(check["summary"]["errors"].as_u64().unwrap() > 0);
+    assert_eq!(broken["errors"], check["summary"]["errors"]);
+    // Every other snapshot is valid.
+    assert_eq!(points.iter().filter(|p| p["valid"] == false).count(), 1);
+    // The step over it says so.
+    let weekly = doc["weekly"].as_array().unwrap();
+    let over = weekly.iter().find(|w| w["to"] == "2026-10-18").unwrap();
+    assert_eq!(over["from"], "2026-10-04");
+    assert_eq!(over["skipped"], 1);
+}
+
+#[test]
+fn the_latest_snapshot_equals_report() {
+    let r = scenario();
+    let doc = history(&r, &[]);
+    let report = json_of(&r.dealbook(&["report", ".", "--format", "json", "--period", "2026-Q4"]));
+    let rows: Vec<&Value> = report["forecast"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["period"] == "2026-Q4")
+        .collect();
+    let trends = doc["trend"].as_array().unwrap();
+    assert_eq!(
+        rows.len(),
+        trends.len(),
+        "one trend per scope of the report"
+    );
+    for f in rows {
+        let t = trends
+            .iter()
+            .find(|t| t["scope"] == f["scope"])
+            .unwrap_or_else(|| panic!("no trend for {}", f["scope"]));
+        let last = t["points"].as_array().unwrap().last().unwrap();
+        for k in [
+            "won",
+            "commit",
+            "best_case",
+            "pipeline",
+            "weighted",
+            "target",
+            "open_deals",
+        ] {
+            assert_eq!(last[k], f[k], "{k} of {}", f["scope"]);
+        }
+    }
+}
+
+#[test]
+fn week_over_week_equals_diff_between_the_same_commits() {
+    let r = scenario();
+    let doc = history(&r, &[]);
+    let points = doc["points"].as_array().unwrap();
+    let commit_at = |date: &Value| -> String {
+        points.iter().find(|p| p["date"] == *date).unwrap()["commit"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let weekly = doc["weekly"].as_array().unwrap();
+    // Aug 30 → Sep 6 → … → Oct 4, Oct 4 → Oct 18 (over the invalid Oct
+    // 11), Oct 18 → Oct 25 → Oct 28.
+    assert_eq!(weekly.len(), 8);
+    for w in weekly {
+        let (a, b) = (commit_at(&w["from"]), commit_at(&w["to"]));
+        let d = json_of(&r.dealbook(&["diff", &a, &b, "--format", "json", "--period", "2026-Q4"]));
+        assert_eq!(
+            w["pipeline"], d["waterfall"]["pipeline"],
+            "{} → {}",
+            w["from"], w["to"]
+        );
+        let q4 = d["waterfall"]["periods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["period"] == "2026-Q4")
+            .unwrap();
+        assert_eq!(w["period"], *q4, "{} → {}", w["from"], w["to"]);
+    }
+    // Since last week (Oct 25, C8 → Oct 28, C9), by hand: Q4 opened with
+    // gamma 2,000,000 + delta 350,000; gamma up 200,000, delta pushed out
+    // into 2027: end 2,200,000 (2,350,000 + 200,000 − 350,000).
+    let last = weekly.last().unwrap();
+    assert_eq!(money(&last["period"]["start"]["amount"]), 2_350_000);
+    assert_eq!(money(&last["period"]["amount_up"]["amount"]), 200_000);
+    assert_eq!(money(&last["period"]["pushed_out"]["amount"]), 350_000);
+    assert_eq!(money(&last["period"]["end"]["amount"]), 2_200_000);
+    assert_eq!(last["pushed"][0]["id"], "delta-renamed");
+    let deals = last["period_deals"].as_array().unwrap();
+    assert_eq!(deals[0]["bucket"], "pushed_out");
+    assert_eq!(deals[0]["deals"][0][0]["id"], "delta-renamed");
+    assert_eq!(deals[1]["bucket"], "amount_up");
+    // Sep 27 → Oct 4 (C4 → C5): alpha lost, omega created.
+    let w = weekly.iter().find(|w| w["to"] == "2026-10-04").unwrap();
+    assert_eq!(w["lost"][0]["id"], "alpha");
+    assert_eq!(w["created"][0]["id"], "omega");
+    assert_eq!(money(&w["pipeline"]["lost"]["amount"]), 1_000_000);
+    let _ = (C1, C2, C5, C8, C9);
+}
+
+#[test]
+fn deal_change_logs() {
+    let r = scenario();
+    let doc = history(&r, &[]);
+    let deals = doc["deals"].as_array().unwrap();
+    let log = |id: &str| {
+        deals
+            .iter()
+            .find(|d| d["id"] == id)
+            .unwrap_or_else(|| panic!("no log of {id}"))
+    };
+    // gamma: close Nov 15 → Dec 20 (C2): pushed once, 35 days; the broken
+    // commit makes it unreadable, the next one readable again in
+    // negotiation.
+    let g = log("gamma");
+    assert_eq!(g["push_count"], 1);
+    assert_eq!(g["days_pushed"], 35);
+    let kinds: Vec<&str> = g["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["added", "changed", "changed", "changed", "changed"]);
+    let e = &g["entries"][1];
+    assert_eq!(e["short"], &r.commits[C2][..7]);
+    assert_eq!(e["author"], "Ann Author");
+    assert_eq!(e["fields"][0]["field"], "close");
+    assert_eq!(e["fields"][0]["from"], "2026-11-15");
+    assert_eq!(e["fields"][0]["to"], "2026-12-20");
+    assert_eq!(g["first_seen"], "2026-08-28");
+    assert_eq!(g["last_seen"], "2026-10-28");
+    // alpha: no [[history]]; git saw solution → proof → solution → lost.
+    let a = log("alpha");
+    assert_eq!(a["has_history"], false);
+    let moves: Vec<&str> = a["stage_moves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["to"].as_str().unwrap())
+        .collect();
+    assert_eq!(moves, ["solution", "proof", "solution", "lost"]);
+    let fields: Vec<&str> = a["entries"][2]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["forecast"]);
+    // delta: pushed at C9 by 36 days (Dec 10 → Jan 15) under its new id;
+    // the renamed file carries its log over.
+    let d = log("delta-renamed");
+    let kinds: Vec<&str> = d["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "added", "changed", "changed", "changed", "changed", "renamed", "changed"
+        ]
+    );
+    assert_eq!(d["entries"][5]["from"], "delta");
+    assert_eq!(d["push_count"], 1);
+    assert_eq!(d["days_pushed"], 36);
+    assert_eq!(d["first_seen"], "2026-08-28");
+    let old = log("delta");
+    assert_eq!(old["removed"], true);
+    assert_eq!(
+        old["entries"].as_array().unwrap().last().unwrap()["to"],
+        "delta-renamed"
+    );
+    // omega deleted at C8; zeta moved to another folder: same deal.
+    let o = log("omega");
+    assert_eq!(o["removed"], true);
+    assert_eq!(o["last_seen"], "2026-10-23");
+    let z = log("zeta");
+    let last = z["entries"].as_array().unwrap().last().unwrap();
+    assert_eq!(last["fields"][0]["field"], "file");
+    assert_eq!(last["fields"][0]["to"], "deals/open/zeta.toml");
+    assert_eq!(z["removed"], false);
+}
+
+#[test]
+fn markdown_snapshot() {
+    let r = scenario();
+    let out = r.dealbook(&["history", ".", "--format", "markdown"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Commit ids depend on nothing but the fixed contents, names and
+    // dates, so the snapshot holds them as they are.
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn table_output_fits_the_terminal() {
+    let r = scenario();
+    let out = r.dealbook(&["history", "."]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    eprintln!("{text}");
+    for line in text.lines().skip(1) {
+        assert!(
+            unicode_width::UnicodeWidthStr::width(line) <= 80 || line.starts_with("note:"),
+            "too wide: {line}"
+        );
+    }
+    assert!(text.contains("Forecast trend 2026-Q4"));
+    assert!(text.contains("Forecast accuracy 2026-Q3"));
+}
