@@ -916,3 +916,363 @@ fn table_output_fits_the_terminal() {
     assert!(text.contains("Forecast trend 2026-Q4"));
     assert!(text.contains("Forecast accuracy 2026-Q3"));
 }
+
+/// A small pipeline in `sub` of a new repository: the settings, team,
+/// accounts and one deal (alpha, zhang-min, 1,000,000 in solution, close
+/// 2026-11-20).
+fn small(sub: &str) -> Repo {
+    let r = Repo::new(sub);
+    r.write("dealbook.toml", SETTINGS);
+    r.write("team.toml", TEAM);
+    r.write("accounts/acme.toml", ACME);
+    r.write("accounts/huaxing.toml", HUAXING);
+    r.write(
+        "deals/alpha.toml",
+        &deal(
+            "Alpha ERP",
+            "acme",
+            "zhang-min",
+            "1_000_000",
+            "solution",
+            "2026-11-20",
+            "2026-06-01",
+        ),
+    );
+    r
+}
+
+fn notes(doc: &Value) -> Vec<String> {
+    doc["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_working_tree_is_the_latest_point_when_it_differs() {
+    let mut r = small("");
+    r.commit("base", "2026-10-01T10:00:00Z");
+    r.set("deals/alpha.toml", "amount", "amount = 1_500_000");
+    r.commit("up", "2026-10-14T10:00:00Z");
+    // Unsaved to git: alpha to negotiation (commit 0.8), and a new deal.
+    r.set("deals/alpha.toml", "stage", "stage = \"negotiation\"");
+    r.write(
+        "deals/beta.toml",
+        &deal(
+            "Beta",
+            "acme",
+            "chen-jie",
+            "200_000",
+            "qualify",
+            "2026-12-01",
+            "2026-10-20",
+        ),
+    );
+    let doc = history(&r, &[]);
+    assert_eq!(doc["latest"], "working tree");
+    let org = trend(&doc, "org", None);
+    let last = org.last().unwrap();
+    assert_eq!(last["label"], "working tree");
+    assert_eq!(last["date"], "2026-10-28");
+    // Commit: alpha 1,500,000 now in negotiation; pipeline + beta 200,000.
+    assert_eq!(money(&last["commit"]), 1_500_000);
+    assert_eq!(money(&last["pipeline"]), 1_700_000);
+    // Since the last snapshot (Sun Oct 25, HEAD "up"): beta created,
+    // alpha advanced.
+    let w = doc["weekly"].as_array().unwrap().last().unwrap();
+    assert_eq!(w["to_label"], "working tree");
+    assert_eq!(w["created"][0]["id"], "beta");
+    assert_eq!(w["advanced"][0]["id"], "alpha");
+    // The change logs have the uncommitted changes.
+    let deals = doc["deals"].as_array().unwrap();
+    let alpha = deals.iter().find(|d| d["id"] == "alpha").unwrap();
+    let e = alpha["entries"].as_array().unwrap().last().unwrap();
+    assert_eq!(e["short"], "working tree");
+    assert!(e["commit"].is_null());
+    assert_eq!(e["fields"][0]["field"], "stage");
+    let beta = deals.iter().find(|d| d["id"] == "beta").unwrap();
+    assert_eq!(beta["entries"][0]["kind"], "added");
+    // Committed, the latest point is HEAD again.
+    r.commit("now", "2026-10-27T10:00:00Z");
+    let doc = history(&r, &[]);
+    assert_eq!(doc["latest"], "HEAD");
+    assert_eq!(
+        trend(&doc, "org", None).last().unwrap()["label"],
+        &r.commits[2][..7]
+    );
+}
+
+#[test]
+fn a_shallow_clone_starts_where_it_was_cut() {
+    let mut r = small("");
+    for (k, date) in ["2026-09-04", "2026-09-11", "2026-09-18", "2026-09-25"]
+        .iter()
+        .enumerate()
+    {
+        r.set(
+            "deals/alpha.toml",
+            "amount",
+            &format!("amount = {}", 1_000_000 + k * 100_000),
+        );
+        r.commit(&format!("week {k}"), &format!("{date}T10:00:00Z"));
+    }
+    let clone = r.tmp.path().join("clone");
+    let url = format!("file://{}", r.top().display());
+    r.git(
+        &["clone", "-q", "--depth", "2", &url, clone.to_str().unwrap()],
+        D0,
+    );
+    let mut c = std::process::Command::new(common::BIN);
+    c.args(["history", ".", "--format", "json"])
+        .current_dir(&clone);
+    common::git::git_env(&mut c, r.tmp.path(), D0);
+    let doc = json_of(&c.output().unwrap());
+    // Two commits, the first of them the boundary.
+    assert_eq!(doc["commits"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["start"], "2026-09-18");
+    let n = notes(&doc);
+    assert!(
+        n.iter()
+            .any(|n| n.contains("shallow clone") && n.contains("--unshallow")),
+        "{n:?}"
+    );
+}
+
+#[test]
+fn a_pipeline_folder_that_appears_later_starts_there() {
+    let mut r = Repo::new("sales");
+    std::fs::write(r.top().join("README.md"), "other work\n").unwrap();
+    r.commit("before the pipeline", "2026-08-01T10:00:00Z");
+    let s = small("sales");
+    // (the same files, written into this repository's sub-folder)
+    for rel in [
+        "dealbook.toml",
+        "team.toml",
+        "accounts/acme.toml",
+        "accounts/huaxing.toml",
+        "deals/alpha.toml",
+    ] {
+        r.write(rel, &std::fs::read_to_string(s.pipe().join(rel)).unwrap());
+    }
+    r.commit("the pipeline", "2026-09-04T10:00:00Z");
+    let out = r.dealbook(&["history", "sales", "--format", "json"]);
+    let doc = json_of(&out);
+    assert_eq!(doc["folder"], "sales");
+    assert_eq!(doc["start"], "2026-09-04");
+    assert_eq!(doc["commits"].as_array().unwrap().len(), 1);
+    let n = notes(&doc);
+    assert!(n.iter().any(|n| n.contains("first appears in")), "{n:?}");
+}
+
+#[test]
+fn a_moved_pipeline_folder_is_followed() {
+    let mut r = small("old");
+    r.commit("in old/", "2026-09-04T10:00:00Z");
+    r.set("deals/alpha.toml", "amount", "amount = 1_200_000");
+    r.commit("old/ changed", "2026-09-11T10:00:00Z");
+    r.git(&["mv", "old", "new"], D0);
+    r.commit("moved to new/", "2026-09-18T10:00:00Z");
+    r.sub = "new".into();
+    r.set("deals/alpha.toml", "amount", "amount = 1_300_000");
+    r.commit("new/ changed", "2026-09-25T10:00:00Z");
+    let doc = json_of(&r.dealbook(&["history", "new", "--format", "json"]));
+    assert_eq!(doc["start"], "2026-09-04");
+    assert_eq!(doc["commits"].as_array().unwrap().len(), 4);
+    let n = notes(&doc);
+    assert!(
+        n.iter().any(|n| n.contains("moved from old to new")),
+        "{n:?}"
+    );
+    // The amounts of every week, across the move; no add or remove at it.
+    let alpha = doc["deals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "alpha")
+        .unwrap()
+        .clone();
+    let kinds: Vec<&str> = alpha["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["added", "changed", "changed"]);
+    let amounts: Vec<&str> = alpha["entries"].as_array().unwrap()[1..]
+        .iter()
+        .map(|e| e["fields"][0]["to"].as_str().unwrap())
+        .collect();
+    assert_eq!(amounts, ["1200000", "1300000"]);
+}
+
+#[test]
+fn since_starts_at_the_last_commit_before_it() {
+    let r = scenario();
+    let doc = history(&r, &["--since", "2026-10-05"]);
+    // C5 (Oct 2) is the last commit on or before Oct 5.
+    assert_eq!(doc["commits"][0]["id"], r.commits[C5].as_str());
+    assert_eq!(doc["start"], "2026-10-05");
+    let dates: Vec<&str> = doc["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        dates,
+        ["2026-10-11", "2026-10-18", "2026-10-25", "2026-10-28"]
+    );
+    assert!(notes(&doc).iter().any(|n| n.contains("--since")));
+    // Q3 has no snapshot in range: no accuracy.
+    assert!(doc["accuracy"]["periods"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn other_cadences() {
+    let r = scenario();
+    let dates = |doc: &Value| -> Vec<String> {
+        doc["points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["cadence"] == true)
+            .map(|p| p["date"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Every commit on the first-parent line but HEAD, as of its date, then
+    // the latest point (HEAD as of Oct 28): the branch's B1 is not one.
+    let doc = history(&r, &["--every", "commit"]);
+    assert_eq!(
+        dates(&doc),
+        [
+            "2026-08-28",
+            "2026-09-04",
+            "2026-09-11",
+            "2026-09-16",
+            "2026-09-18",
+            "2026-09-25",
+            "2026-10-02",
+            "2026-10-09",
+            "2026-10-16",
+            "2026-10-23",
+            "2026-10-28"
+        ]
+    );
+    // Month ends: Aug 31, Sep 30, then Oct 28.
+    let doc = history(&r, &["--every", "month"]);
+    assert_eq!(dates(&doc), ["2026-08-31", "2026-09-30", "2026-10-28"]);
+    // Every day from Aug 28 to Oct 27, and Oct 28.
+    let doc = history(&r, &["--every", "day"]);
+    assert_eq!(dates(&doc).len(), 62);
+    // Weeks ending on Friday, from dealbook.toml.
+    let mut r = small("");
+    r.write(
+        "dealbook.toml",
+        &format!("{SETTINGS}\n[history]\nweek_ends = \"friday\"\n"),
+    );
+    r.commit("base", "2026-10-01T10:00:00Z");
+    let doc = history(&r, &[]);
+    assert_eq!(doc["week_ends"], "friday");
+    assert_eq!(
+        dates(&doc),
+        [
+            "2026-10-02",
+            "2026-10-09",
+            "2026-10-16",
+            "2026-10-23",
+            "2026-10-28"
+        ]
+    );
+}
+
+#[test]
+fn no_repository_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("p");
+    common::copy_dir(&common::example(), &pipe);
+    let mut c = std::process::Command::new(common::BIN);
+    c.args(["history", pipe.to_str().unwrap()])
+        .current_dir(dir.path());
+    common::git::git_env(&mut c, dir.path(), D0);
+    c.env("GIT_CEILING_DIRECTORIES", dir.path());
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not inside a git"), "{err}");
+    assert!(!err.contains("panicked"));
+    // A repository without commits.
+    let r = small("");
+    let out = r.dealbook(&["history", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no commits"));
+}
+
+#[test]
+fn person_and_team_focus() {
+    let r = scenario();
+    let doc = history(&r, &["--person", "zhang-min"]);
+    assert_eq!(doc["scope"]["id"], "zhang-min");
+    assert_eq!(doc["trend"].as_array().unwrap().len(), 1);
+    // Her deals only (by their latest owner): alpha, beta, and delta
+    // under its old id and its new one.
+    let ids: Vec<&str> = doc["deals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["alpha", "beta", "delta", "delta-renamed"]);
+    // The last week for her: delta pushed out of Q4; gamma is not hers.
+    let w = doc["weekly"].as_array().unwrap().last().unwrap();
+    assert_eq!(money(&w["period"]["start"]["amount"]), 350_000);
+    assert_eq!(money(&w["period"]["pushed_out"]["amount"]), 350_000);
+    assert_eq!(money(&w["period"]["end"]["amount"]), 0);
+    // Oct 4: delta handed to her (C5) arrives as new in her pipeline.
+    let w = doc["weekly"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["to"] == "2026-10-04")
+        .unwrap();
+    assert_eq!(money(&w["pipeline"]["new"]["amount"]), 300_000);
+    assert_eq!(money(&w["pipeline"]["lost"]["amount"]), 1_000_000);
+    let doc = history(&r, &["--team", "west"]);
+    let scopes: Vec<&str> = doc["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["scope"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(scopes, ["West", "王芳"]);
+    let out = r.dealbook(&["history", ".", "--person", "zhang-mn"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean"));
+}
+
+#[test]
+fn csv_tables() {
+    let r = scenario();
+    for (table, header) in [
+        (
+            "trend",
+            "period,scope_kind,scope_id,scope_name,date,commit,errors,won",
+        ),
+        (
+            "weekly",
+            "from,to,from_commit,to_commit,waterfall,bucket,amount,deals",
+        ),
+        (
+            "accuracy",
+            "period,scope_kind,scope_id,scope_name,actual,week,date",
+        ),
+        ("changes", "deal,name,date,commit,author,kind,field,from,to"),
+    ] {
+        let out = r.dealbook(&["history", ".", "--format", "csv", "--table", table]);
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.starts_with(header), "{table}: {text}");
+        assert!(text.lines().count() > 5, "{table}");
+    }
+}

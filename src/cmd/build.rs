@@ -2,9 +2,9 @@
 //! atomically. Exit 1 when the pipeline (or one of its templates) has
 //! errors, 2 when the output cannot be written.
 
-use super::common::{AsOf, PipelineDir, one_shot, print_diagnostics, today};
+use super::common::{AsOf, PipelineDir, Rev, load_at, one_shot, print_diagnostics, site_history};
 use dealbook::site::{self, SiteError, SiteInput, output::Staging, templates};
-use dealbook::{Exit, analytics, load_and_check};
+use dealbook::{Exit, analytics};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -21,6 +21,12 @@ pub struct Args {
     /// Public address of the site; only used for <link rel="canonical">.
     #[arg(long, value_parser = parse_base_url)]
     base_url: Option<String>,
+    #[command(flatten)]
+    rev: Rev,
+    /// Leave out what the git history adds (the Trends page, "Since last
+    /// week", the deals' changes).
+    #[arg(long)]
+    no_history: bool,
 }
 
 fn parse_base_url(s: &str) -> Result<String, String> {
@@ -54,7 +60,10 @@ pub fn run(a: Args) -> Exit {
     {
         opts.skip.push(out.clone());
     }
-    let checked = load_and_check(&root, &opts, a.as_of.as_of, today());
+    let mut checked = match load_at(&root, &opts, a.as_of.as_of, &a.rev) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
     if checked.has_errors() {
         print_diagnostics(&checked);
         eprintln!("error: not building the site: the pipeline has errors");
@@ -67,6 +76,18 @@ pub fn run(a: Args) -> Exit {
             return Exit::Failure;
         }
     };
+    let history = if a.no_history {
+        None
+    } else {
+        site_history(&root, &checked, a.rev.rev.clone()).map(|t| t.finish(&checked))
+    };
+    if let Some(h) = &history {
+        dealbook::history::enrich::stage_history(
+            &mut checked.pipeline,
+            &h.timeline.log,
+            checked.as_of,
+        );
+    }
     let analytics = analytics::compute(
         &checked.pipeline,
         checked.as_of,
@@ -78,6 +99,7 @@ pub fn run(a: Args) -> Exit {
         diagnostics: &checked.diagnostics,
         overrides: &overrides,
         base_url: a.base_url.as_deref(),
+        history: history.as_ref(),
     };
     let staging = match Staging::begin(&out) {
         Ok(s) => s,
@@ -105,8 +127,12 @@ pub fn run(a: Args) -> Exit {
     }
     let warnings = dealbook::diag_out::Summary::of(&checked.diagnostics, 0).warnings;
     eprintln!(
-        "built {pages} files into {} in {:.2?}{}",
+        "built {pages} files into {}{} in {:.2?}{}",
         out.display(),
+        match &history {
+            Some(h) => format!(" with the history of {} commits", h.timeline.commits.len()),
+            None => String::new(),
+        },
         started.elapsed(),
         match warnings {
             0 => String::new(),

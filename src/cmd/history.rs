@@ -57,6 +57,9 @@ pub struct Args {
     /// as_of, else today.
     #[arg(long, value_parser = parse_date)]
     as_of: Option<Date>,
+    /// Print what reading the history cost (for the benchmark).
+    #[arg(long, hide = true)]
+    timings: bool,
 }
 
 /// Runs `history`.
@@ -98,6 +101,18 @@ pub fn run(a: Args) -> Exit {
             return Exit::Failure;
         }
     };
+    if a.timings {
+        let s = &h.timeline.stats;
+        let t = &s.timings;
+        eprintln!(
+            "history: {} commits, {} paths, {} distinct blobs read, {} file versions parsed, {} snapshots, {} rebuilds",
+            s.commits, s.files, s.blobs, s.parsed, s.points, s.rebuilds
+        );
+        eprintln!(
+            "    git log {:?}, cat-file {:?}, parse {:?}, replay {:?} (assemble {:?}, check {:?}, figures {:?} side by side)",
+            t.log, t.blobs, t.parse, t.replay, t.assemble, t.check, t.figures
+        );
+    }
     let sel = history::json::select(&h, focus.as_ref());
     let currency = p.settings.org.currency.value.as_str();
     let text = match a.format {

@@ -200,6 +200,11 @@ impl DealLog {
         }
     }
 
+    /// The latest readable state.
+    pub fn last_state(&self) -> Option<&DealState> {
+        self.last.as_ref()
+    }
+
     /// Where the stage moves behind "days in stage" and "stage
     /// conversion" come from: `history` (the file's `[[history]]`), `git`
     /// (git saw the stage change; the file has no history) or `none`.
@@ -390,7 +395,7 @@ impl ChangeLog {
 
     /// The latest readable state of a deal.
     pub fn last_state(&self, id: &str) -> Option<&DealState> {
-        self.deals.get(id).and_then(|l| l.last.as_ref())
+        self.deals.get(id).and_then(DealLog::last_state)
     }
 
     /// Marks every deal still present as seen up to `date` (the range's

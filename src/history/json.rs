@@ -157,21 +157,15 @@ struct Document<'a> {
 /// The deals whose latest owner is in the selection (all without a
 /// focus).
 pub fn deals(h: &History, sel: &Selection, all: bool) -> Vec<DealLog> {
-    let log = h.change_log();
-    let owners: std::collections::HashMap<String, String> = log
-        .deals
-        .keys()
-        .filter_map(|id| Some((id.clone(), log.last_state(id)?.owner.clone())))
-        .collect();
-    log.deals
-        .into_values()
+    h.logs()
         .filter(|d| {
-            all || owners.get(&d.id).is_some_and(|owner| {
+            all || d.last_state().is_some_and(|st| {
                 sel.scopes
                     .iter()
-                    .any(|s| s.kind == "person" && s.id.as_deref() == Some(owner.as_str()))
+                    .any(|s| s.kind == "person" && s.id.as_deref() == Some(st.owner.as_str()))
             })
         })
+        .cloned()
         .collect()
 }
 

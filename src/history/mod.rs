@@ -207,6 +207,27 @@ pub struct Stats {
     pub points: usize,
     /// Times the replayed pipeline was rebuilt rather than patched.
     pub rebuilds: usize,
+    /// Where the time went, for `--timings`.
+    pub timings: Timings,
+}
+
+/// Wall time of the phases of [`Timeline::read`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// `git log` (both passes) and `git ls-tree`.
+    pub log: std::time::Duration,
+    /// `git cat-file --batch`.
+    pub blobs: std::time::Duration,
+    /// Parsing every version.
+    pub parse: std::time::Duration,
+    /// Replaying the commits (everything below included).
+    pub replay: std::time::Duration,
+    /// Patching or rebuilding the pipeline at the snapshots.
+    pub assemble: std::time::Duration,
+    /// The checks at the snapshots (beside the figures).
+    pub check: std::time::Duration,
+    /// Forecast rows, open amounts and views at the snapshots.
+    pub figures: std::time::Duration,
 }
 
 /// The views of the deals at the last valid cadence point, and what has
@@ -265,6 +286,14 @@ pub struct Timeline {
     views: Views,
 }
 
+/// The views at the last valid cadence point and the steps found so far,
+/// while replaying.
+#[derive(Default)]
+struct Walk {
+    views: Views,
+    steps: Vec<Step>,
+}
+
 /// One operation of a commit on the replay.
 #[derive(Debug, Clone)]
 struct Op {
@@ -289,29 +318,37 @@ fn team_of(p: &Pipeline, person: &str) -> Option<String> {
         .map(|t| t.value.to_string())
 }
 
-/// Open amounts by scope, for the whole pipeline and `period`.
+/// Open amounts by scope, for the whole pipeline and `period`: summed by
+/// owner (as written), then rolled up into the owners' teams and the
+/// organisation.
 fn open_amounts(f: &Facts<'_>, period: Period) -> HashMap<ScopeId, Open> {
     let p = f.p;
-    let mut out: HashMap<ScopeId, Open> = HashMap::new();
+    let mut by_owner: HashMap<&str, Open> = HashMap::new();
     for d in f.deals.iter().filter(|d| d.status == Status::Open) {
-        let deal = &p.deals[d.ix];
-        let owner = deal.owner.value.to_string();
-        let team = team_of(p, &owner);
-        let in_period = d.close.is_some_and(|c| f.cal.contains(period, c));
+        let o = by_owner
+            .entry(p.deals[d.ix].owner.value.as_str())
+            .or_default();
+        o.whole.amount += d.amount;
+        o.whole.deals += 1;
+        if d.close.is_some_and(|c| f.cal.contains(period, c)) {
+            o.period.amount += d.amount;
+            o.period.deals += 1;
+        }
+    }
+    let mut out: HashMap<ScopeId, Open> = HashMap::new();
+    for (owner, o) in by_owner {
         let mut add = |k: ScopeId| {
-            let o = out.entry(k).or_default();
-            o.whole.amount += d.amount;
-            o.whole.deals += 1;
-            if in_period {
-                o.period.amount += d.amount;
-                o.period.deals += 1;
-            }
+            let x = out.entry(k).or_default();
+            x.whole.amount += o.whole.amount;
+            x.whole.deals += o.whole.deals;
+            x.period.amount += o.period.amount;
+            x.period.deals += o.period.deals;
         };
         add(("org", None));
-        if let Some(t) = team {
+        if let Some(t) = team_of(p, owner) {
             add(("team", Some(t)));
         }
-        add(("person", Some(owner)));
+        add(("person", Some(owner.to_string())));
     }
     out
 }
@@ -446,6 +483,7 @@ impl Timeline {
                 .resolve(rev)?
                 .ok_or_else(|| Error::Git(format!("\"{rev}\" is not a git revision")))?,
         };
+        let started = std::time::Instant::now();
         let log = log::read(
             &repo,
             &log::Range {
@@ -460,7 +498,10 @@ impl Timeline {
                 Error::Git(e.0)
             }
         })?;
-        Self::replay(dir, &repo, log, end, opts)
+        let log_time = started.elapsed();
+        let mut t = Self::replay(dir, &repo, log, end, opts)?;
+        t.stats.timings.log = log_time;
+        Ok(t)
     }
 
     fn replay(
@@ -574,8 +615,11 @@ impl Timeline {
             v.sort();
             v
         };
+        let mut timings = Timings::default();
+        let clock = std::time::Instant::now();
         let refs: Vec<&str> = oids.iter().map(String::as_str).collect();
         let blobs = repo.blobs(&refs)?;
+        timings.blobs = clock.elapsed();
         for (oid, b) in oids.iter().zip(blobs) {
             if let Some(e) = uses.get_mut(oid) {
                 e.0 = b;
@@ -584,7 +628,10 @@ impl Timeline {
         let stats_blobs = oids.len();
         let stats_parsed = wanted.len();
         // 3. Each version parsed once, in parallel.
+        let clock = std::time::Instant::now();
         let versions = replay::parse_all(wanted, uses);
+        timings.parse = clock.elapsed();
+        let replay_clock = std::time::Instant::now();
 
         // 4. What to evaluate.
         let head_settings_week = {
@@ -677,9 +724,8 @@ impl Timeline {
 
         // 5. Replay.
         let mut changelog = ChangeLog::default();
-        let mut views = Views::default();
+        let mut walk = Walk::default();
         let mut points: Vec<Point> = Vec::with_capacity(merged.len());
-        let mut steps: Vec<Step> = Vec::new();
         let mut next = merged.into_iter().peekable();
         for (k, list) in ops.iter().enumerate() {
             let commit = &commits[k];
@@ -696,7 +742,7 @@ impl Timeline {
                         touched.push((stem, from));
                     }
                     FileKind::Targets => {}
-                    _ => views.all = true,
+                    _ => walk.views.all = true,
                 }
                 let v = op
                     .oid
@@ -705,9 +751,9 @@ impl Timeline {
                 replay.set(op.id, v);
             }
             for (stem, from) in &touched {
-                views.changed.insert(stem.clone());
+                walk.views.changed.insert(stem.clone());
                 if let Some(f) = from {
-                    views.changed.insert(f.clone());
+                    walk.views.changed.insert(f.clone());
                 }
             }
             record_deals(&mut changelog, &replay, &touched, Some(commit), commit.date);
@@ -717,9 +763,9 @@ impl Timeline {
                     &req,
                     k,
                     period,
-                    &mut views,
-                    &mut steps,
+                    &mut walk,
                     points.len(),
+                    &mut timings,
                 );
                 points.push(point);
             }
@@ -751,7 +797,10 @@ impl Timeline {
                 if later == 1 { " is" } else { "s are" }
             ));
         }
+        changelog.seen_until(end);
+        timings.replay = replay_clock.elapsed();
         let stats = Stats {
+            timings,
             commits: commits.len(),
             files: replay.slots.len(),
             blobs: stats_blobs,
@@ -775,14 +824,22 @@ impl Timeline {
             commits,
             notes,
             points,
-            steps,
+            steps: walk.steps,
             accuracy_periods,
             log: changelog,
             stats,
             head_files,
             head_deals,
-            views,
+            views: walk.views,
         })
+    }
+
+    /// Whether there is a valid snapshot of the cadence before the
+    /// range's end: something to compare the latest point with. The site
+    /// shows a history only then (a repository of one commit, or one
+    /// whose commits are all dated after a fixed `as_of`, has none).
+    pub fn has_snapshots(&self) -> bool {
+        self.points.iter().any(|p| p.cadence && p.valid())
     }
 
     /// Whether the pipeline `p` (the working tree) has other files, or
@@ -907,12 +964,21 @@ impl Timeline {
                 }
             }
         }
+        // The logs of the deals with uncommitted changes, over the
+        // timeline's.
+        let mut overlay = ChangeLog::default();
+        for (id, after) in uncommitted {
+            if let Some(l) = self.log.deals.get(&id) {
+                overlay.deals.insert(id.clone(), l.clone());
+            }
+            overlay.record(&id, after, None, self.end, None, None);
+        }
         History {
             timeline: Arc::clone(self),
             last,
             step,
             worktree,
-            uncommitted,
+            overlay,
         }
     }
 }
@@ -964,10 +1030,7 @@ fn record_deals(
 /// What the deal `id` is in the replay now.
 fn state_of(replay: &Replay, id: &str) -> After {
     let mut unreadable = None;
-    for s in &replay.slots {
-        if s.kind != FileKind::Deal || crate::load::stem_of(&s.rel) != id {
-            continue;
-        }
+    for s in replay.deal_files(id) {
         let Some(v) = &s.now else { continue };
         match v.deal() {
             Some(d) => return After::Present(DealState::of(d, &s.rel)),
@@ -983,23 +1046,29 @@ fn evaluate(
     req: &Request,
     commit: usize,
     period: Period,
-    views: &mut Views,
-    steps: &mut Vec<Step>,
+    walk: &mut Walk,
     index: usize,
+    timings: &mut Timings,
 ) -> Point {
+    let Walk { views, steps } = walk;
     let file_errors = replay.file_errors();
+    let clock = std::time::Instant::now();
     let p = replay.pipeline();
+    timings.assemble += clock.elapsed();
     let as_of = req.date;
     let want_views = req.cadence;
     let changed = (!views.all && views.at.is_some()).then(|| views.changed.clone());
-    let (check_errors, (forecast, open, new_views, calendar)) = rayon::join(
+    let ((check_errors, check_time), (forecast, open, new_views, calendar, fig_time)) = rayon::join(
         || {
-            crate::check::check(p, as_of)
+            let clock = std::time::Instant::now();
+            let n = crate::check::check(p, as_of)
                 .iter()
                 .filter(|d| d.severity() == crate::diag::Severity::Error)
-                .count()
+                .count();
+            (n, clock.elapsed())
         },
         || {
+            let clock = std::time::Instant::now();
             let f = Facts::new(p, as_of);
             let forecast = forecast_rows(&f, &req.periods);
             let open = if want_views {
@@ -1008,9 +1077,11 @@ fn evaluate(
                 HashMap::new()
             };
             let v = want_views.then(|| views_of(&f, changed.as_ref()));
-            (forecast, open, v, p.settings.calendar())
+            (forecast, open, v, p.settings.calendar(), clock.elapsed())
         },
     );
+    timings.check += check_time;
+    timings.figures += fig_time;
     let errors = file_errors + check_errors;
     let valid = errors == 0;
     if req.cadence {
@@ -1079,8 +1150,9 @@ pub struct History {
     /// Whether the latest point is the working tree (it differs from
     /// `HEAD`); otherwise it is `HEAD`.
     pub worktree: bool,
-    /// Uncommitted changes of deals: id and what it is now.
-    uncommitted: Vec<(String, After)>,
+    /// The change logs of the deals with uncommitted changes (the others
+    /// are the timeline's).
+    overlay: ChangeLog,
 }
 
 impl History {
@@ -1102,15 +1174,19 @@ impl History {
         self.timeline.steps.iter().chain(self.step.iter())
     }
 
-    /// The change log with the uncommitted changes.
-    pub fn change_log(&self) -> ChangeLog {
-        let t = &self.timeline;
-        let mut log = t.log.clone();
-        for (id, after) in &self.uncommitted {
-            log.record(id, after.clone(), None, t.end, None, None);
-        }
-        log.seen_until(t.end);
-        log
+    /// A deal's change log, with its uncommitted changes.
+    pub fn log(&self, id: &str) -> Option<&changes::DealLog> {
+        self.overlay
+            .deals
+            .get(id)
+            .or_else(|| self.timeline.log.deals.get(id))
+    }
+
+    /// Every deal's change log, by id.
+    pub fn logs(&self) -> impl Iterator<Item = &changes::DealLog> {
+        let mut ids: BTreeSet<&String> = self.timeline.log.deals.keys().collect();
+        ids.extend(self.overlay.deals.keys());
+        ids.into_iter().filter_map(|id| self.log(id))
     }
 
     /// A label for a point: its commit's short id, or "working tree".

@@ -75,6 +75,8 @@ pub struct Replay {
     /// Every path seen, by [`FileId`].
     pub slots: Vec<Slot>,
     ids: HashMap<String, u32>,
+    /// Deal file paths by stem (the deal id).
+    deal_files: HashMap<String, Vec<u32>>,
     pipeline: Option<Pipeline>,
     dirty: BTreeSet<u32>,
     structural: bool,
@@ -121,6 +123,7 @@ impl Replay {
             root: root.to_path_buf(),
             slots: Vec::new(),
             ids: HashMap::new(),
+            deal_files: HashMap::new(),
             pipeline: None,
             dirty: BTreeSet::new(),
             structural: false,
@@ -146,7 +149,22 @@ impl Replay {
             placed: None,
         });
         self.ids.insert(rel.to_string(), id);
+        if kind == FileKind::Deal {
+            self.deal_files
+                .entry(load::stem_of(rel).to_string())
+                .or_default()
+                .push(id);
+        }
         FileId(id)
+    }
+
+    /// The deal file paths with this stem (deal id), ever seen.
+    pub fn deal_files(&self, stem: &str) -> impl Iterator<Item = &Slot> {
+        self.deal_files
+            .get(stem)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.slots[i as usize])
     }
 
     /// The id of a path, if it was ever seen.

@@ -36,6 +36,8 @@ pub struct Dashboard {
     pub leaders: Vec<PerfLine>,
     /// Overdue follow-ups.
     pub follow_ups: Vec<AccountLine>,
+    /// Since last week (with a git history).
+    pub since: Option<super::SinceView>,
 }
 
 fn month_label(locale: Locale, m: Period) -> (String, String) {
@@ -244,6 +246,7 @@ impl Site<'_> {
             top_risks,
             leaders,
             follow_ups,
+            since: self.since_panel(),
         }
     }
 }

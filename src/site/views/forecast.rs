@@ -24,6 +24,8 @@ pub struct ForecastView {
     pub months: Vec<ForecastLine>,
     /// Teams and people for the quarter.
     pub scopes: Vec<ForecastLine>,
+    /// Since last week (with a git history).
+    pub since: Option<super::SinceView>,
 }
 
 /// `forecast/<period>.html`.
@@ -113,6 +115,7 @@ impl Site<'_> {
             periods,
             months,
             scopes,
+            since: self.since_panel(),
         }
     }
 

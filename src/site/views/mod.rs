@@ -17,6 +17,7 @@ mod dashboard;
 mod deals;
 mod forecast;
 mod funnel;
+mod history;
 mod lines;
 mod risks;
 mod targets;
@@ -31,6 +32,7 @@ pub use dashboard::Dashboard;
 pub use deals::{DealRisk, DealView, DealsList, Event, MemberLine, StakeholderLine};
 pub use forecast::{ForecastView, PeriodView};
 pub use funnel::{ConversionLine, FunnelLine, FunnelView};
+pub use history::{ChangesView, SinceView, SiteHistory, TrendView, TrendsView};
 pub use lines::{AccountLine, DealLine, ForecastLine, PerfLine, RiskLine};
 pub use risks::{OwnerGroup, RisksView, SignalGroup, SignalView};
 pub use targets::{TargetLine, TargetsView};
@@ -164,6 +166,8 @@ pub struct Site<'a> {
     pub periods: Vec<Period>,
     /// The signals that fire, with their risks (indices) in list order.
     signals: Vec<(&'static str, Vec<usize>)>,
+    /// The git history, when the site shows it.
+    pub hist: Option<SiteHistory<'a>>,
 }
 
 /// Rows of the analytics (forecast or performance) by period and scope.
@@ -343,7 +347,14 @@ impl<'a> Site<'a> {
             account_order,
             periods,
             signals,
+            hist: None,
         }
+    }
+
+    /// The site with (or without) its git history.
+    pub fn with_history(mut self, h: Option<&'a crate::history::History>) -> Self {
+        self.hist = h.map(SiteHistory::new);
+        self
     }
 
     /// The locale.
@@ -415,7 +426,7 @@ impl<'a> Site<'a> {
             .then_with(|| dx.deal.cmp(&dy.deal))
     }
 
-    fn scope_link(&self, kind: &str, id: Option<&str>, name: &str) -> Link {
+    pub(crate) fn scope_link(&self, kind: &str, id: Option<&str>, name: &str) -> Link {
         match (kind, id) {
             ("team", Some(id)) => self.team_link(id),
             ("person", Some(id)) => self.person_link(id),

@@ -51,6 +51,8 @@ pub struct TeamView {
     pub year: String,
     /// Risks on the team's deals.
     pub risks: Section<RiskLine>,
+    /// The quarter's forecast trend (with a git history).
+    pub trend: Option<super::TrendView>,
 }
 
 /// `people/<id>.html`.
@@ -86,6 +88,8 @@ pub struct PersonView {
     pub risks: Section<RiskLine>,
     /// Accounts they own, overdue first.
     pub accounts: Section<AccountLine>,
+    /// The quarter's forecast trend (with a git history).
+    pub trend: Option<super::TrendView>,
 }
 
 impl Site<'_> {
@@ -220,6 +224,7 @@ impl Site<'_> {
             quarter: q.to_string(),
             year: y.to_string(),
             risks: self.section(&risks, |k| self.risk_line(&self.a.risks[k])),
+            trend: self.trend_of("team", Some(id)),
         }
     }
 
@@ -314,6 +319,7 @@ impl Site<'_> {
             member_of: self.section(&member_of, |k| self.deal_line(&self.row(k))),
             risks: self.section(&risks, |k| self.risk_line(&a.risks[k])),
             accounts: self.section(&accounts, |k| self.account_line(&a.accounts[k])),
+            trend: self.trend_of("person", Some(id)),
         }
     }
 }
