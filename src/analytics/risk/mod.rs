@@ -17,21 +17,10 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
-/// Every signal code, in the order of PRODUCT.md (the order of [`Signal`]).
-pub const CODES: &[&str] = &[
-    "overdue_close",
-    "no_next_step",
-    "stale",
-    "slipped",
-    "no_economic_buyer",
-    "single_threaded",
-    "opponent",
-    "exit_criteria",
-    "competitive_no_proof",
-    "large_early",
-    "no_champion",
-    "backward",
-];
+/// Every signal code, in the order of PRODUCT.md (the order of
+/// [`Signal`]); declared with the switches of `[rules.signals]` in the
+/// format spec.
+pub const CODES: &[&str] = &crate::spec::SIGNAL_CODES;
 
 /// A date that has passed, and how long ago.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,6 +214,51 @@ impl Serialize for Codes {
     }
 }
 
+/// A signal fires on this many open deals at least before it can be
+/// noise ([`noisy`]).
+pub const NOISE_MIN_DEALS: usize = 20;
+
+/// A signal that fires on most open deals: more than half of them, and at
+/// least [`NOISE_MIN_DEALS`]. Usually the team does not record what it
+/// checks (next steps, stakeholders), and it drowns the other signals:
+/// `check` says so in a note, and the site's risks page at the top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Noise {
+    /// The signal's code, one of [`CODES`].
+    pub code: &'static str,
+    /// Open deals it fires on.
+    pub deals: usize,
+    /// Open deals in all.
+    pub open: usize,
+}
+
+impl Noise {
+    /// `deals` ÷ `open`.
+    pub fn share(&self) -> Option<crate::money::Ratio> {
+        crate::money::Ratio::of_counts(self.deals, self.open)
+    }
+}
+
+/// The noisy signals among `risks` (all the risks of a pipeline with
+/// `open` open deals; a signal fires at most once per deal), in signal
+/// order.
+pub fn noisy(risks: &[Risk], open: usize) -> Vec<Noise> {
+    let mut deals = [0usize; CODES.len()];
+    for r in risks {
+        deals[r.signal.index()] += 1;
+    }
+    CODES
+        .iter()
+        .zip(deals)
+        .filter(|&(_, n)| n >= NOISE_MIN_DEALS && 2 * n > open)
+        .map(|(&code, n)| Noise {
+            code,
+            deals: n,
+            open,
+        })
+        .collect()
+}
+
 /// All signals of all open deals, by deal (in id order) then signal order.
 /// Deals are evaluated in parallel, in batches; the result does not depend
 /// on how the batches fall.
@@ -248,6 +282,9 @@ pub fn risks(f: &Facts<'_>) -> Vec<Risk> {
 pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     let p = f.p;
     let rules = &p.settings.rules;
+    // A signal switched off in [rules.signals] is not evaluated at all;
+    // positions are those of `Signal::index`.
+    let on = |ix: usize| rules.signals.is_on(ix);
     let stages = &p.settings.stages;
     let stage = &stages[df.stage];
     let as_of = f.as_of;
@@ -264,7 +301,8 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     };
 
     // overdue_close
-    if let Some(c) = df.close
+    if on(0)
+        && let Some(c) = df.close
         && c < as_of
     {
         push(Signal::OverdueClose(late(c)));
@@ -272,13 +310,16 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
 
     // no_next_step
     match (&d.next_step, &d.next_step_date) {
+        _ if !on(1) => {}
         (None, _) => push(Signal::NoNextStep(None)),
         (Some(_), Some(nd)) if nd.value < as_of => push(Signal::NoNextStep(Some(late(nd.value)))),
         _ => {}
     }
 
     // stale
-    if let Some(max) = stage.max_days {
+    if on(2)
+        && let Some(max) = stage.max_days
+    {
         let days = days_in_stage(f, df);
         if days > max as i64 {
             push(Signal::Stale {
@@ -290,7 +331,9 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     }
 
     // slipped
-    if let Some(s) = slipped(f, d) {
+    if on(3)
+        && let Some(s) = slipped(f, d)
+    {
         push(s);
     }
 
@@ -299,7 +342,8 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     let account = p.account_of(d);
 
     // no_economic_buyer
-    if let (Some(eb), Some(a)) = (eb_by, account)
+    if on(4)
+        && let (Some(eb), Some(a)) = (eb_by, account)
         && a.tier == Tier::Key
         && df.stage >= eb
         && !d
@@ -312,7 +356,7 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
 
     // single_threaded
     let n = d.stakeholders.len();
-    if (n as u32) < rules.min_stakeholders {
+    if on(5) && (n as u32) < rules.min_stakeholders {
         push(Signal::SingleThreaded {
             mapped: n,
             expected: rules.min_stakeholders,
@@ -320,7 +364,9 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     }
 
     // opponent
-    if let Some(a) = account {
+    if on(6)
+        && let Some(a) = account
+    {
         let contacts: Vec<usize> = d
             .stakeholders
             .iter()
@@ -337,7 +383,8 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     }
 
     // exit_criteria
-    let missing: Vec<Missing> = stages[..df.stage]
+    let criteria = if on(7) { &stages[..df.stage] } else { &[] };
+    let missing: Vec<Missing> = criteria
         .iter()
         .enumerate()
         .filter(|(_, s)| s.is_open())
@@ -357,7 +404,7 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     let at_proof = proof_by.is_some_and(|pb| df.stage >= pb);
 
     // competitive_no_proof
-    if at_proof && !d.competitors.is_empty() && !d.is_filled("value_proof") {
+    if on(8) && at_proof && !d.competitors.is_empty() && !d.is_filled("value_proof") {
         push(Signal::CompetitiveNoProof { stage: df.stage });
     }
 
@@ -365,7 +412,8 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     let open_pos = f.open_stages.iter().position(|&i| i == df.stage);
     let first_half = open_pos.is_some_and(|pos| pos < f.open_stages.len() / 2);
     let this_quarter = f.cal.quarter_of(as_of);
-    if df.amount.get() >= rules.large_deal
+    if on(9)
+        && df.amount.get() >= rules.large_deal
         && first_half
         && df.close.is_some_and(|c| f.cal.contains(this_quarter, c))
     {
@@ -376,7 +424,8 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     }
 
     // no_champion
-    if at_proof
+    if on(10)
+        && at_proof
         && !d
             .stakeholders
             .iter()
@@ -386,8 +435,8 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     }
 
     // backward
-    let moves: Vec<Move> = d
-        .history
+    let history = if on(11) { &d.history[..] } else { &[] };
+    let moves: Vec<Move> = history
         .windows(2)
         .filter_map(|w| match (w[0].stage_ix, w[1].stage_ix) {
             (Some(from), Some(to)) if to < from => Some(Move {
