@@ -22,6 +22,34 @@ use serde::Serialize;
 /// format spec.
 pub const CODES: &[&str] = &crate::spec::SIGNAL_CODES;
 
+/// The position of each signal in [`CODES`] (and of its switch).
+pub mod ix {
+    /// `overdue_close`.
+    pub const OVERDUE_CLOSE: usize = 0;
+    /// `no_next_step`.
+    pub const NO_NEXT_STEP: usize = 1;
+    /// `stale`.
+    pub const STALE: usize = 2;
+    /// `slipped`.
+    pub const SLIPPED: usize = 3;
+    /// `no_economic_buyer`.
+    pub const NO_ECONOMIC_BUYER: usize = 4;
+    /// `single_threaded`.
+    pub const SINGLE_THREADED: usize = 5;
+    /// `opponent`.
+    pub const OPPONENT: usize = 6;
+    /// `exit_criteria`.
+    pub const EXIT_CRITERIA: usize = 7;
+    /// `competitive_no_proof`.
+    pub const COMPETITIVE_NO_PROOF: usize = 8;
+    /// `large_early`.
+    pub const LARGE_EARLY: usize = 9;
+    /// `no_champion`.
+    pub const NO_CHAMPION: usize = 10;
+    /// `backward`.
+    pub const BACKWARD: usize = 11;
+}
+
 /// A date that has passed, and how long ago.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Late {
@@ -132,18 +160,18 @@ impl Signal {
     /// Position of the signal's code in [`CODES`].
     pub fn index(&self) -> usize {
         match self {
-            Signal::OverdueClose(_) => 0,
-            Signal::NoNextStep(_) => 1,
-            Signal::Stale { .. } => 2,
-            Signal::Slipped { .. } => 3,
-            Signal::NoEconomicBuyer { .. } => 4,
-            Signal::SingleThreaded { .. } => 5,
-            Signal::Opponent { .. } => 6,
-            Signal::ExitCriteria { .. } => 7,
-            Signal::CompetitiveNoProof { .. } => 8,
-            Signal::LargeEarly { .. } => 9,
-            Signal::NoChampion { .. } => 10,
-            Signal::Backward { .. } => 11,
+            Signal::OverdueClose(_) => ix::OVERDUE_CLOSE,
+            Signal::NoNextStep(_) => ix::NO_NEXT_STEP,
+            Signal::Stale { .. } => ix::STALE,
+            Signal::Slipped { .. } => ix::SLIPPED,
+            Signal::NoEconomicBuyer { .. } => ix::NO_ECONOMIC_BUYER,
+            Signal::SingleThreaded { .. } => ix::SINGLE_THREADED,
+            Signal::Opponent { .. } => ix::OPPONENT,
+            Signal::ExitCriteria { .. } => ix::EXIT_CRITERIA,
+            Signal::CompetitiveNoProof { .. } => ix::COMPETITIVE_NO_PROOF,
+            Signal::LargeEarly { .. } => ix::LARGE_EARLY,
+            Signal::NoChampion { .. } => ix::NO_CHAMPION,
+            Signal::Backward { .. } => ix::BACKWARD,
         }
     }
 
@@ -282,8 +310,7 @@ pub fn risks(f: &Facts<'_>) -> Vec<Risk> {
 pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     let p = f.p;
     let rules = &p.settings.rules;
-    // A signal switched off in [rules.signals] is not evaluated at all;
-    // positions are those of `Signal::index`.
+    // A signal switched off in [rules.signals] is not evaluated at all.
     let on = |ix: usize| rules.signals.is_on(ix);
     let stages = &p.settings.stages;
     let stage = &stages[df.stage];
@@ -301,7 +328,7 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     };
 
     // overdue_close
-    if on(0)
+    if on(ix::OVERDUE_CLOSE)
         && let Some(c) = df.close
         && c < as_of
     {
@@ -310,14 +337,14 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
 
     // no_next_step
     match (&d.next_step, &d.next_step_date) {
-        _ if !on(1) => {}
+        _ if !on(ix::NO_NEXT_STEP) => {}
         (None, _) => push(Signal::NoNextStep(None)),
         (Some(_), Some(nd)) if nd.value < as_of => push(Signal::NoNextStep(Some(late(nd.value)))),
         _ => {}
     }
 
     // stale
-    if on(2)
+    if on(ix::STALE)
         && let Some(max) = stage.max_days
     {
         let days = days_in_stage(f, df);
@@ -331,7 +358,7 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     }
 
     // slipped
-    if on(3)
+    if on(ix::SLIPPED)
         && let Some(s) = slipped(f, d)
     {
         push(s);
@@ -342,7 +369,7 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     let account = p.account_of(d);
 
     // no_economic_buyer
-    if on(4)
+    if on(ix::NO_ECONOMIC_BUYER)
         && let (Some(eb), Some(a)) = (eb_by, account)
         && a.tier == Tier::Key
         && df.stage >= eb
@@ -356,7 +383,7 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
 
     // single_threaded
     let n = d.stakeholders.len();
-    if on(5) && (n as u32) < rules.min_stakeholders {
+    if on(ix::SINGLE_THREADED) && (n as u32) < rules.min_stakeholders {
         push(Signal::SingleThreaded {
             mapped: n,
             expected: rules.min_stakeholders,
@@ -364,7 +391,7 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     }
 
     // opponent
-    if on(6)
+    if on(ix::OPPONENT)
         && let Some(a) = account
     {
         let contacts: Vec<usize> = d
@@ -383,7 +410,11 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     }
 
     // exit_criteria
-    let criteria = if on(7) { &stages[..df.stage] } else { &[] };
+    let criteria = if on(ix::EXIT_CRITERIA) {
+        &stages[..df.stage]
+    } else {
+        &[]
+    };
     let missing: Vec<Missing> = criteria
         .iter()
         .enumerate()
@@ -404,7 +435,11 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     let at_proof = proof_by.is_some_and(|pb| df.stage >= pb);
 
     // competitive_no_proof
-    if on(8) && at_proof && !d.competitors.is_empty() && !d.is_filled("value_proof") {
+    if on(ix::COMPETITIVE_NO_PROOF)
+        && at_proof
+        && !d.competitors.is_empty()
+        && !d.is_filled("value_proof")
+    {
         push(Signal::CompetitiveNoProof { stage: df.stage });
     }
 
@@ -412,7 +447,7 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     let open_pos = f.open_stages.iter().position(|&i| i == df.stage);
     let first_half = open_pos.is_some_and(|pos| pos < f.open_stages.len() / 2);
     let this_quarter = f.cal.quarter_of(as_of);
-    if on(9)
+    if on(ix::LARGE_EARLY)
         && df.amount.get() >= rules.large_deal
         && first_half
         && df.close.is_some_and(|c| f.cal.contains(this_quarter, c))
@@ -424,7 +459,7 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     }
 
     // no_champion
-    if on(10)
+    if on(ix::NO_CHAMPION)
         && at_proof
         && !d
             .stakeholders
@@ -435,7 +470,11 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     }
 
     // backward
-    let history = if on(11) { &d.history[..] } else { &[] };
+    let history = if on(ix::BACKWARD) {
+        &d.history[..]
+    } else {
+        &[]
+    };
     let moves: Vec<Move> = history
         .windows(2)
         .filter_map(|w| match (w[0].stage_ix, w[1].stage_ix) {
@@ -479,4 +518,31 @@ pub fn slipped(f: &Facts<'_>, d: &Deal) -> Option<Signal> {
         later_moves,
         out_of: out_of_quarter.then_some(q0),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_name_their_codes() {
+        let named = [
+            (ix::OVERDUE_CLOSE, "overdue_close"),
+            (ix::NO_NEXT_STEP, "no_next_step"),
+            (ix::STALE, "stale"),
+            (ix::SLIPPED, "slipped"),
+            (ix::NO_ECONOMIC_BUYER, "no_economic_buyer"),
+            (ix::SINGLE_THREADED, "single_threaded"),
+            (ix::OPPONENT, "opponent"),
+            (ix::EXIT_CRITERIA, "exit_criteria"),
+            (ix::COMPETITIVE_NO_PROOF, "competitive_no_proof"),
+            (ix::LARGE_EARLY, "large_early"),
+            (ix::NO_CHAMPION, "no_champion"),
+            (ix::BACKWARD, "backward"),
+        ];
+        assert_eq!(named.len(), CODES.len());
+        for (i, code) in named {
+            assert_eq!(CODES[i], code);
+        }
+    }
 }
