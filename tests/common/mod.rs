@@ -14,6 +14,7 @@
 
 pub mod git;
 pub mod process;
+pub mod scenario;
 pub mod webdriver;
 
 use std::net::TcpListener;
