@@ -28,8 +28,10 @@ fn json_of(out: &std::process::Output) -> Value {
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
+/// `dealbook history --format json` with `args`, every snapshot's
+/// incremental check verified against a full one.
 fn history(r: &Repo, args: &[&str]) -> Value {
-    let mut a = vec!["history", ".", "--format", "json"];
+    let mut a = vec!["history", ".", "--format", "json", "--verify-checks"];
     a.extend_from_slice(args);
     json_of(&r.dealbook(&a))
 }

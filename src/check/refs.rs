@@ -172,7 +172,7 @@ pub fn accounts(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 pub fn deals(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let p = cx.p;
     let stage_ids = || p.settings.stages.iter().map(|s| s.id.value.as_str());
-    for d in &p.deals {
+    for d in cx.deals() {
         let acc = d.account.value.as_str();
         if !acc.is_empty() && !p.coverage.account_stems.contains(acc) {
             let hint = suggest(acc, p.coverage.account_stems.iter().map(|s| s.as_str()))

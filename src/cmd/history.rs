@@ -60,6 +60,9 @@ pub struct Args {
     /// Print what reading the history cost (for the benchmark).
     #[arg(long, hide = true)]
     timings: bool,
+    /// Check every snapshot in full too, to test the incremental check.
+    #[arg(long, hide = true)]
+    verify_checks: bool,
 }
 
 /// Runs `history`.
@@ -68,7 +71,49 @@ pub fn run(a: Args) -> Exit {
         Ok(r) => r,
         Err(e) => return e,
     };
-    let checked = load_and_check(&root, &one_shot(), a.as_of, today());
+    let opts = history::Options {
+        every: a.every,
+        since: a.since,
+        period: a.period,
+        grain: a
+            .period
+            .map_or(dealbook::period::Grain::Quarter, |p| p.grain()),
+        verify: a.verify_checks,
+        ..history::Options::default()
+    };
+    // The history is read while the pipeline as it is now loads: the two
+    // are independent once the range's end is known.
+    let end = history::range_end(&root, a.as_of, today());
+    let clock = std::time::Instant::now();
+    let (checked, read) = std::thread::scope(|s| {
+        let history = s.spawn(|| {
+            let clock = std::time::Instant::now();
+            (history::Timeline::read(&root, end, &opts), clock.elapsed())
+        });
+        let checked = load_and_check(&root, &one_shot(), a.as_of, today());
+        let load_time = clock.elapsed();
+        let read = history.join().expect("reading the history panicked");
+        ((checked, load_time), read)
+    });
+    let (checked, load_time) = checked;
+    let (timeline, read_time) = read;
+    let mut timeline = match timeline {
+        Ok(t) => std::sync::Arc::new(t),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Failure;
+        }
+    };
+    if timeline.end != checked.as_of {
+        // dealbook.toml said otherwise once loaded in full.
+        match history::Timeline::read(&root, checked.as_of, &opts) {
+            Ok(t) => timeline = std::sync::Arc::new(t),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Exit::Failure;
+            }
+        }
+    }
     let p = &checked.pipeline;
     let focus = match (&a.person, &a.team) {
         (Some(id), _) => {
@@ -85,22 +130,9 @@ pub fn run(a: Args) -> Exit {
         }
         (None, None) => None,
     };
-    let opts = history::Options {
-        every: a.every,
-        since: a.since,
-        period: a.period,
-        grain: a
-            .period
-            .map_or(dealbook::period::Grain::Quarter, |p| p.grain()),
-        ..history::Options::default()
-    };
-    let h = match history::read(&root, &checked, &opts) {
-        Ok(h) => h,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Failure;
-        }
-    };
+    let clock = std::time::Instant::now();
+    let h = timeline.finish(&checked);
+    let finish_time = clock.elapsed();
     if a.timings {
         let s = &h.timeline.stats;
         let t = &s.timings;
@@ -109,8 +141,8 @@ pub fn run(a: Args) -> Exit {
             s.commits, s.files, s.blobs, s.parsed, s.points, s.rebuilds
         );
         eprintln!(
-            "    git log {:?}, cat-file {:?}, parse {:?}, replay {:?} (assemble {:?}, check {:?}, figures {:?} side by side)",
-            t.log, t.blobs, t.parse, t.replay, t.assemble, t.check, t.figures
+            "    load the working tree {load_time:?}; read the history {read_time:?}: git log {:?}, cat-file {:?}, parse {:?}, replay {:?} (assemble {:?}, check {:?} ({} deals checked), figures {:?}, side by side); the latest point {finish_time:?}",
+            t.log, t.blobs, t.parse, t.replay, t.assemble, t.check, s.deals_checked, t.figures
         );
     }
     let sel = history::json::select(&h, focus.as_ref());
@@ -130,12 +162,16 @@ pub fn run(a: Args) -> Exit {
     if let Err(e) = print_stdout(&text) {
         return e;
     }
-    if checked.has_errors() {
-        let s = dealbook::diag_out::Summary::of(&checked.diagnostics, checked.file_count());
-        eprintln!(
-            "error: the pipeline has errors now ({}); run `dealbook check`",
-            s.line()
-        );
+    let failed = checked.has_errors().then(|| {
+        dealbook::diag_out::Summary::of(&checked.diagnostics, checked.file_count()).line()
+    });
+    // The process ends here: freeing every parsed version of every file
+    // and the pipeline one by one would only make it slower to exit.
+    std::mem::forget(h);
+    std::mem::forget(timeline);
+    std::mem::forget(checked);
+    if let Some(line) = failed {
+        eprintln!("error: the pipeline has errors now ({line}); run `dealbook check`");
         return Exit::Invalid;
     }
     Exit::Ok

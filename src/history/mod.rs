@@ -95,6 +95,9 @@ pub struct Options {
     pub recent: Option<usize>,
     /// The revision the history ends at (`HEAD` when none).
     pub rev: Option<String>,
+    /// Check every snapshot in full as well, and panic when that finds
+    /// another number of errors than the incremental check (for tests).
+    pub verify: bool,
 }
 
 impl Default for Options {
@@ -106,6 +109,7 @@ impl Default for Options {
             grain: Grain::Quarter,
             recent: None,
             rev: None,
+            verify: false,
         }
     }
 }
@@ -207,6 +211,9 @@ pub struct Stats {
     pub points: usize,
     /// Times the replayed pipeline was rebuilt rather than patched.
     pub rebuilds: usize,
+    /// Deals the deal rules checked, over all snapshots (the others'
+    /// errors were kept from the snapshot before).
+    pub deals_checked: usize,
     /// Where the time went, for `--timings`.
     pub timings: Timings,
 }
@@ -216,9 +223,9 @@ pub struct Stats {
 pub struct Timings {
     /// `git log` (both passes) and `git ls-tree`.
     pub log: std::time::Duration,
-    /// `git cat-file --batch`.
+    /// `git cat-file --batch`, with the versions parsed as they arrive.
     pub blobs: std::time::Duration,
-    /// Parsing every version.
+    /// Parsing what was left once git had sent the last blob.
     pub parse: std::time::Duration,
     /// Replaying the commits (everything below included).
     pub replay: std::time::Duration,
@@ -292,6 +299,8 @@ pub struct Timeline {
 struct Walk {
     views: Views,
     steps: Vec<Step>,
+    /// [`Options::verify`].
+    verify: bool,
 }
 
 /// One operation of a commit on the replay.
@@ -518,7 +527,7 @@ impl Timeline {
         let mut ops: Vec<Vec<Op>> = Vec::with_capacity(log.commits.len());
         let mut wanted: Vec<Wanted> = Vec::new();
         let mut seen: std::collections::HashSet<(u32, String)> = Default::default();
-        let mut uses: HashMap<String, (Vec<u8>, usize)> = HashMap::new();
+        let mut uses: std::collections::HashSet<String> = Default::default();
         let mut present: BTreeSet<u32> = BTreeSet::new();
         let mut want = |replay: &mut Replay, rel: &str, kind: FileKind, oid: &str| {
             let id = replay.slot(rel, kind);
@@ -529,7 +538,7 @@ impl Timeline {
                     rel: rel.to_string(),
                     oid: oid.to_string(),
                 });
-                uses.entry(oid.to_string()).or_default().1 += 1;
+                uses.insert(oid.to_string());
             }
             id
         };
@@ -609,28 +618,15 @@ impl Timeline {
             commits.push(commit);
             ops.push(list);
         }
-        // 2. Every blob through one `git cat-file --batch`.
-        let oids: Vec<String> = {
-            let mut v: Vec<String> = uses.keys().cloned().collect();
-            v.sort();
-            v
-        };
+        // 2. Every blob through one `git cat-file --batch`, each version
+        // parsed once, in parallel, as the blobs arrive.
         let mut timings = Timings::default();
-        let clock = std::time::Instant::now();
-        let refs: Vec<&str> = oids.iter().map(String::as_str).collect();
-        let blobs = repo.blobs(&refs)?;
-        timings.blobs = clock.elapsed();
-        for (oid, b) in oids.iter().zip(blobs) {
-            if let Some(e) = uses.get_mut(oid) {
-                e.0 = b;
-            }
-        }
-        let stats_blobs = oids.len();
+        let stats_blobs = uses.len();
         let stats_parsed = wanted.len();
-        // 3. Each version parsed once, in parallel.
         let clock = std::time::Instant::now();
-        let versions = replay::parse_all(wanted, uses);
-        timings.parse = clock.elapsed();
+        let (versions, read_time) = replay::read_and_parse(repo, wanted)?;
+        timings.blobs = read_time;
+        timings.parse = clock.elapsed().saturating_sub(read_time);
         let replay_clock = std::time::Instant::now();
 
         // 4. What to evaluate.
@@ -724,7 +720,10 @@ impl Timeline {
 
         // 5. Replay.
         let mut changelog = ChangeLog::default();
-        let mut walk = Walk::default();
+        let mut walk = Walk {
+            verify: opts.verify,
+            ..Walk::default()
+        };
         let mut points: Vec<Point> = Vec::with_capacity(merged.len());
         let mut next = merged.into_iter().peekable();
         for (k, list) in ops.iter().enumerate() {
@@ -807,6 +806,7 @@ impl Timeline {
             parsed: stats_parsed,
             points: points.len(),
             rebuilds: replay.rebuilds,
+            deals_checked: replay.deal_checks.checked,
         };
         let folder = if repo.prefix.is_empty() {
             ".".to_string()
@@ -1050,8 +1050,14 @@ fn evaluate(
     index: usize,
     timings: &mut Timings,
 ) -> Point {
-    let Walk { views, steps } = walk;
+    let Walk {
+        views,
+        steps,
+        verify,
+    } = walk;
+    let verify = *verify;
     let file_errors = replay.file_errors();
+    let mut deal_checks = std::mem::take(&mut replay.deal_checks);
     let clock = std::time::Instant::now();
     let p = replay.pipeline();
     timings.assemble += clock.elapsed();
@@ -1060,12 +1066,26 @@ fn evaluate(
     let changed = (!views.all && views.at.is_some()).then(|| views.changed.clone());
     let ((check_errors, check_time), (forecast, open, new_views, calendar, fig_time)) = rayon::join(
         || {
+            // The errors of the rules that look at the whole pipeline,
+            // and of the deal rules on the deals that changed (the
+            // others' are kept).
             let clock = std::time::Instant::now();
-            let n = crate::check::check(p, as_of)
-                .iter()
-                .filter(|d| d.severity() == crate::diag::Severity::Error)
-                .count();
-            (n, clock.elapsed())
+            let (whole, deals) = rayon::join(
+                || crate::check::errors(p, as_of, crate::check::Reach::Pipeline, None).len(),
+                || deal_checks.count(p, as_of),
+            );
+            if verify {
+                let full = crate::check::check(p, as_of)
+                    .iter()
+                    .filter(|d| d.severity() == crate::diag::Severity::Error)
+                    .count();
+                assert_eq!(
+                    whole + deals,
+                    full,
+                    "the history's check of the snapshot {as_of} differs from a full check"
+                );
+            }
+            (whole + deals, clock.elapsed())
         },
         || {
             let clock = std::time::Instant::now();
@@ -1080,6 +1100,7 @@ fn evaluate(
             (forecast, open, v, p.settings.calendar(), clock.elapsed())
         },
     );
+    replay.deal_checks = deal_checks;
     timings.check += check_time;
     timings.figures += fig_time;
     let errors = file_errors + check_errors;
@@ -1195,6 +1216,27 @@ impl History {
             Some(k) => self.timeline.commits[k].short().to_string(),
             None => "working tree".into(),
         }
+    }
+}
+
+/// The range's end for the pipeline at `root`: `cli` (`--as-of`), else
+/// the `as_of` of its `dealbook.toml`, else `today`; the date the pipeline
+/// itself is checked as of ([`crate::effective_as_of`]), known without
+/// loading the rest, so the history can be read while the pipeline loads.
+pub fn range_end(root: &Path, cli: Option<Date>, today: Date) -> Date {
+    if let Some(d) = cli {
+        return d;
+    }
+    let content = crate::load::read_bytes(&root.join("dealbook.toml"));
+    let parsed = crate::load::parse_file(
+        crate::source::FileId(0),
+        "dealbook.toml",
+        FileKind::Settings,
+        content,
+    );
+    match parsed.item {
+        crate::load::Item::Settings(s, _) => s.org.as_of.map_or(today, |d| d.value),
+        _ => today,
     }
 }
 

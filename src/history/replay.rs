@@ -91,6 +91,61 @@ pub struct Replay {
     team_files: usize,
     /// Times the pipeline was rebuilt from all files (not patched).
     pub rebuilds: usize,
+    /// The errors of the deal rules per deal file, kept from one snapshot
+    /// to the next.
+    pub deal_checks: DealChecks,
+}
+
+/// The errors of the [`Reach::Deal`] rules, per deal file: they change
+/// only with that file or the files other than deals, so between two
+/// snapshots only the deals whose files changed are checked again (all of
+/// them after a change to the settings, the team or an account).
+///
+/// [`Reach::Deal`]: crate::check::Reach::Deal
+#[derive(Debug, Default)]
+pub struct DealChecks {
+    /// Errors by deal file.
+    errors: HashMap<u32, usize>,
+    /// Deal files changed since they were last checked.
+    dirty: BTreeSet<u32>,
+    /// Check every deal (nothing checked yet, or a file other than a
+    /// deal's changed).
+    all: bool,
+    /// Deals checked (for the statistics).
+    pub checked: usize,
+}
+
+impl DealChecks {
+    /// The errors of the deal rules in `p` (the replay's pipeline now) as
+    /// of `as_of`, checking only what may have changed.
+    pub fn count(&mut self, p: &Pipeline, as_of: jiff::civil::Date) -> usize {
+        use crate::check::{Reach, errors};
+        if self.all {
+            self.errors.clear();
+            for e in errors(p, as_of, Reach::Deal, None) {
+                *self.errors.entry(e.span.file.0).or_default() += 1;
+            }
+            self.checked += p.deals.len();
+        } else if !self.dirty.is_empty() {
+            let only: Vec<usize> = p
+                .deals
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| self.dirty.contains(&d.file.0))
+                .map(|(i, _)| i)
+                .collect();
+            for f in &self.dirty {
+                self.errors.remove(f);
+            }
+            for e in errors(p, as_of, Reach::Deal, Some(&only)) {
+                *self.errors.entry(e.span.file.0).or_default() += 1;
+            }
+            self.checked += only.len();
+        }
+        self.all = false;
+        self.dirty.clear();
+        self.errors.values().sum()
+    }
 }
 
 fn empty_source() -> SourceFile {
@@ -133,6 +188,10 @@ impl Replay {
             settings_files: 0,
             team_files: 0,
             rebuilds: 0,
+            deal_checks: DealChecks {
+                all: true,
+                ..DealChecks::default()
+            },
         }
     }
 
@@ -235,6 +294,13 @@ impl Replay {
         }
         self.slots[ix as usize].now = v;
         self.dirty.insert(ix);
+        match kind {
+            FileKind::Deal => {
+                self.deal_checks.dirty.insert(ix);
+            }
+            FileKind::Targets => {}
+            _ => self.deal_checks.all = true,
+        }
     }
 
     /// Errors of the files themselves (their parses) and of the layout (a
@@ -407,51 +473,108 @@ pub struct Wanted {
     pub oid: String,
 }
 
-/// Parses every wanted version from the blobs (`bytes` holds the content
-/// of each distinct blob id), in parallel; each version once.
-pub fn parse_all(
-    wanted: Vec<Wanted>,
-    mut bytes: HashMap<String, (Vec<u8>, usize)>,
-) -> HashMap<(u32, String), Arc<Version>> {
-    // A blob wanted by one path only is moved into its parse; shared ones
-    // (the same content at two paths) are copied.
-    let jobs: Vec<(Wanted, Content)> = wanted
+/// The content of a blob as a file's content: refused when too large.
+fn content(b: Vec<u8>) -> Content {
+    if b.len() as u64 > load::MAX_FILE_BYTES {
+        Content::Failed(
+            crate::diag::Code::TooLarge,
+            format!(
+                "file is {} bytes; the limit is {} bytes",
+                b.len(),
+                load::MAX_FILE_BYTES
+            ),
+        )
+    } else {
+        Content::Bytes(b)
+    }
+}
+
+/// Parses a batch of versions.
+fn parse_batch(batch: Vec<(Wanted, Content)>) -> Vec<((u32, String), Arc<Version>)> {
+    batch
         .into_iter()
-        .map(|w| {
-            let content = match bytes.get_mut(&w.oid) {
-                Some((b, uses)) => {
-                    *uses -= 1;
-                    let b = if *uses == 0 {
-                        std::mem::take(b)
-                    } else {
-                        b.clone()
-                    };
-                    if b.len() as u64 > load::MAX_FILE_BYTES {
-                        Content::Failed(
-                            crate::diag::Code::TooLarge,
-                            format!(
-                                "file is {} bytes; the limit is {} bytes",
-                                b.len(),
-                                load::MAX_FILE_BYTES
-                            ),
-                        )
-                    } else {
-                        Content::Bytes(b)
-                    }
-                }
-                None => Content::Failed(
-                    crate::diag::Code::CannotRead,
-                    format!("git has no object {}", w.oid),
-                ),
-            };
-            (w, content)
-        })
-        .collect();
-    jobs.into_par_iter()
-        .with_min_len(32)
-        .map(|(w, content)| {
-            let v = Version::parse(w.id, &w.rel, w.kind, w.oid.clone(), content);
+        .map(|(w, c)| {
+            let v = Version::parse(w.id, &w.rel, w.kind, w.oid.clone(), c);
             ((w.id.0, w.oid), Arc::new(v))
         })
         .collect()
+}
+
+/// Every version parsed, by path id and blob id.
+pub type Versions = HashMap<(u32, String), Arc<Version>>;
+
+/// Versions parsed per job: enough to amortise the scheduling.
+const BATCH: usize = 64;
+
+/// Reads every wanted version's blob through one `git cat-file --batch`
+/// and parses each version once, on the thread pool, while git sends the
+/// next ones. Returns the versions and how long git took.
+pub fn read_and_parse(
+    repo: &crate::diff::git::Repo,
+    wanted: Vec<Wanted>,
+) -> Result<(Versions, std::time::Duration), crate::diff::git::GitError> {
+    // Each blob, with the paths that want it (usually one; the same
+    // content at two paths is parsed for each, since a file's id is its
+    // name).
+    let mut by_oid: HashMap<String, Vec<Wanted>> = HashMap::new();
+    for w in wanted {
+        by_oid.entry(w.oid.clone()).or_default().push(w);
+    }
+    let mut oids: Vec<String> = by_oid.keys().cloned().collect();
+    oids.sort();
+    let refs: Vec<&str> = oids.iter().map(String::as_str).collect();
+    if rayon::current_thread_index().is_some() {
+        // On a pool thread, waiting for git while the pool parses could
+        // leave no thread to parse: read everything, then parse.
+        let started = std::time::Instant::now();
+        let blobs = repo.blobs(&refs)?;
+        let read_time = started.elapsed();
+        let mut jobs: Vec<(Wanted, Content)> = Vec::new();
+        for (oid, bytes) in refs.iter().zip(blobs) {
+            for w in by_oid.remove(*oid).unwrap_or_default() {
+                jobs.push((w, content(bytes.clone())));
+            }
+        }
+        let parsed = jobs
+            .into_par_iter()
+            .with_min_len(BATCH)
+            .map(|j| parse_batch(vec![j]))
+            .flatten()
+            .collect();
+        return Ok((parsed, read_time));
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let started = std::time::Instant::now();
+    let mut read_time = std::time::Duration::ZERO;
+    let read = rayon::in_place_scope(|scope| {
+        let mut batch: Vec<(Wanted, Content)> = Vec::with_capacity(BATCH);
+        let spawn = |batch: Vec<(Wanted, Content)>| {
+            let tx = tx.clone();
+            scope.spawn(move |_| {
+                // The receiver outlives the jobs.
+                let _ = tx.send(parse_batch(batch));
+            });
+        };
+        let r = repo.blobs_each(&refs, |k, bytes| {
+            let mut ws = by_oid.remove(refs[k]).unwrap_or_default();
+            let last = ws.pop();
+            for w in ws {
+                batch.push((w, content(bytes.clone())));
+            }
+            if let Some(w) = last {
+                batch.push((w, content(bytes)));
+            }
+            if batch.len() >= BATCH {
+                spawn(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+            }
+        });
+        read_time = started.elapsed();
+        if !batch.is_empty() {
+            spawn(batch);
+        }
+        r
+    });
+    drop(tx);
+    read?;
+    Ok((rx.into_iter().flatten().collect(), read_time))
 }
