@@ -488,7 +488,8 @@ fn week_over_week_equals_diff_between_the_same_commits() {
     assert_eq!(last["pushed"][0]["id"], "delta-renamed");
     let deals = last["period_deals"].as_array().unwrap();
     assert_eq!(deals[0]["bucket"], "pushed_out");
-    assert_eq!(deals[0]["deals"][0][0]["id"], "delta-renamed");
+    assert_eq!(deals[0]["deals"][0]["deal"]["id"], "delta-renamed");
+    assert_eq!(money(&deals[0]["deals"][0]["amount"]), 350_000);
     assert_eq!(deals[1]["bucket"], "amount_up");
     // Sep 27 → Oct 4 (C4 → C5): alpha lost, omega created.
     let w = weekly.iter().find(|w| w["to"] == "2026-10-04").unwrap();
@@ -826,7 +827,11 @@ fn since_starts_at_the_last_commit_before_it() {
         dates,
         ["2026-10-11", "2026-10-18", "2026-10-25", "2026-10-28"]
     );
-    assert!(notes(&doc).iter().any(|n| n.contains("--since")));
+    assert!(
+        notes(&doc)
+            .iter()
+            .any(|n| n.contains("read from 2026-10-05 on"))
+    );
     // Q3 has no snapshot in range: no accuracy.
     assert!(doc["accuracy"]["periods"].as_array().unwrap().is_empty());
 }

@@ -2,7 +2,9 @@
 //! atomically. Exit 1 when the pipeline (or one of its templates) has
 //! errors, 2 when the output cannot be written.
 
-use super::common::{AsOf, PipelineDir, Rev, load_at, one_shot, print_diagnostics, site_history};
+use super::common::{
+    AsOf, PipelineDir, Rev, load_at, one_shot, print_diagnostics, site_history, today,
+};
 use dealbook::site::{self, SiteError, SiteInput, output::Staging, templates};
 use dealbook::{Exit, analytics};
 use std::path::PathBuf;
@@ -60,7 +62,18 @@ pub fn run(a: Args) -> Exit {
     {
         opts.skip.push(out.clone());
     }
-    let mut checked = match load_at(&root, &opts, a.as_of.as_of, &a.rev) {
+    // The history is read while the pipeline loads (at a revision, once
+    // its date is known).
+    let early_end = (!a.no_history && a.rev.rev.is_none())
+        .then(|| dealbook::history::range_end(&root, a.as_of.as_of, today()));
+    let (loaded, early) = std::thread::scope(|s| {
+        let at = root.as_path();
+        let history = early_end.map(|end| s.spawn(move || (end, site_history(at, end, None))));
+        let loaded = load_at(&root, &opts, a.as_of.as_of, &a.rev);
+        let early = history.map(|h| h.join().expect("reading the history panicked"));
+        (loaded, early)
+    });
+    let mut checked = match loaded {
         Ok(c) => c,
         Err(e) => return e,
     };
@@ -76,11 +89,12 @@ pub fn run(a: Args) -> Exit {
             return Exit::Failure;
         }
     };
-    let history = if a.no_history {
-        None
-    } else {
-        site_history(&root, &checked, a.rev.rev.clone()).map(|t| t.finish(&checked))
+    let timeline = match early {
+        _ if a.no_history => None,
+        Some((end, t)) if end == checked.as_of => t,
+        _ => site_history(&root, checked.as_of, a.rev.rev.clone()),
     };
+    let history = timeline.map(|t| t.finish(&checked));
     if let Some(h) = &history {
         dealbook::history::enrich::stage_history(
             &mut checked.pipeline,

@@ -127,25 +127,21 @@ pub fn load_at(
     }
 }
 
-/// The history of the site (`build`, `watch`, `serve`): none with
-/// `--no-history` or outside a git repository; a git failure is a warning
-/// and the site is built without it. `rev`: the revision it ends at.
+/// The history of the site (`build`): none outside a git repository or
+/// when it has no snapshot before the range's end `end` yet; a git
+/// failure is a warning and the site is built without it. `rev`: the
+/// revision it ends at.
 pub fn site_history(
     root: &Path,
-    checked: &dealbook::Checked,
+    end: Date,
     rev: Option<String>,
 ) -> Option<std::sync::Arc<dealbook::history::Timeline>> {
-    let opts = dealbook::history::Options {
-        recent: Some(dealbook::history::accuracy::BIAS_PERIODS),
-        rev,
-        ..dealbook::history::Options::default()
-    };
-    match dealbook::history::Timeline::read(root, checked.as_of, &opts) {
+    let opts = dealbook::history::site_options(root, end, rev);
+    match dealbook::history::Timeline::read(root, end, &opts) {
         Ok(t) if t.has_snapshots() => Some(std::sync::Arc::new(t)),
         Ok(_) => {
             eprintln!(
-                "note: the git history has no snapshot before {}; the site is built without it",
-                checked.as_of
+                "note: the git history has no snapshot before {end}; the site is built without it"
             );
             None
         }

@@ -175,6 +175,8 @@ pub struct DealLog {
     pub stage_moves: Vec<StageMove>,
     /// Whether the latest readable version has `[[history]]` entries.
     pub has_history: bool,
+    /// Where its stage moves come from: [`DealLog::stage_source`].
+    pub stage_source: &'static str,
     #[serde(skip)]
     now: Now,
     #[serde(skip)]
@@ -195,6 +197,7 @@ impl DealLog {
             removed: false,
             stage_moves: Vec::new(),
             has_history: false,
+            stage_source: "none",
             now: Now::Absent,
             last: None,
         }
@@ -385,6 +388,7 @@ impl ChangeLog {
                 }
                 log.name = state.name.clone();
                 log.has_history = state.has_history;
+                log.stage_source = log.stage_source();
                 log.last = Some(state.clone());
                 log.now = Now::Present(state);
                 log.removed = false;

@@ -376,9 +376,9 @@ pub fn read(repo: &Repo, range: &Range) -> Result<Log, GitError> {
             commits,
         });
         let shown = if prefix.is_empty() { "." } else { &prefix };
-        if found.is_some() {
+        if let (Some(_), Some(since)) = (found, range.since) {
             notes.push(format!(
-                "the history starts at {} ({}), the last commit on or before --since",
+                "the history is read from {since} on: it starts at {} ({}), the last commit on or before that day",
                 first.short(),
                 first.date
             ));

@@ -842,42 +842,76 @@ impl Timeline {
         self.points.iter().any(|p| p.cadence && p.valid())
     }
 
-    /// Whether the pipeline `p` (the working tree) has other files, or
-    /// other text in them, than `HEAD`. Texts dropped after a clean parse
+    /// The pipeline files of `p` (the working tree) that are not as at
+    /// `HEAD`: new or changed, and gone. Texts dropped after a clean parse
     /// are read again.
-    pub fn differs_from_head(&self, p: &Pipeline) -> bool {
+    pub fn changed_from_head(&self, p: &Pipeline) -> (Vec<String>, Vec<String>) {
         let files: Vec<&crate::source::SourceFile> = p
             .sources
             .iter()
             .map(|(_, f)| f)
             .filter(|f| f.has_content() && FileKind::of(&f.rel_path).is_some())
             .collect();
-        if files.len() != self.head_files.len() {
-            return true;
-        }
-        files.par_iter().any(|f| {
-            let Some(head) = self.head_files.get(&f.rel_path) else {
-                return true;
-            };
-            match &f.dropped_from {
-                None => f.text != *head,
-                Some(path) => match std::fs::read(path) {
-                    Ok(bytes) => {
-                        let b = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-                        b != head.as_bytes()
-                    }
-                    Err(_) => true,
-                },
-            }
-        })
+        let mut changed: Vec<String> = files
+            .par_iter()
+            .filter(|f| {
+                let Some(head) = self.head_files.get(&f.rel_path) else {
+                    return true;
+                };
+                match &f.dropped_from {
+                    None => f.text != *head,
+                    Some(path) => match std::fs::read(path) {
+                        Ok(bytes) => {
+                            let b = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+                            b != head.as_bytes()
+                        }
+                        Err(_) => true,
+                    },
+                }
+            })
+            .map(|f| f.rel_path.clone())
+            .collect();
+        changed.sort();
+        let now: std::collections::HashSet<&str> =
+            files.iter().map(|f| f.rel_path.as_str()).collect();
+        let mut gone: Vec<String> = self
+            .head_files
+            .keys()
+            .filter(|r| !now.contains(r.as_str()))
+            .cloned()
+            .collect();
+        gone.sort();
+        (changed, gone)
+    }
+
+    /// Whether the pipeline `p` (the working tree) has other files, or
+    /// other text in them, than `HEAD`.
+    pub fn differs_from_head(&self, p: &Pipeline) -> bool {
+        let (changed, gone) = self.changed_from_head(p);
+        !changed.is_empty() || !gone.is_empty()
     }
 
     /// The history with its latest point: `current`, the pipeline as it is
     /// now (checked as of the range's end), which is the working tree when
     /// it differs from `HEAD`.
     pub fn finish(self: &Arc<Self>, current: &Checked) -> History {
-        let worktree = self.differs_from_head(&current.pipeline);
         let p = &current.pipeline;
+        let (changed, gone) = self.changed_from_head(p);
+        let worktree = !changed.is_empty() || !gone.is_empty();
+        // Deals whose views may differ from those of the last valid
+        // cadence point: changed by commits since, or in the working
+        // tree; all of them when another file changed.
+        let mut ids = self.views.changed.clone();
+        let mut all = self.views.all;
+        for rel in changed.iter().chain(&gone) {
+            match FileKind::of(rel) {
+                Some(FileKind::Deal) => {
+                    ids.insert(crate::load::stem_of(rel).to_string());
+                }
+                Some(FileKind::Targets) | None => {}
+                Some(_) => all = true,
+            }
+        }
         let errors = current
             .diagnostics
             .iter()
@@ -909,59 +943,77 @@ impl Timeline {
         };
         let step = match (valid, self.views.at) {
             (true, Some(at)) => {
-                let (vb, tb) = views_of(&f, None);
+                let moves = if all {
+                    let (vb, tb) = views_of(&f, None);
+                    moves(&self.views.views, &self.views.teams, &vb, &tb)
+                } else {
+                    let va: HashMap<String, DealView> = ids
+                        .iter()
+                        .filter_map(|id| Some((id.clone(), self.views.views.get(id)?.clone())))
+                        .collect();
+                    let ta: HashMap<String, Option<String>> = ids
+                        .iter()
+                        .filter_map(|id| Some((id.clone(), self.views.teams.get(id)?.clone())))
+                        .collect();
+                    let (vb, tb) = views_of(&f, Some(&ids));
+                    moves(&va, &ta, &vb, &tb)
+                };
                 Some(Step {
                     from: at,
                     to: self.points.len(),
                     skipped: self.views.skipped,
-                    moves: moves(&self.views.views, &self.views.teams, &vb, &tb),
+                    moves,
                 })
             }
             _ => None,
         };
-        // Uncommitted changes to deals.
+        // Uncommitted changes to deals: those of the deal files that are
+        // not as at HEAD.
         let mut uncommitted: Vec<(String, After)> = Vec::new();
-        if worktree {
-            let mut now: HashMap<String, DealState> = HashMap::new();
-            for d in &p.deals {
-                now.insert(
-                    d.id.to_string(),
-                    DealState::of(d, &p.sources.get(d.file).rel_path),
-                );
-            }
-            let broken: HashMap<String, usize> = p
-                .sources
-                .iter()
-                .filter(|(_, s)| FileKind::of(&s.rel_path) == Some(FileKind::Deal))
-                .filter_map(|(id, s)| {
-                    let n = current
-                        .diagnostics
+        let stems: BTreeSet<String> = changed
+            .iter()
+            .chain(&gone)
+            .filter(|r| FileKind::of(r) == Some(FileKind::Deal))
+            .map(|r| crate::load::stem_of(r).to_string())
+            .collect();
+        for id in stems {
+            let after = match p.deal(&id) {
+                Some(d) => After::Present(DealState::of(d, &p.sources.get(d.file).rel_path)),
+                None => {
+                    // A deal file that did not give a deal: its errors.
+                    let n = p
+                        .sources
                         .iter()
-                        .filter(|d| {
-                            d.span.file == id && d.severity() == crate::diag::Severity::Error
+                        .filter(|(_, s)| {
+                            FileKind::of(&s.rel_path) == Some(FileKind::Deal)
+                                && crate::load::stem_of(&s.rel_path) == id
+                                && s.has_content()
                         })
-                        .count();
-                    let stem = crate::load::stem_of(&s.rel_path).to_string();
-                    (n > 0 && !now.contains_key(&stem)).then_some((stem, n))
-                })
-                .collect();
-            let mut ids: BTreeSet<&String> = now.keys().collect();
-            ids.extend(self.head_deals.keys());
-            ids.extend(broken.keys());
-            for id in ids {
-                let after = match (now.get(id), broken.get(id)) {
-                    (Some(s), _) => After::Present(s.clone()),
-                    (None, Some(n)) => After::Unreadable(*n),
-                    (None, None) => After::Absent,
-                };
-                let same = match (&after, self.head_deals.get(id)) {
-                    (After::Present(a), Some(b)) => a == b,
-                    (After::Absent, None) => true,
-                    _ => false,
-                };
-                if !same {
-                    uncommitted.push((id.clone(), after));
+                        .map(|(fid, _)| {
+                            current
+                                .diagnostics
+                                .iter()
+                                .filter(|d| {
+                                    d.span.file == fid
+                                        && d.severity() == crate::diag::Severity::Error
+                                })
+                                .count()
+                        })
+                        .sum::<usize>();
+                    if n > 0 {
+                        After::Unreadable(n)
+                    } else {
+                        After::Absent
+                    }
                 }
+            };
+            let same = match (&after, self.head_deals.get(&id)) {
+                (After::Present(a), Some(b)) => a == b,
+                (After::Absent, None) => true,
+                _ => false,
+            };
+            if !same {
+                uncommitted.push((id, after));
             }
         }
         // The logs of the deals with uncommitted changes, over the
@@ -1219,14 +1271,9 @@ impl History {
     }
 }
 
-/// The range's end for the pipeline at `root`: `cli` (`--as-of`), else
-/// the `as_of` of its `dealbook.toml`, else `today`; the date the pipeline
-/// itself is checked as of ([`crate::effective_as_of`]), known without
-/// loading the rest, so the history can be read while the pipeline loads.
-pub fn range_end(root: &Path, cli: Option<Date>, today: Date) -> Date {
-    if let Some(d) = cli {
-        return d;
-    }
+/// The settings of the pipeline at `root` (its `dealbook.toml` alone),
+/// when readable.
+fn settings_of(root: &Path) -> Option<crate::model::Settings> {
     let content = crate::load::read_bytes(&root.join("dealbook.toml"));
     let parsed = crate::load::parse_file(
         crate::source::FileId(0),
@@ -1235,8 +1282,36 @@ pub fn range_end(root: &Path, cli: Option<Date>, today: Date) -> Date {
         content,
     );
     match parsed.item {
-        crate::load::Item::Settings(s, _) => s.org.as_of.map_or(today, |d| d.value),
-        _ => today,
+        crate::load::Item::Settings(s, _) => Some(*s),
+        _ => None,
+    }
+}
+
+/// The range's end for the pipeline at `root`: `cli` (`--as-of`), else
+/// the `as_of` of its `dealbook.toml`, else `today`; the date the pipeline
+/// itself is checked as of ([`crate::effective_as_of`]), known without
+/// loading the rest, so the history can be read while the pipeline loads.
+pub fn range_end(root: &Path, cli: Option<Date>, today: Date) -> Date {
+    cli.or_else(|| settings_of(root).and_then(|s| s.org.as_of.map(|d| d.value)))
+        .unwrap_or(today)
+}
+
+/// What the site shows of the history of the pipeline at `root` up to
+/// `end` (at `rev`, `HEAD` when none): weekly snapshots of the current
+/// quarter, and the last [`accuracy::BIAS_PERIODS`] closed quarters for
+/// forecast accuracy, so the history is read from the start of the first
+/// of them (the deals' changes on the site start there too).
+pub fn site_options(root: &Path, end: Date, rev: Option<String>) -> Options {
+    let cal = settings_of(root).map_or_else(Calendar::default, |s| s.calendar());
+    let mut q = cal.quarter_of(end);
+    for _ in 0..accuracy::BIAS_PERIODS {
+        q = cal.prev(q);
+    }
+    Options {
+        recent: Some(accuracy::BIAS_PERIODS),
+        since: Some(cal.range(q).0),
+        rev,
+        ..Options::default()
     }
 }
 

@@ -45,6 +45,15 @@ pub struct DealMove {
     pub exists: bool,
 }
 
+/// A deal behind a bucket and its share of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct BucketDeal {
+    /// The deal.
+    pub deal: DealMove,
+    /// Its amount in the bucket.
+    pub amount: Money,
+}
+
 /// The deals behind one bucket of a waterfall, with their share of it.
 #[derive(Debug, Clone, Serialize)]
 pub struct BucketDeals {
@@ -53,7 +62,7 @@ pub struct BucketDeals {
     /// The bucket's total.
     pub total: Bucket,
     /// Each deal and its amount in the bucket, the largest first.
-    pub deals: Vec<(DealMove, Money)>,
+    pub deals: Vec<BucketDeal>,
 }
 
 /// The change between two snapshots, for one scope.
@@ -127,12 +136,16 @@ fn collect(lists: &mut Vec<BucketDeals>, w: &Waterfall, d: &DealMove) {
         if bucket.deals == 0 {
             continue;
         }
+        let entry = BucketDeal {
+            deal: d.clone(),
+            amount: bucket.amount,
+        };
         match lists.iter_mut().find(|l| l.bucket == name) {
-            Some(l) => l.deals.push((d.clone(), bucket.amount)),
+            Some(l) => l.deals.push(entry),
             None => lists.push(BucketDeals {
                 bucket: name,
                 total: Bucket::default(),
-                deals: vec![(d.clone(), bucket.amount)],
+                deals: vec![entry],
             }),
         }
     }
@@ -148,8 +161,11 @@ fn finish_lists(mut lists: Vec<BucketDeals>, w: &Waterfall) -> Vec<BucketDeals> 
             .find(|(n, _)| *n == l.bucket)
             .map(|(_, b)| *b)
             .unwrap_or_default();
-        l.deals
-            .sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.id.cmp(&y.0.id)));
+        l.deals.sort_by(|x, y| {
+            y.amount
+                .cmp(&x.amount)
+                .then_with(|| x.deal.id.cmp(&y.deal.id))
+        });
     }
     lists.sort_by_key(|l| order.iter().position(|(n, _)| *n == l.bucket));
     lists

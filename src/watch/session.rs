@@ -79,10 +79,7 @@ impl HistoryCache {
             self.timeline = if key.0.is_none() {
                 None
             } else {
-                let opts = crate::history::Options {
-                    recent: Some(crate::history::accuracy::BIAS_PERIODS),
-                    ..crate::history::Options::default()
-                };
+                let opts = crate::history::site_options(root, end, None);
                 crate::history::Timeline::read(root, end, &opts)
                     .ok()
                     .filter(|t| t.has_snapshots())

@@ -396,7 +396,7 @@ impl Site<'_> {
                 links: deals
                     .iter()
                     .take(BUCKET_DEALS)
-                    .map(|(d, m)| self.deal_amount(d, *m))
+                    .map(|b| self.deal_amount(&b.deal, b.amount))
                     .collect(),
                 more: if deals.len() > BUCKET_DEALS {
                     i.fill(
