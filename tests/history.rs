@@ -1156,3 +1156,43 @@ fn git_stage_moves_stand_in_for_a_missing_history() {
     let page = std::fs::read_to_string(off.join("deals/alpha.html")).unwrap();
     assert!(!page.contains("2026-09-25"));
 }
+
+#[test]
+fn watch_reads_the_history_once_and_follows_the_working_tree() {
+    let r = scenario();
+    let site = r.tmp.path().join("watched");
+    let mut w = common::process::Proc::start(&[
+        "watch",
+        r.top().to_str().unwrap(),
+        "--output",
+        site.to_str().unwrap(),
+    ]);
+    w.wait_line("the first build", |l| l.contains("built "));
+    let trends = site.join("trends.html");
+    let gamma = site.join("deals/gamma.html");
+    assert!(trends.is_file());
+    assert!(
+        !std::fs::read_to_string(&gamma)
+            .unwrap()
+            .contains("working tree")
+    );
+    // An uncommitted save: the latest point becomes the working tree, the
+    // deal's change is its last entry, the panel shows it.
+    r.set("deals/gamma.toml", "amount", "amount = 2_500_000");
+    common::wait_for("gamma's uncommitted change on its page", || {
+        std::fs::read_to_string(&gamma)
+            .ok()
+            .filter(|t| t.contains("working tree") && t.contains("¥2,500,000"))
+    });
+    common::wait_for("the trend's latest point to be the working tree", || {
+        std::fs::read_to_string(&trends).ok().filter(|t| {
+            t.contains("<td class=\"mono\">working tree</td>") && t.contains("2900000.00")
+        })
+    });
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(
+        index.contains("data-bucket=\"amount_up\""),
+        "since last week"
+    );
+    assert!(w.interrupt().success());
+}

@@ -78,3 +78,98 @@ pub fn stage_history(p: &mut Pipeline, log: &ChangeLog, end: Date) -> usize {
     }
     n
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::changes::{After, ChangeLog, DealState};
+    use crate::history::log::Commit;
+    use jiff::civil::date;
+    use rust_decimal::Decimal;
+
+    fn log_of(stages: &[(&str, Date)]) -> ChangeLog {
+        let mut log = ChangeLog::default();
+        for (n, (st, d)) in stages.iter().enumerate() {
+            let c = Commit {
+                id: format!("{n:040}"),
+                date: *d,
+                time: 0,
+                author: String::new(),
+                subject: String::new(),
+                merge: false,
+            };
+            let state = DealState {
+                name: "D".into(),
+                path: "deals/d.toml".into(),
+                stage: st.to_string(),
+                close: None,
+                amount: Decimal::ONE,
+                currency: None,
+                probability: None,
+                forecast: None,
+                owner: "o".into(),
+                next_step: None,
+                next_step_date: None,
+                has_history: false,
+            };
+            log.record("d", After::Present(state), Some(&c), *d, None, None);
+        }
+        log
+    }
+
+    #[test]
+    fn entries_start_at_created_and_stay_in_range() {
+        let log = log_of(&[
+            ("qualify", date(2026, 9, 4)),
+            ("solution", date(2026, 9, 11)),
+            ("proof", date(2026, 12, 1)),
+        ]);
+        let l = &log.deals["d"];
+        let known = |_: &str| true;
+        // The first stage from `created`; a move after the end clamped to
+        // it.
+        let e = entries(l, "proof", date(2026, 8, 1), date(2026, 11, 15), known).unwrap();
+        assert_eq!(
+            e,
+            [
+                (date(2026, 8, 1), "qualify".to_string()),
+                (date(2026, 9, 11), "solution".to_string()),
+                (date(2026, 11, 15), "proof".to_string())
+            ]
+        );
+        // A deal created after a move: no date before `created`.
+        let e = entries(l, "proof", date(2026, 9, 20), date(2026, 12, 31), known).unwrap();
+        assert_eq!(e[1].0, date(2026, 9, 20));
+        // The working tree's stage is the last, as of the end.
+        let e = entries(
+            l,
+            "negotiation",
+            date(2026, 8, 1),
+            date(2026, 12, 31),
+            known,
+        )
+        .unwrap();
+        assert_eq!(
+            e.last().unwrap(),
+            &(date(2026, 12, 31), "negotiation".to_string())
+        );
+        // A stage the settings no longer have: nothing.
+        assert!(
+            entries(l, "proof", date(2026, 8, 1), date(2026, 12, 31), |s| s
+                != "solution")
+            .is_none()
+        );
+        // No move seen: nothing.
+        let one = log_of(&[("qualify", date(2026, 9, 4))]);
+        assert!(
+            entries(
+                &one.deals["d"],
+                "qualify",
+                date(2026, 8, 1),
+                date(2026, 12, 31),
+                known
+            )
+            .is_none()
+        );
+    }
+}
