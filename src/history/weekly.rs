@@ -1,6 +1,6 @@
 //! What changed between two consecutive snapshots ("since last week"):
 //! the waterfall of the open pipeline and of the trend period, computed
-//! by `diff`'s own [`waterfall`](crate::diff::waterfall) code over the
+//! by `diff`'s own [`crate::diff::waterfall`] code over the
 //! deals that changed, with the unchanged deals' amount counted in both
 //! the start and the end (so the buckets still sum exactly, and equal what
 //! `dealbook diff` between the two commits shows); the deals behind each
