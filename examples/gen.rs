@@ -1143,9 +1143,11 @@ fn commit_date(k: usize) -> Date {
 /// dated `date`.
 fn git(dir: &Path, args: &[&str], date: Date) -> Result<(), String> {
     let stamp = format!("{date}T10:00:00Z");
+    // No automatic gc in the background (it would race the one at the end).
     let out = std::process::Command::new("git")
         .arg("-C")
         .arg(dir)
+        .args(["-c", "gc.auto=0"])
         .args(args)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")

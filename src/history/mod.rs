@@ -36,7 +36,6 @@ pub mod timeline;
 pub mod trend;
 pub mod weekly;
 
-use crate::Checked;
 use crate::analytics::forecast::Forecast;
 use crate::diff::compare::DealView;
 use crate::diff::git::GitError;
@@ -48,7 +47,6 @@ pub use latest::History;
 pub use snapshot::forecast_rows;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 pub use timeline::Timeline;
 
 /// Version of the JSON document of `dealbook history` (docs/history-json.md).
@@ -278,11 +276,4 @@ pub fn site_options(root: &Path, end: Date, rev: Option<String>) -> Options {
         rev,
         ..Options::default()
     }
-}
-
-/// Reads the history for the pipeline at `root` and finishes it with
-/// `current` (loaded and checked as of the range's end).
-pub fn read(root: &Path, current: &Checked, opts: &Options) -> Result<History, Error> {
-    let t = Arc::new(Timeline::read(root, current.as_of, opts)?);
-    Ok(t.finish(current))
 }
