@@ -397,6 +397,12 @@ pub fn safe(s: &str) -> String {
     }
 }
 
+/// The UTF-8 byte order mark. Excel opens a CSV file as UTF-8 only when it
+/// starts with one (otherwise in the system's legacy code page, which turns
+/// Chinese names into mojibake), so the site's exports and
+/// `report --format csv --bom` start with it.
+pub const BOM: &str = "\u{feff}";
+
 /// One CSV table (`p` is the pipeline `a` was computed from).
 pub fn csv(a: &Analytics, p: &Pipeline, which: CsvTable) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
