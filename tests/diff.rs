@@ -13,7 +13,7 @@ use dealbook::load::LoadOptions;
 use dealbook::period::Period;
 use jiff::civil::{Date, date};
 use rust_decimal::Decimal;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::str::FromStr;
@@ -984,6 +984,10 @@ fn a_revision_that_does_not_exist() {
     assert!(err.contains("\"main\" is not a folder"), "{err}");
 }
 
+/// A pipeline's first pull request: at the base revision its folder does
+/// not exist yet (or has no `dealbook.toml`). A is then an empty pipeline
+/// and the diff says "New pipeline" (exit 0), instead of failing; B
+/// without the folder is still an error (exit 2).
 #[test]
 fn a_revision_without_the_pipeline_folder() {
     let mut r = Repo::new("pipe");
@@ -993,7 +997,28 @@ fn a_revision_without_the_pipeline_folder() {
     let before = r.git(&["rev-parse", "HEAD"]).trim().to_string();
     base(&r);
     r.commit("pipeline");
-    let out = r.diff(&[&before, "--dir", "pipe"]);
+    let out = r.diff(&[&before, "HEAD", "--dir", "pipe"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.contains(&format!(
+            "🆕 **New pipeline**: {} has no pipeline in pipe, so everything below is new.",
+            &before[..10]
+        )),
+        "{md}"
+    );
+    let out = r.diff(&[&before, "HEAD", "--dir", "pipe", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["a"]["missing"], true);
+    assert_eq!(j["b"]["missing"], false);
+    assert_eq!(j["a"]["errors"], 0);
+    let deals = j["deals"].as_array().unwrap();
+    assert!(!deals.is_empty());
+    assert!(deals.iter().all(|d| d["changes"] == json!(["added"])), "{j}");
+    assert!(j["diagnostics"].as_array().unwrap().iter().all(|d| d["new"] == true));
+    // The other way round, B has no pipeline: that is an error.
+    let out = r.diff(&["HEAD", &before, "--dir", "pipe"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -1002,12 +1027,28 @@ fn a_revision_without_the_pipeline_folder() {
         )),
         "{err}"
     );
-    // A file where the folder should be.
+    // A file where the folder should be is an error on either side.
     let out = r.diff(&["HEAD", "--dir", "README.md"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("README.md is not a folder at revision HEAD")
     );
+}
+
+/// At the top of the repository, a base revision without `dealbook.toml`
+/// is "no pipeline yet" too.
+#[test]
+fn a_revision_before_the_pipeline_at_the_top() {
+    let mut r = Repo::new("");
+    std::fs::write(r.top().join("README.md"), "hello\n").unwrap();
+    r.git(&["add", "-A"]);
+    r.git(&["commit", "-q", "-m", "before the pipeline"]);
+    base(&r);
+    r.commit("pipeline");
+    let out = r.diff(&["HEAD~1", "HEAD", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["a"]["missing"], true);
 }
 
 #[test]

@@ -64,8 +64,8 @@ fn every_example_file_validates() {
 #[test]
 fn the_scaffold_validates() {
     for (rel, text) in dealbook::init::files(jiff::civil::date(2026, 11, 27)) {
-        if rel.ends_with(".toml") {
-            assert!(validate(kind_of(rel), &text).is_empty(), "{rel}");
+        if rel.ends_with(".toml") && !rel.starts_with('.') {
+            assert!(validate(kind_of(&rel), &text).is_empty(), "{rel}");
         }
     }
 }

@@ -194,6 +194,19 @@ impl Repo {
         Ok(files)
     }
 
+    /// Whether anything (a folder, or a file where the folder should be)
+    /// is at the pipeline folder's path at `commit`.
+    pub fn has_path(&self, commit: &str) -> bool {
+        let spec = if self.prefix.is_empty() {
+            format!("{commit}^{{tree}}")
+        } else {
+            format!("{commit}:{}", self.prefix)
+        };
+        let mut c = git(&self.top);
+        c.args(["cat-file", "-e"]).arg(&spec);
+        matches!(output(c), Ok(Ok(_)))
+    }
+
     /// Why `git ls-tree` could not list `spec`, the pipeline folder
     /// (`shown`) at revision `label`; `why` is what ls-tree said.
     fn why_no_tree(&self, spec: &str, shown: &str, label: &str, why: String) -> GitError {

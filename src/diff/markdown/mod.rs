@@ -94,6 +94,18 @@ pub fn markdown(d: &Diff, opts: &Options) -> String {
         side_label(&d.a),
         side_label(&d.b)
     );
+    if d.a.missing {
+        let _ = writeln!(
+            out,
+            "🆕 **New pipeline**: {} has no pipeline{}, so everything below is new.\n",
+            side_label(&d.a),
+            if d.a.path == "." {
+                String::new()
+            } else {
+                format!(" in {}", md_escape(&d.a.path))
+            }
+        );
+    }
     if !d.valid {
         let _ = writeln!(
             out,
