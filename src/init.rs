@@ -49,7 +49,10 @@ pub fn files_with(today: Date, install: &Install) -> Scaffold {
         ),
         (".gitignore", "/public/\n".to_string()),
         (".github/workflows/dealbook.yml", workflow_with(install)),
-        (".taplo.toml", crate::schema::taplo_config(crate::schema::SCHEMA_DIR)),
+        (
+            ".taplo.toml",
+            crate::schema::taplo_config(crate::schema::SCHEMA_DIR),
+        ),
     ];
     let schemas = crate::schema::files();
     let mut out: Scaffold = files.drain(..).map(|(p, t)| (p.to_string(), t)).collect();

@@ -176,4 +176,3 @@ pub fn files() -> Vec<(&'static str, String)> {
         })
         .collect()
 }
-

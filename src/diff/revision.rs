@@ -208,7 +208,8 @@ pub fn load_side(
 /// missing one against an empty stand-in).
 fn has_settings(l: &Loaded) -> bool {
     !l.diagnostics.iter().any(|d| {
-        d.code == Code::MissingFile && l.pipeline.sources.get(d.span.file).rel_path == "dealbook.toml"
+        d.code == Code::MissingFile
+            && l.pipeline.sources.get(d.span.file).rel_path == "dealbook.toml"
     })
 }
 
