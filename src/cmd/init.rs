@@ -6,16 +6,17 @@ use dealbook::init::{self, Install};
 use std::path::PathBuf;
 
 /// Arguments of `init`.
-#[derive(Debug, clap::Args)]
-#[command(
-    long_about = "Scaffold a new pipeline that passes `dealbook check` at once.\n\n\
+/// The long help of `init`: what it writes.
+pub const LONG_ABOUT: &str = "Scaffold a new pipeline that passes `dealbook check` at once.\n\n\
 It writes, into DIR (created if needed): dealbook.toml (settings and the standard \
 stages), team.toml, accounts/acme.toml, deals/acme-pilot.toml, targets/targets.toml, \
 .gitignore (ignores public/), .github/workflows/dealbook.yml (a GitHub Actions workflow \
 that checks pull requests, comments the diff and builds the site on main; docs/ci.md), \
 .taplo.toml and .schemas/*.schema.json (editor completion and validation; docs/format.md). \
-It never overwrites a file: if any of them exists, nothing is written (exit 2)."
-)]
+It never overwrites a file: if any of them exists, nothing is written (exit 2).";
+
+/// Arguments of `init`.
+#[derive(Debug, clap::Args)]
 pub struct Args {
     /// Folder of the new pipeline (created if needed).
     #[arg(default_value = ".")]

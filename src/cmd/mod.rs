@@ -31,6 +31,7 @@ enum Command {
     /// Print the JSON Schema of the file kinds (for editors).
     Schema(schema::Args),
     /// Scaffold a new pipeline that passes `check`.
+    #[command(long_about = init::LONG_ABOUT)]
     Init(init::Args),
     /// Print funnel, forecast, performance, risks and account health.
     Report(report::Args),

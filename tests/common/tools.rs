@@ -47,7 +47,10 @@ const fs = require("fs");
 (async () => {
   const lint = await createLinter();
   let n = 0;
-  for (const f of process.argv.slice(2)) {
+  // `node -e SCRIPT FILE…`: argv is [node, FILE…].
+  const files = process.argv.slice(1);
+  if (files.length === 0) { console.error("no file to lint"); process.exit(2); }
+  for (const f of files) {
     for (const r of lint(fs.readFileSync(f, "utf8"), f)) {
       console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
       n++;
