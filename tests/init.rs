@@ -141,7 +141,10 @@ fn the_workflow_passes_actionlint() {
             .replace("steps.diff.outcome", "steps.dif.outcome"),
     )
     .unwrap();
-    assert!(lint.lint(&bad).is_err(), "actionlint accepted a broken expression");
+    assert!(
+        lint.lint(&bad).is_err(),
+        "actionlint accepted a broken expression"
+    );
 }
 
 /// check-jsonschema with one of its bundled schemas over `file`.
@@ -210,7 +213,10 @@ fn the_gitlab_example_uses_the_merge_base_and_code_quality() {
     ] {
         assert!(g.contains(needle), "{needle}\n{g}");
     }
-    assert!(!g.contains("origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"), "{g}");
+    assert!(
+        !g.contains("origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"),
+        "{g}"
+    );
 }
 
 /// The workflow's install step, with a `cargo` that fails: the step fails
@@ -229,14 +235,21 @@ fn a_failed_install_fails_clearly_and_posts_nothing() {
         .collect();
     let tmp = tempfile::tempdir().unwrap();
     let cargo = tmp.path().join("cargo");
-    std::fs::write(&cargo, "#!/bin/sh\necho 'error: could not find `dealbook`' >&2\nexit 101\n")
-        .unwrap();
+    std::fs::write(
+        &cargo,
+        "#!/bin/sh\necho 'error: could not find `dealbook`' >&2\nexit 101\n",
+    )
+    .unwrap();
     std::fs::set_permissions(&cargo, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let out = std::process::Command::new("bash")
         .args(["-e", "-c", &script])
         .env(
             "PATH",
-            format!("{}:{}", tmp.path().display(), std::env::var("PATH").unwrap()),
+            format!(
+                "{}:{}",
+                tmp.path().display(),
+                std::env::var("PATH").unwrap()
+            ),
         )
         .env("DEALBOOK_VERSION", "0.1.0")
         .output()
@@ -244,7 +257,9 @@ fn a_failed_install_fails_clearly_and_posts_nothing() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("::error title=dealbook was not installed::cargo install dealbook 0.1.0 failed"),
+        stdout.contains(
+            "::error title=dealbook was not installed::cargo install dealbook 0.1.0 failed"
+        ),
         "{stdout}"
     );
     // Every step that uses dealbook after the install runs only when it is
@@ -258,7 +273,10 @@ fn a_failed_install_fails_clearly_and_posts_nothing() {
     for g in gated {
         assert!(after.contains(g), "{g}");
     }
-    assert!(!wf.contains("always()"), "a step runs whatever happened before");
+    assert!(
+        !wf.contains("always()"),
+        "a step runs whatever happened before"
+    );
     assert!(wf.contains("test -s dealbook-comment.md"));
 }
 
@@ -266,26 +284,48 @@ fn a_failed_install_fails_clearly_and_posts_nothing() {
 fn install_from_writes_a_git_source() {
     let tmp = tempfile::tempdir().unwrap();
     let out = dealbook(
-        &["init", "p", "--install-from", "https://git.example.com/sales/dealbook.git"],
+        &[
+            "init",
+            "p",
+            "--install-from",
+            "https://git.example.com/sales/dealbook.git",
+        ],
         tmp.path(),
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let wf = std::fs::read_to_string(tmp.path().join("p/.github/workflows/dealbook.yml")).unwrap();
     assert!(wf.contains("DEALBOOK_GIT: \"https://git.example.com/sales/dealbook.git\""));
     assert!(wf.contains("cargo install --locked --git \"$DEALBOOK_GIT\" --rev \"$REV\" dealbook"));
     assert!(!wf.contains("DEALBOOK_VERSION"));
     // The default: the release of this very version, from crates.io.
     let wf = dealbook::init::workflow();
-    assert!(wf.contains(&format!("DEALBOOK_VERSION: \"{}\"", env!("CARGO_PKG_VERSION"))));
+    assert!(wf.contains(&format!(
+        "DEALBOOK_VERSION: \"{}\"",
+        env!("CARGO_PKG_VERSION")
+    )));
     assert!(wf.contains("cargo install --locked dealbook --version \"=$DEALBOOK_VERSION\""));
     assert!(!wf.contains("OWNER"));
-    for key in ["runner.os", "runner.arch", "actions/cache/restore@v4", "actions/cache/save@v4"] {
+    for key in [
+        "runner.os",
+        "runner.arch",
+        "actions/cache/restore@v4",
+        "actions/cache/save@v4",
+    ] {
         assert!(wf.contains(key), "{key}");
     }
     assert!(wf.contains("concurrency:"));
     assert!(wf.contains(".user.login == \\\"github-actions[bot]\\\""));
     // A URL that would break the YAML or the shell is refused.
-    for bad in ["https://x/y z", "https://x/$(id)", "not a url", "https://x/\"y"] {
+    for bad in [
+        "https://x/y z",
+        "https://x/$(id)",
+        "not a url",
+        "https://x/\"y",
+    ] {
         let out = dealbook(&["init", "q", "--install-from", bad], tmp.path());
         assert_eq!(out.status.code(), Some(2), "{bad}");
         assert!(!tmp.path().join("q").exists());
