@@ -350,3 +350,42 @@ fn init_help_lists_what_it_writes() {
         assert!(help.contains(f), "{f}\n{help}");
     }
 }
+
+/// The top-level help points to the docs and the exit statuses; every
+/// option that takes a date shows its format.
+#[test]
+fn help_shows_docs_exit_codes_and_date_formats() {
+    let tmp = tempfile::tempdir().unwrap();
+    let top = String::from_utf8(dealbook(&["--help"], tmp.path()).stdout).unwrap();
+    for needle in ["Exit status", "0 ok", "1 the pipeline has errors", "2 usage error", "/docs"] {
+        assert!(top.contains(needle), "{needle}\n{top}");
+    }
+    let mut dates = 0;
+    for cmd in ["check", "schema", "init", "report", "build", "diff", "watch", "serve"] {
+        let help = String::from_utf8(dealbook(&[cmd, "--help"], tmp.path()).stdout).unwrap();
+        // Options are listed as `--name <VALUE>` with the help under them.
+        let lines: Vec<&str> = help.lines().collect();
+        for (i, l) in lines.iter().enumerate() {
+            let t = l.trim_start();
+            if !t.starts_with("--") && !t.starts_with('-') {
+                continue;
+            }
+            // The help is on the same line, or on the lines under it.
+            let (opt, inline) = t.split_once("  ").unwrap_or((t, ""));
+            let text: String = std::iter::once(inline)
+                .chain(
+                    lines[i + 1..]
+                        .iter()
+                        .take_while(|x| !x.trim_start().starts_with('-') && !x.trim().is_empty())
+                        .copied(),
+                )
+                .collect::<Vec<_>>()
+                .join(" ");
+            if text.contains(" date") && opt.contains('<') {
+                assert!(opt.contains("<YYYY-MM-DD>"), "{cmd}: {t}: {text}");
+                dates += 1;
+            }
+        }
+    }
+    assert!(dates >= 6, "only {dates} date options found");
+}
