@@ -1594,3 +1594,105 @@ fn max_chars_cuts_at_a_section_boundary() {
         Some(2)
     );
 }
+
+/// GitHub's and GitLab's renderer (comrak: cmark-gfm's port, with the
+/// extensions GitHub turns on) and plain CommonMark (pulldown-cmark).
+fn render(md: &str) -> (String, String) {
+    let mut o = comrak::Options::default();
+    o.extension.autolink = true;
+    o.extension.table = true;
+    o.extension.alerts = true;
+    o.extension.strikethrough = true;
+    o.extension.tagfilter = true;
+    let gfm = comrak::markdown_to_html(md, &o);
+    let mut cm = String::new();
+    pulldown_cmark::html::push_html(&mut cm, pulldown_cmark::Parser::new(md));
+    (gfm, cm)
+}
+
+/// The diff's Markdown renders the same on GitHub, GitLab and plain
+/// CommonMark: URLs and e-mail addresses in people's text stay text (no
+/// GFM autolink), the warning is a CAUTION alert where alerts exist and a
+/// readable line elsewhere, and the risk tables name deals by name.
+#[test]
+fn markdown_renders_the_same_on_github_gitlab_and_commonmark() {
+    let mut r = Repo::new("");
+    base(&r);
+    let a = r.commit("base");
+    let evil = "Visit http://evil.example.com/x, www.evil.com or boss@evil.com";
+    r.write(
+        "deals/evil.toml",
+        // Closing before as_of: an overdue_close risk.
+        &deal(
+            evil,
+            "acme",
+            "zhang-min",
+            "1000",
+            "qualify",
+            "2026-11-01",
+            "",
+        ),
+    );
+    r.write("deals/broken.toml", "name = \n");
+    let b = r.commit("an evil name and a broken file");
+    let out = r.diff(&[r.rev(a), r.rev(b)]);
+    assert_eq!(out.status.code(), Some(1));
+    let md = String::from_utf8(out.stdout).unwrap();
+    let (gfm, cm) = render(&md);
+    for html in [&gfm, &cm] {
+        assert!(!html.contains("<a "), "a link in\n{html}");
+        assert!(
+            html.contains("Visit http://evil.example.com/x, www.evil.com or boss@evil.com"),
+            "{html}"
+        );
+    }
+    // GitHub and GitLab: an alert box; elsewhere a quote whose first line
+    // after the marker says it all.
+    assert!(gfm.contains("markdown-alert-caution"), "{gfm}");
+    assert!(
+        gfm.contains("<p>❌ <strong>This change breaks the pipeline: 1 error.</strong>"),
+        "{gfm}"
+    );
+    assert!(
+        cm.contains("<blockquote>\n<p>[!CAUTION]\n❌ <strong>This change breaks the pipeline: 1 error.</strong>"),
+        "{cm}"
+    );
+    // Risk rows: the deal's name, not "name (id)".
+    let risks = &md[md.find("### Risk signals").expect("risks")..];
+    let risks = &risks[..risks.find("### Validation").unwrap()];
+    assert!(risks.contains("| Visit http\\://evil"), "{risks}");
+    assert!(!risks.contains("(evil)"), "{risks}");
+}
+
+/// The report's Markdown: the indentation of people under their team in
+/// the forecast table survives GitHub's, GitLab's and CommonMark's
+/// renderers (non-breaking spaces; plain leading spaces are trimmed), and
+/// the risk tables show deal and signal names, not ids.
+#[test]
+fn report_markdown_keeps_indentation_and_names() {
+    let out = std::process::Command::new(BIN)
+        .args(["report", "example-pipeline", "--format", "markdown"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    let spaced = md
+        .lines()
+        .flat_map(|l| l.split('|'))
+        .any(|cell| cell.starts_with("  ") && !cell.trim().is_empty());
+    assert!(!spaced, "a cell starts with spaces:\n{md}");
+    let (gfm, _) = render(&md);
+    let mut cm = String::new();
+    let mut opts = pulldown_cmark::Options::empty();
+    opts.insert(pulldown_cmark::Options::ENABLE_TABLES);
+    pulldown_cmark::html::push_html(&mut cm, pulldown_cmark::Parser::new_ext(&md, opts));
+    for html in [&gfm, &cm] {
+        assert!(html.contains("<td>\u{a0}\u{a0}张敏</td>"), "{html}");
+        assert!(html.contains("<td>Close date passed</td>"), "{html}");
+        assert!(!html.contains("<td>overdue_close</td>"), "{html}");
+        assert!(
+            html.contains("<td>Bogie test-data analytics platform</td>"),
+            "{html}"
+        );
+    }
+}

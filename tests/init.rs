@@ -357,11 +357,19 @@ fn init_help_lists_what_it_writes() {
 fn help_shows_docs_exit_codes_and_date_formats() {
     let tmp = tempfile::tempdir().unwrap();
     let top = String::from_utf8(dealbook(&["--help"], tmp.path()).stdout).unwrap();
-    for needle in ["Exit status", "0 ok", "1 the pipeline has errors", "2 usage error", "/docs"] {
+    for needle in [
+        "Exit status",
+        "0 ok",
+        "1 the pipeline has errors",
+        "2 usage error",
+        "/docs",
+    ] {
         assert!(top.contains(needle), "{needle}\n{top}");
     }
     let mut dates = 0;
-    for cmd in ["check", "schema", "init", "report", "build", "diff", "watch", "serve"] {
+    for cmd in [
+        "check", "schema", "init", "report", "build", "diff", "watch", "serve",
+    ] {
         let help = String::from_utf8(dealbook(&[cmd, "--help"], tmp.path()).stdout).unwrap();
         // Options are listed as `--name <VALUE>` with the help under them.
         let lines: Vec<&str> = help.lines().collect();

@@ -82,6 +82,17 @@ impl Ctx<'_> {
         }
     }
 
+    /// A deal by its name alone (its id only when it has no name), linked
+    /// to its page when there is a site: for the risk tables, where the
+    /// signal and the reason already say what is wrong.
+    fn deal_name(&self, id: &str, name: &str) -> String {
+        let shown = if name.trim().is_empty() { id } else { name };
+        match self.site {
+            Some(site) if is_slug(id) => format!("[{}]({site}/deals/{id}.html)", md_escape(shown)),
+            _ => md_escape(shown),
+        }
+    }
+
     fn deal_of(&self, d: &DealDelta) -> String {
         self.deal(&d.id, &d.latest().name)
     }
@@ -117,8 +128,8 @@ pub fn markdown(d: &Diff, opts: &Options) -> String {
     if !d.valid {
         let _ = writeln!(
             head,
-            "> [!CAUTION]\n> **This change breaks the pipeline: {}.** Deals in files with errors \
-             are left out of the numbers below; the errors are listed under Validation.\n",
+            "> [!CAUTION]\n> ❌ **This change breaks the pipeline: {}.** Deals in files with \
+             errors are left out of the numbers below; the errors are listed under Validation.\n",
             plural(d.summary.errors, "error")
         );
     }
