@@ -1603,7 +1603,6 @@ fn render(md: &str) -> (String, String) {
     o.extension.table = true;
     o.extension.alerts = true;
     o.extension.strikethrough = true;
-    o.extension.tagfilter = true;
     let gfm = comrak::markdown_to_html(md, &o);
     let mut cm = String::new();
     pulldown_cmark::html::push_html(&mut cm, pulldown_cmark::Parser::new(md));
