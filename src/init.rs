@@ -111,7 +111,7 @@ pub fn workflow_with(install: &Install) -> String {
                 "  # The dealbook release to install from crates.io (cargo install --locked).\n  \
                  DEALBOOK_VERSION: \"{version}\"\n"
             ),
-            INSTALL_CRATE.to_string(),
+            format!("{INSTALL_CRATE}{INSTALL_TAIL}"),
         ),
         Install::Git(url) => (
             format!(
@@ -119,7 +119,7 @@ pub fn workflow_with(install: &Install) -> String {
                  # commit id of it (empty: its default branch).\n  \
                  DEALBOOK_GIT: \"{url}\"\n  DEALBOOK_GIT_REF: \"\"\n"
             ),
-            INSTALL_GIT.to_string(),
+            format!("{INSTALL_GIT}{INSTALL_TAIL}"),
         ),
     };
     WORKFLOW
@@ -492,7 +492,12 @@ const INSTALL_CRATE: &str = r#"      # Install dealbook: from the cache, else bu
             echo "::error title=dealbook was not installed::cargo install dealbook $DEALBOOK_VERSION failed (see above). Nothing was checked and no comment is posted. Check DEALBOOK_VERSION, or install from git (docs/ci.md)."
             exit 1
           fi
-      - name: Save dealbook to the cache
+"#;
+
+/// The end of both install variants: the binary saved to the cache right
+/// after a fresh install, and the `ready` step the later steps are gated
+/// on (it runs only when the install did not fail).
+const INSTALL_TAIL: &str = r#"      - name: Save dealbook to the cache
         if: steps.cache.outputs.cache-hit != 'true'
         uses: actions/cache/save@v4
         with:
@@ -539,13 +544,4 @@ const INSTALL_GIT: &str = r#"      # Install dealbook: from the cache, else buil
             echo "::error title=dealbook was not installed::cargo install from $DEALBOOK_GIT at $REV failed (see above). Nothing was checked and no comment is posted."
             exit 1
           fi
-      - name: Save dealbook to the cache
-        if: steps.cache.outputs.cache-hit != 'true'
-        uses: actions/cache/save@v4
-        with:
-          path: ~/.cargo/bin/dealbook
-          key: ${{ steps.cache.outputs.cache-primary-key }}
-      - name: dealbook is ready
-        id: ready
-        run: dealbook --version
 "#;

@@ -1479,18 +1479,13 @@ fn closing_a_deal_clears_its_risks() {
     assert!(of_alpha(&j["risks"]["introduced"]).is_empty());
 }
 
-/// A group longer than ten rows is folded in `<details>`, and a group
-/// shows at most 100 rows (the JSON has them all).
-#[test]
-fn long_groups_are_folded_and_capped() {
-    let mut r = Repo::new("");
-    base(&r);
-    let a = r.commit("base");
-    for i in 0..101 {
+/// Writes `n` new open deals `deals/bulk/bulk-NNN.toml`, named by `name`.
+fn add_bulk(r: &Repo, n: usize, name: impl Fn(usize) -> String) {
+    for i in 0..n {
         r.write(
             &format!("deals/bulk/bulk-{i:03}.toml"),
             &deal(
-                &format!("Bulk {i}"),
+                &name(i),
                 "acme",
                 "zhang-min",
                 "1000",
@@ -1500,6 +1495,16 @@ fn long_groups_are_folded_and_capped() {
             ),
         );
     }
+}
+
+/// A group longer than ten rows is folded in `<details>`, and a group
+/// shows at most 100 rows (the JSON has them all).
+#[test]
+fn long_groups_are_folded_and_capped() {
+    let mut r = Repo::new("");
+    base(&r);
+    let a = r.commit("base");
+    add_bulk(&r, 101, |i| format!("Bulk {i}"));
     let b = r.commit("101 new deals");
     let j = r.json(a, b);
     assert_eq!(j["summary"]["changes"]["added"], 101);
@@ -1526,20 +1531,7 @@ fn max_chars_cuts_at_a_section_boundary() {
     let mut r = Repo::new("");
     base(&r);
     let a = r.commit("base");
-    for i in 0..60 {
-        r.write(
-            &format!("deals/bulk/bulk-{i:03}.toml"),
-            &deal(
-                &format!("华东区大客户项目第{i}期"),
-                "acme",
-                "zhang-min",
-                "1000",
-                "qualify",
-                "2026-12-15",
-                "",
-            ),
-        );
-    }
+    add_bulk(&r, 60, |i| format!("华东区大客户项目第{i}期"));
     edit(
         &r,
         "deals/beta.toml",
