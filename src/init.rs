@@ -29,7 +29,7 @@ pub fn files_with(today: Date, install: &Install) -> Scaffold {
     let close = today.checked_add(60.days()).unwrap_or(today);
     let next = today.checked_add(7.days()).unwrap_or(today);
     let year = today.year();
-    let mut files: Vec<(&str, String)> = vec![
+    let files: Vec<(&str, String)> = vec![
         ("dealbook.toml", format!("{SETTINGS_HEAD}{STANDARD_STAGES}")),
         ("team.toml", TEAM.to_string()),
         (
@@ -54,14 +54,15 @@ pub fn files_with(today: Date, install: &Install) -> Scaffold {
             crate::schema::taplo_config(crate::schema::SCHEMA_DIR),
         ),
     ];
-    let schemas = crate::schema::files();
-    let mut out: Scaffold = files.drain(..).map(|(p, t)| (p.to_string(), t)).collect();
-    out.extend(
-        schemas
-            .into_iter()
-            .map(|(name, text)| (format!("{}/{name}", crate::schema::SCHEMA_DIR), text)),
-    );
-    out
+    // The schemas `.taplo.toml` points at.
+    let schemas = crate::schema::files()
+        .into_iter()
+        .map(|(name, text)| (format!("{}/{name}", crate::schema::SCHEMA_DIR), text));
+    files
+        .into_iter()
+        .map(|(p, t)| (p.to_string(), t))
+        .chain(schemas)
+        .collect()
 }
 
 /// Where the CI workflow installs dealbook from.
@@ -432,7 +433,8 @@ jobs:
           cat dealbook-diff.md >> "$GITHUB_STEP_SUMMARY"
           dealbook diff "origin/$GITHUB_BASE_REF" HEAD --dir "$DEALBOOK_DIR" \
             ${SITE_URL:+--site-url "$SITE_URL"} --max-chars 65000 \
-            --full-diff "$run_url" > dealbook-comment.md || rc=$?
+            --full-diff "the job summary and the dealbook-diff artifact of [this run]($run_url)" \
+            > dealbook-comment.md || rc=$?
           if [ "$rc" -gt 1 ]; then exit "$rc"; fi
           test -s dealbook-comment.md
       - name: Keep the full diff

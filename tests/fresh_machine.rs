@@ -8,13 +8,20 @@
 //! `serve_browser`: the only tests that need a browser) run there with
 //! `cargo test`, under a `PATH` from which Chromium and chromedriver are
 //! removed, with the `DEALBOOK_*` browser variables unset, and with
-//! `CARGO_TARGET_DIR` set to this build's target folder. Sharing the target
-//! folder means no dependency is compiled again: cargo rebuilds only the
-//! dealbook crate itself (the copy is another package path) and the two
-//! test binaries. Running the whole suite of the copy instead would run
-//! every other test a second time for nothing: they do not look for a
-//! browser. The copy's folder is fixed and files keep their modification
-//! times, so a second run of this test compiles nothing.
+//! `CARGO_TARGET_DIR` set to this build's target folder. Running the whole
+//! suite of the copy would run every other test a second time for nothing:
+//! they do not look for a browser. Sharing the target folder means the
+//! dependencies are not compiled again; only the dealbook crate and the two
+//! test binaries are (about a minute, once: the copy's folder is fixed and
+//! its files keep their modification times, so a second run compiles
+//! nothing).
+//!
+//! The copy's `.cargo/config.toml` gives the dealbook package a profile
+//! setting of its own (`codegen-units`, which changes nothing that runs),
+//! so that its artifacts are not this build's: cargo names a workspace
+//! package's artifacts by its path relative to the workspace, the same for
+//! the copy, and without that the copy's build would take over this
+//! build's fingerprints and leave this build stale after an edit.
 
 mod common;
 
@@ -84,13 +91,25 @@ fn sync_copy(from: &Path, to: &Path) {
         f.set_modified(meta.modified().unwrap()).unwrap();
     }
     // Files of an earlier copy that are no longer tracked.
+    let config = PathBuf::from(".cargo/config.toml");
     for e in walkdir::WalkDir::new(to).into_iter().flatten() {
         if e.file_type().is_file() {
             let rel = e.path().strip_prefix(to).unwrap();
-            if !keep.contains(rel) {
+            if !keep.contains(rel) && rel != config {
                 std::fs::remove_file(e.path()).unwrap();
             }
         }
+    }
+    // Artifacts of the copy's own (see the top of this file); written only
+    // when missing, so that it stays unchanged for cargo.
+    if !keep.contains(&config) && !to.join(&config).exists() {
+        std::fs::create_dir_all(to.join(".cargo")).unwrap();
+        std::fs::write(
+            to.join(&config),
+            "# Written by tests/fresh_machine.rs: this copy's artifacts apart from the original's.\n\
+             [profile.dev.package.dealbook]\ncodegen-units = 255\n",
+        )
+        .unwrap();
     }
 }
 
