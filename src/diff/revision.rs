@@ -59,6 +59,8 @@ pub struct SideInfo {
     /// empty pipeline, so everything in B is new (a pipeline's first pull
     /// request).
     pub missing: bool,
+    /// Risk signals its `[rules.signals]` switches off, in signal order.
+    pub signals_off: Vec<&'static str>,
 }
 
 /// Why a side could not be read (exit status 2).
@@ -172,6 +174,7 @@ pub fn load_side(
                 errors: 0,
                 warnings: 0,
                 missing: false,
+                signals_off: Vec::new(),
             };
             Ok((info, loaded))
         }
@@ -198,6 +201,7 @@ pub fn load_side(
                 errors: 0,
                 warnings: 0,
                 missing,
+                signals_off: Vec::new(),
             };
             Ok((info, loaded))
         }
