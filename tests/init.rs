@@ -149,20 +149,11 @@ fn the_workflow_passes_actionlint() {
 
 /// check-jsonschema with one of its bundled schemas over `file`.
 fn schema_check(bin: &Path, builtin: &str, file: &Path) -> Result<(), String> {
-    let out = common::tools::run(
+    common::tools::passes(
         std::process::Command::new(bin)
             .args(["--builtin-schema", builtin])
             .arg(file),
-    );
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    }
+    )
 }
 
 #[test]

