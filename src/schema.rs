@@ -127,3 +127,53 @@ pub fn file_name(k: &Kind) -> &'static str {
         .map(|(_, f)| *f)
         .expect("every file kind has a schema file name")
 }
+
+/// The folder `init` writes the schemas into and `.taplo.toml` points at.
+pub const SCHEMA_DIR: &str = ".schemas";
+
+/// A `.taplo.toml` for a pipeline: each file kind's glob (from the format
+/// spec) mapped to its schema in `schema_dir` (relative to the pipeline's
+/// top), so taplo and VS Code's Even Better TOML complete and validate
+/// every file with no `#:schema` line in it.
+pub fn taplo_config(schema_dir: &str) -> String {
+    let mut out = String::from(
+        "# Editor completion and validation of the pipeline's files, for taplo and\n\
+         # VS Code's Even Better TOML (which uses taplo). The schemas are written\n\
+         # by `dealbook schema --out .schemas`: run it again after upgrading\n\
+         # dealbook. `dealbook check` remains the authority: the editor cannot see\n\
+         # references between files, dates written as strings, and the rules.\n",
+    );
+    let globs: Vec<String> = FILE_KINDS
+        .iter()
+        .map(|(pattern, _)| pattern.replace("<id>", "*"))
+        .collect();
+    out.push_str(&format!(
+        "include = [{}]\n",
+        globs
+            .iter()
+            .map(|g| format!("\"{g}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    for ((_, k), glob) in FILE_KINDS.iter().zip(&globs) {
+        out.push_str(&format!(
+            "\n[[rule]]\ninclude = [\"{glob}\"]\n[rule.schema]\npath = \"{schema_dir}/{}\"\n",
+            file_name(k)
+        ));
+    }
+    out
+}
+
+/// Every schema file: its name and its text (pretty JSON), as
+/// `dealbook schema --out` and `init` write them.
+pub fn files() -> Vec<(&'static str, String)> {
+    FILE_KINDS
+        .iter()
+        .map(|(_, k)| {
+            (
+                file_name(k),
+                serde_json::to_string_pretty(&schema_for(k)).expect("schema serialises") + "\n",
+            )
+        })
+        .collect()
+}

@@ -27,8 +27,9 @@ impl PipelineDir {
 /// `--as-of` of the commands that compute (report, build, watch, serve).
 #[derive(Debug, clap::Args)]
 pub struct AsOf {
-    /// Compute as of this date instead of the settings' as_of or today.
-    #[arg(long, value_parser = parse_date)]
+    /// Compute as of this date, YYYY-MM-DD, instead of the settings' as_of
+    /// or today.
+    #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
     pub as_of: Option<Date>,
 }
 

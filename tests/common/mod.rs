@@ -7,18 +7,31 @@
 //!   site;
 //! - [`process`]: a running `dealbook` with its stderr collected, stopped
 //!   with Ctrl-C then killed; `dealbook serve` on a free port;
-//! - [`webdriver`]: Chromium and chromedriver (found, or the tests skipped
-//!   with `DEALBOOK_SKIP_BROWSER=1`) and a small WebDriver client.
+//! - [`webdriver`]: Chromium and chromedriver (found, or the test skipped
+//!   visibly, or failed with `DEALBOOK_REQUIRE_BROWSER=1`) and a small
+//!   WebDriver client;
+//! - [`tools`]: the external checkers (actionlint, check-jsonschema, taplo,
+//!   pandas), found or the test skipped visibly, or failed with
+//!   `DEALBOOK_REQUIRE_TOOLS=1`.
 
 #![allow(dead_code)]
 
 pub mod process;
+pub mod tools;
 pub mod webdriver;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
+
+/// Writes a line to the real stderr of the process. The test harness
+/// captures `eprintln!` (shown only when a test fails); this is shown
+/// always, for the skips a person running `cargo test` must see.
+pub fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
 
 /// The `dealbook` binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_dealbook");
