@@ -14,6 +14,7 @@ pub mod diff;
 pub mod fmt;
 pub mod ids;
 pub mod init;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod money;

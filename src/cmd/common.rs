@@ -69,8 +69,14 @@ pub fn today() -> Date {
 
 /// Parses `--as-of`.
 pub fn parse_date(s: &str) -> Result<Date, String> {
-    s.parse::<Date>()
-        .map_err(|e| format!("expected a date like 2026-11-15: {e}"))
+    let d = s
+        .parse::<Date>()
+        .map_err(|e| format!("expected a date like 2026-11-15: {e}"))?;
+    if dealbook::limits::year_ok(d.year()) {
+        Ok(d)
+    } else {
+        Err(dealbook::limits::years_text())
+    }
 }
 
 /// Load options of the one-shot commands (check, report, build): texts of
@@ -123,8 +129,11 @@ pub fn stderr_color() -> bool {
 
 /// Parses `--period`.
 pub fn parse_period(s: &str) -> Result<dealbook::period::Period, String> {
-    dealbook::period::Period::parse(s)
-        .ok_or_else(|| "expected a period like 2026, 2026-Q4 or 2026-11".to_string())
+    use dealbook::period::Period;
+    Period::parse(s).ok_or_else(|| match Period::parse_any_year(s) {
+        Some(_) => dealbook::limits::years_text(),
+        None => "expected a period like 2026, 2026-Q4 or 2026-11".to_string(),
+    })
 }
 
 /// Writes a command's output to stdout; a failure (a closed pipe) is
