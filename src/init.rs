@@ -38,10 +38,15 @@ pub fn files(today: Date) -> Scaffold {
             "targets/targets.toml",
             TARGETS.replace("{year}", &year.to_string()),
         ),
-        (".gitignore", "/public/\n".to_string()),
+        (".gitignore", GITIGNORE.to_string()),
         (".github/workflows/dealbook.yml", workflow()),
     ]
 }
+
+/// The scaffold's `.gitignore`: the default output folder, and the
+/// temporary and old copies of a site that an interrupted `dealbook build`
+/// leaves next to its output folder (the next build deletes them).
+pub const GITIGNORE: &str = "/public/\n# left by an interrupted `dealbook build` (the next build deletes them)\n.*.tmp-*/\n.*.old-*/\n";
 
 /// Where the workflow installs dealbook from: the package's repository
 /// when the build knows it, else a placeholder the user must replace.

@@ -378,3 +378,251 @@ fn worst_markdown_shapes_at_the_limits() {
         }
     }
 }
+
+// ------------------------------------- 5. output inside what is read
+
+/// Runs `dealbook <args>` and waits for it to exit by itself (killing it
+/// and failing at the deadline: `watch` and `serve` that accept the folder
+/// would run forever).
+fn exits_by_itself(args: &[&str], cwd: &Path) -> Output {
+    let child = std::process::Command::new(common::BIN)
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let id = child.id();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = done.clone();
+    let guard = std::thread::spawn(move || {
+        let start = std::time::Instant::now();
+        while start.elapsed() < common::DEADLINE {
+            if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &id.to_string()])
+            .status();
+        true
+    });
+    let out = child.wait_with_output().unwrap();
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert!(!guard.join().unwrap(), "{args:?} was still running");
+    out
+}
+
+/// An output folder in a folder the pipeline reads is refused by build,
+/// watch and serve (exit 2, nothing written). `build -o DIR/templates`
+/// used to be accepted: the next build read the pages as template
+/// overrides, froze the numbers and ran pipeline text as tera.
+#[test]
+fn output_inside_a_folder_the_pipeline_reads_is_refused() {
+    let (_t, root) = base();
+    std::fs::create_dir(root.join("templates")).unwrap();
+    edit(&root, "deals/pilot.toml", "ACME pilot", "{{ 7 * 191 }}");
+    let before = snapshot(&root);
+    for out in [
+        "templates",
+        "templates/site",
+        "deals",
+        "deals/site",
+        "accounts/x",
+        "targets",
+    ] {
+        let target = root.join(out);
+        let t = target.to_str().unwrap();
+        let p = root.to_str().unwrap();
+        for args in [
+            vec!["build", p, "-o", t],
+            vec!["watch", p, "-o", t],
+            vec!["serve", p, "-o", t, "--port", "0"],
+        ] {
+            let o = exits_by_itself(&args, root.parent().unwrap());
+            assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+            assert!(
+                stderr(&o).contains("which the pipeline reads"),
+                "{args:?}: {}",
+                stderr(&o)
+            );
+            assert_eq!(snapshot(&root), before, "{args:?} wrote into the pipeline");
+        }
+    }
+    // The default output is fine, and the deal's name stays text.
+    let o = run(&root, &["build"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let page = std::fs::read_to_string(root.join("public/deals/pilot.html")).unwrap();
+    assert!(page.contains("{{ 7 * 191 }}") && !page.contains("1337"));
+}
+
+/// `watch` and `serve` given an output folder that is not a dealbook site
+/// stop at once with exit 2 (they used to go on running, failing every
+/// build).
+#[test]
+fn watch_and_serve_stop_when_the_output_is_refused() {
+    let (t, root) = base();
+    let foreign = t.path().join("home");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("thesis.tex"), "keep me").unwrap();
+    let (p, f) = (root.to_str().unwrap(), foreign.to_str().unwrap());
+    for args in [
+        vec!["watch", p, "-o", f],
+        vec!["serve", p, "-o", f, "--port", "0"],
+    ] {
+        let o = exits_by_itself(&args, t.path());
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("refusing to replace it"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(&foreign).unwrap().count(),
+        1,
+        "nothing written"
+    );
+}
+
+/// Every file under `dir` (relative path → bytes), folders as `path/`.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(Result::unwrap)
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if e.file_type().is_dir() {
+                (format!("{rel}/"), Vec::new())
+            } else {
+                (rel, std::fs::read(e.path()).unwrap())
+            }
+        })
+        .collect()
+}
+
+/// Names in `dir` that contain `.tmp-` or `.old-`.
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-") || n.contains(".old-"))
+        .collect()
+}
+
+// -------------------------------------------------- 9. read-only output
+
+/// An output folder with a read-only folder in it: the old site cannot be
+/// deleted, so `build` refuses before swapping (exit 2) and leaves the
+/// previous site exactly as it was, with no copy or temporary folder
+/// next to it. (It used to swap the new site in, fail to delete the old,
+/// exit 2 anyway and leave a `.out.old-PID` copy each run.)
+#[cfg(unix)]
+#[test]
+fn a_read_only_output_is_left_exactly_as_it_was() {
+    use std::os::unix::fs::PermissionsExt;
+    let (t, root) = base();
+    let o = run(&root, &["build", "-o", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = t.path().join("out");
+    let locked = out.join("deals");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let before = snapshot(&out);
+    edit(
+        &root,
+        "deals/pilot.toml",
+        "ACME pilot",
+        "ACME pilot, renamed",
+    );
+    let o = run(&root, &["build", "-o", "out"]);
+    let status = code(&o);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(status, 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("read-only"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("unchanged"), "{}", stderr(&o));
+    assert_eq!(snapshot(&out), before, "the previous site changed");
+    assert_eq!(leftovers(t.path()), Vec::<String>::new());
+    // Writable again: the build goes through.
+    let o = run(&root, &["build", "-o", "out"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(out.join("deals/pilot.html"))
+            .unwrap()
+            .contains("ACME pilot, renamed")
+    );
+    assert_eq!(leftovers(t.path()), Vec::<String>::new());
+}
+
+// ------------------------------------------ 10. interrupted builds
+
+/// A template that takes hours to render (10^10 loop turns) on every page.
+pub const SLOW_BASE: &str =
+    "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}";
+
+/// A build killed while rendering leaves its temporary folder; the next
+/// build deletes it (only those of processes that are gone), and the
+/// `.gitignore` that `init` writes ignores such folders.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_build_is_cleaned_up_by_the_next() {
+    let (t, root) = base();
+    let o = run(&root, &["build"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    std::fs::create_dir(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/base.html"), SLOW_BASE).unwrap();
+    let mut child = std::process::Command::new(common::BIN)
+        .args(["build", root.to_str().unwrap()])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let tmp = root.join(format!(".public.tmp-{}", child.id()));
+    common::wait_for("the temporary folder", || {
+        tmp.join(".dealbook-site").is_file().then_some(())
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        tmp.is_dir(),
+        "killed mid-build, the temporary folder is left"
+    );
+    // A temporary folder of a build that still runs is not touched.
+    let alive = root.join(format!(".public.tmp-{}", std::process::id()));
+    std::fs::create_dir(&alive).unwrap();
+    std::fs::write(alive.join(".dealbook-site"), "x").unwrap();
+    std::fs::remove_file(root.join("templates/base.html")).unwrap();
+    let o = run(&root, &["build"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!tmp.exists(), "the stale temporary folder is deleted");
+    assert!(alive.exists(), "a live process's folder is kept");
+    std::fs::remove_dir_all(&alive).unwrap();
+
+    // The scaffold's .gitignore ignores them (real git).
+    let o = dealbook(&["init", "fresh"], t.path());
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let fresh = t.path().join("fresh");
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(&fresh)
+            .output()
+            .unwrap()
+    };
+    assert!(git(&["init", "-q"]).status.success());
+    for dir in [".public.tmp-123", ".site.old-77", "public"] {
+        std::fs::create_dir_all(fresh.join(dir)).unwrap();
+        std::fs::write(fresh.join(dir).join("index.html"), "x").unwrap();
+        let o = git(&["check-ignore", "-q", &format!("{dir}/index.html")]);
+        assert!(o.status.success(), "{dir} is not ignored");
+    }
+    let o = git(&["check-ignore", "-q", "deals/acme-pilot.toml"]);
+    assert!(!o.status.success(), "pipeline files are not ignored");
+}

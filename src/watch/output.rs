@@ -92,7 +92,18 @@ impl SiteWriter {
         if self.begun {
             return Ok(());
         }
+        SiteWriter::check(&self.out)?;
         let out = &self.out;
+        fs::create_dir_all(out)?;
+        if !out.join(MARKER).is_file() {
+            fs::write(out.join(MARKER), MARKER_TEXT)?;
+        }
+        self.begun = true;
+        Ok(())
+    }
+
+    /// Whether `out` may be written: absent, empty or a dealbook site.
+    pub fn check(out: &Path) -> io::Result<()> {
         match fs::symlink_metadata(out) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(e),
@@ -118,11 +129,6 @@ impl SiteWriter {
                 }
             }
         }
-        fs::create_dir_all(out)?;
-        if !out.join(MARKER).is_file() {
-            fs::write(out.join(MARKER), MARKER_TEXT)?;
-        }
-        self.begun = true;
         Ok(())
     }
 

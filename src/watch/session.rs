@@ -93,16 +93,16 @@ pub enum Write {
 
 impl Session {
     /// Checks the folders and prepares an empty state. Fails when the
-    /// output folder would contain the pipeline.
+    /// output folder would contain the pipeline or lie in a folder it
+    /// reads ([`crate::paths::output_conflict`]), or is a folder that is
+    /// not a dealbook site (it is never replaced).
     pub fn new(cfg: Config) -> Result<Session, String> {
         let root = crate::paths::absolute(&cfg.root);
         let output = crate::paths::absolute(&cfg.output);
-        if root.starts_with(&output) {
-            return Err(format!(
-                "the output folder {} contains the pipeline; choose another --output",
-                cfg.output.display()
-            ));
+        if let Some(why) = crate::paths::output_conflict(&cfg.root, &cfg.output) {
+            return Err(why);
         }
+        output::SiteWriter::check(&output).map_err(|e| e.to_string())?;
         let mut opts = LoadOptions::default();
         if output.starts_with(&root) && !output.starts_with(root.join("public")) {
             opts.skip.push(output.clone());
