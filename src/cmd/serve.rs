@@ -30,6 +30,11 @@ pub struct Args {
     /// preview visible to the network.
     #[arg(long, default_value = "127.0.0.1")]
     bind: String,
+    /// Also answer requests that name this host (a name the preview is
+    /// reached by through a proxy or DNS). Loopback names, IP addresses
+    /// and the --bind name are always accepted. Repeatable.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_host: Vec<String>,
     /// Open the site in the default browser once it is built.
     #[arg(long)]
     open: bool,
@@ -116,6 +121,18 @@ impl Hooks for Live {
     }
 }
 
+/// Whether the server's URL is on an address other machines can reach
+/// (not loopback).
+fn server_addr_is_public(url: &str) -> bool {
+    let host = url
+        .trim_start_matches("http://")
+        .rsplit_once(':')
+        .map(|(h, _)| h.trim_start_matches('[').trim_end_matches(']'))
+        .unwrap_or("");
+    host.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| !ip.is_loopback())
+}
+
 /// Runs `serve`.
 pub fn run(a: Args) -> Exit {
     let root = match a.pipeline.open() {
@@ -146,13 +163,17 @@ pub fn run(a: Args) -> Exit {
         Err(e) => return e,
     };
     let hub = Arc::new(Hub::new());
-    let server = match Server::new(listener, w.session().output().to_path_buf(), hub.clone()) {
+    let mut server = match Server::new(listener, w.session().output().to_path_buf(), hub.clone()) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: cannot prepare {}: {e}", output.display());
             return Exit::Failure;
         }
     };
+    server.allow_host(&a.bind);
+    for h in &a.allow_host {
+        server.allow_host(h);
+    }
     let url = match server.local_addr() {
         Ok(addr) => serve::url_of(addr),
         Err(e) => {
@@ -172,6 +193,12 @@ pub fn run(a: Args) -> Exit {
         root.display(),
         a.looping.polling()
     );
+    if server_addr_is_public(&url) {
+        eprintln!(
+            "note: listening on {}: the preview (every page, data.json, the whole pipeline) is visible to anyone who can reach this machine on the network; names other than IP addresses need --allow-host",
+            a.bind
+        );
+    }
     run_until_stopped(
         w,
         &mut Live {
