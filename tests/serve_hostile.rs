@@ -11,7 +11,7 @@ use common::process::{Proc, Serve};
 use common::{copy_dir, repo, wait_for};
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// A copy of `tests/invalid/valid-base` (a small valid pipeline) at
@@ -325,4 +325,161 @@ fn the_overlay_is_capped() {
     );
     let status = get(port, "/__dealbook/status").text;
     assert!(status.contains("\"more\":1100"), "{status}");
+}
+
+// ------------------------------------- 4. Ctrl-C during a long render
+
+/// A template that takes hours to render (10^10 loop turns), on every
+/// page.
+const SLOW_BASE: &str =
+    "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}";
+
+/// Every file name under `dir` that contains `.tmp-`.
+fn temporaries(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.path().display().to_string())
+        .filter(|p| p.contains(".tmp-"))
+        .collect()
+}
+
+/// Ctrl-C and SIGTERM end `serve` and `watch` at once while a render that
+/// would take hours is running (they used to be ignored until the render
+/// ended; only SIGKILL worked, leaving the temporary folder behind): exit
+/// 0, serve's temporary folder deleted, no temporary file left in an
+/// output folder.
+#[test]
+fn ctrl_c_and_sigterm_end_a_long_render() {
+    let (t, root) = base();
+    std::fs::create_dir(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/base.html"), SLOW_BASE).unwrap();
+    let out = t.path().join("out");
+    let r = root.to_str().unwrap();
+    let o = out.to_str().unwrap();
+    for (signal, args) in [
+        ("INT", vec!["serve", r, "--port", "0"]),
+        ("TERM", vec!["serve", r, "--port", "0"]),
+        ("INT", vec!["watch", r, "-o", o]),
+        ("TERM", vec!["serve", r, "--port", "0", "-o", o]),
+    ] {
+        let mut p = Proc::start(&args);
+        p.wait_line("the start line", |l| {
+            l.starts_with("serving ") || l.starts_with("watching ")
+        });
+        // Well into the first build's render.
+        std::thread::sleep(Duration::from_millis(1500));
+        let temp = std::env::temp_dir().join(format!("dealbook-serve-{}", p.id()));
+        if !args.contains(&"-o") {
+            assert!(temp.is_dir(), "serve's temporary folder");
+        }
+        let started = Instant::now();
+        let status = p.signal(signal);
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_secs(5),
+            "{signal} {args:?}: took {took:?}"
+        );
+        assert_eq!(status.code(), Some(0), "{signal} {args:?}");
+        assert!(!temp.exists(), "{signal} {args:?}: temporary folder left");
+        assert!(
+            p.lines().iter().any(|l| l.starts_with("stopped")),
+            "{:?}",
+            p.lines()
+        );
+        if out.exists() {
+            assert_eq!(temporaries(&out), Vec::<String>::new(), "{signal} {args:?}");
+        }
+    }
+}
+
+// -------------------------------------------- 8. full disk during watch
+
+/// Every file under `dir` but the marker (whose text says which command
+/// made the folder), as relative path → bytes.
+fn site_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file() && e.file_name() != ".dealbook-site")
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// A write that fails in the middle of a `watch` rebuild (injected: the
+/// process may not write files over 100 KiB, as on a full disk a write
+/// fails at some point) leaves the last complete site, exactly, with no
+/// temporary file; when writing works again (the limit is lifted) the
+/// write is tried again and the site is complete. It used to leave a site
+/// mixed from two builds and a partial temporary file, and never retried.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_write_during_watch_keeps_the_last_site_and_retries() {
+    let (t, root) = base();
+    let out = t.path().join("out");
+    // sh ignores SIGXFSZ (so a write over the limit fails with EFBIG
+    // instead of killing the process) and sets a soft limit of 200 blocks
+    // of 512 bytes; exec keeps both, and the pid.
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args([
+        "-c",
+        "trap '' XFSZ; ulimit -S -f 200 && exec \"$0\" \"$@\"",
+        common::BIN,
+        "watch",
+        root.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let p = Proc::spawn(cmd);
+    p.wait_line("the first build", |l| l.contains("built "));
+    let before = site_files(&out);
+    let biggest = before.values().map(Vec::len).max().unwrap();
+    assert!(biggest < 100 * 1024, "every file fits under the limit");
+    // Thirty more deals, in one go: data.json grows past 100 KiB, while
+    // the new deal pages are small.
+    let staging = t.path().join("more");
+    std::fs::create_dir(&staging).unwrap();
+    let deal = std::fs::read_to_string(root.join("deals/pilot.toml")).unwrap();
+    for i in 0..30 {
+        std::fs::write(
+            staging.join(format!("more-{i:02}.toml")),
+            deal.replace("ACME pilot", &format!("More business {i}")),
+        )
+        .unwrap();
+    }
+    std::fs::rename(&staging, root.join("deals/more")).unwrap();
+    let line = p.wait_line("the failed write", |l| l.contains("trying again"));
+    assert!(line.contains("error:"), "{line}");
+    assert!(line.contains("File too large"), "{line}");
+    assert_eq!(
+        site_files(&out),
+        before,
+        "the folder must stay the last complete build"
+    );
+    assert_eq!(temporaries(&out), Vec::<String>::new());
+    // Space comes back: lift the limit of the running process.
+    let ok = std::process::Command::new("prlimit")
+        .args(["--pid", &p.id().to_string(), "--fsize=unlimited"])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    p.wait_line("the retried write", |l| {
+        l.contains("written after the earlier failure")
+    });
+    let fresh = t.path().join("fresh");
+    common::build(&root, &fresh);
+    assert!(
+        site_files(&out) == site_files(&fresh),
+        "the folder equals a fresh build"
+    );
+    assert_eq!(temporaries(&out), Vec::<String>::new());
 }

@@ -93,6 +93,8 @@ impl Hooks for Live {
     fn report(&mut self, r: &Report) {
         print_report(r, &self.output, true, self.timings);
         match &r.outcome {
+            // A write that failed before went through: the overlay goes.
+            Outcome::Built { .. } if r.retry => self.hub.built(r.number),
             Outcome::Built { .. } => {}
             Outcome::Invalid {
                 problems, summary, ..
@@ -181,9 +183,10 @@ pub fn run(a: Args) -> Exit {
             return Exit::Failure;
         }
     };
-    if let Err(e) = stop_on_ctrl_c(&w) {
-        return e;
-    }
+    let signals = match stop_on_ctrl_c() {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
     if let Err(e) = server.spawn() {
         eprintln!("error: cannot start the server: {e}");
         return Exit::Failure;
@@ -201,12 +204,13 @@ pub fn run(a: Args) -> Exit {
     }
     run_until_stopped(
         w,
-        &mut Live {
+        Live {
             hub,
             output,
             url,
             open: a.open,
             timings: a.looping.timings,
         },
+        signals,
     )
 }

@@ -29,10 +29,11 @@
 
 use super::Page;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 /// The file that marks a folder as a dealbook site (safe to replace).
 pub const MARKER: &str = ".dealbook-site";
@@ -453,18 +454,83 @@ pub(crate) fn remove_empty_dirs(mut dirs: Vec<PathBuf>, out: &Path) {
     }
 }
 
-/// Replaces one file atomically: write a temporary file in the same
-/// folder, then rename it over the target.
-pub(crate) fn replace_file(file: &Path, bytes: &[u8]) -> io::Result<()> {
+/// The temporary files being written or waiting to be renamed into place
+/// (see [`write_temp`]), so that a process that gives up a write can
+/// delete them ([`abandon_writes`]).
+struct Temps {
+    files: BTreeSet<PathBuf>,
+    /// Set by [`abandon_writes`]: no new temporary file is made.
+    closed: bool,
+}
+
+static TEMPS: Mutex<Temps> = Mutex::new(Temps {
+    files: BTreeSet::new(),
+    closed: false,
+});
+
+fn temps() -> std::sync::MutexGuard<'static, Temps> {
+    TEMPS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Writes `bytes` to a temporary dot-file next to `file`
+/// (`.<name>.tmp-<pid>`) and returns its path; a write that fails (a full
+/// disk) deletes what it wrote. Rename it with [`commit_temp`] or delete
+/// it with [`drop_temp`].
+pub(crate) fn write_temp(file: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = file.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    write_new(&tmp, bytes)?;
-    fs::rename(&tmp, file).inspect_err(|_| {
-        let _ = fs::remove_file(&tmp);
-    })
+    {
+        let mut t = temps();
+        if t.closed {
+            return Err(io::Error::new(io::ErrorKind::Interrupted, "stopping"));
+        }
+        t.files.insert(tmp.clone());
+    }
+    match write_new(&tmp, bytes) {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            drop_temp(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Renames a temporary file of [`write_temp`] over its target.
+pub(crate) fn commit_temp(tmp: &Path, file: &Path) -> io::Result<()> {
+    let r = fs::rename(tmp, file);
+    if r.is_err() {
+        let _ = fs::remove_file(tmp);
+    }
+    temps().files.remove(tmp);
+    r
+}
+
+/// Deletes a temporary file of [`write_temp`].
+pub(crate) fn drop_temp(tmp: &Path) {
+    let _ = fs::remove_file(tmp);
+    temps().files.remove(tmp);
+}
+
+/// Gives up every write in progress, for a process about to exit in the
+/// middle of one (Ctrl-C during a render that does not end): deletes the
+/// temporary files not yet renamed into place, and refuses new ones, so
+/// the output folder keeps the last complete build.
+pub fn abandon_writes() {
+    let mut t = temps();
+    t.closed = true;
+    for f in std::mem::take(&mut t.files) {
+        let _ = fs::remove_file(f);
+    }
+}
+
+/// Replaces one file atomically: write a temporary file in the same
+/// folder, then rename it over the target.
+pub(crate) fn replace_file(file: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = write_temp(file, bytes)?;
+    commit_temp(&tmp, file)
 }
 
 /// A page of text, for the tests of both writers.

@@ -181,6 +181,7 @@ impl Session {
             elapsed: started.elapsed(),
             live: None,
             timings: t,
+            retry: false,
         };
         let overrides = match overrides {
             Ok(o) => o,
@@ -274,32 +275,39 @@ impl Session {
         let memo = Memo::new(site.site(), on_disk);
         let writer = &self.writer;
         let written = Mutex::new(Vec::new());
-        let confirmed = Mutex::new(Vec::new());
+        let unchanged = Mutex::new(Vec::new());
         let rendered = site.site().render_changed(&memo, |page| {
             if cancel.load(Ordering::Relaxed) {
                 return Err(io::Error::new(io::ErrorKind::Interrupted, "superseded"));
             }
             let changed = writer.page(&page)?;
-            let lock = |m: &'_ Mutex<Vec<String>>| {
-                let mut g = m.lock().unwrap_or_else(|e| e.into_inner());
-                g.push(page.path.clone());
-            };
-            lock(&confirmed);
-            if changed {
-                lock(&written);
-            }
+            let list = if changed { &written } else { &unchanged };
+            list.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(page.path.clone());
             Ok(())
         });
+        let take = |m: Mutex<Vec<String>>| m.into_inner().unwrap_or_else(|e| e.into_inner());
+        let (mut written, unchanged) = (take(written), take(unchanged));
         // What is on disk now, page by page.
-        for path in confirmed.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            match memo.fingerprint(&path) {
-                Some(fp) => self.fingerprints.insert(path, fp),
-                None => self.fingerprints.remove(&path),
-            };
-        }
-        let mut written = written.into_inner().unwrap_or_else(|e| e.into_inner());
+        let record = |fingerprints: &mut HashMap<String, u64>, paths: &[String]| {
+            for path in paths {
+                match memo.fingerprint(path) {
+                    Some(fp) => fingerprints.insert(path.clone(), fp),
+                    None => fingerprints.remove(path),
+                };
+            }
+        };
+        record(&mut self.fingerprints, &unchanged);
         match rendered {
             Ok(pages) => {
+                if let Err(e) = self.writer.commit() {
+                    // Some pages may be in place, some not: compare every
+                    // page with the record next time.
+                    self.fingerprints.clear();
+                    return Write::Failed(e.to_string());
+                }
+                record(&mut self.fingerprints, &written);
                 let paths = site.site().paths().iter().map(String::as_str);
                 let prepared = site.site();
                 self.fingerprints.retain(|p, _| prepared.has(p));
@@ -319,9 +327,13 @@ impl Session {
                 }
             }
             Err(SiteError::Io(e)) if e.kind() == io::ErrorKind::Interrupted => {
-                Write::Cancelled(written.len())
+                self.writer.discard();
+                Write::Cancelled(0)
             }
-            Err(e) => Write::Failed(e.to_string()),
+            Err(e) => {
+                self.writer.discard();
+                Write::Failed(e.to_string())
+            }
         }
     }
 
@@ -380,6 +392,7 @@ impl Ready {
             elapsed: self.started.elapsed(),
             live: Some(self.live),
             timings: t,
+            retry: false,
         }
     }
 }
