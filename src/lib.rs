@@ -7,6 +7,7 @@
 //! benchmarks call the same code.
 
 pub mod analytics;
+pub mod bidi;
 pub mod check;
 pub mod diag;
 pub mod diag_out;

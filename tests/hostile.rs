@@ -626,3 +626,145 @@ fn an_interrupted_build_is_cleaned_up_by_the_next() {
     let o = git(&["check-ignore", "-q", "deals/acme-pilot.toml"]);
     assert!(!o.status.success(), "pipeline files are not ignored");
 }
+
+// ------------------------------------------------------------- smaller
+
+/// Bidi controls (U+202E and friends) in user text cannot reorder the
+/// text around them: in the site each such value is isolated (U+2068 …
+/// U+2069, with what it leaves open closed), in the terminal they are
+/// escapes, and in Markdown isolated too. (They used to reach the HTML and
+/// the terminal raw.)
+#[test]
+fn bidi_controls_are_isolated_and_escaped() {
+    let (_t, root) = base();
+    let evil = "Pilot \u{202E}gnp.exe";
+    edit(&root, "deals/pilot.toml", "ACME pilot", evil);
+    edit(
+        &root,
+        "accounts/acme.toml",
+        "name = \"ACME\"",
+        "name = \"שלום ACME\"",
+    );
+    let o = run(&root, &["build", "-o", "site"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let page =
+        std::fs::read_to_string(root.parent().unwrap().join("site/deals/pilot.html")).unwrap();
+    assert!(
+        page.contains("\u{2068}Pilot \u{202E}gnp.exe\u{202C}\u{2069}"),
+        "the name is isolated and its override closed"
+    );
+    assert!(
+        !page
+            .replace("\u{2068}Pilot \u{202E}gnp.exe\u{202C}\u{2069}", "")
+            .contains('\u{202E}'),
+        "no raw override anywhere else"
+    );
+    assert!(
+        page.contains("\u{2068}שלום ACME\u{2069}"),
+        "right-to-left text is isolated"
+    );
+    // Terminal: the tables of `report` (a person's name) and the
+    // diagnostics of `check`; Markdown.
+    edit(
+        &root,
+        "team.toml",
+        "name = \"Bob\"",
+        "name = \"Bob \u{202E}live\"",
+    );
+    let o = run(&root, &["report", "--format", "table"]);
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert!(table.contains("Bob \\u{202e}live"), "{table}");
+    assert!(!table.contains('\u{202E}'));
+    let o = run(&root, &["report", "--format", "markdown"]);
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        md.contains("\u{2068}Bob \u{202E}live\u{202C}\u{2069}"),
+        "{md}"
+    );
+    edit(
+        &root,
+        "deals/pilot.toml",
+        "stage = \"qualify\"",
+        "stage = \"q\u{202E}ualify\"",
+    );
+    let o = run(&root, &["check"]);
+    let human = String::from_utf8_lossy(&o.stdout);
+    assert!(human.contains("q\\u{202e}ualify"), "{human}");
+    assert!(!human.contains('\u{202E}'), "{human}");
+}
+
+/// A file named with a Cyrillic "а" gets a rename hint that keeps the
+/// letter (as an "a") and says which character is not ASCII (the hint
+/// used to drop it: "cme.toml").
+#[test]
+fn lookalike_letters_get_a_useful_rename_hint() {
+    let (_t, root) = base();
+    std::fs::rename(
+        root.join("deals/pilot.toml"),
+        root.join("deals/\u{430}cme-pilot.toml"),
+    )
+    .unwrap();
+    let o = run(&root, &["check"]);
+    let human = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        human.contains("rename it to \"acme-pilot.toml\""),
+        "{human}"
+    );
+    assert!(human.contains("U+0430"), "{human}");
+}
+
+/// A template override that is a symbolic link out of the pipeline (or to
+/// nowhere) is not used, and `build` and `watch` say so (it used to be
+/// ignored silently); a link to a file inside the pipeline is used.
+#[cfg(unix)]
+#[test]
+fn symlinked_template_overrides_are_reported() {
+    let (t, root) = base();
+    let templates = root.join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(t.path().join("outside.html"), "OUTSIDE").unwrap();
+    std::fs::write(
+        root.join("mine.html"),
+        "{% extends \"base.html\" %}{% block content %}INSIDE{% endblock %}",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(t.path().join("outside.html"), templates.join("deals.html"))
+        .unwrap();
+    std::os::unix::fs::symlink(root.join("gone.html"), templates.join("risks.html")).unwrap();
+    std::os::unix::fs::symlink(root.join("mine.html"), templates.join("targets.html")).unwrap();
+    let o = run(&root, &["build", "-o", "site"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning: templates/deals.html is a symbolic link that leads outside the pipeline folder; it is not used"),
+        "{err}"
+    );
+    assert!(
+        err.contains("templates/risks.html is a symbolic link that leads nowhere"),
+        "{err}"
+    );
+    assert!(!err.contains("targets.html"), "{err}");
+    let site = root.parent().unwrap().join("site");
+    assert!(
+        !std::fs::read_to_string(site.join("deals.html"))
+            .unwrap()
+            .contains("OUTSIDE")
+    );
+    assert!(
+        std::fs::read_to_string(site.join("targets.html"))
+            .unwrap()
+            .contains("INSIDE")
+    );
+    // watch says it on its first build.
+    let mut p = common::process::Proc::start(&[
+        "watch",
+        root.to_str().unwrap(),
+        "-o",
+        site.to_str().unwrap(),
+    ]);
+    p.wait_line("the warning", |l| {
+        l.contains("templates/deals.html is a symbolic link")
+    });
+    p.wait_line("the first build", |l| l.contains("built "));
+    assert_eq!(p.interrupt().code(), Some(0));
+}

@@ -64,6 +64,9 @@ pub fn run(a: Args) -> Exit {
             return Exit::Failure;
         }
     };
+    for s in &overrides.skipped {
+        eprintln!("warning: {}", dealbook::diag_out::printable(s));
+    }
     let analytics = analytics::compute(
         &checked.pipeline,
         checked.as_of,

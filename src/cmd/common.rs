@@ -155,6 +155,9 @@ pub fn clock() -> String {
 
 /// Prints a build's diagnostics (if any) and its one line.
 pub fn print_report(r: &Report, output: &Path, serving: bool, timings: bool) {
+    for n in &r.notices {
+        eprintln!("{}warning: {}", clock(), dealbook::diag_out::printable(n));
+    }
     if let Outcome::Invalid { text, .. } = &r.outcome {
         eprint!("{text}");
     }

@@ -108,9 +108,13 @@ impl Reader<'_> {
                 let s = self.string(v, field)?;
                 if !is_slug(&s) {
                     let sug = slugify(&s);
+                    let mut hint = slug_hint(&sug);
+                    if let Some(l) = crate::ids::lookalikes(&s) {
+                        hint.push_str(&format!(" ({l})"));
+                    }
                     self.push(
                         Diagnostic::new(Code::BadId, span, format!("id \"{s}\" is not a slug"))
-                            .hint(slug_hint(&sug)),
+                            .hint(hint),
                     );
                     // Kept as written: the entry still exists, and references
                     // spelling the same id must not cascade into "unknown id".

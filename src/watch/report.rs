@@ -137,6 +137,10 @@ pub struct Report {
     /// The write of an earlier attempt failed (a full disk); this is a
     /// later attempt to write the same build.
     pub retry: bool,
+    /// Warnings that are not diagnostics of the pipeline (template files
+    /// that were not used), printed before the line; set when the
+    /// templates were read.
+    pub notices: Vec<String>,
 }
 
 impl Report {

@@ -64,6 +64,7 @@ pub struct Ready {
     started: Instant,
     live: Duration,
     pub(super) timings: Timings,
+    notices: Vec<String>,
 }
 
 /// The first half of a build.
@@ -167,6 +168,12 @@ impl Session {
                 (new.map(Arc::new), changed)
             }
         };
+        // Said whenever the templates were read (the first build, and
+        // every change under templates/).
+        let notices = match (&overrides, reread) {
+            (Ok(o), true) => o.skipped.clone(),
+            _ => Vec::new(),
+        };
         t.refresh = started.elapsed();
         if self.settled && delta.is_empty() && !templates_changed {
             return Step::Unchanged;
@@ -182,6 +189,7 @@ impl Session {
             live: None,
             timings: t,
             retry: false,
+            notices: notices.clone(),
         };
         let overrides = match overrides {
             Ok(o) => o,
@@ -253,6 +261,7 @@ impl Session {
                 started,
                 live: started.elapsed(),
                 timings: t,
+                notices,
             }),
             Err(SiteError::Template(e)) => Step::Stopped(report(template_invalid(&e), t)),
             Err(e) => Step::Stopped(report(Outcome::Failed(e.to_string()), t)),
@@ -393,6 +402,7 @@ impl Ready {
             live: Some(self.live),
             timings: t,
             retry: false,
+            notices: self.notices.clone(),
         }
     }
 }

@@ -35,7 +35,8 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::fmt::Write as _;
 
-/// Escapes text for SVG/HTML content and attribute values.
+/// Escapes text for SVG/HTML content and attribute values (and isolates
+/// right-to-left text and bidi controls, see [`crate::bidi`]).
 pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
@@ -48,7 +49,7 @@ pub fn esc(s: &str) -> String {
             c => o.push(c),
         }
     }
-    o
+    crate::bidi::isolate(s, o)
 }
 
 /// A coordinate printed with one decimal (`12.3`, `-4`, `0.5`), by integer
