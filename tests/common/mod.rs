@@ -8,10 +8,13 @@
 //! - [`process`]: a running `dealbook` with its stderr collected, stopped
 //!   with Ctrl-C then killed; `dealbook serve` on a free port;
 //! - [`webdriver`]: Chromium and chromedriver (found, or the tests skipped
-//!   with `DEALBOOK_SKIP_BROWSER=1`) and a small WebDriver client.
+//!   with `DEALBOOK_SKIP_BROWSER=1`) and a small WebDriver client;
+//! - [`diags`]: what every diagnostic must satisfy (spans inside their
+//!   file, rendering without panics), for the property tests.
 
 #![allow(dead_code)]
 
+pub mod diags;
 pub mod process;
 pub mod webdriver;
 
