@@ -50,6 +50,19 @@ fn code(o: &Output) -> i32 {
     o.status.code().expect("exited, not killed by a signal")
 }
 
+/// The codes of `check --format json` (which must exit 1).
+fn check_codes(root: &Path) -> Vec<String> {
+    let out = run(root, &["check", "--format", "json"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// Total size of the files under `dir`.
 fn size(dir: &Path) -> u64 {
     walkdir::WalkDir::new(dir)
@@ -82,16 +95,7 @@ fn deals(root: &Path, n: usize, amount: &str, currency: &str, close: &str, stage
 fn amounts_beyond_the_maximum_are_diagnostics() {
     let (_t, root) = base();
     deals(&root, 2, "7e28", "CNY", "2026-05-30", "won");
-    let out = run(&root, &["check", "--format", "json"]);
-    assert_eq!(code(&out), 1, "{}", stderr(&out));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let codes: Vec<&str> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, ["E023", "E023"]);
+    assert_eq!(check_codes(&root), ["E023", "E023"]);
     for (amount, currency, rate) in [
         ("2e28", "USD", "7.1"),
         ("1e22", "CNY", "7.1"),
@@ -234,16 +238,7 @@ fn years_at_the_end_of_the_calendar() {
         "[rules]",
         "[[market]]\nperiod = \"9999\"\nsize = 1\n\n[rules]",
     );
-    let out = run(&root, &["check", "--format", "json"]);
-    assert_eq!(code(&out), 1);
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let codes: Vec<&str> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, ["E050", "E050"]);
+    assert_eq!(check_codes(&root), ["E050", "E050"]);
 }
 
 /// The last years that are allowed compute and render, whatever month the
@@ -425,7 +420,7 @@ fn output_inside_a_folder_the_pipeline_reads_is_refused() {
     let (_t, root) = base();
     std::fs::create_dir(root.join("templates")).unwrap();
     edit(&root, "deals/pilot.toml", "ACME pilot", "{{ 7 * 191 }}");
-    let before = snapshot(&root);
+    let before = common::files(&root);
     for out in [
         "templates",
         "templates/site",
@@ -449,7 +444,11 @@ fn output_inside_a_folder_the_pipeline_reads_is_refused() {
                 "{args:?}: {}",
                 stderr(&o)
             );
-            assert_eq!(snapshot(&root), before, "{args:?} wrote into the pipeline");
+            assert_eq!(
+                common::files(&root),
+                before,
+                "{args:?} wrote into the pipeline"
+            );
         }
     }
     // The default output is fine, and the deal's name stays text.
@@ -488,28 +487,6 @@ fn watch_and_serve_stop_when_the_output_is_refused() {
     );
 }
 
-/// Every file under `dir` (relative path → bytes), folders as `path/`.
-fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .into_iter()
-        .map(Result::unwrap)
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            if e.file_type().is_dir() {
-                (format!("{rel}/"), Vec::new())
-            } else {
-                (rel, std::fs::read(e.path()).unwrap())
-            }
-        })
-        .collect()
-}
-
 /// Names in `dir` that contain `.tmp-` or `.old-`.
 fn leftovers(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
@@ -536,7 +513,7 @@ fn a_read_only_output_is_left_exactly_as_it_was() {
     let out = t.path().join("out");
     let locked = out.join("deals");
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
-    let before = snapshot(&out);
+    let before = common::files(&out);
     edit(
         &root,
         "deals/pilot.toml",
@@ -549,7 +526,7 @@ fn a_read_only_output_is_left_exactly_as_it_was() {
     assert_eq!(status, 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("read-only"), "{}", stderr(&o));
     assert!(stderr(&o).contains("unchanged"), "{}", stderr(&o));
-    assert_eq!(snapshot(&out), before, "the previous site changed");
+    assert_eq!(common::files(&out), before, "the previous site changed");
     assert_eq!(leftovers(t.path()), Vec::<String>::new());
     // Writable again: the build goes through.
     let o = run(&root, &["build", "-o", "out"]);

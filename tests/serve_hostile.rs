@@ -396,23 +396,11 @@ fn ctrl_c_and_sigterm_end_a_long_render() {
 // -------------------------------------------- 8. full disk during watch
 
 /// Every file under `dir` but the marker (whose text says which command
-/// made the folder), as relative path → bytes.
+/// made the folder).
 fn site_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file() && e.file_name() != ".dealbook-site")
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
+    let mut f = common::files(dir);
+    f.remove(".dealbook-site");
+    f
 }
 
 /// A write that fails in the middle of a `watch` rebuild (injected: the

@@ -96,6 +96,24 @@ pub fn set_name_in(path: &Path, name: &str) -> String {
     set_name(&std::fs::read_to_string(path).unwrap(), name)
 }
 
+/// Every file under `dir`: relative path (`/`-separated) → bytes.
+pub fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            (rel.join("/"), std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
 /// A TCP port on 127.0.0.1 that was free a moment ago.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
