@@ -542,8 +542,7 @@ fn a_read_only_output_is_left_exactly_as_it_was() {
 // ------------------------------------------ 10. interrupted builds
 
 /// A template that takes hours to render (10^10 loop turns) on every page.
-pub const SLOW_BASE: &str =
-    "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}";
+pub const SLOW_BASE: &str = "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}{% block content %}{% endblock %}";
 
 /// A build killed while rendering leaves its temporary folder; the next
 /// build deletes it (only those of processes that are gone), and the

@@ -331,8 +331,7 @@ fn the_overlay_is_capped() {
 
 /// A template that takes hours to render (10^10 loop turns), on every
 /// page.
-const SLOW_BASE: &str =
-    "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}";
+const SLOW_BASE: &str = "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}{% block content %}{% endblock %}";
 
 /// Every file name under `dir` that contains `.tmp-`.
 fn temporaries(dir: &Path) -> Vec<String> {
@@ -367,8 +366,15 @@ fn ctrl_c_and_sigterm_end_a_long_render() {
         p.wait_line("the start line", |l| {
             l.starts_with("serving ") || l.starts_with("watching ")
         });
-        // Well into the first build's render.
+        // Well into the first build's render, which has not ended.
         std::thread::sleep(Duration::from_millis(1500));
+        assert!(
+            !p.lines()
+                .iter()
+                .any(|l| l.contains("built ") || l.contains("build")),
+            "the render must still be running: {:?}",
+            p.lines()
+        );
         let temp = std::env::temp_dir().join(format!("dealbook-serve-{}", p.id()));
         if !args.contains(&"-o") {
             assert!(temp.is_dir(), "serve's temporary folder");
