@@ -124,11 +124,15 @@ impl Summary {
 /// as ids, values and file names may hold) are shown as escapes, so they
 /// cannot recolour the terminal, move the cursor or split a line.
 pub fn printable(s: &str) -> Cow<'_, str> {
-    if s.chars().any(char::is_control) {
+    if s.chars()
+        .any(|c| c.is_control() || crate::bidi::is_control(c))
+    {
         Cow::Owned(
             s.chars()
                 .map(|c| {
-                    if c.is_control() {
+                    if crate::bidi::is_control(c) {
+                        c.escape_unicode().to_string()
+                    } else if c.is_control() {
                         c.escape_default().to_string()
                     } else {
                         c.to_string()
@@ -195,15 +199,18 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
             d.label.as_deref().map(printable),
             hint_text.as_deref().map(printable),
         );
+        // Just the marked line(s), numbered as in the file. Bidi controls
+        // would reorder the line on screen: shown as U+FFFD, which keeps
+        // the byte offsets.
+        let first = f.line_start(loc.line);
+        let last_end = f.line_start(loc.end_line + 1).max(first);
+        let snippet_text = if f.text.is_empty() {
+            Cow::Borrowed("")
+        } else {
+            crate::bidi::defuse(&f.text[first..last_end])
+        };
         let mut group = Group::with_level(level.clone());
         if !f.text.is_empty() {
-            // Show just the marked line(s), numbered as in the file.
-            let first = f.line_start(loc.line);
-            let last_end = {
-                let s = f.line_start(loc.end_line + 1);
-                s.max(first)
-            };
-            let snippet_text = &f.text[first..last_end];
             let start = (d.span.start as usize)
                 .saturating_sub(first)
                 .min(snippet_text.len());
@@ -215,7 +222,7 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
                 ann = ann.label(l.as_ref());
             }
             group = group.element(
-                Snippet::source(snippet_text)
+                Snippet::source(snippet_text.as_ref())
                     .line_start(loc.line)
                     .fold(false)
                     .annotation(ann),

@@ -50,7 +50,7 @@ pub fn files_with(today: Date, install: &Install) -> Scaffold {
             "targets/targets.toml",
             TARGETS.replace("{year}", &year.to_string()),
         ),
-        (".gitignore", "/public/\n".to_string()),
+        (".gitignore", GITIGNORE.to_string()),
         (".github/workflows/dealbook.yml", workflow_with(install)),
         (
             ".taplo.toml",
@@ -67,6 +67,11 @@ pub fn files_with(today: Date, install: &Install) -> Scaffold {
         .chain(schemas)
         .collect()
 }
+
+/// The scaffold's `.gitignore`: the default output folder, and the
+/// temporary and old copies of a site that an interrupted `dealbook build`
+/// leaves next to its output folder (the next build deletes them).
+pub const GITIGNORE: &str = "/public/\n# left by an interrupted `dealbook build` (the next build deletes them)\n.*.tmp-*/\n.*.old-*/\n";
 
 /// `[rules.signals]` of a new pipeline: every risk signal, switched on,
 /// with what it checks as a comment (the spec's doc of the switch), so a

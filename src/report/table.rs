@@ -103,6 +103,22 @@ fn pad(s: &str, width: usize, align: Align) -> String {
 /// be cut (the title is cut to the width too). `bold` styles the title and
 /// headers.
 pub fn text(t: &Table, max_width: usize, bold: bool) -> String {
+    // Control characters and bidi controls in user text are shown as
+    // escapes (they could recolour the terminal or reorder the line).
+    let shown;
+    let t = if std::iter::once(&t.title)
+        .chain(t.rows.iter().flatten())
+        .any(|c| matches!(crate::diag_out::printable(c), std::borrow::Cow::Owned(_)))
+    {
+        let mut c = t.clone();
+        for cell in std::iter::once(&mut c.title).chain(c.rows.iter_mut().flatten()) {
+            *cell = crate::diag_out::printable(cell).into_owned();
+        }
+        shown = c;
+        &shown
+    } else {
+        t
+    };
     let (b, r) = if bold {
         let s = anstyle::Style::new().bold();
         (format!("{s}"), format!("{s:#}"))
@@ -165,7 +181,8 @@ pub fn text(t: &Table, max_width: usize, bold: bool) -> String {
 /// GFM autolink: `://` becomes `\://`, `www.` becomes `www\.` and `@`
 /// becomes `\@`, which every CommonMark renderer shows as the plain
 /// character, so a URL or e-mail address in someone's text is never made a
-/// link).
+/// link), isolating right-to-left text and bidi controls
+/// ([`crate::bidi`]).
 pub fn md_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut prev: Vec<char> = Vec::with_capacity(3);
@@ -193,7 +210,7 @@ pub fn md_escape(s: &str) -> String {
         }
         prev.push(c);
     }
-    out
+    crate::bidi::isolate(s, out)
 }
 
 /// A table cell in Markdown: escaped, and its leading spaces (the
