@@ -7,6 +7,7 @@
 //! benchmarks call the same code.
 
 pub mod analytics;
+pub mod bidi;
 pub mod check;
 pub mod diag;
 pub mod diag_out;
@@ -15,6 +16,7 @@ pub mod fmt;
 pub mod history;
 pub mod ids;
 pub mod init;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod money;

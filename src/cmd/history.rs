@@ -34,9 +34,9 @@ pub struct Args {
     /// closed periods whose accuracy is measured.
     #[arg(long, value_parser = parse_period)]
     period: Option<Period>,
-    /// Start at the last commit on or before this date (a long history
-    /// reads faster).
-    #[arg(long, value_parser = parse_date)]
+    /// Start at the last commit on or before this date, YYYY-MM-DD (a
+    /// long history reads faster).
+    #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
     since: Option<Date>,
     /// How often to take a snapshot.
     #[arg(long, value_enum, default_value = "week")]
@@ -53,9 +53,9 @@ pub struct Args {
     /// Which table to print with --format csv.
     #[arg(long, value_enum, default_value = "trend")]
     table: render::CsvTable,
-    /// The range's end (the latest point's date): default the settings'
-    /// as_of, else today.
-    #[arg(long, value_parser = parse_date)]
+    /// The range's end (the latest point's date), YYYY-MM-DD: default the
+    /// settings' as_of, else today.
+    #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
     as_of: Option<Date>,
     /// Print what reading the history cost (for the benchmark).
     #[arg(long, hide = true)]
