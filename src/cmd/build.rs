@@ -29,6 +29,9 @@ pub struct Args {
     /// week", the deals' changes).
     #[arg(long)]
     no_history: bool,
+    /// Print where the time went.
+    #[arg(long, hide = true)]
+    timings: bool,
 }
 
 fn parse_base_url(s: &str) -> Result<String, String> {
@@ -63,12 +66,25 @@ pub fn run(a: Args) -> Exit {
     // its date is known).
     let early_end = (!a.no_history && a.rev.rev.is_none())
         .then(|| dealbook::history::range_end(&root, a.as_of.as_of, today()));
+    let mut times: Vec<(&str, std::time::Duration)> = Vec::new();
     let (loaded, early) = std::thread::scope(|s| {
         let at = root.as_path();
-        let history = early_end.map(|end| s.spawn(move || (end, site_history(at, end, None))));
+        let history = early_end.map(|end| {
+            s.spawn(move || {
+                let clock = Instant::now();
+                let t = site_history(at, end, None);
+                (end, t, clock.elapsed())
+            })
+        });
+        let clock = Instant::now();
         let loaded = load_at(&root, &opts, a.as_of.as_of, &a.rev);
+        times.push(("load and check", clock.elapsed()));
         let early = history.map(|h| h.join().expect("reading the history panicked"));
         (loaded, early)
+    });
+    let early = early.map(|(end, t, took)| {
+        times.push(("read the history (beside)", took));
+        (end, t)
     });
     let mut checked = match loaded {
         Ok(c) => c,
@@ -94,6 +110,7 @@ pub fn run(a: Args) -> Exit {
         Some((end, t)) if end == checked.as_of => t,
         _ => site_history(&root, checked.as_of, a.rev.rev.clone()),
     };
+    let clock = Instant::now();
     let history = timeline.map(|t| t.finish(&checked));
     if let Some(h) = &history {
         dealbook::history::enrich::stage_history(
@@ -102,11 +119,14 @@ pub fn run(a: Args) -> Exit {
             checked.as_of,
         );
     }
+    times.push(("the history's latest point", clock.elapsed()));
+    let clock = Instant::now();
     let analytics = analytics::compute(
         &checked.pipeline,
         checked.as_of,
         &analytics::Options::default(),
     );
+    times.push(("analytics", clock.elapsed()));
     let input = SiteInput {
         pipeline: &checked.pipeline,
         analytics: &analytics,
@@ -125,7 +145,10 @@ pub fn run(a: Args) -> Exit {
             return Exit::Failure;
         }
     };
-    let pages = match site::render_to(&input, |page| staging.write(&page)) {
+    let clock = Instant::now();
+    let rendered = site::render_to(&input, |page| staging.write(&page));
+    times.push(("render and write", clock.elapsed()));
+    let pages = match rendered {
         Ok(n) => n,
         Err(SiteError::Io(e)) => {
             eprintln!("error: {e}");
@@ -162,5 +185,10 @@ pub fn run(a: Args) -> Exit {
             n => format!(" ({n} warnings: see warnings.html)"),
         }
     );
+    if a.timings {
+        for (what, took) in &times {
+            eprintln!("    {what}: {took:.2?}");
+        }
+    }
     Exit::Ok
 }

@@ -141,8 +141,8 @@ pub fn run(a: Args) -> Exit {
             s.commits, s.files, s.blobs, s.parsed, s.points, s.rebuilds
         );
         eprintln!(
-            "    load the working tree {load_time:?}; read the history {read_time:?}: git log {:?}, cat-file {:?}, parse {:?}, replay {:?} (assemble {:?}, check {:?} ({} deals checked), figures {:?}, side by side); the latest point {finish_time:?}",
-            t.log, t.blobs, t.parse, t.replay, t.assemble, t.check, s.deals_checked, t.figures
+            "    load the working tree {load_time:?}; read the history {read_time:?}: git log {:?}, cat-file {:?} (parsing as the blobs come), replay {:?} beside it (waited for parses {:?}, assemble {:?}, check {:?} ({} deals checked), figures {:?}); the latest point {finish_time:?}",
+            t.log, t.blobs, t.replay, t.parse, t.assemble, t.check, s.deals_checked, t.figures
         );
     }
     let sel = history::json::select(&h, focus.as_ref());

@@ -220,9 +220,10 @@ pub struct Stats {
 pub struct Timings {
     /// `git log` (both passes) and `git ls-tree`.
     pub log: std::time::Duration,
-    /// `git cat-file --batch`, with the versions parsed as they arrive.
+    /// `git cat-file --batch`, with the versions parsed as they arrive
+    /// (and the replay running meanwhile).
     pub blobs: std::time::Duration,
-    /// Parsing what was left once git had sent the last blob.
+    /// How long the replay waited for versions to be parsed.
     pub parse: std::time::Duration,
     /// Replaying the commits (everything below included).
     pub replay: std::time::Duration,
@@ -259,19 +260,23 @@ pub fn range_end(root: &Path, cli: Option<Date>, today: Date) -> Date {
         .unwrap_or(today)
 }
 
+/// Closed quarters whose forecast accuracy the site shows.
+pub const SITE_QUARTERS: usize = 2;
+
 /// What the site shows of the history of the pipeline at `root` up to
 /// `end` (at `rev`, `HEAD` when none): weekly snapshots of the current
-/// quarter, and the last [`accuracy::BIAS_PERIODS`] closed quarters for
-/// forecast accuracy, so the history is read from the start of the first
-/// of them (the deals' changes on the site start there too).
+/// quarter, and the last [`SITE_QUARTERS`] closed quarters for forecast
+/// accuracy, so the history is read from the start of the first of them
+/// (the deals' changes on the site start there too). `dealbook history`
+/// reads all of it.
 pub fn site_options(root: &Path, end: Date, rev: Option<String>) -> Options {
     let cal = settings_of(root).map_or_else(Calendar::default, |s| s.calendar());
     let mut q = cal.quarter_of(end);
-    for _ in 0..accuracy::BIAS_PERIODS {
+    for _ in 0..SITE_QUARTERS {
         q = cal.prev(q);
     }
     Options {
-        recent: Some(accuracy::BIAS_PERIODS),
+        recent: Some(SITE_QUARTERS),
         since: Some(cal.range(q).0),
         rev,
         ..Options::default()

@@ -506,27 +506,71 @@ pub type Versions = HashMap<(u32, String), Arc<Version>>;
 /// Versions parsed per job: enough to amortise the scheduling.
 const BATCH: usize = 64;
 
-/// Reads every wanted version's blob through one `git cat-file --batch`
-/// and parses each version once, on the thread pool, while git sends the
-/// next ones. Returns the versions and how long git took.
+/// Parsed versions as they arrive from [`read_and_parse`], waited for
+/// one at a time.
+pub struct Arrivals {
+    rx: std::sync::mpsc::Receiver<Vec<((u32, String), Arc<Version>)>>,
+    got: Versions,
+    /// How long [`Arrivals::get`] waited, in all.
+    pub waited: std::time::Duration,
+}
+
+impl Arrivals {
+    /// Versions that will arrive through `rx`.
+    pub fn new(rx: std::sync::mpsc::Receiver<Vec<((u32, String), Arc<Version>)>>) -> Arrivals {
+        Arrivals {
+            rx,
+            got: HashMap::new(),
+            waited: std::time::Duration::ZERO,
+        }
+    }
+
+    /// The version of path `id` with blob `oid`, waiting until it is
+    /// parsed; none when it never comes (git failed: the reader says why).
+    pub fn get(&mut self, id: u32, oid: &str) -> Option<Arc<Version>> {
+        let key = (id, oid.to_string());
+        loop {
+            if let Some(v) = self.got.get(&key) {
+                return Some(v.clone());
+            }
+            let clock = std::time::Instant::now();
+            let batch = self.rx.recv();
+            self.waited += clock.elapsed();
+            match batch {
+                Ok(batch) => self.got.extend(batch),
+                Err(_) => return None,
+            }
+        }
+    }
+}
+
+/// Reads every wanted version's blob through one `git cat-file --batch`,
+/// in the order wanted, and parses each version once, on the thread pool,
+/// while git sends the next ones; each batch parsed goes to `sink` (so
+/// the replay can start on the first commits while the last are read).
+/// Returns how long git took.
 pub fn read_and_parse(
     repo: &crate::diff::git::Repo,
     wanted: Vec<Wanted>,
-) -> Result<(Versions, std::time::Duration), crate::diff::git::GitError> {
+    sink: std::sync::mpsc::Sender<Vec<((u32, String), Arc<Version>)>>,
+) -> Result<std::time::Duration, crate::diff::git::GitError> {
     // Each blob, with the paths that want it (usually one; the same
     // content at two paths is parsed for each, since a file's id is its
-    // name).
+    // name), in the order first wanted.
     let mut by_oid: HashMap<String, Vec<Wanted>> = HashMap::new();
+    let mut oids: Vec<String> = Vec::new();
     for w in wanted {
-        by_oid.entry(w.oid.clone()).or_default().push(w);
+        let e = by_oid.entry(w.oid.clone()).or_default();
+        if e.is_empty() {
+            oids.push(w.oid.clone());
+        }
+        e.push(w);
     }
-    let mut oids: Vec<String> = by_oid.keys().cloned().collect();
-    oids.sort();
     let refs: Vec<&str> = oids.iter().map(String::as_str).collect();
+    let started = std::time::Instant::now();
     if rayon::current_thread_index().is_some() {
         // On a pool thread, waiting for git while the pool parses could
         // leave no thread to parse: read everything, then parse.
-        let started = std::time::Instant::now();
         let blobs = repo.blobs(&refs)?;
         let read_time = started.elapsed();
         let mut jobs: Vec<(Wanted, Content)> = Vec::new();
@@ -535,24 +579,23 @@ pub fn read_and_parse(
                 jobs.push((w, content(bytes.clone())));
             }
         }
-        let parsed = jobs
+        let parsed: Vec<((u32, String), Arc<Version>)> = jobs
             .into_par_iter()
             .with_min_len(BATCH)
             .map(|j| parse_batch(vec![j]))
             .flatten()
             .collect();
-        return Ok((parsed, read_time));
+        let _ = sink.send(parsed);
+        return Ok(read_time);
     }
-    let (tx, rx) = std::sync::mpsc::channel();
-    let started = std::time::Instant::now();
     let mut read_time = std::time::Duration::ZERO;
-    let read = rayon::in_place_scope(|scope| {
+    rayon::in_place_scope(|scope| {
         let mut batch: Vec<(Wanted, Content)> = Vec::with_capacity(BATCH);
         let spawn = |batch: Vec<(Wanted, Content)>| {
-            let tx = tx.clone();
+            let sink = sink.clone();
             scope.spawn(move |_| {
-                // The receiver outlives the jobs.
-                let _ = tx.send(parse_batch(batch));
+                // A closed receiver: the replay stopped; nothing to do.
+                let _ = sink.send(parse_batch(batch));
             });
         };
         let r = repo.blobs_each(&refs, |k, bytes| {
@@ -573,8 +616,6 @@ pub fn read_and_parse(
             spawn(batch);
         }
         r
-    });
-    drop(tx);
-    read?;
-    Ok((rx.into_iter().flatten().collect(), read_time))
+    })?;
+    Ok(read_time)
 }

@@ -240,219 +240,239 @@ impl Timeline {
             commits.push(commit);
             ops.push(list);
         }
-        // 2. Every blob through one `git cat-file --batch`, each version
-        // parsed once, in parallel, as the blobs arrive.
+        // 2. Every blob through one `git cat-file --batch` (the settings'
+        // first, then in the order the commits need them), each version
+        // parsed once, on the pool, as the blobs arrive; the replay takes
+        // each as soon as it is there.
         let mut timings = Timings::default();
         let stats_blobs = uses.len();
         let stats_parsed = wanted.len();
-        let clock = std::time::Instant::now();
-        let (versions, read_time) = replay::read_and_parse(repo, wanted)?;
-        timings.blobs = read_time;
-        timings.parse = clock.elapsed().saturating_sub(read_time);
-        let replay_clock = std::time::Instant::now();
+        let mut wanted = wanted;
+        wanted.sort_by_key(|w| w.kind != FileKind::Settings);
+        let (tx, rx) = std::sync::mpsc::channel();
+        // The replay runs on a pool of its own thread: what it computes
+        // in parallel (the analytics' facts, the checks) then runs on it
+        // rather than waiting behind the parses on the global pool.
+        let own = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .map_err(|e| Error::Git(format!("cannot start a thread: {e}")))?;
+        std::thread::scope(|scope| {
+            let reader = scope.spawn(move || replay::read_and_parse(repo, wanted, tx));
+            own.install(move || {
+            let mut versions = replay::Arrivals::new(rx);
+            let replay_clock = std::time::Instant::now();
 
-        // 4. What to evaluate.
-        let head_settings_week = {
-            // The week end is the latest revision's: replay HEAD's
-            // dealbook.toml version, if any.
-            replay
-                .id_of("dealbook.toml")
-                .and_then(|id| {
-                    ops.iter()
-                        .rev()
-                        .flat_map(|l| l.iter().rev())
-                        .find(|o| o.id == id)
-                        .and_then(|o| o.oid.clone())
-                        .and_then(|oid| versions.get(&(id.0, oid)))
-                })
-                .and_then(|v| match &v.parsed.item {
-                    crate::load::Item::Settings(s, _) => Some((s.week_ends, s.calendar())),
-                    _ => None,
-                })
-        };
-        let (week_ends, cal) = head_settings_week.unwrap_or((WeekEnd::Sunday, Calendar::default()));
-        let weekday = week_ends.weekday();
-        let period = opts.period.unwrap_or_else(|| cal.quarter_of(end));
-        let start = match opts.since {
-            Some(s) => s.max(commits[0].date),
-            None => commits[0].date,
-        };
-        let upto = |d: Date| commits.iter().rposition(|c| c.date <= d);
-        let mut requests: Vec<Request> = Vec::new();
-        let cadence_dates: Vec<(usize, Date)> = match opts.every {
-            Every::Commit => commits
-                .iter()
-                .enumerate()
-                .take(commits.len().saturating_sub(1))
-                .filter(|(_, c)| c.date >= start && c.date <= end)
-                .map(|(k, c)| (k, c.date))
-                .collect(),
-            every => cadence::dates(every, weekday, start, end)
-                .into_iter()
-                .filter_map(|d| upto(d).map(|k| (k, d)))
-                .collect(),
-        };
-        let cadence_dates = match opts.recent {
-            Some(_) => {
-                let from = cal.range(period).0;
-                let last_before = cadence_dates.iter().rev().find(|(_, d)| *d < end).copied();
-                cadence_dates
+            // 4. What to evaluate.
+            let head_settings_week = {
+                // The week end is the latest revision's: replay HEAD's
+                // dealbook.toml version, if any.
+                replay
+                    .id_of("dealbook.toml")
+                    .and_then(|id| {
+                        ops.iter()
+                            .rev()
+                            .flat_map(|l| l.iter().rev())
+                            .find(|o| o.id == id)
+                            .and_then(|o| o.oid.clone())
+                            .and_then(|oid| versions.get(id.0, &oid))
+                    })
+                    .and_then(|v| match &v.parsed.item {
+                        crate::load::Item::Settings(s, _) => Some((s.week_ends, s.calendar())),
+                        _ => None,
+                    })
+            };
+            let (week_ends, cal) =
+                head_settings_week.unwrap_or((WeekEnd::Sunday, Calendar::default()));
+            let weekday = week_ends.weekday();
+            let period = opts.period.unwrap_or_else(|| cal.quarter_of(end));
+            let start = match opts.since {
+                Some(s) => s.max(commits[0].date),
+                None => commits[0].date,
+            };
+            let upto = |d: Date| commits.iter().rposition(|c| c.date <= d);
+            let mut requests: Vec<Request> = Vec::new();
+            let cadence_dates: Vec<(usize, Date)> = match opts.every {
+                Every::Commit => commits
+                    .iter()
+                    .enumerate()
+                    .take(commits.len().saturating_sub(1))
+                    .filter(|(_, c)| c.date >= start && c.date <= end)
+                    .map(|(k, c)| (k, c.date))
+                    .collect(),
+                every => cadence::dates(every, weekday, start, end)
                     .into_iter()
-                    .filter(|(_, d)| *d >= from || Some(*d) == last_before.map(|x| x.1))
-                    .collect()
+                    .filter_map(|d| upto(d).map(|k| (k, d)))
+                    .collect(),
+            };
+            let cadence_dates = match opts.recent {
+                Some(_) => {
+                    let from = cal.range(period).0;
+                    let last_before = cadence_dates.iter().rev().find(|(_, d)| *d < end).copied();
+                    cadence_dates
+                        .into_iter()
+                        .filter(|(_, d)| *d >= from || Some(*d) == last_before.map(|x| x.1))
+                        .collect()
+                }
+                None => cadence_dates,
+            };
+            for (k, d) in cadence_dates {
+                requests.push(Request {
+                    upto: k,
+                    date: d,
+                    cadence: true,
+                    periods: vec![period],
+                });
             }
-            None => cadence_dates,
-        };
-        for (k, d) in cadence_dates {
-            requests.push(Request {
-                upto: k,
-                date: d,
-                cadence: true,
-                periods: vec![period],
-            });
-        }
-        let accuracy_periods = closed_periods(cal, opts.grain, start, end, weekday, opts.recent);
-        for (q, weeks) in &accuracy_periods {
-            for &w in weeks.iter().filter(|w| **w >= start && **w < end) {
-                if let Some(k) = upto(w) {
-                    requests.push(Request {
-                        upto: k,
-                        date: w,
-                        cadence: false,
-                        periods: vec![*q],
-                    });
+            let accuracy_periods =
+                closed_periods(cal, opts.grain, start, end, weekday, opts.recent);
+            for (q, weeks) in &accuracy_periods {
+                for &w in weeks.iter().filter(|w| **w >= start && **w < end) {
+                    if let Some(k) = upto(w) {
+                        requests.push(Request {
+                            upto: k,
+                            date: w,
+                            cadence: false,
+                            periods: vec![*q],
+                        });
+                    }
                 }
             }
-        }
-        requests.sort_by_key(|r| (r.upto, r.date, !r.cadence));
-        let mut merged: Vec<Request> = Vec::with_capacity(requests.len());
-        for r in requests {
-            match merged.last_mut() {
-                Some(m) if m.upto == r.upto && m.date == r.date => {
-                    m.cadence |= r.cadence;
-                    for p in r.periods {
-                        if !m.periods.contains(&p) {
-                            m.periods.push(p);
+            requests.sort_by_key(|r| (r.upto, r.date, !r.cadence));
+            let mut merged: Vec<Request> = Vec::with_capacity(requests.len());
+            for r in requests {
+                match merged.last_mut() {
+                    Some(m) if m.upto == r.upto && m.date == r.date => {
+                        m.cadence |= r.cadence;
+                        for p in r.periods {
+                            if !m.periods.contains(&p) {
+                                m.periods.push(p);
+                            }
                         }
                     }
+                    _ => merged.push(r),
                 }
-                _ => merged.push(r),
             }
-        }
 
-        // 5. Replay.
-        let mut changelog = ChangeLog::default();
-        let mut walk = Walk {
-            verify: opts.verify,
-            ..Walk::default()
-        };
-        let mut points: Vec<Point> = Vec::with_capacity(merged.len());
-        let mut next = merged.into_iter().peekable();
-        for (k, list) in ops.iter().enumerate() {
-            let commit = &commits[k];
-            // Deal ids before and after this commit's changes.
-            let mut touched: Vec<(String, Option<String>)> = Vec::new();
-            for op in list {
-                let slot = &replay.slots[op.id.0 as usize];
-                match slot.kind {
-                    FileKind::Deal => {
-                        let stem = crate::load::stem_of(&slot.rel).to_string();
-                        let from = op.renamed_from.map(|f| {
-                            crate::load::stem_of(&replay.slots[f.0 as usize].rel).to_string()
-                        });
-                        touched.push((stem, from));
+            // 5. Replay.
+            let mut changelog = ChangeLog::default();
+            let mut walk = Walk {
+                verify: opts.verify,
+                ..Walk::default()
+            };
+            let mut points: Vec<Point> = Vec::with_capacity(merged.len());
+            let mut next = merged.into_iter().peekable();
+            for (k, list) in ops.iter().enumerate() {
+                let commit = &commits[k];
+                // Deal ids before and after this commit's changes.
+                let mut touched: Vec<(String, Option<String>)> = Vec::new();
+                for op in list {
+                    let slot = &replay.slots[op.id.0 as usize];
+                    match slot.kind {
+                        FileKind::Deal => {
+                            let stem = crate::load::stem_of(&slot.rel).to_string();
+                            let from = op.renamed_from.map(|f| {
+                                crate::load::stem_of(&replay.slots[f.0 as usize].rel).to_string()
+                            });
+                            touched.push((stem, from));
+                        }
+                        FileKind::Targets => {}
+                        _ => walk.views.all = true,
                     }
-                    FileKind::Targets => {}
-                    _ => walk.views.all = true,
+                    let v = op.oid.as_ref().and_then(|oid| versions.get(op.id.0, oid));
+                    replay.set(op.id, v);
                 }
-                let v = op
-                    .oid
-                    .as_ref()
-                    .and_then(|oid| versions.get(&(op.id.0, oid.clone())).cloned());
-                replay.set(op.id, v);
-            }
-            for (stem, from) in &touched {
-                walk.views.changed.insert(stem.clone());
-                if let Some(f) = from {
-                    walk.views.changed.insert(f.clone());
+                for (stem, from) in &touched {
+                    walk.views.changed.insert(stem.clone());
+                    if let Some(f) = from {
+                        walk.views.changed.insert(f.clone());
+                    }
+                }
+                record_deals(&mut changelog, &replay, &touched, Some(commit), commit.date);
+                while let Some(req) = next.next_if(|r| r.upto == k) {
+                    let point = evaluate(
+                        &mut replay,
+                        &req,
+                        k,
+                        period,
+                        &mut walk,
+                        points.len(),
+                        &mut timings,
+                    );
+                    points.push(point);
                 }
             }
-            record_deals(&mut changelog, &replay, &touched, Some(commit), commit.date);
-            while let Some(req) = next.next_if(|r| r.upto == k) {
-                let point = evaluate(
-                    &mut replay,
-                    &req,
-                    k,
-                    period,
-                    &mut walk,
-                    points.len(),
-                    &mut timings,
-                );
-                points.push(point);
-            }
-        }
-        let head_files: HashMap<String, Arc<str>> = replay
-            .slots
-            .iter()
-            .filter_map(|s| {
-                s.now
-                    .as_ref()
-                    .map(|v| (s.rel.clone(), v.parsed.source.text.clone()))
-            })
-            .collect();
-        let head_deals: HashMap<String, DealState> = replay
-            .slots
-            .iter()
-            .filter_map(|s| {
-                let v = s.now.as_ref()?;
-                let d = v.deal()?;
-                Some((d.id.to_string(), DealState::of(d, &s.rel)))
-            })
-            .collect();
-        if let Some(last) = commits.last()
-            && last.date > end
-        {
-            let later = commits.iter().filter(|c| c.date > end).count();
-            notes.push(format!(
+            let head_files: HashMap<String, Arc<str>> = replay
+                .slots
+                .iter()
+                .filter_map(|s| {
+                    s.now
+                        .as_ref()
+                        .map(|v| (s.rel.clone(), v.parsed.source.text.clone()))
+                })
+                .collect();
+            let head_deals: HashMap<String, DealState> = replay
+                .slots
+                .iter()
+                .filter_map(|s| {
+                    let v = s.now.as_ref()?;
+                    let d = v.deal()?;
+                    Some((d.id.to_string(), DealState::of(d, &s.rel)))
+                })
+                .collect();
+            if let Some(last) = commits.last()
+                && last.date > end
+            {
+                let later = commits.iter().filter(|c| c.date > end).count();
+                notes.push(format!(
                 "{later} commit{} dated after the range's end ({end}); the latest point shows them as of {end}",
                 if later == 1 { " is" } else { "s are" }
             ));
-        }
-        changelog.seen_until(end);
-        timings.replay = replay_clock.elapsed();
-        let stats = Stats {
-            timings,
-            commits: commits.len(),
-            files: replay.slots.len(),
-            blobs: stats_blobs,
-            parsed: stats_parsed,
-            points: points.len(),
-            rebuilds: replay.rebuilds,
-            deals_checked: replay.deal_checks.checked,
-        };
-        let folder = if repo.prefix.is_empty() {
-            ".".to_string()
-        } else {
-            repo.prefix.clone()
-        };
-        Ok(Timeline {
-            end,
-            start,
-            every: opts.every,
-            week_ends,
-            period,
-            grain: opts.grain,
-            folder,
-            commits,
-            notes,
-            points,
-            steps: walk.steps,
-            accuracy_periods,
-            log: changelog,
-            stats,
-            head_files,
-            head_deals,
-            views: walk.views,
+            }
+            changelog.seen_until(end);
+            timings.replay = replay_clock.elapsed();
+            let stats = Stats {
+                timings,
+                commits: commits.len(),
+                files: replay.slots.len(),
+                blobs: stats_blobs,
+                parsed: stats_parsed,
+                points: points.len(),
+                rebuilds: replay.rebuilds,
+                deals_checked: replay.deal_checks.checked,
+            };
+            let folder = if repo.prefix.is_empty() {
+                ".".to_string()
+            } else {
+                repo.prefix.clone()
+            };
+            // The reader has sent everything (or failed: then its error).
+            let waited = versions.waited;
+            drop(versions);
+            let read_time = reader.join().expect("reading the blobs panicked")?;
+            let mut stats = stats;
+            stats.timings.blobs = read_time;
+            stats.timings.parse = waited;
+            Ok(Timeline {
+                end,
+                start,
+                every: opts.every,
+                week_ends,
+                period,
+                grain: opts.grain,
+                folder,
+                commits,
+                notes,
+                points,
+                steps: walk.steps,
+                accuracy_periods,
+                log: changelog,
+                stats,
+                head_files,
+                head_deals,
+                views: walk.views,
+            })
+            })
         })
     }
 
