@@ -490,7 +490,7 @@ fn content(b: Vec<u8>) -> Content {
 }
 
 /// Parses a batch of versions.
-fn parse_batch(batch: Vec<(Wanted, Content)>) -> Vec<((u32, String), Arc<Version>)> {
+fn parse_batch(batch: Vec<(Wanted, Content)>) -> Batch {
     batch
         .into_iter()
         .map(|(w, c)| {
@@ -506,10 +506,13 @@ pub type Versions = HashMap<(u32, String), Arc<Version>>;
 /// Versions parsed per job: enough to amortise the scheduling.
 const BATCH: usize = 64;
 
+/// A batch of versions parsed together.
+pub type Batch = Vec<((u32, String), Arc<Version>)>;
+
 /// Parsed versions as they arrive from [`read_and_parse`], waited for
 /// one at a time.
 pub struct Arrivals {
-    rx: std::sync::mpsc::Receiver<Vec<((u32, String), Arc<Version>)>>,
+    rx: std::sync::mpsc::Receiver<Batch>,
     got: Versions,
     /// How long [`Arrivals::get`] waited, in all.
     pub waited: std::time::Duration,
@@ -517,7 +520,7 @@ pub struct Arrivals {
 
 impl Arrivals {
     /// Versions that will arrive through `rx`.
-    pub fn new(rx: std::sync::mpsc::Receiver<Vec<((u32, String), Arc<Version>)>>) -> Arrivals {
+    pub fn new(rx: std::sync::mpsc::Receiver<Batch>) -> Arrivals {
         Arrivals {
             rx,
             got: HashMap::new(),
@@ -552,7 +555,7 @@ impl Arrivals {
 pub fn read_and_parse(
     repo: &crate::diff::git::Repo,
     wanted: Vec<Wanted>,
-    sink: std::sync::mpsc::Sender<Vec<((u32, String), Arc<Version>)>>,
+    sink: std::sync::mpsc::Sender<Batch>,
 ) -> Result<std::time::Duration, crate::diff::git::GitError> {
     // Each blob, with the paths that want it (usually one; the same
     // content at two paths is parsed for each, since a file's id is its
@@ -579,7 +582,7 @@ pub fn read_and_parse(
                 jobs.push((w, content(bytes.clone())));
             }
         }
-        let parsed: Vec<((u32, String), Arc<Version>)> = jobs
+        let parsed: Batch = jobs
             .into_par_iter()
             .with_min_len(BATCH)
             .map(|j| parse_batch(vec![j]))

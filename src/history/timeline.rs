@@ -247,7 +247,6 @@ impl Timeline {
         let mut timings = Timings::default();
         let stats_blobs = uses.len();
         let stats_parsed = wanted.len();
-        let mut wanted = wanted;
         wanted.sort_by_key(|w| w.kind != FileKind::Settings);
         let (tx, rx) = std::sync::mpsc::channel();
         // The replay runs on a pool of its own thread: what it computes
