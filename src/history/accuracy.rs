@@ -81,6 +81,28 @@ pub struct ScopeAccuracy {
     weighted_bias_exact: Option<Decimal>,
 }
 
+/// The weeks whose calls a table shows: of the weeks with a call
+/// (1-based), the first, the middle one and the last.
+pub fn shown_weeks(pa: &PeriodAccuracy) -> Vec<usize> {
+    let with_call: Vec<usize> = (1..=pa.weeks.len())
+        .filter(|&w| {
+            pa.scopes
+                .iter()
+                .any(|s| s.calls.get(w - 1).is_some_and(|c| c.label.is_some()))
+        })
+        .collect();
+    let Some(&first) = with_call.first() else {
+        return Vec::new();
+    };
+    let mut v = vec![
+        first,
+        with_call[(with_call.len() - 1) / 2],
+        *with_call.last().unwrap_or(&first),
+    ];
+    v.dedup();
+    v
+}
+
 /// Accuracy of one closed period.
 #[derive(Debug, Clone, Serialize)]
 pub struct PeriodAccuracy {

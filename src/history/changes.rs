@@ -413,26 +413,32 @@ impl ChangeLog {
     }
 }
 
+/// A deal's state for tests: stage, close and amount; the rest fixed.
+#[cfg(test)]
+pub(crate) fn test_state(stage: &str, close: Option<Date>, amount: i64) -> DealState {
+    DealState {
+        name: "D".into(),
+        path: "deals/d.toml".into(),
+        stage: stage.into(),
+        close,
+        amount: Decimal::from(amount),
+        currency: None,
+        probability: None,
+        forecast: None,
+        owner: "o".into(),
+        next_step: None,
+        next_step_date: None,
+        has_history: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
 
     fn state(stage: &str, close: Option<Date>, amount: i64) -> DealState {
-        DealState {
-            name: "D".into(),
-            path: "deals/d.toml".into(),
-            stage: stage.into(),
-            close,
-            amount: Decimal::from(amount),
-            currency: None,
-            probability: None,
-            forecast: None,
-            owner: "o".into(),
-            next_step: None,
-            next_step_date: None,
-            has_history: false,
-        }
+        test_state(stage, close, amount)
     }
 
     fn commit(n: u8, d: Date) -> Commit {

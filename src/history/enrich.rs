@@ -82,10 +82,9 @@ pub fn stage_history(p: &mut Pipeline, log: &ChangeLog, end: Date) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::changes::{After, ChangeLog, DealState};
+    use crate::history::changes::{After, ChangeLog};
     use crate::history::log::Commit;
     use jiff::civil::date;
-    use rust_decimal::Decimal;
 
     fn log_of(stages: &[(&str, Date)]) -> ChangeLog {
         let mut log = ChangeLog::default();
@@ -98,20 +97,7 @@ mod tests {
                 subject: String::new(),
                 merge: false,
             };
-            let state = DealState {
-                name: "D".into(),
-                path: "deals/d.toml".into(),
-                stage: st.to_string(),
-                close: None,
-                amount: Decimal::ONE,
-                currency: None,
-                probability: None,
-                forecast: None,
-                owner: "o".into(),
-                next_step: None,
-                next_step_date: None,
-                has_history: false,
-            };
+            let state = crate::history::changes::test_state(st, None, 1);
             log.record("d", After::Present(state), Some(&c), *d, None, None);
         }
         log

@@ -291,21 +291,6 @@ fn moves_table(w: &Weekly, mo: Money_<'_>) -> Table {
     t
 }
 
-/// The weeks whose calls the accuracy table shows: of the weeks with a
-/// call (1-based), the first, the middle one and the last.
-pub fn shown_weeks(with_call: &[usize]) -> Vec<usize> {
-    let Some(&first) = with_call.first() else {
-        return Vec::new();
-    };
-    let mut v = vec![
-        first,
-        with_call[(with_call.len() - 1) / 2],
-        *with_call.last().unwrap_or(&first),
-    ];
-    v.dedup();
-    v
-}
-
 fn pct(r: Option<Ratio>) -> String {
     fmt::percent(r)
 }
@@ -319,14 +304,7 @@ fn signed_pct(r: Option<Ratio>) -> String {
 
 fn accuracy_table(pa: &PeriodAccuracy, mo: Money_<'_>) -> Table {
     let n = pa.weeks.len();
-    let with_call: Vec<usize> = (1..=n)
-        .filter(|&w| {
-            pa.scopes
-                .iter()
-                .any(|s| s.calls.get(w - 1).is_some_and(|c| c.label.is_some()))
-        })
-        .collect();
-    let weeks = shown_weeks(&with_call);
+    let weeks = accuracy::shown_weeks(pa);
     let mut headers: Vec<String> = vec!["scope".into(), "actual".into()];
     headers.extend(weeks.iter().map(|w| format!("wk {w}")));
     headers.extend([

@@ -152,15 +152,6 @@ fn empty_source() -> SourceFile {
     SourceFile::new(String::new(), Arc::from(""))
 }
 
-/// A copy of a parse (the text is shared).
-fn copy(p: &Parsed) -> Parsed {
-    Parsed {
-        source: p.source.clone(),
-        item: p.item.clone(),
-        diags: p.diags.clone(),
-    }
-}
-
 /// A path that does not exist at this revision: an empty source with an
 /// empty path (no check iterates it) that places nothing.
 fn placeholder() -> Parsed {
@@ -330,7 +321,11 @@ impl Replay {
             .slots
             .par_iter()
             .with_min_len(256)
-            .map(|s| s.now.as_ref().map_or_else(placeholder, |v| copy(&v.parsed)))
+            .map(|s| {
+                s.now
+                    .as_ref()
+                    .map_or_else(placeholder, |v| v.parsed.clone())
+            })
             .collect();
         for s in &mut self.slots {
             s.placed = s.now.as_ref().and_then(|v| match &v.parsed.item {

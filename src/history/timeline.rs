@@ -191,46 +191,40 @@ impl Timeline {
                     present = now;
                 }
                 Changes::Diff(changes) => {
+                    let removal = |id: crate::source::FileId| Op {
+                        id,
+                        oid: None,
+                        renamed_from: None,
+                    };
                     for c in changes {
                         let from = c.renamed_from.as_ref().and_then(|r| replay.id_of(r));
                         if let Some(f) = from {
-                            list.push(Op {
-                                id: f,
-                                oid: None,
-                                renamed_from: None,
-                            });
+                            list.push(removal(f));
                             present.remove(&f.0);
                         }
-                        match &c.new {
-                            Some((mode, oid)) => match classify(&c.rel, mode) {
-                                Class::File(kind) => {
-                                    let id = want(&mut replay, &c.rel, kind, oid);
-                                    present.insert(id.0);
-                                    list.push(Op {
-                                        id,
-                                        oid: Some(oid.clone()),
-                                        renamed_from: from,
-                                    });
-                                }
-                                _ => {
-                                    if let Some(id) = replay.id_of(&c.rel) {
-                                        present.remove(&id.0);
-                                        list.push(Op {
-                                            id,
-                                            oid: None,
-                                            renamed_from: None,
-                                        });
-                                    }
-                                }
-                            },
+                        // The path's new content, when it is still a
+                        // pipeline file; else it is gone.
+                        let kept =
+                            c.new
+                                .as_ref()
+                                .and_then(|(mode, oid)| match classify(&c.rel, mode) {
+                                    Class::File(kind) => Some((kind, oid)),
+                                    _ => None,
+                                });
+                        match kept {
+                            Some((kind, oid)) => {
+                                let id = want(&mut replay, &c.rel, kind, oid);
+                                present.insert(id.0);
+                                list.push(Op {
+                                    id,
+                                    oid: Some(oid.clone()),
+                                    renamed_from: from,
+                                });
+                            }
                             None => {
                                 if let Some(id) = replay.id_of(&c.rel) {
                                     present.remove(&id.0);
-                                    list.push(Op {
-                                        id,
-                                        oid: None,
-                                        renamed_from: None,
-                                    });
+                                    list.push(removal(id));
                                 }
                             }
                         }

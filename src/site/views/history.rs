@@ -499,15 +499,7 @@ impl Site<'_> {
             .iter()
             .rev()
             .map(|pa| {
-                let n = pa.weeks.len();
-                let with_call: Vec<usize> = (1..=n)
-                    .filter(|&w| {
-                        pa.scopes
-                            .iter()
-                            .any(|s| s.calls.get(w - 1).is_some_and(|c| c.label.is_some()))
-                    })
-                    .collect();
-                let weeks = crate::history::render::shown_weeks(&with_call);
+                let weeks = accuracy::shown_weeks(pa);
                 AccuracyTable {
                     period: pa.period.to_string(),
                     weeks: weeks
