@@ -62,6 +62,8 @@ pub enum InitError {
     Exists(Vec<PathBuf>),
     /// Writing failed.
     Io(PathBuf, std::io::Error),
+    /// The folder is inside the pipeline at this root; nothing was written.
+    Inside(PathBuf),
 }
 
 impl std::fmt::Display for InitError {
@@ -75,13 +77,23 @@ impl std::fmt::Display for InitError {
                 Ok(())
             }
             InitError::Io(p, e) => write!(f, "cannot write {}: {e}", p.display()),
+            InitError::Inside(root) => write!(
+                f,
+                "refusing to create a pipeline inside the pipeline at {} (its dealbook.toml \
+                 would be found first); choose a folder outside it",
+                root.display()
+            ),
         }
     }
 }
 
 /// Writes the scaffold into `dir` (created if needed). Refuses, writing
-/// nothing, when any of the files exists.
+/// nothing, when any of the files exists or `dir` is inside another
+/// pipeline.
 pub fn init(dir: &Path, files: &Scaffold) -> Result<Vec<PathBuf>, InitError> {
+    if let Some(root) = crate::root::enclosing(dir) {
+        return Err(InitError::Inside(root));
+    }
     let existing: Vec<PathBuf> = files
         .iter()
         .map(|(rel, _)| dir.join(rel))

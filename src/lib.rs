@@ -21,6 +21,7 @@ pub mod paths;
 pub mod period;
 pub mod reader;
 pub mod report;
+pub mod root;
 pub mod schema;
 pub mod serve;
 pub mod site;

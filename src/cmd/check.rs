@@ -53,9 +53,7 @@ pub fn run(a: Args) -> Exit {
             t
         }
         Format::Json => diag_out::json(diags, sources, files),
-        Format::Github => {
-            diag_out::github(diags, sources, files, &a.pipeline.dir.to_string_lossy())
-        }
+        Format::Github => diag_out::github(diags, sources, files, &root.to_string_lossy()),
     };
     if let Err(e) = print_stdout(&text) {
         return e;

@@ -12,15 +12,17 @@ use std::path::{Path, PathBuf};
 /// build, watch and serve.
 #[derive(Debug, clap::Args)]
 pub struct PipelineDir {
-    /// The pipeline folder.
+    /// The pipeline folder, or any folder inside it (the root is found by
+    /// looking upward for dealbook.toml).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
 }
 
 impl PipelineDir {
-    /// The folder, checked to exist (see [`pipeline_dir`]).
+    /// The pipeline's root, found upward from the folder, checked to
+    /// exist (see [`pipeline_dir`]).
     pub fn open(&self) -> Result<PathBuf, Exit> {
-        pipeline_dir(&self.dir)
+        pipeline_dir(&self.dir).map(|d| dealbook::root::discover(&d))
     }
 }
 
