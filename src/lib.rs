@@ -11,6 +11,7 @@ pub mod check;
 pub mod diag;
 pub mod diag_out;
 pub mod diff;
+pub mod edit;
 pub mod fmt;
 pub mod ids;
 pub mod init;
@@ -27,6 +28,7 @@ pub mod serve;
 pub mod site;
 pub mod source;
 pub mod spec;
+pub mod tidy;
 pub mod watch;
 
 use diag::Diagnostic;

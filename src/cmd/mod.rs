@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod common;
 mod diff;
+mod fmt;
 mod init;
 mod report;
 mod schema;
@@ -44,6 +45,9 @@ enum Command {
     /// Build, serve the site on 127.0.0.1 and reload open pages on every
     /// change.
     Serve(serve::Args),
+    /// Rewrite every file in the canonical layout (comments kept); with
+    /// --check, list the files that are not.
+    Fmt(fmt::Args),
 }
 
 /// Runs a parsed command line.
@@ -57,5 +61,6 @@ pub fn run(cli: Cli) -> Exit {
         Command::Diff(a) => diff::run(a),
         Command::Watch(a) => watch::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Fmt(a) => fmt::run(a),
     }
 }

@@ -1,0 +1,8 @@
+//! Changing pipeline files in place for the commands that write (`import`,
+//! `deal …`, `touch`, `fmt`): format-preserving edits of one document
+//! with `toml_edit`, checking the pipeline as it would be after the change
+//! before anything is written, and writing atomically.
+
+pub mod write;
+
+pub use write::write_atomic;
