@@ -196,7 +196,7 @@ fn sub_kind(kind: Option<&'static Kind>, key: &str) -> Option<&'static Kind> {
     }
 }
 
-fn raw<'a>(r: Option<&'a toml_edit::RawString>) -> &'a str {
+fn raw(r: Option<&toml_edit::RawString>) -> &str {
     r.and_then(|r| r.as_str()).unwrap_or("")
 }
 
@@ -300,7 +300,17 @@ impl Writer {
     }
 
     fn header(&mut self, t: &Table, path: &[String], array: bool) {
-        let lines = trim_blanks(comment_lines(raw(t.decor().prefix())), false);
+        let mut lines = comment_lines(raw(t.decor().prefix()));
+        // Comments right under the previous line, followed by a blank
+        // line, end the previous table (a commented-out key): they stay
+        // there, and the blank line comes after them.
+        if lines.first().is_some_and(Option::is_some) && lines.contains(&None) {
+            let blank = lines.iter().position(Option::is_none).unwrap_or(0);
+            let rest = lines.split_off(blank);
+            self.lines(&lines);
+            lines = rest;
+        }
+        let lines = trim_blanks(lines, false);
         if !self.out.is_empty() {
             self.out.push('\n');
         }
