@@ -6,6 +6,8 @@
 mod build;
 mod check;
 mod common;
+mod complete;
+mod deal;
 mod diff;
 mod fmt;
 mod init;
@@ -48,6 +50,15 @@ enum Command {
     /// Rewrite every file in the canonical layout (comments kept); with
     /// --check, list the files that are not.
     Fmt(fmt::Args),
+    /// Edit a deal in place: new, move, won, lost, push, set (each writes
+    /// the [[history]] entry the change needs and refuses to break the
+    /// pipeline).
+    Deal(deal::DealArgs),
+    /// Log a follow-up with an account (a [[touch]] entry).
+    Touch(deal::TouchArgs),
+    /// Print the shell completion script (completes ids too):
+    /// `source <(dealbook completions bash)`.
+    Completions(complete::Args),
 }
 
 /// Runs a parsed command line.
@@ -62,5 +73,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Watch(a) => watch::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Fmt(a) => fmt::run(a),
+        Command::Deal(a) => deal::run(a),
+        Command::Touch(a) => deal::run_touch(a),
+        Command::Completions(a) => complete::run(a),
     }
 }

@@ -3,6 +3,9 @@
 //! with `toml_edit`, checking the pipeline as it would be after the change
 //! before anything is written, and writing atomically.
 
+pub mod doc;
+pub mod ops;
+pub mod snapshot;
 pub mod write;
 
 pub use write::write_atomic;
