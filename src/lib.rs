@@ -14,6 +14,7 @@ pub mod diff;
 pub mod edit;
 pub mod fmt;
 pub mod ids;
+pub mod import;
 pub mod init;
 pub mod load;
 pub mod model;

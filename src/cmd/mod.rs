@@ -10,6 +10,7 @@ mod complete;
 mod deal;
 mod diff;
 mod fmt;
+mod import;
 mod init;
 mod report;
 mod schema;
@@ -54,6 +55,9 @@ enum Command {
     /// the [[history]] entry the change needs and refuses to break the
     /// pipeline).
     Deal(deal::DealArgs),
+    /// Create and update deals and accounts from CRM exports (CSV), by a
+    /// preset or a rules file; idempotent; keeps comments.
+    Import(import::Args),
     /// Log a follow-up with an account (a [[touch]] entry).
     Touch(deal::TouchArgs),
     /// Print the shell completion script (completes ids too):
@@ -73,6 +77,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Watch(a) => watch::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Fmt(a) => fmt::run(a),
+        Command::Import(a) => import::run(a),
         Command::Deal(a) => deal::run(a),
         Command::Touch(a) => deal::run_touch(a),
         Command::Completions(a) => complete::run(a),

@@ -8,4 +8,5 @@ pub mod ops;
 pub mod snapshot;
 pub mod write;
 
+pub use snapshot::Snapshot;
 pub use write::write_atomic;
