@@ -146,6 +146,7 @@ pub fn run(a: Args) -> Exit {
             files: 0,
             errors: 0,
             warnings: 0,
+            signals_off: Vec::new(),
         };
         let d = diff::compare(
             side("before the import"),

@@ -626,6 +626,11 @@ pub fn set(
         Ty::Decimal => Lit::decimal(parse_decimal(one()?, field)?),
         Ty::Probability => Lit::decimal(parse_probability(one()?)?),
         Ty::Date => Lit::date(parse_date(one()?)?),
+        Ty::Bool => match one()?.trim() {
+            "true" | "yes" | "on" => Lit("true".into()),
+            "false" | "no" | "off" => Lit("false".into()),
+            v => return usage(format!("`{field}` is true or false, not \"{v}\"")),
+        },
         Ty::TextList | Ty::EnumList(_) => Lit::list(values),
         Ty::Table(_) | Ty::Tables(_) | Ty::Rates => {
             return usage(format!("`{field}` is a table; edit the file to change it"));

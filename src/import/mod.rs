@@ -51,6 +51,7 @@ impl std::fmt::Display for Problem {
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         match &self.column {
             Some((c, h)) => write!(
