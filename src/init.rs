@@ -379,6 +379,11 @@ jobs:
       - name: Check
         run: dealbook check "$DEALBOOK_DIR" --format github
 
+      # Every run: the files are in `dealbook fmt`'s layout (lists the others).
+      - name: Format
+        if: always()
+        run: dealbook fmt "$DEALBOOK_DIR" --check
+
       # Pull requests: what the change does, as a job summary and a comment.
       - name: Diff against the base branch
         if: always() && github.event_name == 'pull_request'

@@ -67,6 +67,15 @@ fn the_example_pipeline_is_formatted() {
 }
 
 #[test]
+fn the_ci_workflow_of_a_new_pipeline_checks_the_layout() {
+    let wf = dealbook::init::workflow();
+    assert!(
+        wf.contains("run: dealbook fmt \"$DEALBOOK_DIR\" --check"),
+        "{wf}"
+    );
+}
+
+#[test]
 fn a_new_scaffold_is_formatted() {
     let tmp = tempfile::tempdir().unwrap();
     assert!(dealbook(&["init", "p"], tmp.path()).status.success());
