@@ -1,7 +1,7 @@
 //! `dealbook fmt`: rewrite every pipeline file in the canonical layout
 //! (see `dealbook::tidy`), or with `--check` list the files that are not.
 
-use super::common::PipelineDir;
+use super::common::{PipelineDir, print_stdout};
 use dealbook::Exit;
 use dealbook::tidy::files::{self, Status};
 
@@ -25,6 +25,7 @@ pub fn run(a: Args) -> Exit {
     let results = files::check(&root);
     let mut failed = 0;
     let mut changed = 0;
+    let mut listed = String::new();
     for f in &results {
         match &f.status {
             Status::Same => {}
@@ -35,7 +36,8 @@ pub fn run(a: Args) -> Exit {
             Status::Changed(text) => {
                 changed += 1;
                 if a.check {
-                    println!("{}", f.rel);
+                    listed.push_str(&f.rel);
+                    listed.push('\n');
                 } else if let Err(e) = dealbook::edit::write_atomic(&f.path, text.as_bytes()) {
                     eprintln!("error: cannot write {}: {e}", f.path.display());
                     return Exit::Failure;
@@ -44,6 +46,9 @@ pub fn run(a: Args) -> Exit {
         }
     }
     let total = results.len();
+    if let Err(e) = print_stdout(&listed) {
+        return e;
+    }
     if a.check {
         if changed > 0 {
             eprintln!(
