@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{dealbook, example_copy};
+use common::{dealbook, example_copy, tree_bytes};
 use std::path::Path;
 use std::process::Output;
 
@@ -363,7 +363,7 @@ fn set_changes_one_field_in_place() {
 #[test]
 fn an_edit_that_would_break_the_pipeline_is_refused_and_writes_nothing() {
     let (_tmp, p) = example_copy();
-    let before = common_files(&p);
+    let before = tree_bytes(&p);
     // An unknown owner.
     let out = dealbook(&["deal", "set", "yuanda-mes", "owner", "nobody"], &p);
     assert_eq!(out.status.code(), Some(1));
@@ -394,23 +394,7 @@ fn an_edit_that_would_break_the_pipeline_is_refused_and_writes_nothing() {
         &p,
     );
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(common_files(&p), before);
-}
-
-fn common_files(p: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(p)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
+    assert_eq!(tree_bytes(&p), before);
 }
 
 #[test]

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{copy_dir, dealbook, example};
+use common::{copy_dir, dealbook, example, tree_bytes};
 use dealbook::tidy::{kind_of, tidy};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
@@ -29,22 +29,6 @@ fn config(cases: u32) -> Config {
     }
 }
 
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
-}
-
 #[test]
 fn the_example_pipeline_is_formatted() {
     let out = dealbook(&["fmt", "--check", "example-pipeline"], &common::repo());
@@ -60,10 +44,10 @@ fn the_example_pipeline_is_formatted() {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("p");
     copy_dir(&example(), &p);
-    let before = files(&p);
+    let before = tree_bytes(&p);
     let out = dealbook(&["fmt"], &p);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(files(&p), before);
+    assert_eq!(tree_bytes(&p), before);
 }
 
 #[test]
@@ -129,7 +113,7 @@ fn fmt_restores_a_scrambled_pipeline_and_keeps_the_figures() {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("p");
     copy_dir(&example(), &p);
-    let canonical = files(&p);
+    let canonical = tree_bytes(&p);
     for (rel, bytes) in &canonical {
         if rel.ends_with(".toml") {
             let text = String::from_utf8(bytes.clone()).unwrap();
@@ -149,7 +133,7 @@ fn fmt_restores_a_scrambled_pipeline_and_keeps_the_figures() {
     let out = dealbook(&["fmt"], &p);
     assert_eq!(out.status.code(), Some(0));
     // Back to the canonical bytes, comments and all.
-    assert_eq!(files(&p), canonical);
+    assert_eq!(tree_bytes(&p), canonical);
     let report_after = dealbook(&["report", "--format", "json"], &p);
     assert_eq!(report_before.stdout, report_after.stdout);
     assert_eq!(dealbook(&["fmt", "--check"], &p).status.code(), Some(0));

@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{copy_dir, dealbook};
+use common::{copy_dir, dealbook, tree_bytes};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -34,22 +34,6 @@ fn import(p: &Path, args: &[&str]) -> Output {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
 }
 
 fn json(p: &Path, args: &[&str]) -> serde_json::Value {
@@ -169,14 +153,14 @@ fn importing_twice_changes_nothing() {
     let (_tmp, p) = pipeline();
     let csv = fixture("salesforce.csv");
     import(&p, &["--preset", "salesforce", csv.to_str().unwrap()]);
-    let once = files(&p);
+    let once = tree_bytes(&p);
     let out = import(&p, &["--preset", "salesforce", csv.to_str().unwrap()]);
     assert!(
         stderr(&out).contains("0 deals created, 0 updated, 5 unchanged; 0 accounts created"),
         "{}",
         stderr(&out)
     );
-    assert_eq!(files(&p), once);
+    assert_eq!(tree_bytes(&p), once);
 }
 
 #[test]
@@ -240,7 +224,7 @@ fn a_newer_export_after_hand_edits_changes_only_what_changed() {
 #[test]
 fn dry_run_writes_nothing_and_shows_the_diff() {
     let (_tmp, p) = pipeline();
-    let before = files(&p);
+    let before = tree_bytes(&p);
     let out = import(
         &p,
         &[
@@ -250,7 +234,7 @@ fn dry_run_writes_nothing_and_shows_the_diff() {
             fixture("salesforce.csv").to_str().unwrap(),
         ],
     );
-    assert_eq!(files(&p), before);
+    assert_eq!(tree_bytes(&p), before);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("create deals/erp-er-qi.toml\n"), "{text}");
     assert!(
@@ -364,7 +348,7 @@ fn missing_columns_are_named_with_the_columns_the_file_has() {
         "Opportunity Name,Account Name,Amount,Close Dat,Opportunity Owner,Created Date\nA,B,1,1/1/2027,Sam Lee,1/1/2026\n",
     )
     .unwrap();
-    let before = files(&p);
+    let before = tree_bytes(&p);
     let out = import(&p, &["--preset", "salesforce", csv.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
@@ -375,7 +359,7 @@ fn missing_columns_are_named_with_the_columns_the_file_has() {
         "{err}"
     );
     assert!(err.contains("\"Close Dat\" for \"Close Date\""), "{err}");
-    assert_eq!(files(&p), before);
+    assert_eq!(tree_bytes(&p), before);
 }
 
 #[test]

@@ -102,6 +102,21 @@ pub fn pipeline_dir(dir: &Path) -> Result<PathBuf, Exit> {
     }
 }
 
+/// The root of the pipeline `dir` is in, for the commands that write
+/// (import, deal, touch): found upward; an error when there is none.
+pub fn existing_pipeline(dir: &Path) -> Result<PathBuf, Exit> {
+    let root = dealbook::root::discover(&pipeline_dir(dir)?);
+    if root.join(dealbook::root::MARKER).is_file() {
+        Ok(root)
+    } else {
+        eprintln!(
+            "error: {} is not inside a pipeline (no dealbook.toml here or above); `dealbook init` makes one",
+            dir.display()
+        );
+        Err(Exit::Failure)
+    }
+}
+
 /// Prints a check's diagnostics to stderr in the human format (coloured on
 /// a terminal), with the summary line.
 pub fn print_diagnostics(checked: &dealbook::Checked) {

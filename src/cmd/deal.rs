@@ -261,17 +261,10 @@ pub fn run_touch(a: TouchArgs) -> Exit {
 
 /// Opens the pipeline, computes the edit, commits it and reports.
 fn edit(c: &Common, make: impl FnOnce(&Session) -> Result<Edit, EditError>) -> Exit {
-    let root = match super::common::pipeline_dir(&c.dir) {
-        Ok(d) => dealbook::root::discover(&d),
+    let root = match super::common::existing_pipeline(&c.dir) {
+        Ok(r) => r,
         Err(e) => return e,
     };
-    if !root.join(dealbook::root::MARKER).is_file() {
-        eprintln!(
-            "error: {} is not inside a pipeline (no dealbook.toml here or above)",
-            c.dir.display()
-        );
-        return Exit::Failure;
-    }
     let today = today();
     let mut session = Session::open(&root, c.date.unwrap_or(today), today);
     session.color = stderr_color();

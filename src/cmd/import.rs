@@ -66,17 +66,10 @@ pub fn run(a: Args) -> Exit {
             return Exit::Failure;
         }
     };
-    let root = match super::common::pipeline_dir(&a.dir) {
-        Ok(d) => dealbook::root::discover(&d),
+    let root = match super::common::existing_pipeline(&a.dir) {
+        Ok(r) => r,
         Err(e) => return e,
     };
-    if !root.join(dealbook::root::MARKER).is_file() {
-        eprintln!(
-            "error: {} is not inside a pipeline (no dealbook.toml here or above); `dealbook init` makes one",
-            a.dir.display()
-        );
-        return Exit::Failure;
-    }
     let today = today();
     let snapshot = Snapshot::load(&root);
     let before = snapshot.check(&Default::default(), None, today);

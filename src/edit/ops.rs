@@ -113,40 +113,54 @@ impl Session {
     /// A deal by id, and its file.
     pub fn deal(&self, id: &str) -> Result<(&Deal, String), EditError> {
         let p = self.p();
-        let found: Vec<&Deal> = p.deals.iter().filter(|d| d.id.as_str() == id).collect();
-        match found.as_slice() {
-            [d] => Ok((d, self.rel(d.file))),
-            [] => usage(not_found(
-                "deal",
-                id,
-                p.deals.iter().map(|d| d.id.as_str()),
-                self.snapshot
-                    .paths(crate::load::FileKind::Deal)
-                    .any(|r| crate::load::stem_of(r) == id),
-            )),
-            _ => usage(format!(
-                "{} files define deal \"{id}\"; run `dealbook check` and keep one",
-                found.len()
-            )),
-        }
+        self.one("deal", id, crate::load::FileKind::Deal, &p.deals, |d| {
+            (d.id.as_str(), d.file)
+        })
     }
 
     /// An account by id, and its file.
     pub fn account(&self, id: &str) -> Result<(&Account, String), EditError> {
         let p = self.p();
-        let found: Vec<&Account> = p.accounts.iter().filter(|a| a.id.as_str() == id).collect();
+        self.one(
+            "account",
+            id,
+            crate::load::FileKind::Account,
+            &p.accounts,
+            |a| (a.id.as_str(), a.file),
+        )
+    }
+
+    /// The one item of `items` with this id, and its file; an error that
+    /// suggests a near id, or says the file has errors, or that two files
+    /// define it.
+    fn one<'a, T>(
+        &self,
+        what: &str,
+        id: &str,
+        kind: crate::load::FileKind,
+        items: &'a [T],
+        key: impl Fn(&T) -> (&str, crate::source::FileId),
+    ) -> Result<(&'a T, String), EditError> {
+        let found: Vec<&T> = items.iter().filter(|x| key(x).0 == id).collect();
         match found.as_slice() {
-            [a] => Ok((a, self.rel(a.file))),
-            [] => usage(not_found(
-                "account",
-                id,
-                p.accounts.iter().map(|a| a.id.as_str()),
-                self.snapshot
-                    .paths(crate::load::FileKind::Account)
-                    .any(|r| crate::load::stem_of(r) == id),
-            )),
+            [x] => Ok((x, self.rel(key(x).1))),
+            [] => {
+                if self
+                    .snapshot
+                    .paths(kind)
+                    .any(|r| crate::load::stem_of(r) == id)
+                {
+                    return usage(format!(
+                        "the {what} file of \"{id}\" has errors that keep it from being read; fix them first (`dealbook check`)"
+                    ));
+                }
+                usage(match did_you_mean(id, items.iter().map(|x| key(x).0)) {
+                    Some(s) => format!("no {what} \"{id}\"; did you mean \"{s}\"?"),
+                    None => format!("no {what} \"{id}\""),
+                })
+            }
             _ => usage(format!(
-                "{} files define account \"{id}\"; run `dealbook check` and keep one",
+                "{} files define {what} \"{id}\"; run `dealbook check` and keep one",
                 found.len()
             )),
         }
@@ -237,23 +251,6 @@ impl Session {
                 "{rel} is not valid TOML ({e}); fix it first (`dealbook check`)"
             ))
         })
-    }
-}
-
-fn not_found<'a>(
-    what: &str,
-    id: &str,
-    ids: impl Iterator<Item = &'a str>,
-    file_exists: bool,
-) -> String {
-    if file_exists {
-        return format!(
-            "the {what} file of \"{id}\" has errors that keep it from being read; fix them first (`dealbook check`)"
-        );
-    }
-    match did_you_mean(id, ids) {
-        Some(s) => format!("no {what} \"{id}\"; did you mean \"{s}\"?"),
-        None => format!("no {what} \"{id}\""),
     }
 }
 
