@@ -408,3 +408,37 @@ fn a_legacy_encoding_is_read_when_the_rules_name_it() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(read(&p, "deals/dian-li-jian-ce.toml").contains("name = \"电力监测\""));
 }
+
+#[test]
+fn a_created_date_of_import_day_is_not_moved_by_a_later_import() {
+    let (tmp, p) = pipeline();
+    let rules = dealbook::import::rules::preset("hubspot")
+        .unwrap()
+        .replace("[defaults]\n", "[defaults]\ncreated = \"import\"\n");
+    let rules_path = tmp.path().join("r.toml");
+    std::fs::write(&rules_path, rules).unwrap();
+    let csv = tmp.path().join("d.csv");
+    std::fs::write(
+        &csv,
+        "Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Create Date,Associated Company\n5,Pilot,Contract Sent,2027-01-31,Sam Lee,1000,,Kessler Automation\n",
+    )
+    .unwrap();
+    let run = |date: &str| {
+        import(
+            &p,
+            &[
+                "--rules",
+                rules_path.to_str().unwrap(),
+                "--date",
+                date,
+                csv.to_str().unwrap(),
+            ],
+        )
+    };
+    assert_eq!(run("2026-11-10").status.code(), Some(0));
+    let once = read(&p, "deals/pilot.toml");
+    assert!(once.contains("created = 2026-11-10\n"), "{once}");
+    let out = run("2026-11-15");
+    assert!(stderr(&out).contains("1 unchanged"), "{}", stderr(&out));
+    assert_eq!(read(&p, "deals/pilot.toml"), once);
+}

@@ -864,8 +864,21 @@ impl<'a> Mapper<'a> {
             ("currency", currency.as_deref().map(Lit::str)),
             ("stage", Some(Lit::str(stage.id.value.as_str()))),
         ];
+        // A created date that is only the import day (`created =
+        // "import"`) is set on new deals, never changed on existing ones.
+        let created_is_import_day = cx
+            .column_value("created")
+            .is_none_or(|v| v.eq_ignore_ascii_case("import"))
+            && cx
+                .default("created")
+                .is_some_and(|v| v.eq_ignore_ascii_case("import"));
         if let Some(c) = created {
-            vals.push(("created", Some(Lit::date(c))));
+            let key = if created_is_import_day {
+                "created:new"
+            } else {
+                "created"
+            };
+            vals.push((key, Some(Lit::date(c))));
         }
         if cx.mapped("close") || outcome.is_some() {
             vals.push(("close", close.map(Lit::date)));
@@ -1087,7 +1100,7 @@ impl<'a> Mapper<'a> {
         let mut fields: HashMap<&str, &Lit> = HashMap::new();
         for (k, v) in &m.values {
             if let Some(v) = v {
-                fields.insert(k, v);
+                fields.insert(k.trim_end_matches(":new"), v);
             }
         }
         let account_lit = Lit::str(account);
@@ -1127,6 +1140,7 @@ impl<'a> Mapper<'a> {
         for (k, v) in m
             .values
             .iter()
+            .filter(|(k, _)| !k.ends_with(":new"))
             .map(|(k, v)| (*k, v))
             .chain([("account", &account_lit)])
         {
