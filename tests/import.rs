@@ -442,3 +442,35 @@ fn a_created_date_of_import_day_is_not_moved_by_a_later_import() {
     assert!(stderr(&out).contains("1 unchanged"), "{}", stderr(&out));
     assert_eq!(read(&p, "deals/pilot.toml"), once);
 }
+
+#[test]
+fn rows_whose_files_would_not_pass_check_are_left_out_with_the_reason() {
+    let (_tmp, p) = pipeline();
+    // Entries dated after the pipeline's as_of (2026-11-15) are errors:
+    // the open deals' history would be dated --date, the closed ones'
+    // their close date.
+    let csv = fixture("salesforce.csv");
+    let out = import(
+        &p,
+        &[
+            "--preset",
+            "salesforce",
+            "--date",
+            "2026-12-01",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "{}:2: error: deals/erp-er-qi.toml would not pass check: E041: history entry dated 2026-12-01, after as_of 2026-11-15",
+            csv.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("8 rows: 2 deals created"), "{err}");
+    assert!(!p.join("deals/erp-er-qi.toml").exists());
+    assert!(p.join("deals/grid-analytics.toml").exists());
+    assert_eq!(check_errors(&p), 0);
+}
