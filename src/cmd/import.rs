@@ -163,8 +163,14 @@ pub fn run(a: Args) -> Exit {
             .with_min_len(64)
             .map(|&(rel, text)| {
                 let path = root.join(rel);
-                dealbook::edit::write_atomic(&path, text.as_bytes())
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))
+                // New files are created (and never replace one that
+                // appeared meanwhile); changed ones are replaced atomically.
+                if snapshot.text(rel).is_some() {
+                    dealbook::edit::write_atomic(&path, text.as_bytes())
+                } else {
+                    dealbook::edit::write_new(&path, text.as_bytes())
+                }
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))
             })
             .collect();
         if let Some(Err(e)) = results.into_iter().find(Result::is_err) {

@@ -9,4 +9,4 @@ pub mod snapshot;
 pub mod write;
 
 pub use snapshot::Snapshot;
-pub use write::write_atomic;
+pub use write::{write_atomic, write_new};

@@ -85,16 +85,18 @@ impl Snapshot {
                 None => p.clone(),
             })
             .collect();
-        let mut next = parsed.len();
-        for (rel, text) in changes {
-            if self.index.contains_key(rel) {
-                continue;
-            }
-            if let Some(kind) = FileKind::of(rel) {
-                parsed.push(reparse(next, rel, kind, text));
-                next += 1;
-            }
-        }
+        let first = parsed.len();
+        let new: Vec<(&String, &String, FileKind)> = changes
+            .iter()
+            .filter(|(rel, _)| !self.index.contains_key(*rel))
+            .filter_map(|(rel, text)| FileKind::of(rel).map(|k| (rel, text, k)))
+            .collect();
+        parsed.par_extend(
+            new.par_iter()
+                .enumerate()
+                .with_min_len(64)
+                .map(|(i, (rel, text, kind))| reparse(first + i, rel, *kind, text)),
+        );
         let loaded = load::assemble(&self.root, parsed, self.problems.clone());
         finish(loaded, as_of, today)
     }

@@ -34,6 +34,28 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Writes a new file, failing when the path exists (no temporary file:
+/// nobody reads a file that did not exist; parent folders are created).
+pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let open = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let mut f = match open() {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(d) = path.parent() {
+                std::fs::create_dir_all(d)?;
+            }
+            open()?
+        }
+        Err(e) => return Err(e),
+    };
+    f.write_all(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
