@@ -22,7 +22,7 @@ pub fn run(a: Args) -> Exit {
         Ok(r) => r,
         Err(e) => return e,
     };
-    let results = files::check(&root);
+    let results = files::check(&root, !a.check);
     let mut failed = 0;
     let mut changed = 0;
     let mut listed = String::new();

@@ -1,7 +1,7 @@
 //! `fmt` over a pipeline folder: every file of the layout (found by the
 //! same walk as `check`), formatted in parallel.
 
-use super::{TidyError, kind_of, tidy};
+use super::{TidyError, kind_of, layout, tidy};
 use crate::load::{self, Content, LoadOptions};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -29,7 +29,9 @@ pub struct FileStatus {
 }
 
 /// Formats every pipeline file under `root` in memory (nothing is written).
-pub fn check(root: &Path) -> Vec<FileStatus> {
+/// With `verify`, a changed text is checked to hold the same data (as
+/// before writing it); without, only whether it would change is known.
+pub fn check(root: &Path, verify: bool) -> Vec<FileStatus> {
     let (found, _) = load::walk(root, &LoadOptions::default());
     found
         .into_par_iter()
@@ -39,7 +41,11 @@ pub fn check(root: &Path) -> Vec<FileStatus> {
                 Content::Failed(_, msg) => Status::Failed(msg),
                 Content::Bytes(b) => match String::from_utf8(b) {
                     Err(_) => Status::Failed("file is not valid UTF-8".into()),
-                    Ok(text) => match tidy(&text, kind_of(&f.rel)) {
+                    Ok(text) => match if verify {
+                        tidy(&text, kind_of(&f.rel))
+                    } else {
+                        layout(&text, kind_of(&f.rel))
+                    } {
                         Ok(out) if out == text => Status::Same,
                         Ok(out) => Status::Changed(out),
                         Err(TidyError(e)) => Status::Failed(e),

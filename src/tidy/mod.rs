@@ -45,6 +45,17 @@ impl std::fmt::Display for TidyError {
 /// text is not TOML, or (a bug, never expected) when the canonical text
 /// would not hold the same data.
 pub fn tidy(source: &str, kind: Option<&'static Kind>) -> Result<String, TidyError> {
+    let out = layout(source, kind)?;
+    if out != source {
+        verify(source, &out)?;
+    }
+    Ok(out)
+}
+
+/// The canonical text, without [`tidy`]'s check that the data is the same
+/// (for `fmt --check`, which writes nothing: it only needs to know whether
+/// the text would change).
+pub fn layout(source: &str, kind: Option<&'static Kind>) -> Result<String, TidyError> {
     let body = source.strip_prefix('\u{feff}').unwrap_or(source);
     let doc: DocumentMut = body.parse().map_err(|e: toml_edit::TomlError| {
         let at = e
@@ -57,29 +68,27 @@ pub fn tidy(source: &str, kind: Option<&'static Kind>) -> Result<String, TidyErr
         let msg = e.message().lines().next().unwrap_or("").to_string();
         TidyError(format!("not valid TOML{at}: {msg} (run `dealbook check`)"))
     })?;
-    let out = render(&doc, kind);
-    if out != source {
-        let before: Result<toml::Table, _> = toml::from_str(body);
-        let after: Result<toml::Table, _> = toml::from_str(&out);
-        // Line breaks inside multi-line strings of a CRLF file become `\n`.
-        let crlf = body.contains('\r');
-        match (before, after) {
-            (Ok(a), Ok(b)) if same_data(&a, &b, crlf) => {}
-            (Err(_), _) => {
-                // toml_edit accepted what toml rejects: leave it alone.
-                return Err(TidyError(
-                    "not valid TOML (run `dealbook check`)".to_string(),
-                ));
-            }
-            _ => {
-                return Err(TidyError(
-                    "formatting would change the file's data; left as it is (please report this)"
-                        .to_string(),
-                ));
-            }
-        }
+    Ok(render(&doc, kind))
+}
+
+/// Checks that `out` holds the same data as `source`.
+fn verify(source: &str, out: &str) -> Result<(), TidyError> {
+    let body = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let before: Result<toml::Table, _> = toml::from_str(body);
+    let after: Result<toml::Table, _> = toml::from_str(out);
+    // Line breaks inside multi-line strings of a CRLF file become `\n`.
+    let crlf = body.contains('\r');
+    match (before, after) {
+        (Ok(a), Ok(b)) if same_data(&a, &b, crlf) => Ok(()),
+        // toml_edit accepted what toml rejects: leave it alone.
+        (Err(_), _) => Err(TidyError(
+            "not valid TOML (run `dealbook check`)".to_string(),
+        )),
+        _ => Err(TidyError(
+            "formatting would change the file's data; left as it is (please report this)"
+                .to_string(),
+        )),
     }
-    Ok(out)
 }
 
 /// Whether two documents hold the same data (with `crlf`: up to `\r\n`
