@@ -145,7 +145,7 @@ pub fn run(a: Args) -> Exit {
             side("before the import"),
             &before,
             side("after the import (dry run)"),
-            &after,
+            after.as_ref().unwrap_or(&before),
             None,
         );
         out.push_str(&markdown::markdown(

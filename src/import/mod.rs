@@ -1359,19 +1359,32 @@ pub fn render_new(keys: &[(&str, Lit)], tables: &[(&str, Vec<(&str, Lit)>)]) -> 
 /// Checks the pipeline as `plan` would leave it; the changes of files
 /// that would get new errors are dropped (their rows get the check's
 /// message as an error), at most three times over. Returns the final
-/// check, or the errors that remain outside the imported files (then
-/// nothing may be written).
+/// check (`None` when nothing changes: the pipeline stays as `before`), or
+/// the errors that remain outside the imported files (then nothing may be
+/// written).
 pub fn verify(
     snapshot: &Snapshot,
     before: &Checked,
     plan: &mut Plan,
     today: Date,
-) -> Result<Checked, Vec<String>> {
+) -> Result<Option<Checked>, Vec<String>> {
+    verify_changes(snapshot, before, plan, today)
+}
+
+fn verify_changes(
+    snapshot: &Snapshot,
+    before: &Checked,
+    plan: &mut Plan,
+    today: Date,
+) -> Result<Option<Checked>, Vec<String>> {
     for _ in 0..3 {
+        if plan.changes.is_empty() {
+            return Ok(None);
+        }
         let after = snapshot.check(&plan.changes, None, today);
         let errors = new_diagnostics(before, &after, Severity::Error);
         if errors.is_empty() {
-            return Ok(after);
+            return Ok(Some(after));
         }
         let mut blamed: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut elsewhere = Vec::new();
@@ -1420,7 +1433,7 @@ pub fn verify(
         })
         .collect();
     if rest.is_empty() {
-        Ok(after)
+        Ok(Some(after))
     } else {
         Err(rest)
     }
