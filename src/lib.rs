@@ -7,6 +7,7 @@
 //! benchmarks call the same code.
 
 pub mod analytics;
+pub mod bidi;
 pub mod check;
 pub mod diag;
 pub mod diag_out;
@@ -16,6 +17,7 @@ pub mod fmt;
 pub mod ids;
 pub mod import;
 pub mod init;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod money;

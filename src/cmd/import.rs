@@ -139,6 +139,7 @@ pub fn run(a: Args) -> Exit {
             files: 0,
             errors: 0,
             warnings: 0,
+            missing: false,
             signals_off: Vec::new(),
         };
         let d = diff::compare(
@@ -148,10 +149,7 @@ pub fn run(a: Args) -> Exit {
             after.as_ref().unwrap_or(&before),
             None,
         );
-        out.push_str(&markdown::markdown(
-            &d,
-            &markdown::Options { site_url: None },
-        ));
+        out.push_str(&markdown::markdown(&d, &markdown::Options::default()));
         if let Err(e) = print_stdout(&out) {
             return e;
         }
