@@ -5,13 +5,15 @@ use super::cells::{
     Link, Num, Tag, num_count, num_date, num_dec, num_int, num_money, num_multiple, num_opt_money,
     num_probability, num_ratio, num_score,
 };
+use super::query::cat_code;
 use super::{Site, paths, tier_ix};
 use crate::analytics::Status;
 use crate::analytics::accounts::{AccountHealth, Trend};
-use crate::analytics::export::DealRow;
+use crate::analytics::facts::DealFigures;
 use crate::analytics::forecast::Forecast;
 use crate::analytics::performance::Performance;
 use crate::analytics::risk::Risk;
+use crate::model::Category;
 use crate::period::Period;
 use crate::site::charts::{self, StackBar};
 use serde::Serialize;
@@ -40,8 +42,15 @@ pub struct DealLine {
     pub probability: Num,
     /// Weighted amount.
     pub weighted: Num,
-    /// Forecast category label.
-    pub category: String,
+    /// Forecast category: `won`, `lost`, or the open deal's `commit`,
+    /// `best_case`, `pipeline`; its title says when the deal sets it.
+    pub category: Tag,
+    /// The category is set on the deal (`forecast = …`), not its stage's.
+    pub overridden: bool,
+    /// An open commit deal with a risk signal: the call is at risk.
+    pub flagged: bool,
+    /// Its filter keys ([`super::query`]), for `data-keys`.
+    pub keys: String,
     /// Close date.
     pub close: Num,
     /// Open and the close date has passed.
@@ -175,9 +184,12 @@ pub struct ForecastLine {
 }
 
 impl Site<'_> {
-    /// A deal row for tables.
-    pub fn deal_line(&self, d: &DealRow<'_>) -> DealLine {
+    /// The table row of row `k` of the analytics' deals.
+    pub fn deal_line(&self, k: usize) -> DealLine {
         let fm = &self.fm;
+        let f = &self.a.deals[k];
+        let d = &self.row(k);
+        let overridden = self.p.deals[f.deal].forecast.is_some();
         let stage_ix = self.p.stage_ix(d.stage).unwrap_or(0);
         let original = if d.currency != self.a.currency {
             fm.money_in(d.amount, d.currency)
@@ -202,7 +214,12 @@ impl Site<'_> {
             original,
             probability: num_probability(fm, d.probability),
             weighted: num_money(fm, d.weighted),
-            category: self.i.of("category", d.category.as_str()).to_string(),
+            category: self.category_tag(f, overridden),
+            overridden,
+            flagged: d.status == Status::Open
+                && d.category == Category::Commit
+                && !d.risks.is_empty(),
+            keys: self.deal_keys(f),
             close: num_date(d.close),
             late: d.status == Status::Open && d.close.is_some_and(|c| c < self.a.as_of),
             days_in_stage: num_int(d.days_in_stage),
@@ -212,8 +229,29 @@ impl Site<'_> {
         }
     }
 
+    /// The forecast category of a deal as a badge (`won` and `lost` for
+    /// closed deals); when the deal sets it, the title names its stage's.
+    pub(super) fn category_tag(&self, f: &DealFigures, overridden: bool) -> Tag {
+        let code = cat_code(f);
+        let text = self.i.of("category", code).to_string();
+        let title = if overridden && f.status == Status::Open {
+            let default = self.p.settings.stages[f.stage].category.as_str();
+            self.i.fill(
+                "category_overridden",
+                &[("default", self.i.of("category", default))],
+            )
+        } else {
+            String::new()
+        };
+        Tag {
+            code: code.into(),
+            text,
+            title,
+        }
+    }
+
     pub(super) fn deal_lines(&self, rows: impl Iterator<Item = usize>) -> Vec<DealLine> {
-        rows.map(|k| self.deal_line(&self.row(k))).collect()
+        rows.map(|k| self.deal_line(k)).collect()
     }
 
     /// A risk row for tables, its reason in the site's language.

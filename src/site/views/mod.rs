@@ -18,6 +18,7 @@ mod deals;
 mod forecast;
 mod funnel;
 mod lines;
+pub mod query;
 mod risks;
 mod targets;
 mod team;
@@ -164,6 +165,8 @@ pub struct Site<'a> {
     pub periods: Vec<Period>,
     /// The signals that fire, with their risks (indices) in list order.
     signals: Vec<(&'static str, Vec<usize>)>,
+    /// The drop-downs of the lists of deals, found on first use.
+    facets: std::sync::OnceLock<Vec<query::Facet>>,
 }
 
 /// Rows of the analytics (forecast or performance) by period and scope.
@@ -343,6 +346,7 @@ impl<'a> Site<'a> {
             account_order,
             periods,
             signals,
+            facets: Default::default(),
         }
     }
 

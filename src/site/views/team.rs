@@ -309,9 +309,9 @@ impl Site<'_> {
                 String::new()
             },
             quarter: a.current.quarter.to_string(),
-            open_deals: self.section(&open, |k| self.deal_line(&self.row(k))),
-            closed_deals: self.section(&closed, |k| self.deal_line(&self.row(k))),
-            member_of: self.section(&member_of, |k| self.deal_line(&self.row(k))),
+            open_deals: self.section(&open, |k| self.deal_line(k)),
+            closed_deals: self.section(&closed, |k| self.deal_line(k)),
+            member_of: self.section(&member_of, |k| self.deal_line(k)),
             risks: self.section(&risks, |k| self.risk_line(&a.risks[k])),
             accounts: self.section(&accounts, |k| self.account_line(&a.accounts[k])),
         }
