@@ -213,14 +213,7 @@ impl Site<'_> {
                 },
             ));
         }
-        let risks = a
-            .risks_of(a.deals[k].deal)
-            .iter()
-            .map(|r| DealRisk {
-                signal: self.signal_tag(r.code()),
-                reason: r.reason(self.p, self.locale()),
-            })
-            .collect();
+        let risks = self.deal_risks(a.deals[k].deal);
         // Timeline.
         let mut events = Vec::new();
         let mut segs = Vec::new();
@@ -357,6 +350,19 @@ impl Site<'_> {
             lost_reason: row.lost_reason.unwrap_or_default().to_string(),
             notes_html: markdown::render(&d.notes),
         }
+    }
+
+    /// The risk signals of the deal at position `deal` of the pipeline,
+    /// with their reasons in the site's language.
+    pub(super) fn deal_risks(&self, deal: usize) -> Vec<DealRisk> {
+        self.a
+            .risks_of(deal)
+            .iter()
+            .map(|r| DealRisk {
+                signal: self.signal_tag(r.code()),
+                reason: r.reason(self.p, self.locale()),
+            })
+            .collect()
     }
 
     fn close_event(&self, date: String, from: Date, to: Date) -> Event {

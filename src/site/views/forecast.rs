@@ -62,7 +62,9 @@ fn period_link(p: Period) -> Link {
 }
 
 impl Site<'_> {
-    fn scope_lines(&self, period: Period) -> (Vec<ForecastLine>, Vec<StackBar>) {
+    /// The teams' and people's forecast lines of `period`, and the bars of
+    /// their chart on a page at `root`.
+    fn scope_lines(&self, period: Period, root: &str) -> (Vec<ForecastLine>, Vec<StackBar>) {
         let mut lines = Vec::new();
         let mut bars = Vec::new();
         for r in self
@@ -80,7 +82,7 @@ impl Site<'_> {
                 } else {
                     r.scope.name.clone()
                 };
-                bars.push(self.stack(r, label));
+                bars.push(self.stack(r, label, root));
             }
         }
         (lines, bars)
@@ -105,10 +107,10 @@ impl Site<'_> {
             .filter(|p| p.grain() == Grain::Month)
             .filter_map(|&p| line(p))
             .collect();
-        let (scopes, bars) = self.scope_lines(q);
+        let (scopes, bars) = self.scope_lines(q, "");
         ForecastView {
             period: q.to_string(),
-            chart_quarters: self.quarter_chart("chart-quarters", "org", None),
+            chart_quarters: self.quarter_chart("chart-quarters", "org", None, ""),
             chart_scopes: self.scopes_chart("chart-scopes", &q.to_string(), &bars),
             periods,
             months,
@@ -123,18 +125,23 @@ impl Site<'_> {
         let org = self.forecast(period, "org", None);
         let mut cards = Vec::new();
         if let Some(r) = org {
-            cards.push(self.won_card("won", i.get("won"), r.won, r.target, r.attainment));
-            for (key, m) in [
-                ("commit", r.commit),
-                ("best_case", r.best_case),
-                ("pipeline", r.pipeline),
-                ("weighted", r.weighted),
+            // Each card links to the list of the deals it sums.
+            let l = self.forecast_links(period, "org", None);
+            cards.push(
+                self.won_card("won", i.get("won"), r.won, r.target, r.attainment)
+                    .href(l.won.clone()),
+            );
+            for (key, m, href) in [
+                ("commit", r.commit, &l.commit),
+                ("best_case", r.best_case, &l.best_case),
+                ("pipeline", r.pipeline, &l.pipeline),
+                ("weighted", r.weighted, &l.pipeline),
             ] {
-                cards.push(Kpi::new(key, i.get(key), fm.money(m), ""));
+                cards.push(Kpi::new(key, i.get(key), fm.money(m), "").href(href.clone()));
             }
-            cards.push(self.coverage_card(r.coverage, r.gap));
+            cards.push(self.coverage_card(r.coverage, r.gap).href(l.open.clone()));
         }
-        let (scopes, bars) = self.scope_lines(period);
+        let (scopes, bars) = self.scope_lines(period, "../");
         let in_period = |d: &DealFigures| d.close.is_some_and(|c| self.cal.contains(period, c));
         let pick = |status: Status| {
             let mut v: Vec<usize> = (0..a.deals.len())

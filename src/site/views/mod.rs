@@ -25,17 +25,19 @@ mod team;
 mod warnings;
 
 pub use accounts::{
-    AccountView, AccountsList, ContactLine, MapEntry, MapRow, SurveyLine, TouchLine,
+    AccountTotals, AccountView, AccountsList, ContactLine, MapEntry, MapRow, SurveyLine, TouchLine,
 };
 pub use cells::{Fact, Kpi, Link, Num, Pager, PagerItem, Section, Tag};
 pub use dashboard::Dashboard;
 pub use deals::{DealRisk, DealView, DealsList, Event, MemberLine, StakeholderLine};
 pub use forecast::{ForecastView, PeriodView};
 pub use funnel::{ConversionLine, FunnelLine, FunnelView};
-pub use lines::{AccountLine, DealLine, ForecastLine, PerfLine, RiskLine};
-pub use risks::{OwnerGroup, RisksView, SignalGroup, SignalView};
+pub use lines::{
+    AccountLine, DealLine, ForecastLine, ForecastLinks, PerfLine, PerfLinks, RiskLine,
+};
+pub use risks::{AtRisk, OwnerGroup, RisksView, SignalGroup, SignalView};
 pub use targets::{TargetLine, TargetsView};
-pub use team::{PersonView, TeamBoard, TeamView};
+pub use team::{Board, PersonView, TeamBoard, TeamView};
 pub use warnings::{WarningLine, WarningsView};
 
 use crate::analytics::export::DealRow;
@@ -55,10 +57,6 @@ use std::collections::HashMap;
 /// lists of a normal pipeline fit on one page; a huge one is split so each
 /// page stays quick to load, sort and filter.
 pub const LIST_PAGE_ROWS: usize = 1000;
-
-/// Rows of each signal shown inline on `risks.html` when there are more
-/// risks than [`LIST_PAGE_ROWS`] in total (the signal's own pages list all).
-pub const INLINE_SIGNAL_ROWS: usize = 50;
 
 /// Deals listed on a period's forecast page (the largest first).
 pub const PERIOD_DEAL_ROWS: usize = 200;
