@@ -12,6 +12,7 @@
 //! views of those pages.
 
 mod accounts;
+mod call;
 mod cells;
 mod dashboard;
 mod deals;
@@ -27,6 +28,7 @@ mod warnings;
 pub use accounts::{
     AccountTotals, AccountView, AccountsList, ContactLine, MapEntry, MapRow, SurveyLine, TouchLine,
 };
+pub use call::{CallGroup, CallView};
 pub use cells::{Fact, Kpi, Link, Num, Pager, PagerItem, Section, Tag};
 pub use dashboard::Dashboard;
 pub use deals::{DealRisk, DealView, DealsList, Event, MemberLine, StakeholderLine};
@@ -57,9 +59,6 @@ use std::collections::HashMap;
 /// lists of a normal pipeline fit on one page; a huge one is split so each
 /// page stays quick to load, sort and filter.
 pub const LIST_PAGE_ROWS: usize = 1000;
-
-/// Deals listed on a period's forecast page (the largest first).
-pub const PERIOD_DEAL_ROWS: usize = 200;
 
 /// Rows of each list on a person's or team's page; a huge pipeline's
 /// sales rep owns thousands of deals, and the full lists are in

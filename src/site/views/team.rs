@@ -1,6 +1,7 @@
 //! `team.html`, `teams/<id>.html` and `people/<id>.html`: the leaderboard and
 //! the pages of teams and people.
 
+use super::call::CallView;
 use super::cells::{Kpi, Link, Section};
 use super::lines::{AccountLine, DealLine, PerfLine, RiskLine};
 use super::{Site, by_close, plausible_email};
@@ -64,6 +65,8 @@ pub struct TeamView {
     pub year: String,
     /// Risks on the team's deals.
     pub risks: Section<RiskLine>,
+    /// The forecast call of the quarter.
+    pub call: CallView,
 }
 
 /// `people/<id>.html`.
@@ -99,6 +102,8 @@ pub struct PersonView {
     pub risks: Section<RiskLine>,
     /// Accounts they own, overdue first.
     pub accounts: Section<AccountLine>,
+    /// The forecast call of the quarter (for people with figures).
+    pub call: Option<CallView>,
 }
 
 impl Site<'_> {
@@ -264,6 +269,7 @@ impl Site<'_> {
             quarter: q.to_string(),
             year: y.to_string(),
             risks: self.section(&risks, |k| self.risk_line(&self.a.risks[k])),
+            call: self.call_view(q, "team", Some(id)),
         }
     }
 
@@ -358,6 +364,7 @@ impl Site<'_> {
             member_of: self.section(&member_of, |k| self.deal_line(k)),
             risks: self.section(&risks, |k| self.risk_line(&a.risks[k])),
             accounts: self.section(&accounts, |k| self.account_line(&a.accounts[k])),
+            call: reported.then(|| self.call_view(a.current.quarter, "person", Some(id))),
         }
     }
 }
