@@ -503,6 +503,8 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     ),
     ("code", "Code", "代码"),
     ("file", "File", "文件"),
+    ("record", "About", "相关记录"),
+    ("warnings_n", "{n} check warnings", "{n} 条检查警告"),
     ("message", "Message", "信息"),
     ("hint", "Hint", "提示"),
     ("line", "Line", "行"),
