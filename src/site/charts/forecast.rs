@@ -273,7 +273,9 @@ pub fn forecast_columns(
         // line and within the slot (so clear of the neighbours' too).
         let (commit, gap) = b.call_label(fm, i);
         let room = slot * 0.9;
-        if text_w(&commit) * 0.9 < room {
+        // Nothing to call: no commit and no target.
+        let called = !b.commit.is_zero() || b.target.is_some();
+        if called && text_w(&commit) * 0.9 < room {
             let gap = gap.filter(|g| text_w(g) * 0.85 < room);
             let base = above - 4.0 - if gap.is_some() { LINE } else { 0.0 };
             text(&mut o, "val", cx, base, Some("middle"), &commit);
