@@ -56,15 +56,16 @@ pub fn percent_bars(
     o
 }
 
-/// A small progress bar for tables: the ratio against 100%, with a tick at
-/// 100% and the value as its accessible name.
+/// A small progress bar for tables and cards: the ratio on a 0–100% scale
+/// (the bar's end is the target); past 100% the bar is full and its end
+/// is marked with a notch (class `over`), the value itself is written next
+/// to it. The value is the accessible name.
 pub fn progress(r: Option<Ratio>) -> String {
     let Some(r) = r else {
         return String::new();
     };
     let v = r.get().to_f64().unwrap_or(0.0).max(0.0);
-    let scale = 100.0 / 1.5; // 150% fills the bar
-    let wv = (v * scale).min(100.0);
+    let wv = v.min(1.0) * 100.0;
     let class = if v >= 1.0 {
         "good"
     } else if v >= 0.7 {
@@ -72,10 +73,34 @@ pub fn progress(r: Option<Ratio>) -> String {
     } else {
         "poor"
     };
+    let over = if v > 1.0 {
+        r#"<path class="over" d="M100,0 L100,10 L94,5 Z"/>"#
+    } else {
+        ""
+    };
     format!(
-        r#"<svg class="progress {class}" viewBox="0 0 100 10" width="100" height="10" preserveAspectRatio="none" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg"><rect class="track" width="100" height="10" rx="2"/><rect class="fill" width="{}" height="10" rx="2"/><line class="mark" x1="{scale}" y1="0" x2="{scale}" y2="10"/></svg>"#,
+        r#"<svg class="progress {class}{}" viewBox="0 0 100 10" width="100" height="10" preserveAspectRatio="none" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg"><rect class="track" width="100" height="10" rx="2"/><rect class="fill" width="{}" height="10" rx="2"/>{over}</svg>"#,
+        if v > 1.0 { " over" } else { "" },
         esc(&crate::fmt::percent(Some(r))),
         F(wv),
-        scale = F(scale)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::progress;
+    use crate::money::Ratio;
+
+    #[test]
+    fn progress_runs_to_100_and_marks_overshoot() {
+        let half = progress(Ratio::of_counts(1, 2));
+        assert!(half.contains(r#"class="fill" width="50""#), "{half}");
+        assert!(!half.contains("over"), "{half}");
+        let over = progress(Ratio::of_counts(3, 2));
+        assert!(over.contains(r#"class="fill" width="100""#), "{over}");
+        assert!(over.contains(r#"class="progress good over""#), "{over}");
+        assert!(over.contains(r#"<path class="over""#), "{over}");
+        assert!(over.contains(r#"aria-label="150.0%""#), "{over}");
+        assert_eq!(progress(None), "");
+    }
 }

@@ -445,6 +445,12 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     ("no_members", "No deal team recorded.", "没有记录项目团队。"),
     ("in_currency", "in {cur}", "原币 {cur}"),
     ("today_marker", "as of", "截至"),
+    ("lg_stage", "stage (darker: later)", "阶段（越深越靠后）"),
+    ("lg_back", "moved back to an earlier stage", "退回到更早的阶段"),
+    ("lg_close", "expected close now", "当前预计成交日"),
+    ("lg_close_before", "an earlier expected close", "此前的预计成交日"),
+    ("lg_close_moved", "close date moved", "预计成交日变更"),
+    ("lg_as_of", "as of", "数据截至"),
     // risks
     ("risks_title", "Risks", "风险"),
     (
