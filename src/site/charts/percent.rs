@@ -1,7 +1,10 @@
 //! Percentages as bars: the stage conversion chart and the small progress
 //! bars of the attainment tables.
 
-use super::{F, beside, esc, fit, is_narrow, name_left, open_svg, rect, row_bar, text, x_tick};
+use super::{
+    F, anchor_within, beside, esc, fit, is_narrow, name_left, open_svg, rect, row_bar, text,
+    text_w, x_tick,
+};
 use crate::money::Ratio;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -14,12 +17,15 @@ pub fn percent_bars(
     rows: &[(String, Option<Ratio>)],
     w: f64,
 ) -> String {
-    let narrow = is_narrow(w);
+    // Names left of the bars when the longest fits in under half the
+    // width, else above them (as on phones): a name is never cut short.
+    let widest = rows.iter().map(|(l, _)| text_w(l)).fold(0.0, f64::max);
+    let narrow = is_narrow(w) || widest + 14.0 > w * 0.45;
     let row = if narrow { 44.0 } else { 30.0 };
     let (ml, mr, mt, mb) = if narrow {
-        (6.0, 46.0, 8.0, 24.0)
+        (10.0, 50.0, 8.0, 24.0)
     } else {
-        (230.0, 60.0, 10.0, 24.0)
+        ((widest + 14.0).max(120.0), 60.0, 10.0, 24.0)
     };
     let h = mt + mb + row * rows.len().max(1) as f64;
     let pw = w - ml - mr;
@@ -28,7 +34,8 @@ pub fn percent_bars(
     o.push_str(r#"<g class="grid">"#);
     for p in [0, 25, 50, 75, 100] {
         let xx = ml + pw * p as f64 / 100.0;
-        x_tick(&mut o, xx, mt, h - mb, "middle", &format!("{p}%"));
+        let anchor = anchor_within(xx, ml + 12.0, w - 20.0);
+        x_tick(&mut o, xx, mt, h - mb, anchor, &format!("{p}%"));
     }
     o.push_str("</g>");
     for (k, (label, r)) in rows.iter().enumerate() {
@@ -40,7 +47,7 @@ pub fn percent_bars(
         if narrow {
             text(&mut o, "lbl", ml, yb - 5.0, None, &fit(label, w - ml - 6.0));
         } else {
-            name_left(&mut o, ml, yb, bh, &fit(label, ml - 12.0));
+            name_left(&mut o, ml, yb, bh, label);
         }
         rect(
             &mut o,

@@ -285,6 +285,7 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     ("reached_to", "Reached next", "到达下一阶段"),
     ("converts", "Converts", "转化率"),
     ("from_to", "From → to", "从 → 到"),
+    ("share", "Share", "占比"),
     ("weighted_amount", "Weighted amount", "加权金额"),
     // forecast
     ("forecast_title", "Forecast", "业绩预测"),
