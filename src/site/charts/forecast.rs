@@ -204,7 +204,7 @@ fn segment(
 }
 
 /// Height of a line of the figures over a column.
-const LINE: f64 = 13.0;
+const LINE: f64 = 15.0;
 
 /// The target of a bar as a dashed line, with its value as a `<title>`.
 fn target(o: &mut String, from: (f64, f64), to: (f64, f64), tip: &str) {
