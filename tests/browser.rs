@@ -149,9 +149,17 @@ fn every_kind_of_page_in_a_real_browser() {
             overflow.as_i64().unwrap() <= 0,
             "{page}: page wider than the window by {overflow}"
         );
-        assert_eq!(s.js(SCROLLING_TABLES), json!([]), "{page}: tables cut off at 1440 px");
+        assert_eq!(
+            s.js(SCROLLING_TABLES),
+            json!([]),
+            "{page}: tables cut off at 1440 px"
+        );
         // Charts' figures sit clear of the target lines and of each other.
-        assert_eq!(s.js(CHART_OVERLAPS), json!([]), "{page}: chart labels overlap");
+        assert_eq!(
+            s.js(CHART_OVERLAPS),
+            json!([]),
+            "{page}: chart labels overlap"
+        );
     }
 
     // The dashboard shows the analytics' figures.
@@ -394,8 +402,16 @@ fn phone_layout_fits_and_switches_charts() {
             overflow.as_i64().unwrap() <= 0,
             "{page} at {width}px: page wider than the screen by {overflow}"
         );
-        assert_eq!(s.js(SCROLLING_TABLES), json!([]), "{page}: a list scrolls sideways on a phone");
-        assert_eq!(s.js(PHONE_CARDS), json!([]), "{page}: a card hides what matters");
+        assert_eq!(
+            s.js(SCROLLING_TABLES),
+            json!([]),
+            "{page}: a list scrolls sideways on a phone"
+        );
+        assert_eq!(
+            s.js(PHONE_CARDS),
+            json!([]),
+            "{page}: a card hides what matters"
+        );
         if s.count("svg.chart") > 0 {
             let shown = s.js("return Array.prototype.filter.call(document.querySelectorAll('svg.chart'), function (c) { return getComputedStyle(c).display !== 'none'; }).map(function (c) { return c.classList.contains('narrow'); });");
             let shown = shown.as_array().unwrap();
@@ -591,10 +607,19 @@ fn a_filter_set_in_the_url_shows_its_rows_and_totals() {
     let weighted: dealbook::money::Money = commit.iter().map(|d| d.weighted).sum();
     let d = Driver::start(&t);
     let s = d.session(true, 1440);
-    s.goto(&file_url(out.path(), "deals.html#q=period:2026-Q4+cat:won,commit"));
+    s.goto(&file_url(
+        out.path(),
+        "deals.html#q=period:2026-Q4+cat:won,commit",
+    ));
     assert_eq!(s.visible_rows("#deals"), commit.len());
-    assert_eq!(footer_total(&s, "#deals", "amount"), fmt::money(org.commit, cur));
-    assert_eq!(footer_total(&s, "#deals", "weighted"), fmt::money(weighted, cur));
+    assert_eq!(
+        footer_total(&s, "#deals", "amount"),
+        fmt::money(org.commit, cur)
+    );
+    assert_eq!(
+        footer_total(&s, "#deals", "weighted"),
+        fmt::money(weighted, cur)
+    );
     assert_eq!(
         s.text("#deals tfoot th"),
         format!("{} deals", commit.len()),
@@ -618,15 +643,23 @@ fn a_filter_set_in_the_url_shows_its_rows_and_totals() {
     s.js("var x = document.querySelector('select[data-facet=\"owner\"]'); x.value = 'tom-wu'; x.dispatchEvent(new Event('change')); return 0;");
     assert_eq!(s.visible_rows("#deals"), tom.len());
     let tom_amount: dealbook::money::Money = tom.iter().map(|d| d.amount_reporting).sum();
-    assert_eq!(footer_total(&s, "#deals", "amount"), fmt::money(tom_amount, cur));
+    assert_eq!(
+        footer_total(&s, "#deals", "amount"),
+        fmt::money(tom_amount, cur)
+    );
     assert!(
-        s.url().ends_with("#q=period:2026-Q4+cat:won,commit+owner:tom-wu"),
+        s.url()
+            .ends_with("#q=period:2026-Q4+cat:won,commit+owner:tom-wu"),
         "{}",
         s.url()
     );
     // Another query in the address (a link on the same page) applies too.
     s.js("location.hash = '#q=risk:stale'; return 0;");
-    let stale = a.deals.iter().filter(|d| d.risks.iter().any(|r| r == "stale")).count();
+    let stale = a
+        .deals
+        .iter()
+        .filter(|d| d.risks.iter().any(|r| r == "stale"))
+        .count();
     common::wait_for("the hash to apply", || {
         (s.visible_rows("#deals") == stale).then_some(())
     });
@@ -650,7 +683,10 @@ fn a_funnel_stage_drills_down_to_exactly_its_deals() {
     let d = Driver::start(&t);
     let s = d.session(true, 1440);
     for (page, link) in [
-        ("funnel.html", "#funnel tbody a[href*=\"stage:negotiation\"]"),
+        (
+            "funnel.html",
+            "#funnel tbody a[href*=\"stage:negotiation\"]",
+        ),
         ("index.html", "#chart-funnel a[href*=\"stage:negotiation\"]"),
     ] {
         s.goto(&file_url(out.path(), page));
@@ -660,7 +696,12 @@ fn a_funnel_stage_drills_down_to_exactly_its_deals() {
             "{page}: {}",
             s.url()
         );
-        let stage = a.funnel.stages.iter().find(|x| x.stage == "negotiation").unwrap();
+        let stage = a
+            .funnel
+            .stages
+            .iter()
+            .find(|x| x.stage == "negotiation")
+            .unwrap();
         assert_eq!(s.visible_rows("#deals"), stage.count, "{page}");
         let stages: Vec<String> = s
             .js("return Array.prototype.filter.call(document.querySelectorAll('#deals tbody tr'), function (r) { return !r.hidden; }).map(function (r) { return r.querySelector('.c-stage').textContent.trim() + '/' + r.className; });")
@@ -670,24 +711,42 @@ fn a_funnel_stage_drills_down_to_exactly_its_deals() {
             .map(|v| v.as_str().unwrap().to_string())
             .collect();
         assert!(
-            stages.iter().all(|x| x.starts_with("Negotiation/status-open")),
+            stages
+                .iter()
+                .all(|x| x.starts_with("Negotiation/status-open")),
             "{page}: {stages:?}"
         );
-        assert_eq!(footer_total(&s, "#deals", "amount"), fmt::money(stage.amount, cur));
-        assert_eq!(footer_total(&s, "#deals", "weighted"), fmt::money(stage.weighted, cur));
+        assert_eq!(
+            footer_total(&s, "#deals", "amount"),
+            fmt::money(stage.amount, cur)
+        );
+        assert_eq!(
+            footer_total(&s, "#deals", "weighted"),
+            fmt::money(stage.weighted, cur)
+        );
     }
     // A KPI card drills down the same way: the dashboard's commit lists
     // the deals that sum to it.
     s.goto(&file_url(out.path(), "index.html"));
     s.click("[data-kpi=\"commit\"] .kpi-label a");
-    assert_eq!(footer_total(&s, "#deals", "amount"), fmt::money(a.kpis.commit, cur));
+    assert_eq!(
+        footer_total(&s, "#deals", "amount"),
+        fmt::money(a.kpis.commit, cur)
+    );
     s.goto(&file_url(out.path(), "index.html"));
     s.click("[data-kpi=\"weighted\"] .kpi-label a");
-    assert_eq!(footer_total(&s, "#deals", "weighted"), fmt::money(a.kpis.weighted, cur));
+    assert_eq!(
+        footer_total(&s, "#deals", "weighted"),
+        fmt::money(a.kpis.weighted, cur)
+    );
     // And the risks page's count of a signal.
     s.goto(&file_url(out.path(), "risks.html"));
     s.click("#signals a[href*=\"risk:stale\"]");
-    let stale = a.deals.iter().filter(|d| d.risks.iter().any(|r| r == "stale")).count();
+    let stale = a
+        .deals
+        .iter()
+        .filter(|d| d.risks.iter().any(|r| r == "stale"))
+        .count();
     assert_eq!(s.visible_rows("#deals"), stale);
     let errors = s.errors();
     assert!(errors.is_empty(), "{errors:?}");
@@ -717,7 +776,9 @@ fn search_finds_a_chinese_account_and_a_deal_id() {
     // Enter opens the chosen result.
     s.keys("\u{E007}");
     common::wait_for("the account page", || {
-        s.url().ends_with("accounts/huaxing-power.html").then_some(())
+        s.url()
+            .ends_with("accounts/huaxing-power.html")
+            .then_some(())
     });
     // A deal by its id, one level down (links stay relative): arrows move.
     s.keys("/");
@@ -760,7 +821,12 @@ fn the_call_view_adds_up_to_the_forecast() {
         ("teams/east.html", quarter, "team", Some("east")),
         ("teams/north.html", quarter, "team", Some("north")),
         ("people/tom-wu.html", quarter, "person", Some("tom-wu")),
-        ("people/zhang-min.html", quarter, "person", Some("zhang-min")),
+        (
+            "people/zhang-min.html",
+            quarter,
+            "person",
+            Some("zhang-min"),
+        ),
     ] {
         let f = a
             .forecast
@@ -906,10 +972,23 @@ fn every_text_colour_contrasts_in_light_and_dark() {
             "var svg = document.querySelector('#chart-forecast'); var won = parse(getComputedStyle(svg.querySelector('.s-won')).fill); var commit = parse(getComputedStyle(svg.querySelector('.s-commit')).fill); var card = background(svg.parentElement); return [ratio(won, commit), ratio(won, card), ratio(commit, card), lum(won) < lum(commit)];"
         ));
         let f = fills.as_array().unwrap();
-        assert!(f[0].as_f64().unwrap() >= 2.0, "{scheme}: won vs commit {fills}");
-        assert!(f[1].as_f64().unwrap() >= 3.0, "{scheme}: won vs card {fills}");
-        assert!(f[2].as_f64().unwrap() >= 3.0, "{scheme}: commit vs card {fills}");
-        assert_eq!(f[3], json!(true), "{scheme}: won is the darker, as in light mode");
+        assert!(
+            f[0].as_f64().unwrap() >= 2.0,
+            "{scheme}: won vs commit {fills}"
+        );
+        assert!(
+            f[1].as_f64().unwrap() >= 3.0,
+            "{scheme}: won vs card {fills}"
+        );
+        assert!(
+            f[2].as_f64().unwrap() >= 3.0,
+            "{scheme}: commit vs card {fills}"
+        );
+        assert_eq!(
+            f[3],
+            json!(true),
+            "{scheme}: won is the darker, as in light mode"
+        );
     }
 }
 
@@ -919,7 +998,11 @@ fn every_tab_stop_is_visible() {
     let example = common::example();
     let out = build(&example);
     let d = Driver::start(&t);
-    for (width, page) in [(1440, "index.html"), (1440, "deals/beifang-erp.html"), (375, "index.html")] {
+    for (width, page) in [
+        (1440, "index.html"),
+        (1440, "deals/beifang-erp.html"),
+        (375, "index.html"),
+    ] {
         let s = d.session(true, width);
         s.goto(&file_url(out.path(), page));
         let mut order = Vec::new();
@@ -930,10 +1013,16 @@ fn every_tab_stop_is_visible() {
                 break;
             }
             let (name, ok) = (v[0].as_str().unwrap().to_string(), v[1] == json!(true));
-            assert!(ok, "{page} at {width}px: invisible tab stop {name} (after {order:?})");
+            assert!(
+                ok,
+                "{page} at {width}px: invisible tab stop {name} (after {order:?})"
+            );
             order.push(name);
         }
-        assert!(order[0].starts_with("skip"), "{page}: the skip link first: {order:?}");
+        assert!(
+            order[0].starts_with("skip"),
+            "{page}: the skip link first: {order:?}"
+        );
         assert!(
             order.iter().any(|n| n.starts_with("search-input")),
             "{page}: the search box is a tab stop: {order:?}"
@@ -944,7 +1033,10 @@ fn every_tab_stop_is_visible() {
                 "{page}: the phone menu's checkbox on a wide screen: {order:?}"
             );
         } else {
-            assert!(order.iter().any(|n| n.starts_with("nav-toggle")), "{order:?}");
+            assert!(
+                order.iter().any(|n| n.starts_with("nav-toggle")),
+                "{order:?}"
+            );
         }
     }
 }

@@ -584,7 +584,7 @@
     function run() {
       var q = input.value.trim().toLowerCase();
       if (!q) {
-        list.innerHTML = "";
+        list.textContent = "";
         close();
         return;
       }
@@ -611,7 +611,7 @@
       results = hits.slice(0, MAX_RESULTS).map(function (h) {
         return index.r[h[1]];
       });
-      list.innerHTML = "";
+      list.textContent = "";
       results.forEach(function (r, k) {
         var li = document.createElement("li");
         li.id = "search-result-" + k;

@@ -320,7 +320,11 @@ pub const LABELS: &[(&str, &str, &str)] = &[
         "{n} commit deals at risk: {amount}",
         "{n} 个承诺商机有风险：{amount}",
     ),
-    ("call_at_risk", "{n} at risk: {amount}", "{n} 个有风险：{amount}"),
+    (
+        "call_at_risk",
+        "{n} at risk: {amount}",
+        "{n} 个有风险：{amount}",
+    ),
     ("call_total", "Won and open", "赢单与进行中合计"),
     ("period_detail", "Details", "明细"),
     ("legend", "Legend", "图例"),
@@ -447,9 +451,17 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     ("in_currency", "in {cur}", "原币 {cur}"),
     ("today_marker", "as of", "截至"),
     ("lg_stage", "stage (darker: later)", "阶段（越深越靠后）"),
-    ("lg_back", "moved back to an earlier stage", "退回到更早的阶段"),
+    (
+        "lg_back",
+        "moved back to an earlier stage",
+        "退回到更早的阶段",
+    ),
     ("lg_close", "expected close now", "当前预计成交日"),
-    ("lg_close_before", "an earlier expected close", "此前的预计成交日"),
+    (
+        "lg_close_before",
+        "an earlier expected close",
+        "此前的预计成交日",
+    ),
     ("lg_close_moved", "close date moved", "预计成交日变更"),
     ("lg_as_of", "as of", "数据截至"),
     // risks

@@ -134,7 +134,11 @@ impl Site<'_> {
             } else {
                 let m: Money = risky.iter().map(|&k| a.deals[k].amount_reporting).sum();
                 i.fill(
-                    if n == 1 { "call_commit_at_risk" } else { "call_at_risk" },
+                    if n == 1 {
+                        "call_commit_at_risk"
+                    } else {
+                        "call_at_risk"
+                    },
                     &[("n", &fm.count(risky.len())), ("amount", &fm.money(m))],
                 )
             };

@@ -121,10 +121,16 @@ impl Site<'_> {
         let mut files: HashMap<FileId, Link> = HashMap::new();
         for f in &self.a.deals {
             let d = &self.p.deals[f.deal];
-            files.insert(d.file, Link::to(d.name.as_str(), paths::deal(d.id.as_str())));
+            files.insert(
+                d.file,
+                Link::to(d.name.as_str(), paths::deal(d.id.as_str())),
+            );
         }
         for a in &self.p.accounts {
-            files.insert(a.file, Link::to(a.name.as_str(), paths::account(a.id.as_str())));
+            files.insert(
+                a.file,
+                Link::to(a.name.as_str(), paths::account(a.id.as_str())),
+            );
         }
         WarningsView {
             rows: self
