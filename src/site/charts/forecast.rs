@@ -101,6 +101,19 @@ impl StackBar {
         (commit, gap)
     }
 
+    /// The gap in few characters, for narrow columns: "+¥1.29M" over the
+    /// target, "−¥348K" short of it.
+    fn short_gap(&self, fm: &Fmt) -> Option<String> {
+        self.target.map(|t| {
+            let d = self.commit - t;
+            if d.get().is_sign_negative() && !d.is_zero() {
+                format!("−{}", fm.compact(-d))
+            } else {
+                format!("+{}", fm.compact(d))
+            }
+        })
+    }
+
     fn target_tip(&self, fm: &Fmt, i: &I18n) -> String {
         self.target
             .map(|t| format!("{} · {}: {}", self.label, i.get("target"), fm.money(t)))
@@ -276,7 +289,8 @@ pub fn forecast_columns(
         // Nothing to call: no commit and no target.
         let called = !b.commit.is_zero() || b.target.is_some();
         if called && text_w(&commit) * 0.9 < room {
-            let gap = gap.filter(|g| text_w(g) * 0.85 < room);
+            let fits = |g: &String| text_w(g) * 0.85 < room;
+            let gap = gap.filter(fits).or_else(|| b.short_gap(fm).filter(fits));
             let base = above - 4.0 - if gap.is_some() { LINE } else { 0.0 };
             text(&mut o, "val", cx, base, Some("middle"), &commit);
             if let Some(g) = gap {
