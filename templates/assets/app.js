@@ -623,14 +623,15 @@
         var kind = document.createElement("span");
         kind.className = "kind";
         kind.textContent = index.k[r[0]];
-        var name = document.createElement("span");
+        // <bdi>: a right-to-left name cannot reorder what is around it.
+        var name = document.createElement("bdi");
         name.className = "name";
         name.textContent = r[2];
         a.appendChild(kind);
         a.appendChild(name);
         var sub = r[0] === 0 || r[0] === 2 ? (r[3] == null ? "" : index.r[r[3]][2]) : r[1];
         if (sub) {
-          var s = document.createElement("span");
+          var s = document.createElement("bdi");
           s.className = "sub";
           s.textContent = sub;
           a.appendChild(s);
