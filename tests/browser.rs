@@ -1029,6 +1029,14 @@ fn every_tab_stop_is_visible() {
             "{page}: the search box is a tab stop: {order:?}"
         );
         if width > 820 {
+            // Printed: no sort arrows, no search box, no menu.
+            s.emulate_media("print", &[]);
+            assert_eq!(
+                s.js("return Array.prototype.filter.call(document.querySelectorAll('th .sort .arrow, #search, #nav'), function (e) { return getComputedStyle(e).display !== 'none'; }).length;"),
+                json!(0),
+                "{page}: sort arrows, search or menu on paper"
+            );
+            s.emulate_media("", &[]);
             assert!(
                 !order.iter().any(|n| n.starts_with("nav-toggle")),
                 "{page}: the phone menu's checkbox on a wide screen: {order:?}"

@@ -195,7 +195,14 @@ impl Site<'_> {
             Fact::link(i.get("account"), line.account.clone()),
             Fact::link(i.get("owner"), line.owner.clone()),
             Fact::text(i.get("stage"), row.stage_name),
-            Fact::text(i.get("category"), line.category.text.as_str()),
+            Fact::text(
+                i.get("category"),
+                if line.category.title.is_empty() {
+                    line.category.text.clone()
+                } else {
+                    format!("{} ✎ ({})", line.category.text, line.category.title)
+                },
+            ),
             Fact::text(i.get("created"), row.created.to_string()),
         ];
         if !row.products.is_empty() {
