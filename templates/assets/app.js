@@ -129,6 +129,20 @@
     return s ? [s] : [];
   }
 
+  /* The count of the rows shown and the no-match line of a filter bar. */
+  function statusLine(tools) {
+    var shown = document.createElement("span");
+    shown.className = "shown";
+    shown.setAttribute("aria-live", "polite");
+    tools.appendChild(shown);
+    var nomatch = document.createElement("p");
+    nomatch.className = "nomatch";
+    nomatch.textContent = L.nomatch;
+    nomatch.hidden = true;
+    tools.appendChild(nomatch);
+    return { shown: shown, nomatch: nomatch };
+  }
+
   function makeFilterable(table) {
     if (!table.tHead || !table.tBodies.length) return;
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
@@ -181,15 +195,9 @@
       tools.appendChild(select);
       selects.push({ el: select, col: col });
     });
-    var shown = document.createElement("span");
-    shown.className = "shown";
-    shown.setAttribute("aria-live", "polite");
-    tools.appendChild(shown);
-    var nomatch = document.createElement("p");
-    nomatch.className = "nomatch";
-    nomatch.textContent = L.nomatch;
-    nomatch.hidden = true;
-    tools.appendChild(nomatch);
+    var status = statusLine(tools);
+    var shown = status.shown;
+    var nomatch = status.nomatch;
     var anchor = table.closest(".table-wrap") || table;
     anchor.parentNode.insertBefore(tools, anchor);
 
@@ -342,15 +350,9 @@
     clear.className = "clear";
     clear.textContent = L.clear;
     tools.appendChild(clear);
-    var shown = document.createElement("span");
-    shown.className = "shown";
-    shown.setAttribute("aria-live", "polite");
-    tools.appendChild(shown);
-    var nomatch = document.createElement("p");
-    nomatch.className = "nomatch";
-    nomatch.textContent = L.nomatch;
-    nomatch.hidden = true;
-    tools.appendChild(nomatch);
+    var status = statusLine(tools);
+    var shown = status.shown;
+    var nomatch = status.nomatch;
     box.parentNode.replaceChild(tools, box);
 
     // Columns summed in the footer.
