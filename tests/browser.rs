@@ -623,7 +623,7 @@ fn a_filter_set_in_the_url_shows_its_rows_and_totals() {
     );
     assert_eq!(
         s.text("#deals tfoot th"),
-        format!("{} deals", commit.len()),
+        format!("Total ({})", commit.len()),
         "the count of the rows shown"
     );
     // The drop-downs show the state, a value list as one option.
