@@ -2,6 +2,7 @@
 
 use super::cells::Kpi;
 use super::lines::{AccountLine, DealLine, PerfLine};
+use super::query::{Query, key};
 use super::{Site, paths};
 use crate::analytics::Status;
 use crate::model::Locale;
@@ -32,8 +33,10 @@ pub struct Dashboard {
     pub closing: Vec<DealLine>,
     /// The largest deals at risk.
     pub top_risks: Vec<DealLine>,
-    /// The leaderboard's top.
+    /// The leaderboard's top (five people with a target).
     pub leaders: Vec<PerfLine>,
+    /// How many people the leaderboard has (with and without a target).
+    pub leaders_total: usize,
     /// Overdue follow-ups.
     pub follow_ups: Vec<AccountLine>,
     /// Since last week (with a git history).
@@ -67,24 +70,25 @@ impl Site<'_> {
             Some(r) if r.get() >= Decimal::ONE => "good",
             _ => "",
         };
-        // Commit and weighted: the amount, what it means, the forecast page.
-        let forecast_card = |key: &'static str, m: Money| {
+        // Each card links to the list of the deals it sums.
+        let links = self.forecast_links(k.period, "org", None);
+        let forecast_card = |key: &'static str, m: Money, href: &str| {
             Kpi::new(key, i.get(key), fm.money(m), i.get(&format!("{key}_sub")))
-                .href("forecast.html".to_string())
+                .href(href.to_string())
         };
         let cards = vec![
             self.won_card("won", i.get("won_quarter"), k.won, k.target, k.attainment)
                 .tone(tone_att(k.attainment))
-                .href(paths::period(&period)),
-            forecast_card("commit", k.commit),
-            forecast_card("weighted", k.weighted),
+                .href(links.won.clone()),
+            forecast_card("commit", k.commit, &links.commit),
+            forecast_card("weighted", k.weighted, &links.pipeline),
             self.coverage_card(k.coverage, k.target.map(|t| t - k.won))
                 .tone(match k.coverage {
                     Some(c) if c.get() >= Decimal::from(3) => "good",
                     Some(c) if c.get() < Decimal::ONE => "poor",
                     _ => "",
                 })
-                .href("forecast.html".to_string()),
+                .href(links.open.clone()),
             // Second row: pipeline, win rate, risks, follow-ups.
             Kpi::new(
                 "open_deals",
@@ -99,7 +103,7 @@ impl Site<'_> {
                     )
                 ),
             )
-            .href("deals.html".to_string()),
+            .href(self.deals_href(&Query::new().and(key::CAT, "open"))),
             Kpi::new(
                 "win_rate",
                 i.get("win_rate_year"),
@@ -113,7 +117,13 @@ impl Site<'_> {
                     i.fill("cycle_sub", &[("days", &fm.days(k.sales_cycle_days, i))])
                 ),
             )
-            .href("team.html".to_string()),
+            .href(
+                self.deals_href(
+                    &Query::new()
+                        .period(a.current.year)
+                        .and(key::CAT, "won,lost"),
+                ),
+            ),
             Kpi::new(
                 "open_risks",
                 i.get("open_risks"),
@@ -121,7 +131,7 @@ impl Site<'_> {
                 i.fill("open_risks_sub", &[("n", &fm.count(k.deals_at_risk))]),
             )
             .tone(if k.open_risks > 0 { "poor" } else { "good" })
-            .href("risks.html".to_string()),
+            .href(self.deals_href(&Query::new().and(key::RISK, "any"))),
             Kpi::new(
                 "overdue_follow_ups",
                 i.get("overdue_follow_ups"),
@@ -133,7 +143,11 @@ impl Site<'_> {
             } else {
                 "good"
             })
-            .href("accounts.html".to_string()),
+            .href(
+                Query::new()
+                    .and(key::FOLLOW_UP, "overdue")
+                    .href("accounts.html"),
+            ),
         ];
         let c = &a.customers;
         let year = c.year.to_string();
@@ -216,14 +230,13 @@ impl Site<'_> {
         at_risk.sort_by(|&x, &y| self.by_amount(x, y));
         at_risk.truncate(8);
         let top_risks = self.deal_lines(at_risk.into_iter());
-        let leaders = a
-            .performance
-            .iter()
-            .filter(|r| r.period == k.period && r.scope.kind == "person")
-            .filter(|r| r.target.is_some() || !r.won.is_zero())
-            .take(5)
-            .map(|r| self.perf_line(r))
-            .collect();
+        let board = self.board(
+            a.performance
+                .iter()
+                .filter(|r| r.period == k.period && r.scope.kind == "person"),
+        );
+        let leaders_total = board.total;
+        let leaders = board.ranked.into_iter().take(5).collect();
         let follow_ups = self
             .account_order
             .iter()
@@ -237,7 +250,7 @@ impl Site<'_> {
             period,
             cards,
             customers,
-            chart_forecast: self.quarter_chart("chart-forecast", "org", None),
+            chart_forecast: self.quarter_chart("chart-forecast", "org", None, ""),
             chart_monthly: charts::responsive("chart-monthly", |id, w| {
                 charts::columns(id, i.get("monthly_won"), i.get("monthly_won"), &cols, fm, w)
             }),
@@ -245,6 +258,7 @@ impl Site<'_> {
             closing: self.deal_lines(closing.into_iter()),
             top_risks,
             leaders,
+            leaders_total,
             follow_ups,
             since: self.since_panel(),
         }

@@ -2,8 +2,9 @@
 //! figures, timeline, stakeholders and team.
 
 use super::cells::on_page;
-use super::cells::{Fact, Kpi, Link, Pager, Tag};
+use super::cells::{Fact, Kpi, Link, Pager, Tag, Totals};
 use super::lines::DealLine;
+use super::query::Filters;
 use super::{Site, paths};
 use crate::analytics::Status;
 use crate::model::Deal;
@@ -27,6 +28,10 @@ pub struct DealsList {
     pub won: usize,
     /// Lost.
     pub lost: usize,
+    /// The drop-downs above the list.
+    pub filters: Filters,
+    /// The footer: the rows of this page summed.
+    pub totals: Totals,
 }
 
 /// `deals/<id>.html`.
@@ -125,8 +130,11 @@ impl Site<'_> {
     pub fn deals_list(&self, n: usize) -> DealsList {
         let total = self.a.deals.len();
         let [open, won, lost] = self.deals_by_status;
+        let shown: Vec<usize> = on_page(self.deal_order.iter().copied(), n).collect();
         DealsList {
-            rows: self.deal_lines(on_page(self.deal_order.iter().copied(), n)),
+            rows: self.deal_lines(shown.iter().copied()),
+            filters: self.filters("deals", self.deal_facets().to_vec(), true),
+            totals: self.deal_totals(&shown),
             pager: self.pager(n, total, |k| paths::list("deals", k)),
             total,
             open,
@@ -141,7 +149,7 @@ impl Site<'_> {
         let row = self.row(k);
         let d: &Deal = &self.p.deals[a.deals[k].deal];
         let stages = &self.p.settings.stages;
-        let line = self.deal_line(&row);
+        let line = self.deal_line(k);
         let open = row.status == Status::Open;
         let mut cards = vec![
             Kpi::new(
@@ -189,7 +197,14 @@ impl Site<'_> {
             Fact::link(i.get("account"), line.account.clone()),
             Fact::link(i.get("owner"), line.owner.clone()),
             Fact::text(i.get("stage"), row.stage_name),
-            Fact::text(i.get("category"), line.category.as_str()),
+            Fact::text(
+                i.get("category"),
+                if line.category.title.is_empty() {
+                    line.category.text.clone()
+                } else {
+                    format!("{} ✎ ({})", line.category.text, line.category.title)
+                },
+            ),
             Fact::text(i.get("created"), row.created.to_string()),
         ];
         if !row.products.is_empty() {
@@ -207,17 +222,10 @@ impl Site<'_> {
                 },
             ));
         }
-        let risks = a
-            .risks_of(a.deals[k].deal)
-            .iter()
-            .map(|r| DealRisk {
-                signal: self.signal_tag(r.code()),
-                reason: r.reason(self.p, self.locale()),
-            })
-            .collect();
+        let risks = self.deal_risks(a.deals[k].deal);
         // Timeline.
         let mut events = Vec::new();
-        let mut segs = Vec::new();
+        let mut segs: Vec<Segment> = Vec::new();
         let mut closes: Vec<Date> = Vec::new();
         let mut prev_ix: Option<usize> = None;
         let mut prev_close: Option<Date> = None;
@@ -238,6 +246,8 @@ impl Site<'_> {
         };
         for (n, (date, six, close, note)) in hist.iter().enumerate() {
             let st = &stages[(*six).min(stages.len().saturating_sub(1))];
+            // An entry repeating the stage only records a new close date.
+            let same = n > 0 && prev_ix == Some(*six);
             let back = prev_ix.is_some_and(|p| *six < p);
             let kind = match st.outcome {
                 Some(crate::model::Outcome::Won) => "won",
@@ -249,12 +259,14 @@ impl Site<'_> {
             if back {
                 text = format!("{text} ({})", i.get("moved_back"));
             }
-            events.push(Event {
-                date: date.to_string(),
-                kind,
-                text,
-                note: note.to_string(),
-            });
+            if !same || !note.is_empty() {
+                events.push(Event {
+                    date: date.to_string(),
+                    kind,
+                    text,
+                    note: note.to_string(),
+                });
+            }
             if let Some(c) = close {
                 if let Some(pc) = prev_close
                     && pc != *c
@@ -269,14 +281,17 @@ impl Site<'_> {
             } else {
                 *date
             });
-            segs.push(Segment {
-                from: *date,
-                to: end,
-                stage: st.name.clone(),
-                ix: *six,
-                back,
-                outcome: st.outcome.map(|o| o.as_str()),
-            });
+            match segs.last_mut() {
+                Some(last) if same => last.to = end,
+                _ => segs.push(Segment {
+                    from: *date,
+                    to: end,
+                    stage: st.name.clone(),
+                    ix: *six,
+                    back,
+                    outcome: st.outcome.map(|o| o.as_str()),
+                }),
+            }
             prev_ix = Some(*six);
         }
         if let Some(c) = row.close {
@@ -352,6 +367,19 @@ impl Site<'_> {
             notes_html: markdown::render(&d.notes),
             changes: self.changes_of(d.id.as_str()),
         }
+    }
+
+    /// The risk signals of the deal at position `deal` of the pipeline,
+    /// with their reasons in the site's language.
+    pub(super) fn deal_risks(&self, deal: usize) -> Vec<DealRisk> {
+        self.a
+            .risks_of(deal)
+            .iter()
+            .map(|r| DealRisk {
+                signal: self.signal_tag(r.code()),
+                reason: r.reason(self.p, self.locale()),
+            })
+            .collect()
     }
 
     fn close_event(&self, date: String, from: Date, to: Date) -> Event {
