@@ -176,7 +176,7 @@ fn target_figures(f: &analytics::forecast::Forecast) -> String {
 #[test]
 fn header_and_current_periods() {
     let a = a();
-    assert_eq!(a.version, 1);
+    assert_eq!(a.version, 2);
     assert_eq!(a.org, "Small Co");
     assert_eq!(a.currency, "CNY");
     assert_eq!(a.fiscal_year_start, 4);
@@ -1280,13 +1280,16 @@ fn customers() {
     // FY2026 to as_of: 972983.15. FY2025: 200000 + 71234 + 30000.51 =
     // 301234.51; FY2025 up to 2025-11-15 (the same day a year ago):
     // acme-erp-2025 200000 only.
-    assert_eq!(c.won_this_year.to_string(), "972983.15");
-    assert_eq!(c.won_last_year.to_string(), "301234.51");
+    assert_eq!(c.won_this_year_to_date.to_string(), "972983.15");
+    assert_eq!(c.won_last_year_full.to_string(), "301234.51");
     assert_eq!(c.won_last_year_to_date.to_string(), "200000.00");
-    // (972983.15 − 301234.51) / 301234.51 × 100 = 222.998… → 223.0
-    assert_eq!(o(c.growth_pct), "223.0");
-    // (972983.15 − 200000) / 200000 × 100 = 386.4915… → 386.5
-    assert_eq!(o(c.growth_to_date_pct), "386.5");
+    // Growth is like for like: this year to date against the same days
+    // of last year, (972983.15 − 200000) / 200000 × 100 = 386.4915… →
+    // 386.5.
+    assert_eq!(o(c.growth_pct), "386.5");
+    // Against the whole of last year, under its own name: (972983.15 −
+    // 301234.51) / 301234.51 × 100 = 222.998… → 223.0.
+    assert_eq!(o(c.change_vs_last_full_year_pct), "223.0");
     // Won in FY2025: acme, birch, cedar. Won in FY2026: acme, birch,
     // delta, elm. Retained 2 of 3 = 0.6667.
     assert_eq!((c.retention_base, c.retained), (3, 2));

@@ -28,7 +28,7 @@ use serde::Serialize;
 pub use facts::{DealFact, DealFigures, ScopeKey, Status};
 
 /// Version of the analytics document (`report --format json`, `data.json`).
-pub const REPORT_VERSION: u32 = 1;
+pub const REPORT_VERSION: u32 = 2;
 
 /// What to compute for.
 #[derive(Debug, Clone, Default)]

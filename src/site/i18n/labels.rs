@@ -215,11 +215,15 @@ pub const LABELS: &[(&str, &str, &str)] = &[
         "未来 30 天没有预计成交的商机。",
     ),
     ("customers", "Customers", "客户经营"),
-    ("growth", "Growth vs last year", "同比增长"),
+    ("growth", "Growth, year to date", "同比增长（年初至今）"),
+    (
+        "growth_sub",
+        "{year} to date {won} vs {prev} same days {before}",
+        "{year} 年初至今 {won}，{prev} 同期 {before}",
+    ),
     ("retention", "Retention", "客户留存"),
     ("new_accounts", "New accounts", "新客户"),
     ("market_share", "Market share", "市场份额"),
-    ("to_date", "to date", "同期"),
     // funnel
     ("funnel_title", "Sales funnel", "销售漏斗"),
     (

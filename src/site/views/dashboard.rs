@@ -143,13 +143,14 @@ impl Site<'_> {
                 c.growth_pct
                     .map(|g| format!("{g}%"))
                     .unwrap_or_else(|| crate::fmt::NONE.into()),
-                format!(
-                    "{} {} · {} {} {}",
-                    year,
-                    fm.money(c.won_this_year),
-                    c.previous_year,
-                    i.get("to_date"),
-                    fm.money(c.won_last_year_to_date)
+                i.fill(
+                    "growth_sub",
+                    &[
+                        ("year", &year),
+                        ("won", &fm.money(c.won_this_year_to_date)),
+                        ("prev", &c.previous_year.to_string()),
+                        ("before", &fm.money(c.won_last_year_to_date)),
+                    ],
                 ),
             ),
             Kpi::new(
