@@ -204,6 +204,11 @@ pub const LABELS: &[(&str, &str, &str)] = &[
         "Closing in the next 30 days",
         "未来 30 天预计成交",
     ),
+    (
+        "close_date_passed",
+        "Close date passed: open, overdue",
+        "预计成交日已过的进行中商机",
+    ),
     ("top_risks", "Largest deals at risk", "金额最大的风险商机"),
     ("leaderboard_top", "Leaderboard", "排行榜"),
     ("follow_ups_due", "Follow-ups due", "待回访"),

@@ -28,8 +28,12 @@ pub struct Dashboard {
     pub chart_monthly: String,
     /// Funnel (SVG).
     pub chart_funnel: String,
-    /// Open deals closing in the next 30 days.
+    /// Open deals closing from `as_of` to 30 days later, soonest first.
     pub closing: Vec<DealLine>,
+    /// Open deals whose close date has passed, the longest overdue first.
+    pub overdue: Vec<DealLine>,
+    /// How many deals are overdue in all.
+    pub overdue_total: usize,
     /// The largest deals at risk.
     pub top_risks: Vec<DealLine>,
     /// The leaderboard's top.
@@ -195,19 +199,26 @@ impl Site<'_> {
             })
             .collect();
         let soon = self.a.as_of + jiff::Span::new().days(30);
-        let mut closing: Vec<usize> = (0..a.deals.len())
-            .filter(|&k| {
-                let d = &a.deals[k];
-                d.status == Status::Open && d.close.is_some_and(|c| c <= soon)
-            })
-            .collect();
-        closing.sort_by(|&x, &y| {
-            a.deals[x]
-                .close
-                .cmp(&a.deals[y].close)
-                .then_with(|| self.by_amount(x, y))
-        });
+        let open_closing = |keep: &dyn Fn(jiff::civil::Date) -> bool| {
+            let mut v: Vec<usize> = (0..a.deals.len())
+                .filter(|&k| {
+                    let d = &a.deals[k];
+                    d.status == Status::Open && d.close.is_some_and(keep)
+                })
+                .collect();
+            v.sort_by(|&x, &y| {
+                a.deals[x]
+                    .close
+                    .cmp(&a.deals[y].close)
+                    .then_with(|| self.by_amount(x, y))
+            });
+            v
+        };
+        let mut closing = open_closing(&|c| c >= a.as_of && c <= soon);
         closing.truncate(10);
+        let mut overdue = open_closing(&|c| c < a.as_of);
+        let overdue_total = overdue.len();
+        overdue.truncate(10);
         // Largest deals at risk: one row per deal, with all its signals.
         let mut at_risk: Vec<usize> = (0..a.deals.len())
             .filter(|&k| !a.deals[k].risks.is_empty())
@@ -242,6 +253,8 @@ impl Site<'_> {
             }),
             chart_funnel: self.funnel_chart("chart-funnel"),
             closing: self.deal_lines(closing.into_iter()),
+            overdue: self.deal_lines(overdue.into_iter()),
+            overdue_total,
             top_risks,
             leaders,
             follow_ups,

@@ -1,0 +1,50 @@
+//! What the site's views show, figure by figure, on the small fixture of
+//! tests/analytics.rs (`tests/fixtures/analytics-small`, as_of 2026-11-15,
+//! fiscal year from April: the current quarter is 2026-Q3, Oct–Dec 2026),
+//! worked out by hand: which deals the dashboard lists, what every card
+//! says and for which window, what closed deals show, the words of both
+//! locales.
+
+use dealbook::Checked;
+use dealbook::analytics::{self, Analytics, Options};
+use dealbook::load::LoadOptions;
+use dealbook::site::views::Site;
+use jiff::civil::date;
+use std::path::Path;
+use std::sync::OnceLock;
+
+fn checked() -> &'static Checked {
+    static C: OnceLock<Checked> = OnceLock::new();
+    C.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analytics-small");
+        let c = dealbook::load_and_check(&root, &LoadOptions::default(), None, date(2000, 1, 1));
+        assert!(!c.has_errors());
+        c
+    })
+}
+
+fn a() -> &'static Analytics {
+    static A: OnceLock<Analytics> = OnceLock::new();
+    A.get_or_init(|| analytics::compute(&checked().pipeline, checked().as_of, &Options::default()))
+}
+
+fn site() -> Site<'static> {
+    Site::new(&checked().pipeline, a(), &checked().diagnostics)
+}
+
+#[test]
+fn closing_soon_leaves_out_overdue_deals() {
+    let d = site().dashboard();
+    // Open deals and their close, as of 2026-11-15 (+30 days = 2026-12-15):
+    // birch-skip 2026-10-31 (passed), delta-addon 2026-11-30, birch-renewal
+    // 2026-12-10, delta-platform 2026-12-15 (the 30th day: in),
+    // acme-expansion 2026-12-20, cedar-new 2026-12-31, elm-upsell
+    // 2027-01-31, acme-usd 2027-02-15. Soonest first.
+    let ids: Vec<&str> = d.closing.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(ids, ["delta-addon", "birch-renewal", "delta-platform"]);
+    // The one whose close has passed is listed on its own.
+    let ids: Vec<&str> = d.overdue.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(ids, ["birch-skip"]);
+    assert_eq!(d.overdue_total, 1);
+    assert!(d.overdue[0].late);
+}
