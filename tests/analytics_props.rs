@@ -568,7 +568,11 @@ fn all_money(a: &Analytics) -> Vec<Money> {
         v.extend([x.lifetime_won, x.open_pipeline]);
     }
     let c = &a.customers;
-    v.extend([c.won_this_year, c.won_last_year, c.won_last_year_to_date]);
+    v.extend([
+        c.won_this_year_to_date,
+        c.won_last_year_full,
+        c.won_last_year_to_date,
+    ]);
     for m in &c.market_share {
         v.extend([m.size, m.won]);
     }

@@ -48,3 +48,40 @@ fn closing_soon_leaves_out_overdue_deals() {
     assert_eq!(d.overdue_total, 1);
     assert!(d.overdue[0].late);
 }
+
+#[test]
+fn closed_deals_show_no_probability_or_weighted_amount() {
+    let s = site();
+    let k = |id: &str| {
+        a().deals
+            .iter()
+            .position(|d| checked().pipeline.deals[d.deal].id.as_str() == id)
+            .unwrap()
+    };
+    // acme-iot-2026 is won, cedar-lost-2025 lost, acme-usd open (0.45).
+    let won = s.deal_line(&s.row(k("acme-iot-2026")));
+    assert_eq!(
+        (won.probability.s.as_str(), won.weighted.s.as_str()),
+        ("", "")
+    );
+    assert_eq!(won.category, "closed-won");
+    let lost = s.deal_line(&s.row(k("cedar-lost-2025")));
+    assert_eq!(
+        (lost.probability.s.as_str(), lost.category.as_str()),
+        ("", "closed-lost")
+    );
+    let open = s.deal_line(&s.row(k("acme-usd")));
+    assert_eq!(
+        (open.probability.s.as_str(), open.weighted.s.as_str()),
+        ("45%", "¥64,112")
+    );
+    // The page of a won deal: amount, close and how long it took (04-15 →
+    // 08-20: 15 + 31 + 30 + 31 + 20 = 127 days), no probability card.
+    let page = s.deal_page(k("acme-iot-2026"));
+    let cards: Vec<&str> = page.cards.iter().map(|c| c.key).collect();
+    assert_eq!(cards, ["amount", "close", "sales_cycle"]);
+    assert_eq!(page.cards[2].value, "127 days");
+    let open_page = s.deal_page(k("acme-usd"));
+    let cards: Vec<&str> = open_page.cards.iter().map(|c| c.key).collect();
+    assert_eq!(cards, ["amount", "probability", "close", "days_in_stage"]);
+}

@@ -25,7 +25,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-pub use facts::{DealFact, DealFigures, ScopeKey, Status};
+pub use facts::{DealCategory, DealFact, DealFigures, ScopeKey, Status};
 
 /// Version of the analytics document (`report --format json`, `data.json`).
 pub const REPORT_VERSION: u32 = 2;

@@ -165,6 +165,8 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     ("total", "Total", "合计"),
     ("days", "days", "天"),
     ("days_short", "d", "天"),
+    ("n_days", "{n} days", "{n} 天"),
+    ("n_days_one", "{n} day", "{n} 天"),
     ("never", "never", "从未"),
     ("none", "none", "无"),
     ("yes", "yes", "是"),
@@ -433,6 +435,8 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     ("category_pipeline", "pipeline", "管道"),
     ("category_best_case", "best case", "乐观"),
     ("category_commit", "commit", "承诺"),
+    ("category_closed_won", "closed-won", "已赢单"),
+    ("category_closed_lost", "closed-lost", "已丢单"),
     // roles
     ("role_sales", "sales", "销售"),
     ("role_manager", "manager", "经理"),

@@ -68,6 +68,20 @@ impl I18n {
         s
     }
 
+    /// A count with its noun, in the locale's plural form: the label
+    /// `{key}_one` for exactly one where the locale has it ("1 deal"),
+    /// else `key` ("0 deals", "3 deals"; Chinese has one form, "3 个商机").
+    /// `{n}` is the count, grouped.
+    pub fn count(&self, key: &str, n: usize) -> String {
+        let one = format!("{key}_one");
+        let key = if n == 1 && self.map.contains_key(one.as_str()) {
+            one.as_str()
+        } else {
+            key
+        };
+        self.fill(key, &[("n", &fmt::group(Decimal::from(n)))])
+    }
+
     /// The label of an enum value, e.g. `("role", "sales")`.
     pub fn of(&self, prefix: &str, value: &str) -> &'static str {
         let key = format!("{prefix}_{value}");
@@ -237,6 +251,9 @@ mod tests {
             for v in names {
                 i.of(prefix, v);
             }
+        }
+        for c in ["closed_won", "closed_lost"] {
+            i.of("category", c);
         }
         for c in crate::analytics::risk::CODES {
             i.of("risk", c);

@@ -153,12 +153,6 @@ impl Site<'_> {
                 },
             ),
             Kpi::new(
-                "probability",
-                i.get("probability"),
-                line.probability.s.clone(),
-                format!("{} {}", i.get("weighted"), line.weighted.s),
-            ),
-            Kpi::new(
                 "close",
                 i.get(if open { "expected_close" } else { "closed_on" }),
                 line.close.s.clone(),
@@ -176,11 +170,30 @@ impl Site<'_> {
             ),
         ];
         if open {
+            cards.insert(
+                1,
+                Kpi::new(
+                    "probability",
+                    i.get("probability"),
+                    line.probability.s.clone(),
+                    format!("{} {}", i.get("weighted"), line.weighted.s),
+                ),
+            );
             cards.push(Kpi::new(
                 "days_in_stage",
                 i.get("days_in_stage"),
                 line.days_in_stage.s.clone(),
                 row.stage_name,
+            ));
+        } else if let Some(close) = row.close {
+            // A closed deal has no probability: its outcome and how long
+            // it took instead.
+            let days = (close - row.created).get_days();
+            cards.push(Kpi::new(
+                "sales_cycle",
+                i.get("sales_cycle"),
+                i.count("n_days", days.max(0) as usize),
+                format!("{} → {}", row.created, close),
             ));
         }
         let mut facts = vec![

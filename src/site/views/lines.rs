@@ -36,11 +36,11 @@ pub struct DealLine {
     pub amount: Num,
     /// Amount as written, when in another currency.
     pub original: String,
-    /// Probability.
+    /// Probability (blank once closed).
     pub probability: Num,
-    /// Weighted amount.
+    /// Weighted amount (blank once closed).
     pub weighted: Num,
-    /// Forecast category label.
+    /// Forecast category label (closed-won or closed-lost once closed).
     pub category: String,
     /// Close date.
     pub close: Num,
@@ -200,8 +200,10 @@ impl Site<'_> {
             status: self.status_tag(d.status),
             amount: num_money(fm, d.amount_reporting),
             original,
-            probability: num_probability(fm, d.probability),
-            weighted: num_money(fm, d.weighted),
+            probability: d
+                .probability
+                .map_or_else(Num::blank, |p| num_probability(fm, p)),
+            weighted: d.weighted.map_or_else(Num::blank, |w| num_money(fm, w)),
             category: self.i.of("category", d.category.as_str()).to_string(),
             close: num_date(d.close),
             late: d.status == Status::Open && d.close.is_some_and(|c| c < self.a.as_of),
