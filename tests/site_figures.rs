@@ -85,3 +85,48 @@ fn closed_deals_show_no_probability_or_weighted_amount() {
     let cards: Vec<&str> = open_page.cards.iter().map(|c| c.key).collect();
     assert_eq!(cards, ["amount", "probability", "close", "days_in_stage"]);
 }
+
+/// The cards as `key: label [window] value | sub`.
+fn cards(cards: &[dealbook::site::views::Kpi]) -> Vec<String> {
+    cards
+        .iter()
+        .map(|k| {
+            format!(
+                "{}: {} [{}] {} | {}",
+                k.key, k.label, k.window, k.value, k.sub
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_dashboard_card_says_its_window() {
+    let d = site().dashboard();
+    let all = cards(&d.cards);
+    for c in cards(&d.cards).iter().chain(&cards(&d.customers)) {
+        assert!(!c.contains("[]"), "no window: {c}");
+    }
+    // The quarter's won 200000 of the 350000 target (57.1%); commit
+    // 635620.92 against that target: 635620.92 / 350000 = 1.816059… →
+    // 181.6%.
+    assert!(
+        all[0].starts_with("won: Won [This quarter · 2026-Q3]"),
+        "{all:?}"
+    );
+    assert!(
+        all[1].starts_with("commit: Commit [This quarter · 2026-Q3]")
+            && all[1].contains("181.6% of ¥350,000 target"),
+        "{all:?}"
+    );
+    assert!(all[2].starts_with("weighted: Weighted [This quarter · 2026-Q3]"));
+    assert!(all[3].starts_with("coverage: Coverage [This quarter · 2026-Q3]"));
+    assert!(all[4].starts_with("open_deals: Open pipeline [All open deals, now]"));
+    assert!(all[5].starts_with("win_rate: Win rate [This fiscal year · 2026]"));
+    assert!(all[6].starts_with("open_risks: Open risks [All open deals, now]"));
+    assert!(all[7].starts_with("overdue_follow_ups: Overdue follow-ups [Now]"));
+    let customers = cards(&d.customers);
+    assert!(customers[0].starts_with("growth: Growth [Fiscal year to date · 2026]"));
+    assert!(customers[1].starts_with("retention: Retention [2025 → 2026]"));
+    assert!(customers[2].starts_with("new_accounts: New accounts [This fiscal year · 2026]"));
+    assert!(customers[3].starts_with("market_share: Market share [This fiscal year · 2026]"));
+}

@@ -103,30 +103,55 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
         &["Figure", "Value"],
         &[1],
     );
+    let cal = crate::period::Calendar::new(a.fiscal_year_start);
+    let win_rate = format!(
+        "Win rate (fiscal year {})",
+        cal.year_of(cal.range(k.period).0)
+    );
+
     let rows: Vec<(&str, String)> = vec![
         ("Won", fmt::money(k.won, cur)),
         ("Target", fmt::opt_money(k.target, cur)),
         ("Attainment", fmt::percent(k.attainment)),
         ("Commit", fmt::money(k.commit, cur)),
+        (
+            "Commit against target",
+            fmt::percent(k.target.and_then(|t| k.commit.ratio(t))),
+        ),
         ("Best case", fmt::money(k.best_case, cur)),
         ("Weighted", fmt::money(k.weighted, cur)),
         ("Coverage of the gap", fmt::multiple(k.coverage)),
-        ("Win rate (fiscal year)", fmt::percent(k.win_rate)),
+        (&win_rate, fmt::percent(k.win_rate)),
         (
-            "Open deals",
+            "Open deals (all, now)",
             format!("{} ({})", k.open_deals, fmt::money(k.open_amount, cur)),
         ),
         (
-            "Open risks",
-            format!("{} on {} deals", k.open_risks, k.deals_at_risk),
+            "Open risks (now)",
+            format!(
+                "{} on {} {}",
+                k.open_risks,
+                k.deals_at_risk,
+                if k.deals_at_risk == 1 {
+                    "deal"
+                } else {
+                    "deals"
+                }
+            ),
         ),
-        ("Overdue follow-ups", k.overdue_follow_ups.to_string()),
-        ("Sales cycle (12 months)", fmt::opt_days(k.sales_cycle_days)),
+        ("Overdue follow-ups (now)", k.overdue_follow_ups.to_string()),
         (
-            "Average deal (12 months)",
+            "Sales cycle (trailing 12 months)",
+            fmt::opt_days(k.sales_cycle_days),
+        ),
+        (
+            "Average deal (trailing 12 months)",
             fmt::opt_money(k.average_deal, cur),
         ),
-        ("Velocity per day", fmt::opt_money(k.velocity, cur)),
+        (
+            "Velocity per day (trailing 12 months)",
+            fmt::opt_money(k.velocity, cur),
+        ),
     ];
     for (label, value) in rows {
         t.row(vec![label.into(), value]);
@@ -223,7 +248,7 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     v.push(t);
 
     let mut t = Table::new(
-        format!("Funnel now ({cur})"),
+        format!("Funnel: open deals now ({cur})"),
         &["Stage", "Deals", "Amount", "Weighted", "Converts"],
         &[1, 2, 3, 4],
     );
@@ -251,7 +276,11 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     ]);
     v.push(t);
 
-    let mut t = Table::new("Risks by signal", &["Signal", "Deals", "Amount"], &[1, 2]);
+    let mut t = Table::new(
+        "Risks by signal (open deals, now)",
+        &["Signal", "Deals", "Amount"],
+        &[1, 2],
+    );
     for code in crate::analytics::risk::CODES {
         let hits: Vec<_> = a.risks.iter().filter(|r| r.code() == *code).collect();
         if !hits.is_empty() {
@@ -265,7 +294,11 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     t.empty = "no open risks".into();
     v.push(t);
 
-    let mut t = Table::new("Risks", &["Deal", "Owner", "Signal", "Reason"], &[]);
+    let mut t = Table::new(
+        "Risks (open deals, now)",
+        &["Deal", "Owner", "Signal", "Reason"],
+        &[],
+    );
     t.detail = Some(3);
     t.limit(0, 28);
     t.limit(1, 16);
@@ -281,7 +314,7 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     v.push(t);
 
     let mut t = Table::new(
-        "Follow-ups overdue",
+        "Follow-ups overdue (now)",
         &["Account", "Tier", "Owner", "Last touch", "Days", "Cadence"],
         &[4, 5],
     );
@@ -306,7 +339,7 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     v.push(t);
 
     let mut t = Table::new(
-        format!("Won per month ({cur})"),
+        format!("Won per month, trailing 12 months ({cur})"),
         &["Month", "Won", "Deals"],
         &[1, 2],
     );

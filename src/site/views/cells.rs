@@ -4,6 +4,7 @@
 use super::{LIST_PAGE_ROWS, SECTION_ROWS, Site};
 use crate::analytics::Status;
 use crate::money::{Money, Ratio};
+use crate::period::{Grain, Period};
 use crate::site::charts;
 use crate::site::i18n::Fmt;
 use jiff::civil::Date;
@@ -57,6 +58,9 @@ pub struct Kpi {
     pub key: &'static str,
     /// Label.
     pub label: String,
+    /// The window the figure is for: "This quarter · 2026-Q3", "All open
+    /// deals, now", "Trailing 12 months"…
+    pub window: String,
     /// The figure.
     pub value: String,
     /// A line of context under it.
@@ -185,11 +189,20 @@ impl Kpi {
         Kpi {
             key,
             label: label.into(),
+            window: String::new(),
             value,
             sub: sub.into(),
             tone: "",
             href: None,
             bar: String::new(),
+        }
+    }
+
+    /// The card with the window its figure is for.
+    pub(super) fn window(self, window: impl Into<String>) -> Kpi {
+        Kpi {
+            window: window.into(),
+            ..self
         }
     }
 
@@ -309,6 +322,26 @@ impl Site<'_> {
         self.label_tag("status", code)
     }
 
+    /// The window of a figure for `period`: "This quarter · 2026-Q3",
+    /// "This fiscal year · 2026", else "Quarter 2026-Q4", "Fiscal year
+    /// 2025", "Month 2026-11".
+    pub(super) fn window_of(&self, period: Period) -> String {
+        let p = period.to_string();
+        let cur = &self.a.current;
+        let key = if period == cur.quarter {
+            "window_this_quarter"
+        } else if period == cur.year {
+            "window_this_year"
+        } else {
+            match period.grain() {
+                Grain::Year => "window_year",
+                Grain::Quarter => "window_quarter",
+                Grain::Month => "window_month",
+            }
+        };
+        self.i.fill(key, &[("period", &p)])
+    }
+
     /// Pages of a list of `rows` rows.
     pub fn page_count(rows: usize) -> usize {
         rows.div_ceil(LIST_PAGE_ROWS).max(1)
@@ -376,14 +409,13 @@ impl Site<'_> {
         }
     }
 
-    /// "72% · of $1.2M target" under a won amount, or "no target".
+    /// "72% of $1.2M target" under a won amount, or "no target".
     pub(super) fn target_sub(&self, attainment: Option<Ratio>, target: Option<Money>) -> String {
         let (fm, i) = (&self.fm, &self.i);
         match target {
-            Some(t) => format!(
-                "{} · {}",
-                fm.percent(attainment),
-                i.fill("of_target", &[("target", &fm.money(t))])
+            Some(t) => i.fill(
+                "of_target",
+                &[("pct", &fm.percent(attainment)), ("target", &fm.money(t))],
             ),
             None => i.get("no_target").into(),
         }
@@ -405,6 +437,23 @@ impl Site<'_> {
             self.target_sub(attainment, target),
         )
         .bar(charts::progress(attainment))
+    }
+
+    /// A card of the commit against the target: "82% of ¥1.2M target ·
+    /// won + open commit".
+    pub(super) fn commit_card(&self, commit: Money, target: Option<Money>) -> Kpi {
+        let against = target.and_then(|t| commit.ratio(t));
+        Kpi::new(
+            "commit",
+            self.i.get("commit"),
+            self.fm.money(commit),
+            format!(
+                "{} · {}",
+                self.target_sub(against, target),
+                self.i.get("commit_sub")
+            ),
+        )
+        .bar(charts::progress(against))
     }
 
     /// The coverage card: the multiple, and the gap to the target it covers.

@@ -5,7 +5,7 @@ use super::lines::{AccountLine, DealLine, PerfLine};
 use super::{Site, paths};
 use crate::analytics::Status;
 use crate::model::Locale;
-use crate::money::{Money, Ratio};
+use crate::money::Ratio;
 use crate::period::Period;
 use crate::site::charts::{self, Column};
 use rust_decimal::Decimal;
@@ -40,6 +40,23 @@ pub struct Dashboard {
     pub leaders: Vec<PerfLine>,
     /// Overdue follow-ups.
     pub follow_ups: Vec<AccountLine>,
+    /// The windows of the charts and lists.
+    pub windows: Windows,
+}
+
+/// What each chart and list of the dashboard covers.
+#[derive(Debug, Serialize)]
+pub struct Windows {
+    /// The forecast chart: the quarters of the fiscal year and the next.
+    pub quarters: String,
+    /// The headline quarter.
+    pub quarter: String,
+    /// All open deals, now.
+    pub open: String,
+    /// The 12 months of the monthly chart.
+    pub trailing: String,
+    /// Now.
+    pub now: String,
 }
 
 fn month_label(locale: Locale, m: Period) -> (String, String) {
@@ -59,6 +76,11 @@ fn month_label(locale: Locale, m: Period) -> (String, String) {
     }
 }
 
+/// The window of the fiscal year containing the first day of `period`.
+fn f_year(s: &Site<'_>, period: Period) -> String {
+    s.window_of(s.cal.year_of(s.cal.range(period).0))
+}
+
 impl Site<'_> {
     /// The dashboard.
     pub fn dashboard(&self) -> Dashboard {
@@ -69,18 +91,27 @@ impl Site<'_> {
             Some(r) if r.get() >= Decimal::ONE => "good",
             _ => "",
         };
-        // Commit and weighted: the amount, what it means, the forecast page.
-        let forecast_card = |key: &'static str, m: Money| {
-            Kpi::new(key, i.get(key), fm.money(m), i.get(&format!("{key}_sub")))
-                .href("forecast.html".to_string())
-        };
+        let quarter = self.window_of(k.period);
+        let year = f_year(self, k.period);
+        let open = i.get("window_open");
         let cards = vec![
-            self.won_card("won", i.get("won_quarter"), k.won, k.target, k.attainment)
+            self.won_card("won", i.get("won"), k.won, k.target, k.attainment)
+                .window(quarter.clone())
                 .tone(tone_att(k.attainment))
                 .href(paths::period(&period)),
-            forecast_card("commit", k.commit),
-            forecast_card("weighted", k.weighted),
+            self.commit_card(k.commit, k.target)
+                .window(quarter.clone())
+                .href("forecast.html".to_string()),
+            Kpi::new(
+                "weighted",
+                i.get("weighted"),
+                fm.money(k.weighted),
+                i.get("weighted_sub"),
+            )
+            .window(quarter.clone())
+            .href("forecast.html".to_string()),
             self.coverage_card(k.coverage, k.target.map(|t| t - k.won))
+                .window(quarter)
                 .tone(match k.coverage {
                     Some(c) if c.get() >= Decimal::from(3) => "good",
                     Some(c) if c.get() < Decimal::ONE => "poor",
@@ -101,20 +132,21 @@ impl Site<'_> {
                     )
                 ),
             )
+            .window(open)
             .href("deals.html".to_string()),
             Kpi::new(
                 "win_rate",
-                i.get("win_rate_year"),
+                i.get("win_rate"),
                 fm.percent(k.win_rate),
-                format!(
-                    "{} · {}",
-                    i.fill(
-                        "win_rate_sub",
-                        &[("trailing", &fm.percent(k.win_rate_trailing))],
-                    ),
-                    i.fill("cycle_sub", &[("days", &fm.days(k.sales_cycle_days, i))])
+                i.fill(
+                    "win_rate_sub",
+                    &[
+                        ("trailing", &fm.percent(k.win_rate_trailing)),
+                        ("days", &fm.days(k.sales_cycle_days, i)),
+                    ],
                 ),
             )
+            .window(year.clone())
             .href("team.html".to_string()),
             Kpi::new(
                 "open_risks",
@@ -122,6 +154,7 @@ impl Site<'_> {
                 fm.count(k.open_risks),
                 i.fill("open_risks_sub", &[("n", &fm.count(k.deals_at_risk))]),
             )
+            .window(open)
             .tone(if k.open_risks > 0 { "poor" } else { "good" })
             .href("risks.html".to_string()),
             Kpi::new(
@@ -130,6 +163,7 @@ impl Site<'_> {
                 fm.count(k.overdue_follow_ups),
                 i.fill("of_accounts", &[("n", &fm.count(a.accounts.len()))]),
             )
+            .window(i.get("window_now"))
             .tone(if k.overdue_follow_ups > 0 {
                 "poor"
             } else {
@@ -138,6 +172,7 @@ impl Site<'_> {
             .href("accounts.html".to_string()),
         ];
         let c = &a.customers;
+        let this_year = self.window_of(c.year);
         let year = c.year.to_string();
         let share = c.market_share.iter().find(|m| m.period == c.year);
         let customers = vec![
@@ -156,17 +191,19 @@ impl Site<'_> {
                         ("before", &fm.money(c.won_last_year_to_date)),
                     ],
                 ),
-            ),
+            )
+            .window(i.fill("window_year_to_date", &[("period", &year)])),
             Kpi::new(
                 "retention",
                 i.get("retention"),
                 fm.percent(c.retention),
                 format!("{} / {}", c.retained, c.retention_base),
             )
+            .window(format!("{} → {}", c.previous_year, c.year))
             .href("accounts.html".to_string()),
             Kpi::new(
                 "new_accounts",
-                format!("{} {}", i.get("new_accounts"), year),
+                i.get("new_accounts"),
                 c.new_accounts
                     .iter()
                     .find(|n| n.period == c.year)
@@ -174,15 +211,17 @@ impl Site<'_> {
                     .unwrap_or_else(|| "0".into()),
                 "",
             )
+            .window(this_year.clone())
             .href("targets.html".to_string()),
             Kpi::new(
                 "market_share",
-                format!("{} {}", i.get("market_share"), year),
+                i.get("market_share"),
                 fm.percent(share.and_then(|m| m.share)),
                 share
                     .map(|m| m.name.clone().unwrap_or_default())
                     .unwrap_or_default(),
-            ),
+            )
+            .window(this_year),
         ];
         let cols: Vec<Column> = a
             .trends
@@ -242,7 +281,40 @@ impl Site<'_> {
             .take(8)
             .map(|h| self.account_line(h))
             .collect();
+        let months = &a.trends.monthly;
+        let windows = Windows {
+            quarters: i.fill(
+                "window_quarters",
+                &[
+                    ("year", &a.current.year.to_string()),
+                    ("next", &self.cal.next(a.current.quarter).to_string()),
+                ],
+            ),
+            quarter: self.window_of(k.period),
+            open: i.get("window_open").into(),
+            trailing: i.fill(
+                "window_trailing",
+                &[
+                    (
+                        "from",
+                        &months
+                            .first()
+                            .map(|m| m.month.to_string())
+                            .unwrap_or_default(),
+                    ),
+                    (
+                        "to",
+                        &months
+                            .last()
+                            .map(|m| m.month.to_string())
+                            .unwrap_or_default(),
+                    ),
+                ],
+            ),
+            now: i.get("window_now").into(),
+        };
         Dashboard {
+            windows,
             period_href: paths::period(&period),
             period,
             cards,

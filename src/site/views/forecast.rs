@@ -24,6 +24,10 @@ pub struct ForecastView {
     pub months: Vec<ForecastLine>,
     /// Teams and people for the quarter.
     pub scopes: Vec<ForecastLine>,
+    /// What the quarters chart covers.
+    pub window_quarters: String,
+    /// What the month rows cover.
+    pub window_months: String,
 }
 
 /// `forecast/<period>.html`.
@@ -113,6 +117,14 @@ impl Site<'_> {
             periods,
             months,
             scopes,
+            window_quarters: self.i.fill(
+                "window_quarters",
+                &[
+                    ("year", &self.a.current.year.to_string()),
+                    ("next", &self.cal.next(self.a.current.quarter).to_string()),
+                ],
+            ),
+            window_months: self.window_of(self.a.current.year),
         }
     }
 
@@ -123,9 +135,10 @@ impl Site<'_> {
         let org = self.forecast(period, "org", None);
         let mut cards = Vec::new();
         if let Some(r) = org {
+            let window = self.window_of(period);
             cards.push(self.won_card("won", i.get("won"), r.won, r.target, r.attainment));
+            cards.push(self.commit_card(r.commit, r.target));
             for (key, m) in [
-                ("commit", r.commit),
                 ("best_case", r.best_case),
                 ("pipeline", r.pipeline),
                 ("weighted", r.weighted),
@@ -133,6 +146,9 @@ impl Site<'_> {
                 cards.push(Kpi::new(key, i.get(key), fm.money(m), ""));
             }
             cards.push(self.coverage_card(r.coverage, r.gap));
+            for c in &mut cards {
+                c.window = window.clone();
+            }
         }
         let (scopes, bars) = self.scope_lines(period);
         let in_period = |d: &DealFigures| d.close.is_some_and(|c| self.cal.contains(period, c));

@@ -116,41 +116,50 @@ impl Site<'_> {
         let q = self.a.current.quarter;
         let y = self.a.current.year;
         let mut cards = Vec::new();
-        for (key, label, p) in [("won", "this_quarter", q), ("won_year", "this_year", y)] {
+        for (key, p) in [("won", q), ("won_year", y)] {
             let f = self.forecast(p, kind, Some(id));
             cards.push(
                 self.won_card(
                     key,
-                    format!("{} · {} {}", i.get("won"), i.get(label), p),
+                    i.get("won"),
                     f.map(|f| f.won).unwrap_or_default(),
                     f.and_then(|f| f.target),
                     f.and_then(|f| f.attainment),
                 )
+                .window(self.window_of(p))
                 .href(paths::period(&p.to_string())),
             );
         }
         if let Some(f) = self.forecast(q, kind, Some(id)) {
-            cards.push(Kpi::new(
-                "commit",
-                format!("{} {}", i.get("commit"), q),
-                fm.money(f.commit),
-                format!("{} {}", i.get("weighted"), fm.money(f.weighted)),
-            ));
-            cards.push(self.coverage_card(f.coverage, f.gap));
+            let quarter = self.window_of(q);
+            cards.push(self.commit_card(f.commit, f.target).window(quarter.clone()));
+            cards.push(
+                Kpi::new(
+                    "weighted",
+                    i.get("weighted"),
+                    fm.money(f.weighted),
+                    i.get("weighted_sub"),
+                )
+                .window(quarter.clone()),
+            );
+            cards.push(self.coverage_card(f.coverage, f.gap).window(quarter));
         }
         if let Some(r) = self.perf(y, kind, Some(id)) {
-            cards.push(Kpi::new(
-                "win_rate",
-                format!("{} {}", i.get("win_rate"), y),
-                fm.percent(r.win_rate),
-                format!(
-                    "{} {} · {} {}",
-                    fm.count(r.deals_won),
-                    i.get("status_won"),
-                    fm.count(r.deals_lost),
-                    i.get("status_lost")
-                ),
-            ));
+            cards.push(
+                Kpi::new(
+                    "win_rate",
+                    i.get("win_rate"),
+                    fm.percent(r.win_rate),
+                    format!(
+                        "{} {} · {} {}",
+                        fm.count(r.deals_won),
+                        i.get("status_won"),
+                        fm.count(r.deals_lost),
+                        i.get("status_lost")
+                    ),
+                )
+                .window(self.window_of(y)),
+            );
             cards.push(
                 Kpi::new(
                     "open_risks",
@@ -162,6 +171,7 @@ impl Site<'_> {
                         fm.count(r.overdue_follow_ups)
                     ),
                 )
+                .window(i.get("window_open"))
                 .tone(if r.open_risks > 0 { "poor" } else { "" }),
             );
         }
