@@ -130,3 +130,35 @@ fn every_dashboard_card_says_its_window() {
     assert!(customers[2].starts_with("new_accounts: New accounts [This fiscal year · 2026]"));
     assert!(customers[3].starts_with("market_share: Market share [This fiscal year · 2026]"));
 }
+
+#[test]
+fn counts_take_the_plural_of_their_locale() {
+    let s = site();
+    let d = s.dashboard();
+    // November 2026: elm-erp-2026 alone; December 2025: birch-crm-2025.
+    assert!(
+        d.chart_monthly.contains("Nov 2026: ¥80,000 (1 deal)"),
+        "{}",
+        d.chart_monthly
+    );
+    assert!(!d.chart_monthly.contains("Deals)") && !d.chart_monthly.contains("1 deals"));
+    // The funnel: develop holds birch-renewal only, qualify two deals.
+    let funnel = s.funnel().chart_funnel;
+    assert!(funnel.contains("Develop: 1 deal, ¥150,000"), "{funnel}");
+    assert!(funnel.contains("Qualify: 2 deals, ¥650,000"), "{funnel}");
+    // The same in Chinese: one form, with its measure word.
+    let mut zh = checked().pipeline.clone();
+    zh.settings.org.locale = dealbook::model::Locale::ZhCn;
+    let s = Site::new(&zh, a(), &checked().diagnostics);
+    let d = s.dashboard();
+    assert!(
+        d.chart_monthly.contains("（1 个商机）") || d.chart_monthly.contains("(1 个商机)"),
+        "{}",
+        d.chart_monthly
+    );
+    let funnel = s.funnel().chart_funnel;
+    assert!(
+        funnel.contains("Develop：1 个商机") || funnel.contains("Develop: 1 个商机"),
+        "{funnel}"
+    );
+}

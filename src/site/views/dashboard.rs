@@ -125,7 +125,7 @@ impl Site<'_> {
                 fm.money(k.open_amount),
                 format!(
                     "{} · {}",
-                    i.fill("open_deals_n", &[("n", &fm.count(k.open_deals))]),
+                    i.count("open_deals_n", k.open_deals),
                     i.fill(
                         "average_deal_sub",
                         &[("avg", &fm.opt_compact(k.average_deal))]
@@ -152,7 +152,7 @@ impl Site<'_> {
                 "open_risks",
                 i.get("open_risks"),
                 fm.count(k.open_risks),
-                i.fill("open_risks_sub", &[("n", &fm.count(k.deals_at_risk))]),
+                i.count("open_risks_sub", k.deals_at_risk),
             )
             .window(open)
             .tone(if k.open_risks > 0 { "poor" } else { "good" })
@@ -161,7 +161,7 @@ impl Site<'_> {
                 "overdue_follow_ups",
                 i.get("overdue_follow_ups"),
                 fm.count(k.overdue_follow_ups),
-                i.fill("of_accounts", &[("n", &fm.count(a.accounts.len()))]),
+                i.count("of_accounts", a.accounts.len()),
             )
             .window(i.get("window_now"))
             .tone(if k.overdue_follow_ups > 0 {
@@ -233,7 +233,7 @@ impl Site<'_> {
                     label: l,
                     sublabel: y,
                     value: m.won,
-                    note: format!(" ({} {})", m.deals, i.get("deals_n")),
+                    note: format!(" ({})", i.count("n_deals", m.deals)),
                 }
             })
             .collect();

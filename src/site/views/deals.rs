@@ -367,15 +367,9 @@ impl Site<'_> {
     fn close_event(&self, date: String, from: Date, to: Date) -> Event {
         let days = (to - from).get_days() as i64;
         let (kind, change) = if days > 0 {
-            (
-                "slip",
-                self.i.fill("slipped_by", &[("n", &days.to_string())]),
-            )
+            ("slip", self.i.count("slipped_by", days as usize))
         } else {
-            (
-                "pull",
-                self.i.fill("pulled_in_by", &[("n", &(-days).to_string())]),
-            )
+            ("pull", self.i.count("pulled_in_by", (-days) as usize))
         };
         Event {
             date,
