@@ -18,6 +18,7 @@ use common::repo;
 use common::webdriver::{Driver, Session, tools};
 use dealbook::analytics::{self, Analytics, Status};
 use dealbook::load::LoadOptions;
+use dealbook::site::i18n::Fmt;
 use dealbook::{Checked, fmt, load_and_check};
 use serde_json::json;
 use std::io::{BufRead, BufReader, Write};
@@ -41,6 +42,16 @@ fn analytics_of(pipeline: &Path) -> (Checked, Analytics) {
     );
     let a = analytics::compute(&c.pipeline, c.as_of, &analytics::Options::default());
     (c, a)
+}
+
+/// A card's figure as shown and its tooltip (the exact figure).
+fn card(s: &Session<'_>, key: &str) -> (String, String) {
+    let sel = format!("[data-kpi=\"{key}\"] .kpi-value");
+    let title = s.js(&format!(
+        "return document.querySelector('{}').getAttribute('title') || '';",
+        sel.replace('\'', "\\'")
+    ));
+    (s.text(&sel), title.as_str().unwrap_or_default().to_string())
 }
 
 fn file_url(dir: &Path, page: &str) -> String {
@@ -104,17 +115,28 @@ fn every_kind_of_page_in_a_real_browser() {
         );
     }
 
-    // The dashboard shows the analytics' figures.
+    // The dashboard shows the analytics' figures: money in the charts'
+    // compact style (`Fmt::card`), the exact amount as the card's tooltip.
     s.goto(&file_url(out.path(), "index.html"));
     let k = &a.kpis;
+    let fm = Fmt {
+        currency: cur.to_string(),
+        locale: dealbook::model::Locale::En,
+    };
+    for (key, m) in [
+        ("won", k.won),
+        ("commit", k.commit),
+        ("weighted", k.weighted),
+        ("open_deals", k.open_amount),
+    ] {
+        let (shown, exact) = card(&s, key);
+        assert_eq!(shown, fm.card(m), "dashboard figure {key}");
+        assert_eq!(exact, fmt::money(m, cur), "dashboard figure {key}, exact");
+    }
     for (key, want) in [
-        ("won", fmt::money(k.won, cur)),
-        ("commit", fmt::money(k.commit, cur)),
-        ("weighted", fmt::money(k.weighted, cur)),
         ("coverage", fmt::multiple(k.coverage)),
         ("win_rate", fmt::percent(k.win_rate)),
         ("open_risks", k.open_risks.to_string()),
-        ("open_deals", fmt::money(k.open_amount, cur)),
         ("overdue_follow_ups", k.overdue_follow_ups.to_string()),
     ] {
         let shown = s.text(&format!("[data-kpi=\"{key}\"] .kpi-value"));
@@ -122,10 +144,7 @@ fn every_kind_of_page_in_a_real_browser() {
     }
     let won_sub = s.text("[data-kpi=\"won\"] .kpi-sub");
     assert!(won_sub.contains(&fmt::percent(k.attainment)), "{won_sub}");
-    assert!(
-        won_sub.contains(&fmt::opt_money(k.target, cur)),
-        "{won_sub}"
-    );
+    assert!(won_sub.contains(&fm.opt_card(k.target)), "{won_sub}");
 
     // A period page shows that period's forecast.
     let q4 = a
@@ -134,18 +153,13 @@ fn every_kind_of_page_in_a_real_browser() {
         .find(|r| r.period.to_string() == "2026-Q4" && r.scope.kind == "org")
         .unwrap();
     s.goto(&file_url(out.path(), "forecast/2026-Q4.html"));
-    assert_eq!(
-        s.text("[data-kpi=\"won\"] .kpi-value"),
-        fmt::money(q4.won, cur)
-    );
-    assert_eq!(
-        s.text("[data-kpi=\"commit\"] .kpi-value"),
-        fmt::money(q4.commit, cur)
-    );
-    assert_eq!(
-        s.text("[data-kpi=\"pipeline\"] .kpi-value"),
-        fmt::money(q4.pipeline, cur)
-    );
+    for (key, m) in [
+        ("won", q4.won),
+        ("commit", q4.commit),
+        ("pipeline", q4.pipeline),
+    ] {
+        assert_eq!(card(&s, key), (fm.card(m), fmt::money(m, cur)), "{key}");
+    }
 
     // A deal page shows the deal's amount; the funnel its totals.
     let p = &c.pipeline;
@@ -156,8 +170,11 @@ fn every_kind_of_page_in_a_real_browser() {
         .unwrap();
     s.goto(&file_url(out.path(), "deals/beifang-erp.html"));
     assert_eq!(
-        s.text("[data-kpi=\"amount\"] .kpi-value"),
-        fmt::money(deal.amount_reporting, cur)
+        card(&s, "amount"),
+        (
+            fm.card(deal.amount_reporting),
+            fmt::money(deal.amount_reporting, cur)
+        )
     );
     s.goto(&file_url(out.path(), "funnel.html"));
     assert_eq!(
@@ -282,9 +299,13 @@ fn pages_are_complete_without_javascript() {
     let shown: usize = a.risks.len();
     assert_eq!(s.count("section[id^=\"signal-\"] tbody tr"), shown);
     s.goto(&file_url(out.path(), "index.html"));
+    let fm = Fmt {
+        currency: a.currency.clone(),
+        locale: dealbook::model::Locale::En,
+    };
     assert_eq!(
-        s.text("[data-kpi=\"won\"] .kpi-value"),
-        fmt::money(a.kpis.won, &a.currency)
+        card(&s, "won"),
+        (fm.card(a.kpis.won), fmt::money(a.kpis.won, &a.currency))
     );
     // The phone menu is a checkbox and a label: it opens without script.
     let s = d.session(false, 375);

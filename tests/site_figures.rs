@@ -115,7 +115,7 @@ fn every_dashboard_card_says_its_window() {
     );
     assert!(
         all[1].starts_with("commit: Commit [This quarter · 2026-Q3]")
-            && all[1].contains("181.6% of ¥350,000 target"),
+            && all[1].contains("181.6% of ¥350K target"),
         "{all:?}"
     );
     assert!(all[2].starts_with("weighted: Weighted [This quarter · 2026-Q3]"));
@@ -161,4 +161,55 @@ fn counts_take_the_plural_of_their_locale() {
         funnel.contains("Develop：1 个商机") || funnel.contains("Develop: 1 个商机"),
         "{funnel}"
     );
+}
+
+/// Money written with thousands separators ("¥6,330,000"): the style of
+/// tables, not of cards and charts.
+fn grouped_money(s: &str) -> bool {
+    let b: Vec<char> = s.chars().collect();
+    (0..b.len()).any(|i| {
+        b[i] == '¥' && {
+            let digits: String = b[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit() || **c == ',')
+                .collect();
+            digits.contains(',')
+        }
+    })
+}
+
+#[test]
+fn one_number_style_per_locale_on_cards_and_charts() {
+    // English: cards in the charts' compact style (K, M), the exact
+    // amount as the card's tooltip.
+    let s = site();
+    let d = s.dashboard();
+    let won = &d.cards[0];
+    assert_eq!(
+        (won.value.as_str(), won.exact.as_str()),
+        ("¥200K", "¥200,000")
+    );
+    // Open pipeline 1708092.48 → ¥1.71M.
+    assert_eq!(d.cards[4].value, "¥1.71M");
+    for c in d.cards.iter().chain(&d.customers) {
+        assert!(!grouped_money(&c.value) && !grouped_money(&c.sub), "{c:?}");
+    }
+    assert!(d.chart_forecast.contains("¥"), "charts show money");
+    // Chinese: 万 on the cards as on the charts, and 成交概率 for a
+    // deal's probability (赢率 is the win rate).
+    let mut zh = checked().pipeline.clone();
+    zh.settings.org.locale = dealbook::model::Locale::ZhCn;
+    let s = Site::new(&zh, a(), &checked().diagnostics);
+    let d = s.dashboard();
+    assert_eq!(d.cards[0].value, "¥20万");
+    assert_eq!(d.cards[1].sub, "目标 ¥35万 的 181.6% · 已赢单 + 承诺中商机");
+    // 882558.83 → ¥88.26万
+    assert_eq!(d.cards[2].value, "¥88.26万");
+    assert_eq!(d.cards[2].sub, "已赢单 + Σ 进行中金额 × 成交概率");
+    for c in d.cards.iter().chain(&d.customers) {
+        assert!(!grouped_money(&c.value) && !grouped_money(&c.sub), "{c:?}");
+    }
+    assert!(d.chart_monthly.contains("万"), "{}", d.chart_monthly);
+    assert_eq!(s.i.get("probability"), "成交概率");
+    assert_eq!(s.i.get("win_rate"), "赢率");
 }

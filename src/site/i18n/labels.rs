@@ -132,7 +132,7 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     (
         "weighted_sub",
         "won + Σ open × probability",
-        "已赢单 + Σ 进行中金额 × 赢率",
+        "已赢单 + Σ 进行中金额 × 成交概率",
     ),
     ("coverage", "Coverage", "覆盖率"),
     (
@@ -182,7 +182,7 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     ("amount_reporting", "Amount ({cur})", "金额（{cur}）"),
     ("count", "Count", "数量"),
     ("deals_n", "Deals", "商机数"),
-    ("probability", "Probability", "赢率"),
+    ("probability", "Probability", "成交概率"),
     ("category", "Forecast category", "预测类别"),
     ("status", "Status", "状态"),
     ("stage", "Stage", "阶段"),

@@ -61,8 +61,12 @@ pub struct Kpi {
     /// The window the figure is for: "This quarter · 2026-Q3", "All open
     /// deals, now", "Trailing 12 months"…
     pub window: String,
-    /// The figure.
+    /// The figure, money in the compact style of the locale (the style of
+    /// the charts: "¥1.23M", "¥123.5万"; see [`Fmt::card`]).
     pub value: String,
+    /// The exact figure, when `value` is rounded ("¥1,234,567"): the
+    /// card's tooltip.
+    pub exact: String,
     /// A line of context under it.
     pub sub: String,
     /// "good", "fair", "poor" or "" (neutral).
@@ -191,10 +195,25 @@ impl Kpi {
             label: label.into(),
             window: String::new(),
             value,
+            exact: String::new(),
             sub: sub.into(),
             tone: "",
             href: None,
             bar: String::new(),
+        }
+    }
+
+    /// A card of an amount of money: compact, exact in the tooltip.
+    pub(super) fn money(
+        key: &'static str,
+        label: impl Into<String>,
+        fm: &Fmt,
+        m: Money,
+        sub: impl Into<String>,
+    ) -> Kpi {
+        Kpi {
+            exact: fm.money(m),
+            ..Kpi::new(key, label, fm.card(m), sub)
         }
     }
 
@@ -415,7 +434,7 @@ impl Site<'_> {
         match target {
             Some(t) => i.fill(
                 "of_target",
-                &[("pct", &fm.percent(attainment)), ("target", &fm.money(t))],
+                &[("pct", &fm.percent(attainment)), ("target", &fm.card(t))],
             ),
             None => i.get("no_target").into(),
         }
@@ -430,10 +449,11 @@ impl Site<'_> {
         target: Option<Money>,
         attainment: Option<Ratio>,
     ) -> Kpi {
-        Kpi::new(
+        Kpi::money(
             key,
             label,
-            self.fm.money(won),
+            &self.fm,
+            won,
             self.target_sub(attainment, target),
         )
         .bar(charts::progress(attainment))
@@ -443,10 +463,11 @@ impl Site<'_> {
     /// won + open commit".
     pub(super) fn commit_card(&self, commit: Money, target: Option<Money>) -> Kpi {
         let against = target.and_then(|t| commit.ratio(t));
-        Kpi::new(
+        Kpi::money(
             "commit",
             self.i.get("commit"),
-            self.fm.money(commit),
+            &self.fm,
+            commit,
             format!(
                 "{} · {}",
                 self.target_sub(against, target),
@@ -460,7 +481,7 @@ impl Site<'_> {
     pub(super) fn coverage_card(&self, coverage: Option<Ratio>, gap: Option<Money>) -> Kpi {
         let (fm, i) = (&self.fm, &self.i);
         let sub = match gap {
-            Some(g) if g.get() > Decimal::ZERO => i.fill("coverage_sub", &[("gap", &fm.money(g))]),
+            Some(g) if g.get() > Decimal::ZERO => i.fill("coverage_sub", &[("gap", &fm.card(g))]),
             _ => i.get("coverage_none").into(),
         };
         Kpi::new("coverage", i.get("coverage"), fm.multiple(coverage), sub)

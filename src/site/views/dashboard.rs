@@ -102,10 +102,11 @@ impl Site<'_> {
             self.commit_card(k.commit, k.target)
                 .window(quarter.clone())
                 .href("forecast.html".to_string()),
-            Kpi::new(
+            Kpi::money(
                 "weighted",
                 i.get("weighted"),
-                fm.money(k.weighted),
+                fm,
+                k.weighted,
                 i.get("weighted_sub"),
             )
             .window(quarter.clone())
@@ -119,17 +120,15 @@ impl Site<'_> {
                 })
                 .href("forecast.html".to_string()),
             // Second row: pipeline, win rate, risks, follow-ups.
-            Kpi::new(
+            Kpi::money(
                 "open_deals",
                 i.get("open_pipeline"),
-                fm.money(k.open_amount),
+                fm,
+                k.open_amount,
                 format!(
                     "{} · {}",
                     i.count("open_deals_n", k.open_deals),
-                    i.fill(
-                        "average_deal_sub",
-                        &[("avg", &fm.opt_compact(k.average_deal))]
-                    )
+                    i.fill("average_deal_sub", &[("avg", &fm.opt_card(k.average_deal))])
                 ),
             )
             .window(open)
@@ -186,9 +185,9 @@ impl Site<'_> {
                     "growth_sub",
                     &[
                         ("year", &year),
-                        ("won", &fm.money(c.won_this_year_to_date)),
+                        ("won", &fm.card(c.won_this_year_to_date)),
                         ("prev", &c.previous_year.to_string()),
-                        ("before", &fm.money(c.won_last_year_to_date)),
+                        ("before", &fm.card(c.won_last_year_to_date)),
                     ],
                 ),
             )

@@ -7,6 +7,7 @@ use super::lines::DealLine;
 use super::{Site, paths};
 use crate::analytics::Status;
 use crate::model::Deal;
+use crate::money::Money;
 use crate::site::charts::{self, Segment};
 use crate::site::markdown;
 use jiff::civil::Date;
@@ -142,14 +143,17 @@ impl Site<'_> {
         let line = self.deal_line(&row);
         let open = row.status == Status::Open;
         let mut cards = vec![
-            Kpi::new(
+            Kpi::money(
                 "amount",
                 i.fill("amount_reporting", &[("cur", &a.currency)]),
-                line.amount.s.clone(),
+                &self.fm,
+                row.amount_reporting,
                 if line.original.is_empty() {
                     String::new()
                 } else {
-                    i.fill("in_currency", &[("cur", row.currency)]) + " " + &line.original
+                    i.fill("in_currency", &[("cur", row.currency)])
+                        + " "
+                        + &self.fm.card_in(Money::cents(row.amount), row.currency)
                 },
             ),
             Kpi::new(
@@ -176,7 +180,7 @@ impl Site<'_> {
                     "probability",
                     i.get("probability"),
                     line.probability.s.clone(),
-                    format!("{} {}", i.get("weighted"), line.weighted.s),
+                    format!("{} {}", i.get("weighted"), self.fm.opt_card(row.weighted)),
                 ),
             );
             cards.push(Kpi::new(

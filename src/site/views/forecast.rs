@@ -143,7 +143,7 @@ impl Site<'_> {
                 ("pipeline", r.pipeline),
                 ("weighted", r.weighted),
             ] {
-                cards.push(Kpi::new(key, i.get(key), fm.money(m), ""));
+                cards.push(Kpi::money(key, i.get(key), fm, m, ""));
             }
             cards.push(self.coverage_card(r.coverage, r.gap));
             for c in &mut cards {

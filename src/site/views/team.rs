@@ -134,10 +134,11 @@ impl Site<'_> {
             let quarter = self.window_of(q);
             cards.push(self.commit_card(f.commit, f.target).window(quarter.clone()));
             cards.push(
-                Kpi::new(
+                Kpi::money(
                     "weighted",
                     i.get("weighted"),
-                    fm.money(f.weighted),
+                    fm,
+                    f.weighted,
                     i.get("weighted_sub"),
                 )
                 .window(quarter.clone()),
