@@ -87,6 +87,7 @@ catalogue! {
     HistoryEnd = "E042", "history does not end at the current stage";
     ClosedWithoutClose = "E043", "won or lost deal without `close`";
     LostWithoutReason = "E044", "lost deal without `lost_reason`";
+    ClosedAfterAsOf = "E045", "won or lost deal closed after as_of";
     BadPeriod = "E050", "malformed period";
     BadScope = "E051", "target scope names both a person and a team";
     DuplicateTarget = "E052", "duplicate target";

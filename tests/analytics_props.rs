@@ -354,7 +354,10 @@ impl Gen {
             .map(|(i, d)| {
                 let stage = d.stage.index(n_open + 2);
                 let created = days(AS_OF, -(d.created_days_ago as i64));
+                // A won or lost deal closed on or before as_of (a close in
+                // the future is an error, E045).
                 let close = days(created, d.close_after as i64);
+                let close = if stage >= n_open { close.min(AS_OF) } else { close };
                 let mut s = format!(
                     "name = \"Deal {i}\"\naccount = \"a{}\"\nowner = \"{}\"\namount = {}\nstage = \"{}\"\ncreated = {created}\nclose = {close}\n",
                     d.account.index(self.accounts.len()),
