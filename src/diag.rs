@@ -75,6 +75,7 @@ catalogue! {
     TooPrecise = "E021", "amount has more than two decimal places";
     BadProbability = "E022", "probability outside 0..=1";
     OutOfRange = "E023", "number out of range";
+    TargetOutOfRange = "E024", "target value outside its metric's range";
     UnknownAccount = "E030", "unknown account";
     UnknownPerson = "E031", "unknown person";
     UnknownTeam = "E032", "unknown team";
