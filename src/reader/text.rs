@@ -74,12 +74,56 @@ pub(super) fn slug_hint(sug: &str) -> String {
     }
 }
 
-/// Three ASCII capital letters.
+/// Everyday names and symbols of currencies that are not their ISO 4217
+/// codes, with the code to write instead. Matched after trimming, ASCII
+/// letters in any case.
+const ALIASES: &[(&str, &str)] = &[
+    ("RMB", "CNY"),
+    ("人民币", "CNY"),
+    ("元", "CNY"),
+    ("¥", "CNY"),
+    ("￥", "CNY"),
+    ("US$", "USD"),
+    ("$", "USD"),
+    ("美元", "USD"),
+    ("€", "EUR"),
+    ("欧元", "EUR"),
+    ("£", "GBP"),
+    ("英镑", "GBP"),
+    ("HK$", "HKD"),
+    ("港币", "HKD"),
+    ("港元", "HKD"),
+    ("日元", "JPY"),
+    ("円", "JPY"),
+];
+
+/// The ISO 4217 code of an everyday currency name ("RMB", "人民币", "US$").
+pub fn currency_alias(s: &str) -> Option<&'static str> {
+    let s = s.trim();
+    ALIASES
+        .iter()
+        .find(|(a, _)| a.eq_ignore_ascii_case(s))
+        .map(|(_, code)| *code)
+}
+
+/// Three ASCII capital letters, and not an everyday name that looks like a
+/// code ("RMB" is the renminbi's name; its code is "CNY").
 pub fn is_currency(s: &str) -> bool {
-    s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase())
+    s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase()) && currency_alias(s).is_none()
 }
 
 pub(super) fn currency_hint(s: &str) -> String {
+    if let Some(code) = currency_alias(s) {
+        let yen = if code == "CNY" && s.trim().chars().all(|c| c == '¥' || c == '￥') {
+            " (or \"JPY\" for the yen)"
+        } else {
+            ""
+        };
+        return format!(
+            "\"{}\" is an everyday name; its ISO 4217 code is \"{code}\"{yen}",
+            s.trim()
+        );
+    }
     let up = s.trim().to_ascii_uppercase();
     if is_currency(&up) {
         format!("currency codes are three capital letters: \"{up}\"")
