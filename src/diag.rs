@@ -335,6 +335,52 @@ pub fn suggest<'a>(
     }
 }
 
+/// The ids of the items (`(id, display name)`) whose name is `written`:
+/// exactly, else ignoring case and surrounding spaces. For a display name
+/// written where an id belongs (`owner = "张敏"`, `--person 李娜`).
+pub fn ids_named<'a>(
+    written: &str,
+    items: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
+) -> Vec<&'a str> {
+    let exact: Vec<&str> = items
+        .clone()
+        .into_iter()
+        .filter(|(id, name)| *name == written && *id != written)
+        .map(|(id, _)| id)
+        .collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    let w = written.trim().to_lowercase();
+    items
+        .into_iter()
+        .filter(|(id, name)| name.trim().to_lowercase() == w && *id != written)
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// The hint for a display name written where the id of a `kind` belongs
+/// (`key = "…"` in a file): which id has that name. None when no item has
+/// it.
+pub fn name_hint<'a>(
+    kind: &str,
+    written: &str,
+    key: &str,
+    items: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
+) -> Option<String> {
+    match ids_named(written, items).as_slice() {
+        [] => None,
+        [id] => Some(format!(
+            "\"{written}\" is the name of {kind} \"{id}\": write {key} = \"{id}\""
+        )),
+        ids => Some(format!(
+            "\"{written}\" is the name of {} {kind}s, {}: write the id of the one you mean",
+            ids.len(),
+            quote_list(ids)
+        )),
+    }
+}
+
 /// `"a", "b", "c"`.
 pub fn quote_list(items: &[&str]) -> String {
     items
@@ -357,6 +403,25 @@ mod tests {
             assert_eq!(s.len(), 4);
             assert!(s.starts_with('E') || s.starts_with('W'));
         }
+    }
+
+    #[test]
+    fn display_names_point_at_ids() {
+        let people = [
+            ("zhang-min", "张敏"),
+            ("li-na", "李娜"),
+            ("li-na-2", "李娜"),
+        ];
+        assert_eq!(ids_named("张敏", people), ["zhang-min"]);
+        assert_eq!(ids_named(" 张敏 ", people), ["zhang-min"]);
+        assert_eq!(ids_named("李娜", people), ["li-na", "li-na-2"]);
+        assert!(ids_named("王芳", people).is_empty());
+        assert_eq!(
+            name_hint("person", "张敏", "owner", people).as_deref(),
+            Some("\"张敏\" is the name of person \"zhang-min\": write owner = \"zhang-min\"")
+        );
+        let teams = [("sales", "Sales")];
+        assert_eq!(ids_named("SALES", teams), ["sales"]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! target, values in their metric's range.
 
 use super::Ctx;
-use crate::diag::{Code, Diagnostic, suggest};
+use crate::diag::{Code, Diagnostic, name_hint, suggest};
 use crate::model::{Metric, Scope};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -26,10 +26,17 @@ pub fn targets(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                         t.scope_span,
                         format!("unknown person \"{id}\" in a target"),
                     )
-                    .maybe_hint(suggest(
-                        id.as_str(),
-                        p.people.iter().map(|x| x.id.value.as_str()),
-                    )),
+                    .maybe_hint(
+                        name_hint(
+                            "person",
+                            id.as_str(),
+                            "person",
+                            super::refs::people_named(p),
+                        )
+                        .or_else(|| {
+                            suggest(id.as_str(), p.people.iter().map(|x| x.id.value.as_str()))
+                        }),
+                    ),
                 );
             }
             Scope::Team(id) if p.coverage.team_ok && !p.index.teams.contains_key(id.as_str()) => {
@@ -39,10 +46,12 @@ pub fn targets(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                         t.scope_span,
                         format!("unknown team \"{id}\" in a target"),
                     )
-                    .maybe_hint(suggest(
-                        id.as_str(),
-                        p.teams.iter().map(|x| x.id.value.as_str()),
-                    )),
+                    .maybe_hint(
+                        name_hint("team", id.as_str(), "team", super::refs::teams_named(p))
+                            .or_else(|| {
+                                suggest(id.as_str(), p.teams.iter().map(|x| x.id.value.as_str()))
+                            }),
+                    ),
                 );
             }
             _ => {}

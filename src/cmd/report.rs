@@ -4,7 +4,7 @@ use super::common::{
     AsOf, PipelineDir, one_shot, parse_period, print_diagnostics, print_stdout, stdout_color, today,
 };
 use dealbook::analytics::{self, Focus};
-use dealbook::diag::suggest;
+use dealbook::diag::{ids_named, quote_list, suggest};
 use dealbook::period::Period;
 use dealbook::report::{self, CsvTable, Filter};
 use dealbook::{Exit, load_and_check};
@@ -61,13 +61,21 @@ pub fn run(a: Args) -> Exit {
     let focus = match (&a.person, &a.team) {
         (Some(id), _) => {
             if p.person(id).is_none() {
-                return unknown("person", id, p.people.iter().map(|x| x.id.value.as_str()));
+                let named = p
+                    .people
+                    .iter()
+                    .map(|x| (x.id.value.as_str(), x.name.as_str()));
+                return unknown("person", id, named);
             }
             Some(Focus::Person(id.clone()))
         }
         (None, Some(id)) => {
             if p.team(id).is_none() {
-                return unknown("team", id, p.teams.iter().map(|x| x.id.value.as_str()));
+                let named = p
+                    .teams
+                    .iter()
+                    .map(|x| (x.id.value.as_str(), x.name.as_str()));
+                return unknown("team", id, named);
             }
             Some(Focus::Team(id.clone()))
         }
@@ -104,13 +112,29 @@ pub fn run(a: Args) -> Exit {
     Exit::Ok
 }
 
-/// Reports an unknown `--person` or `--team` id, with a suggestion.
-fn unknown<'a>(kind: &str, id: &str, known: impl IntoIterator<Item = &'a str> + Clone) -> Exit {
+/// Reports an unknown `--person` or `--team` id, with a suggestion: the
+/// id whose name it is, else a close id. `known` is (id, name).
+fn unknown<'a>(
+    kind: &str,
+    id: &str,
+    known: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
+) -> Exit {
+    let hint = match ids_named(id, known.clone()).as_slice() {
+        [one] => Some(format!(
+            "\"{id}\" is the name of {kind} \"{one}\": use --{kind} {one}"
+        )),
+        [] => {
+            let ids: Vec<&str> = known.into_iter().map(|(i, _)| i).collect();
+            suggest(id, ids.iter().copied())
+        }
+        many => Some(format!(
+            "\"{id}\" is the name of {kind}s {}",
+            quote_list(many)
+        )),
+    };
     eprintln!(
         "error: unknown {kind} \"{id}\"{}",
-        suggest(id, known)
-            .map(|h| format!(" ({h})"))
-            .unwrap_or_default()
+        hint.map(|h| format!(" ({h})")).unwrap_or_default()
     );
     Exit::Failure
 }
