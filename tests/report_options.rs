@@ -35,3 +35,25 @@ fn a_display_name_says_which_id_has_it() {
         "error: unknown team \"north china\" (\"north china\" is the name of team \"north\": use --team north)\n"
     );
 }
+
+#[test]
+fn table_without_csv_is_refused() {
+    for format in [None, Some("table"), Some("markdown"), Some("json")] {
+        let mut args = vec!["--table", "risks"];
+        if let Some(f) = format {
+            args.extend(["--format", f]);
+        }
+        let out = report(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?} printed something");
+        assert_eq!(
+            stderr(&out),
+            "error: --table picks one table of --format csv; add --format csv, or leave --table out for the whole report\n",
+            "{args:?}"
+        );
+    }
+    // With CSV it is the table asked for.
+    let out = report(&["--format", "csv", "--table", "risks"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("code,deal,"));
+}

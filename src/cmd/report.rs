@@ -29,9 +29,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
-    /// Which table to print with --format csv.
-    #[arg(long, value_enum, default_value = "deals")]
-    table: CsvTable,
+    /// Which table to print with --format csv (default: deals).
+    #[arg(long, value_enum)]
+    table: Option<CsvTable>,
     #[command(flatten)]
     as_of: AsOf,
     /// Period: a fiscal year (2026), quarter (2026-Q4) or month (2026-11).
@@ -48,6 +48,12 @@ pub struct Args {
 
 /// Runs `report`.
 pub fn run(a: Args) -> Exit {
+    if a.table.is_some() && !matches!(a.format, Format::Csv) {
+        eprintln!(
+            "error: --table picks one table of --format csv; add --format csv, or leave --table out for the whole report"
+        );
+        return Exit::Failure;
+    }
     let root = match a.pipeline.open() {
         Ok(r) => r,
         Err(e) => return e,
@@ -98,7 +104,7 @@ pub fn run(a: Args) -> Exit {
         Format::Table => report::text(&view, p, period, stdout_color()),
         Format::Markdown => report::markdown(&view, p, period),
         Format::Json => report::json(&view, p),
-        Format::Csv => match report::csv(&view, p, a.table) {
+        Format::Csv => match report::csv(&view, p, a.table.unwrap_or(CsvTable::Deals)) {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("error: cannot write CSV: {e}");
