@@ -15,21 +15,26 @@ pub enum Severity {
     Error,
     /// Odd but legal: reported, exit 0 unless `--deny-warnings`.
     Warning,
+    /// Advice about the settings: reported, never changes the exit status
+    /// (not even with `--deny-warnings`).
+    Note,
 }
 
 impl Severity {
-    /// "error" or "warning".
+    /// "error", "warning" or "note".
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }
 
 macro_rules! catalogue {
     ($($variant:ident = $code:literal, $title:literal;)*) => {
-        /// The stable codes of all diagnostics. `E…` are errors, `W…` warnings.
+        /// The stable codes of all diagnostics. `E…` are errors, `W…`
+        /// warnings, `N…` notes.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code {
             $(
@@ -95,6 +100,7 @@ catalogue! {
     DuplicateMarket = "E053", "duplicate market period";
     StagesIncomplete = "E060", "stage list has no open stage or no won stage";
     StageOrder = "E061", "open stage listed after an outcome stage";
+    UnknownSignal = "E062", "unknown risk signal";
     ExitCriteria = "W001", "open deal past a stage whose exit criteria are empty";
     IgnoredFile = "W002", "file is not part of the pipeline layout";
     SkippedLink = "W003", "symbolic link skipped";
@@ -107,15 +113,16 @@ catalogue! {
     ProbabilityOrder = "W010", "stage probabilities decrease";
     DuplicateStakeholder = "W011", "contact listed twice as a stakeholder";
     IgnoredStageField = "W012", "field has no effect on an outcome stage";
+    NoisySignal = "N001", "risk signal fires on most open deals";
 }
 
 impl Code {
-    /// Errors start with `E`, warnings with `W`.
+    /// Errors start with `E`, warnings with `W`, notes with `N`.
     pub fn severity(self) -> Severity {
-        if self.as_str().starts_with('E') {
-            Severity::Error
-        } else {
-            Severity::Warning
+        match self.as_str().as_bytes()[0] {
+            b'E' => Severity::Error,
+            b'W' => Severity::Warning,
+            _ => Severity::Note,
         }
     }
 }
@@ -401,7 +408,7 @@ mod tests {
             let s = c.as_str();
             assert!(seen.insert(s), "duplicate code {s}");
             assert_eq!(s.len(), 4);
-            assert!(s.starts_with('E') || s.starts_with('W'));
+            assert!(s.starts_with('E') || s.starts_with('W') || s.starts_with('N'));
         }
     }
 

@@ -1,7 +1,8 @@
 //! Writing diagnostics for people and machines: `human` (a header line
 //! `path:line:col: error[E012]: message`, the source line with a marker, the
 //! hint), `json` (a versioned document) and `github` (workflow commands that
-//! become annotations on the pull request).
+//! become annotations on the pull request). Notes (`N…`) are written like
+//! the others, as `note` (`notice` for GitHub), and counted apart.
 
 use crate::diag::{Diagnostic, Severity};
 use crate::source::SourceMap;
@@ -15,7 +16,7 @@ pub const CHECK_JSON_VERSION: u32 = 1;
 /// A diagnostic with its position worked out, as the JSON output shows it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Located {
-    /// "error" or "warning".
+    /// "error", "warning" or "note".
     pub severity: Severity,
     /// Stable code, e.g. "E034".
     pub code: &'static str,
@@ -76,6 +77,8 @@ pub struct Summary {
     pub errors: usize,
     /// Number of warnings.
     pub warnings: usize,
+    /// Number of notes (advice; they never fail a check).
+    pub notes: usize,
     /// Number of files read.
     pub files: usize,
 }
@@ -83,20 +86,17 @@ pub struct Summary {
 impl Summary {
     /// Counts a list.
     pub fn of(diags: &[Diagnostic], files: usize) -> Summary {
+        let count = |s: Severity| diags.iter().filter(|d| d.severity() == s).count();
         Summary {
-            errors: diags
-                .iter()
-                .filter(|d| d.severity() == Severity::Error)
-                .count(),
-            warnings: diags
-                .iter()
-                .filter(|d| d.severity() == Severity::Warning)
-                .count(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            notes: count(Severity::Note),
             files,
         }
     }
 
-    /// "2 errors, 1 warning in 63 files".
+    /// "2 errors, 1 warning in 63 files"; "2 errors, 1 warning, 1 note in
+    /// 63 files" when there are notes.
     pub fn line(&self) -> String {
         let plural = |n: usize, w: &str| {
             if n == 1 {
@@ -105,8 +105,12 @@ impl Summary {
                 format!("{n} {w}s")
             }
         };
+        let notes = match self.notes {
+            0 => String::new(),
+            n => format!(", {}", plural(n, "note")),
+        };
         format!(
-            "{}, {} in {}",
+            "{}, {}{notes} in {}",
             plural(self.errors, "error"),
             plural(self.warnings, "warning"),
             plural(self.files, "file")
@@ -158,6 +162,12 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
                     .fg_color(Some(anstyle::AnsiColor::Yellow.into())),
                 "warning",
             ),
+            Severity::Note => (
+                anstyle::Style::new()
+                    .bold()
+                    .fg_color(Some(anstyle::AnsiColor::Cyan.into())),
+                "note",
+            ),
         };
         let bold = anstyle::Style::new().bold();
         let (file, message) = (printable(&loc.file), printable(&loc.message));
@@ -176,6 +186,7 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
         let level = match loc.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
         };
         let hint_text = d.hint_text(sources);
         let (label, hint) = (
@@ -268,9 +279,14 @@ pub fn github(diags: &[Diagnostic], sources: &SourceMap, files: usize, prefix: &
             msg.push_str("\nhint: ");
             msg.push_str(&printable(h));
         }
+        // GitHub's three levels; a note is a `notice`.
+        let level = match loc.severity {
+            Severity::Note => "notice",
+            s => s.as_str(),
+        };
         out.push_str(&format!(
             "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            loc.severity.as_str(),
+            level,
             gh_escape_property(&file),
             loc.line,
             loc.column,

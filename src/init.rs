@@ -21,7 +21,10 @@ pub fn files(today: Date) -> Scaffold {
     let next = today.checked_add(7.days()).unwrap_or(today);
     let year = today.year();
     vec![
-        ("dealbook.toml", format!("{SETTINGS_HEAD}{STANDARD_STAGES}")),
+        (
+            "dealbook.toml",
+            format!("{SETTINGS_HEAD}{STANDARD_STAGES}{}", signals_table()),
+        ),
         ("team.toml", TEAM.to_string()),
         (
             "accounts/acme.toml",
@@ -41,6 +44,24 @@ pub fn files(today: Date) -> Scaffold {
         (".gitignore", "/public/\n".to_string()),
         (".github/workflows/dealbook.yml", workflow()),
     ]
+}
+
+/// `[rules.signals]` of a new pipeline: every risk signal, switched on,
+/// with what it checks as a comment (the spec's doc of the switch), so a
+/// team sees what it can switch off.
+pub fn signals_table() -> String {
+    let fields = crate::spec::SIGNALS.fields;
+    let width = fields.iter().map(|f| f.key.len()).max().unwrap_or(0) + " = true".len();
+    let mut s = String::from(
+        "\n# Risk signals on open deals. Set one to false to switch it off: it is then\n\
+         # not computed and shown nowhere. Thresholds: the [rules] above.\n\
+         [rules.signals]\n",
+    );
+    for f in fields {
+        let line = format!("{} = true", f.key);
+        s.push_str(&format!("{line:<width$}  # {}\n", f.doc));
+    }
+    s
 }
 
 /// Where the workflow installs dealbook from: the package's repository

@@ -232,6 +232,53 @@ pub struct Rules {
     pub economic_buyer_by_set: bool,
     /// Whether `proof_by` was written (else it is the default).
     pub proof_by_set: bool,
+    /// `[rules.signals]`: the risk signals that are on.
+    pub signals: SignalSwitches,
+    /// Where `[rules.signals]` is written, else `[rules]` (notes about
+    /// the signals point there); none when neither is.
+    pub signals_at: Option<Span>,
+}
+
+/// The risk signals that are on, as a set of positions in
+/// [`crate::spec::SIGNAL_CODES`] (`[rules.signals]`; all on by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SignalSwitches(u16);
+
+impl SignalSwitches {
+    /// Every signal on: the default.
+    pub const ALL: SignalSwitches =
+        SignalSwitches(((1u32 << crate::spec::SIGNAL_CODES.len()) - 1) as u16);
+
+    /// Whether the signal at position `ix` is on.
+    pub fn is_on(self, ix: usize) -> bool {
+        self.0 & (1 << ix) != 0
+    }
+
+    /// Whether the signal with this code is on (an unknown code is not).
+    pub fn code_is_on(self, code: &str) -> bool {
+        crate::spec::SIGNAL_CODES
+            .iter()
+            .position(|c| *c == code)
+            .is_some_and(|ix| self.is_on(ix))
+    }
+
+    /// Switches the signal at position `ix` on or off.
+    pub fn set(&mut self, ix: usize, on: bool) {
+        if on {
+            self.0 |= 1 << ix;
+        } else {
+            self.0 &= !(1 << ix);
+        }
+    }
+
+    /// The codes of the signals that are off, in order.
+    pub fn off(self) -> impl Iterator<Item = &'static str> {
+        crate::spec::SIGNAL_CODES
+            .iter()
+            .enumerate()
+            .filter(move |(ix, _)| !self.is_on(*ix))
+            .map(|(_, c)| *c)
+    }
 }
 
 /// A market size for a period.

@@ -52,6 +52,7 @@ fn field_schema(f: &Field, defs: &mut Map<String, Value>) -> Value {
             define(k, defs);
             json!({"type": "array", "items": {"$ref": format!("#/definitions/{}", k.name)}})
         }
+        Ty::Bool => json!({"type": "boolean"}),
         Ty::Rates => json!({
             "type": "object",
             "propertyNames": {"pattern": "^[A-Z]{3}$"},

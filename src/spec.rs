@@ -46,6 +46,8 @@ pub enum Ty {
     Tables(&'static Kind),
     /// A table mapping currency codes to decimal rates.
     Rates,
+    /// `true` or `false`.
+    Bool,
 }
 
 /// One field of a table.
@@ -228,10 +230,97 @@ pub static FOLLOW_UP: Kind = Kind {
     ],
 };
 
+/// The switches of `[rules.signals]`: one per risk signal, in the order
+/// of PRODUCT.md (the order of `analytics::risk::Signal`). The doc of each
+/// is the comment `dealbook init` writes beside it.
+const SIGNAL_FIELDS: [Field; 12] = [
+    opt(
+        "overdue_close",
+        Ty::Bool,
+        "The expected close date has passed.",
+    ),
+    opt(
+        "no_next_step",
+        Ty::Bool,
+        "No next step, or its date has passed.",
+    ),
+    opt(
+        "stale",
+        Ty::Bool,
+        "Longer in the current stage than the stage's `max_days`.",
+    ),
+    opt(
+        "slipped",
+        Ty::Bool,
+        "The expected close moved later twice, or out of its quarter.",
+    ),
+    opt(
+        "no_economic_buyer",
+        Ty::Bool,
+        "Key-account deal at or past `economic_buyer_by`, no economic buyer.",
+    ),
+    opt(
+        "single_threaded",
+        Ty::Bool,
+        "Fewer stakeholders than `min_stakeholders`.",
+    ),
+    opt(
+        "opponent",
+        Ty::Bool,
+        "A stakeholder with high influence is an opponent.",
+    ),
+    opt(
+        "exit_criteria",
+        Ty::Bool,
+        "A field that an earlier stage `requires` is empty.",
+    ),
+    opt(
+        "competitive_no_proof",
+        Ty::Bool,
+        "Competitors named, no `value_proof`, at or past `proof_by`.",
+    ),
+    opt(
+        "large_early",
+        Ty::Bool,
+        "Amount ≥ `large_deal`, in the first half of the open stages, closing this quarter.",
+    ),
+    opt(
+        "no_champion",
+        Ty::Bool,
+        "At or past `proof_by`, no coach or champion among the stakeholders.",
+    ),
+    opt(
+        "backward",
+        Ty::Bool,
+        "The history shows a move back to an earlier stage.",
+    ),
+];
+
+/// The keys of a list of fields, in order (for constants).
+const fn keys<const N: usize>(fields: &[Field; N]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = fields[i].key;
+        i += 1;
+    }
+    out
+}
+
+/// The codes of the risk signals, in the order of PRODUCT.md.
+pub const SIGNAL_CODES: [&str; SIGNAL_FIELDS.len()] = keys(&SIGNAL_FIELDS);
+
+/// `[rules.signals]` in `dealbook.toml`.
+pub static SIGNALS: Kind = Kind {
+    name: "signals",
+    doc: "Risk signals on (`true`, the default) or off (`false`). A signal that is off is not computed and shown nowhere: not in the report, the site, the exports, the diff, nor in any count of risks.",
+    fields: &SIGNAL_FIELDS,
+};
+
 /// `[rules]` in `dealbook.toml`.
 pub static RULES: Kind = Kind {
     name: "rules",
-    doc: "Thresholds of the risk signals; every one has a default.",
+    doc: "Thresholds and switches of the risk signals; every one has a default.",
     fields: &[
         opt(
             "min_stakeholders",
@@ -262,6 +351,11 @@ pub static RULES: Kind = Kind {
             "follow_up_days",
             Ty::Table(&FOLLOW_UP),
             "Default follow-up cadence per account tier.",
+        ),
+        opt(
+            "signals",
+            Ty::Table(&SIGNALS),
+            "Each risk signal on or off (all on by default).",
         ),
     ],
 };
@@ -297,7 +391,11 @@ pub static SETTINGS: Kind = Kind {
             Ty::Tables(&STAGE),
             "The stages, earliest first; open stages, then won/lost outcomes.",
         ),
-        opt("rules", Ty::Table(&RULES), "Risk thresholds."),
+        opt(
+            "rules",
+            Ty::Table(&RULES),
+            "Risk thresholds, and which risk signals are on.",
+        ),
         opt("market", Ty::Tables(&MARKET), "Market sizes."),
     ],
 };
@@ -608,6 +706,7 @@ fn type_name(ty: &Ty) -> String {
         Ty::Table(k) => format!("table `[{}]`", k.name),
         Ty::Tables(k) => format!("tables `[[{}]]`", k.name),
         Ty::Rates => "table of currency = rate".into(),
+        Ty::Bool => "`true` or `false`".into(),
     }
 }
 

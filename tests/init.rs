@@ -103,3 +103,30 @@ fn scaffold_writes_the_ci_workflow() {
         assert!(wf.contains(needle), "{needle}");
     }
 }
+
+/// The scaffold's `[rules.signals]` names every risk signal, switched on,
+/// each on its own line with a comment saying what it checks; the
+/// pipeline has no diagnostic at all (no note either).
+#[test]
+fn scaffold_lists_every_signal_switch_with_a_comment() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert!(dealbook(&["init", "p"], tmp.path()).status.success());
+    let text = std::fs::read_to_string(tmp.path().join("p/dealbook.toml")).unwrap();
+    let doc: toml::Table = toml::from_str(&text).unwrap();
+    let signals = doc["rules"]["signals"].as_table().unwrap();
+    let codes = dealbook::spec::SIGNAL_CODES;
+    assert_eq!(signals.len(), codes.len());
+    let table = &text[text.find("[rules.signals]\n").unwrap()..];
+    let mut lines = table.lines().skip(1);
+    for code in codes {
+        assert_eq!(signals[code], toml::Value::Boolean(true), "{code}");
+        let line = lines.next().unwrap();
+        let (kv, comment) = line.split_once("  # ").unwrap();
+        assert_eq!(kv.trim_end(), format!("{code} = true"));
+        assert!(comment.len() > 20 && !comment.contains('\n'), "{line}");
+    }
+    let check = dealbook(&["check", "p", "--format", "json"], tmp.path());
+    assert_eq!(check.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(doc["diagnostics"], serde_json::json!([]), "{doc}");
+}

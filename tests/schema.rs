@@ -98,3 +98,43 @@ fn every_kind_has_a_schema_file_name_and_the_bundle_lists_them() {
         assert!(bundle["schemas"][*pattern].is_object(), "{pattern}");
     }
 }
+
+/// `[rules.signals]`: every signal code, each `true` or `false`; the
+/// schema lists the codes (editors complete them) and rejects what
+/// `check` rejects.
+#[test]
+fn schema_validates_the_signal_switches() {
+    let k = kind_of("dealbook.toml");
+    let base = "[org]\nname = \"x\"\ncurrency = \"CNY\"\n\n[[stage]]\nid = \"open\"\n\n[[stage]]\nid = \"won\"\noutcome = \"won\"\n\n[rules.signals]\n";
+    let codes = dealbook::spec::SIGNAL_CODES;
+    assert_eq!(codes.len(), 12);
+    let every: String = codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = {}\n", i % 2 == 0))
+        .collect();
+    assert_eq!(validate(k, &format!("{base}{every}")), Vec::<String>::new());
+    assert_eq!(validate(k, base), Vec::<String>::new(), "empty table");
+    let listed = &schema::schema_for(k)["definitions"]["signals"]["properties"];
+    let keys: Vec<&str> = listed
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut sorted = codes.to_vec();
+    sorted.sort_unstable();
+    assert_eq!(keys, sorted, "the schema lists every code");
+    assert!(
+        !validate(k, &format!("{base}no_nxt_step = false\n")).is_empty(),
+        "unknown code"
+    );
+    assert!(
+        !validate(k, &format!("{base}stale = \"false\"\n")).is_empty(),
+        "a string, not a boolean"
+    );
+    assert!(
+        !validate(k, &format!("{base}stale = 0\n")).is_empty(),
+        "a number, not a boolean"
+    );
+}

@@ -41,6 +41,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("stakeholders", deals::stakeholders),
     ("account-dates", deals::account_dates),
     ("targets", targets::targets),
+    ("signal-noise", settings::signal_noise),
 ];
 
 /// Runs every rule. The rules are independent, so they run in parallel;

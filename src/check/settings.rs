@@ -1,8 +1,11 @@
 //! Rules about `dealbook.toml`: the stage list, the risk rules, rates and
-//! market sizes.
+//! market sizes, and the note on a risk signal that fires on most deals.
 
 use super::Ctx;
+use crate::analytics::facts::{Facts, Status};
+use crate::analytics::risk;
 use crate::diag::{Code, Diagnostic, suggest};
+use crate::source::Span;
 use std::collections::HashMap;
 
 /// Stage ids unique; at least one open and one won stage; open stages
@@ -95,7 +98,8 @@ pub fn stages(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The stages named by `[rules]` exist.
+/// The stages named by `[rules]` exist (a default only matters while a
+/// signal that uses it is on).
 pub fn rules(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if !cx.p.coverage.settings_ok || cx.p.settings.stages.is_empty() {
         return;
@@ -103,17 +107,25 @@ pub fn rules(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let s = &cx.p.settings;
     let r = &s.rules;
     let ids = || s.stages.iter().map(|st| st.id.value.as_str());
-    for (key, stage, set) in [
+    for (key, stage, set, signals) in [
         (
             "economic_buyer_by",
             &r.economic_buyer_by,
             r.economic_buyer_by_set,
+            &["no_economic_buyer"][..],
         ),
-        ("proof_by", &r.proof_by, r.proof_by_set),
+        (
+            "proof_by",
+            &r.proof_by,
+            r.proof_by_set,
+            &["competitive_no_proof", "no_champion"][..],
+        ),
     ] {
         if cx.p.stage_ix(stage.value.as_str()).is_some() {
             continue;
         }
+        // A default that no signal switched on uses is nothing to fix.
+        let used = signals.iter().any(|c| r.signals.code_is_on(c));
         if set {
             out.push(
                 Diagnostic::new(
@@ -123,7 +135,7 @@ pub fn rules(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 )
                 .maybe_hint(suggest(stage.value.as_str(), ids())),
             );
-        } else {
+        } else if used {
             out.push(
                 Diagnostic::new(
                     Code::RuleStageMissing,
@@ -170,5 +182,40 @@ pub fn markets(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 .hint("keep one [[market]] entry per period"),
             );
         }
+    }
+}
+
+/// A note for each risk signal that fires on most open deals
+/// ([`risk::noisy`]), saying how to switch it off. The risks are those the
+/// report and the site show for the same date.
+pub fn signal_noise(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let s = &cx.p.settings;
+    if !cx.p.coverage.settings_ok || s.stages.is_empty() {
+        return;
+    }
+    let f = Facts::new(cx.p, cx.as_of);
+    let open = f.deals.iter().filter(|d| d.status == Status::Open).count();
+    if open < risk::NOISE_MIN_DEALS {
+        return;
+    }
+    let at = s.rules.signals_at.unwrap_or(Span::file_start(s.file));
+    for n in risk::noisy(&risk::risks(&f), open) {
+        out.push(
+            Diagnostic::new(
+                Code::NoisySignal,
+                at,
+                format!(
+                    "risk signal `{}` fires on {} of {} open deals ({})",
+                    n.code,
+                    n.deals,
+                    n.open,
+                    crate::fmt::percent(n.share())
+                ),
+            )
+            .hint(format!(
+                "if your team does not record what it checks, it buries the other signals; to switch it off, add `{} = false` under [rules.signals]",
+                n.code
+            )),
+        );
     }
 }

@@ -23,7 +23,7 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
-    /// Exit 1 on warnings too.
+    /// Exit 1 on warnings too (notes never change the exit status).
     #[arg(long)]
     deny_warnings: bool,
     /// Check as of this date (history in the future, etc.).
@@ -46,7 +46,12 @@ pub fn run(a: Args) -> Exit {
         Format::Human => {
             let mut t = diag_out::human(diags, sources, stdout_color());
             if summary.errors + summary.warnings == 0 {
-                t.push_str(&format!("ok: {files} files, no problems\n"));
+                let notes = match summary.notes {
+                    0 => String::new(),
+                    1 => " (1 note)".into(),
+                    n => format!(" ({n} notes)"),
+                };
+                t.push_str(&format!("ok: {files} files, no problems{notes}\n"));
             } else {
                 t.push_str(&format!("{}\n", summary.line()));
             }

@@ -4,8 +4,9 @@
 //! computed, and [`compare()`] puts them side by side: the open-pipeline
 //! waterfall per period ([`waterfall`]), the forecast delta
 //! ([`forecast`]), the deal changes grouped by kind ([`mod@compare`]), the
-//! risk signals introduced and cleared ([`risks`]) and B's diagnostics
-//! ([`validation`]). [`markdown`] and [`json`] render the result.
+//! risk signals introduced and cleared ([`risks`]; both sides judged by
+//! B's `[rules.signals]`) and B's diagnostics ([`validation`]).
+//! [`markdown`] and [`json`] render the result.
 //!
 //! Reading a revision never touches the working tree or the index: see
 //! [`git`] and [`revision`].
@@ -156,8 +157,16 @@ pub fn run(req: &Request) -> Result<Diff, Error> {
         let b = revision::load_side(&spec_b, &req.dir, repo);
         (a.join().expect("loading side A panicked"), b)
     });
-    let (info_a, loaded_a) = side_a?;
-    let (info_b, loaded_b) = side_b?;
+    let (mut info_a, mut loaded_a) = side_a?;
+    let (mut info_b, loaded_b) = side_b?;
+    // Both sides are judged by B's risk signal switches: a signal B
+    // switches off appears nowhere in the diff (not as every risk it
+    // raised at A, cleared), and one B switches on shows only the risks
+    // the change makes. Each side still reports its own switches.
+    let signals = loaded_b.pipeline.settings.rules.signals;
+    info_a.signals_off = loaded_a.pipeline.settings.rules.signals.off().collect();
+    info_b.signals_off = signals.off().collect();
+    loaded_a.pipeline.settings.rules.signals = signals;
     let setting = |l: &crate::load::Loaded| l.pipeline.settings.org.as_of.as_ref().map(|d| d.value);
     let as_of = req
         .as_of
@@ -270,11 +279,8 @@ pub fn compare(
     }
 }
 
+/// Errors and warnings of a side (notes are advice, not findings).
 fn counts(c: &Checked) -> (usize, usize) {
-    let errors = c
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity() == crate::diag::Severity::Error)
-        .count();
-    (errors, c.diagnostics.len() - errors)
+    let s = crate::diag_out::Summary::of(&c.diagnostics, 0);
+    (s.errors, s.warnings)
 }

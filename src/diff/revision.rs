@@ -54,6 +54,8 @@ pub struct SideInfo {
     pub errors: usize,
     /// Warnings found in it.
     pub warnings: usize,
+    /// Risk signals its `[rules.signals]` switches off, in signal order.
+    pub signals_off: Vec<&'static str>,
 }
 
 /// Why a side could not be read (exit status 2).
@@ -163,6 +165,7 @@ pub fn load_side(
                 files: 0,
                 errors: 0,
                 warnings: 0,
+                signals_off: Vec::new(),
             };
             Ok((info, loaded))
         }
@@ -181,6 +184,7 @@ pub fn load_side(
                 files: 0,
                 errors: 0,
                 warnings: 0,
+                signals_off: Vec::new(),
             };
             Ok((info, loaded))
         }

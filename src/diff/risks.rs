@@ -2,7 +2,9 @@
 //! analytics at B that A did not have, and those of A that B no longer
 //! has, matched by deal id and signal code. Both sides are computed for
 //! the same `as_of`, so a signal never appears only because time passed.
-//! A deal that is won, lost or removed clears all its signals.
+//! A deal that is won, lost or removed clears all its signals; each
+//! cleared signal says why ([`Why`]): fixed on a deal still open at B, or
+//! gone with its deal.
 
 use crate::analytics::export::RiskRow;
 use crate::analytics::risk::Risk;

@@ -65,6 +65,8 @@ fn default_rules(span: Span) -> Rules {
         },
         economic_buyer_by_set: false,
         proof_by_set: false,
+        signals: SignalSwitches::ALL,
+        signals_at: None,
     }
 }
 
@@ -231,6 +233,14 @@ fn settings(file: FileId, mut r: Record) -> Item {
             ] {
                 if let Some(v) = f.int(key) {
                     *slot = v.value as u32;
+                }
+            }
+        }
+        d.signals_at = Some(rules.written_at("signals").unwrap_or(rules.span));
+        if let Some(mut sw) = rules.record("signals") {
+            for (ix, code) in crate::spec::SIGNAL_CODES.iter().enumerate() {
+                if let Some(on) = sw.bool(code) {
+                    d.signals.set(ix, on.value);
                 }
             }
         }

@@ -172,6 +172,10 @@ impl Reader<'_> {
                     rec.written[i] = Some(self.span(value));
                     rec.vals[i] = self.value(value, &kind.fields[i], kind);
                 }
+                None if std::ptr::eq(kind, &crate::spec::SIGNALS) => {
+                    rec.unknown_keys = true;
+                    self.unknown_signal(key);
+                }
                 None => {
                     rec.unknown_keys = true;
                     let misplaced = parent.is_some_and(|p| p.index_of(k).is_some());
@@ -217,6 +221,26 @@ impl Reader<'_> {
             }
         }
         rec
+    }
+
+    /// A key of `[rules.signals]` that names no risk signal.
+    fn unknown_signal(&mut self, key: &Spanned<std::borrow::Cow<'_, str>>) {
+        let k: &str = key.get_ref();
+        let codes = crate::spec::SIGNALS.keys();
+        let hint = match did_you_mean(k, codes.clone()) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => format!("the risk signals: {}", codes.collect::<Vec<_>>().join(", ")),
+        };
+        let span = self.span(key);
+        self.push(
+            Diagnostic::new(
+                Code::UnknownSignal,
+                span,
+                format!("unknown risk signal `{k}` in [rules.signals]"),
+            )
+            .label("not a risk signal")
+            .hint(hint),
+        );
     }
 }
 

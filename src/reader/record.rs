@@ -28,6 +28,8 @@ pub enum Val {
     Records(Vec<Record>),
     /// Currency → rate.
     Rates(Vec<(Sp<String>, Sp<Decimal>)>),
+    /// `true` or `false`.
+    Bool(bool),
 }
 
 /// The checked fields of one table, by position in its [`Kind`].
@@ -108,6 +110,17 @@ impl Record {
                 value: Val::Dec(d),
                 span,
             } => Some(Sp::new(d, span)),
+            _ => None,
+        }
+    }
+
+    /// A boolean value.
+    pub fn bool(&mut self, key: &str) -> Option<Sp<bool>> {
+        match self.take(key)? {
+            Sp {
+                value: Val::Bool(b),
+                span,
+            } => Some(Sp::new(b, span)),
             _ => None,
         }
     }

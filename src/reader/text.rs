@@ -31,6 +31,7 @@ pub(super) fn expected_name(ty: &Ty) -> &'static str {
         Ty::EnumList(_) | Ty::TextList => "a list of strings",
         Ty::Table(_) | Ty::Rates => "a table",
         Ty::Tables(_) => "a list of tables ([[...]])",
+        Ty::Bool => "true or false",
     }
 }
 

@@ -341,6 +341,19 @@ impl Reader<'_> {
                 }
                 Val::Records(out)
             }
+            Ty::Bool => match v.get_ref() {
+                DeValue::Boolean(b) => Val::Bool(*b),
+                other => {
+                    let hint = match other {
+                        DeValue::String(s) if matches!(s.as_ref(), "true" | "false") => {
+                            format!("write it without quotes: {} = {s}", field.key)
+                        }
+                        _ => format!("write {0} = true or {0} = false", field.key),
+                    };
+                    self.wrong_type(v, field, Some(hint));
+                    return None;
+                }
+            },
             Ty::Rates => {
                 let DeValue::Table(t) = v.get_ref() else {
                     self.wrong_type(v, field, Some("write a [rates] table: USD = 7.10".into()));

@@ -254,16 +254,16 @@ pub fn fmt_duration(d: Duration) -> String {
 
 pub(super) fn invalid(checked: &Checked, color: bool) -> Outcome {
     let sources = &checked.pipeline.sources;
+    // The overlay lists what stops the build; notes (advice about the
+    // settings) stay in the terminal's text.
     let mut problems: Vec<Problem> = checked
         .diagnostics
         .iter()
+        .filter(|d| d.severity() != Severity::Note)
         .map(|d| {
             let l = diag_out::locate(d, sources);
             Problem {
-                severity: match l.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                },
+                severity: l.severity.as_str(),
                 code: l.code.to_string(),
                 file: l.file,
                 line: l.line,

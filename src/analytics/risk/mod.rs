@@ -17,21 +17,38 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
-/// Every signal code, in the order of PRODUCT.md (the order of [`Signal`]).
-pub const CODES: &[&str] = &[
-    "overdue_close",
-    "no_next_step",
-    "stale",
-    "slipped",
-    "no_economic_buyer",
-    "single_threaded",
-    "opponent",
-    "exit_criteria",
-    "competitive_no_proof",
-    "large_early",
-    "no_champion",
-    "backward",
-];
+/// Every signal code, in the order of PRODUCT.md (the order of
+/// [`Signal`]); declared with the switches of `[rules.signals]` in the
+/// format spec.
+pub const CODES: &[&str] = &crate::spec::SIGNAL_CODES;
+
+/// The position of each signal in [`CODES`] (and of its switch).
+pub mod ix {
+    /// `overdue_close`.
+    pub const OVERDUE_CLOSE: usize = 0;
+    /// `no_next_step`.
+    pub const NO_NEXT_STEP: usize = 1;
+    /// `stale`.
+    pub const STALE: usize = 2;
+    /// `slipped`.
+    pub const SLIPPED: usize = 3;
+    /// `no_economic_buyer`.
+    pub const NO_ECONOMIC_BUYER: usize = 4;
+    /// `single_threaded`.
+    pub const SINGLE_THREADED: usize = 5;
+    /// `opponent`.
+    pub const OPPONENT: usize = 6;
+    /// `exit_criteria`.
+    pub const EXIT_CRITERIA: usize = 7;
+    /// `competitive_no_proof`.
+    pub const COMPETITIVE_NO_PROOF: usize = 8;
+    /// `large_early`.
+    pub const LARGE_EARLY: usize = 9;
+    /// `no_champion`.
+    pub const NO_CHAMPION: usize = 10;
+    /// `backward`.
+    pub const BACKWARD: usize = 11;
+}
 
 /// A date that has passed, and how long ago.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,18 +160,18 @@ impl Signal {
     /// Position of the signal's code in [`CODES`].
     pub fn index(&self) -> usize {
         match self {
-            Signal::OverdueClose(_) => 0,
-            Signal::NoNextStep(_) => 1,
-            Signal::Stale { .. } => 2,
-            Signal::Slipped { .. } => 3,
-            Signal::NoEconomicBuyer { .. } => 4,
-            Signal::SingleThreaded { .. } => 5,
-            Signal::Opponent { .. } => 6,
-            Signal::ExitCriteria { .. } => 7,
-            Signal::CompetitiveNoProof { .. } => 8,
-            Signal::LargeEarly { .. } => 9,
-            Signal::NoChampion { .. } => 10,
-            Signal::Backward { .. } => 11,
+            Signal::OverdueClose(_) => ix::OVERDUE_CLOSE,
+            Signal::NoNextStep(_) => ix::NO_NEXT_STEP,
+            Signal::Stale { .. } => ix::STALE,
+            Signal::Slipped { .. } => ix::SLIPPED,
+            Signal::NoEconomicBuyer { .. } => ix::NO_ECONOMIC_BUYER,
+            Signal::SingleThreaded { .. } => ix::SINGLE_THREADED,
+            Signal::Opponent { .. } => ix::OPPONENT,
+            Signal::ExitCriteria { .. } => ix::EXIT_CRITERIA,
+            Signal::CompetitiveNoProof { .. } => ix::COMPETITIVE_NO_PROOF,
+            Signal::LargeEarly { .. } => ix::LARGE_EARLY,
+            Signal::NoChampion { .. } => ix::NO_CHAMPION,
+            Signal::Backward { .. } => ix::BACKWARD,
         }
     }
 
@@ -225,6 +242,51 @@ impl Serialize for Codes {
     }
 }
 
+/// A signal fires on this many open deals at least before it can be
+/// noise ([`noisy`]).
+pub const NOISE_MIN_DEALS: usize = 20;
+
+/// A signal that fires on most open deals: more than half of them, and at
+/// least [`NOISE_MIN_DEALS`]. Usually the team does not record what it
+/// checks (next steps, stakeholders), and it drowns the other signals:
+/// `check` says so in a note, and the site's risks page at the top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Noise {
+    /// The signal's code, one of [`CODES`].
+    pub code: &'static str,
+    /// Open deals it fires on.
+    pub deals: usize,
+    /// Open deals in all.
+    pub open: usize,
+}
+
+impl Noise {
+    /// `deals` ÷ `open`.
+    pub fn share(&self) -> Option<crate::money::Ratio> {
+        crate::money::Ratio::of_counts(self.deals, self.open)
+    }
+}
+
+/// The noisy signals among `risks` (all the risks of a pipeline with
+/// `open` open deals; a signal fires at most once per deal), in signal
+/// order.
+pub fn noisy(risks: &[Risk], open: usize) -> Vec<Noise> {
+    let mut deals = [0usize; CODES.len()];
+    for r in risks {
+        deals[r.signal.index()] += 1;
+    }
+    CODES
+        .iter()
+        .zip(deals)
+        .filter(|&(_, n)| n >= NOISE_MIN_DEALS && 2 * n > open)
+        .map(|(&code, n)| Noise {
+            code,
+            deals: n,
+            open,
+        })
+        .collect()
+}
+
 /// All signals of all open deals, by deal (in id order) then signal order.
 /// Deals are evaluated in parallel, in batches; the result does not depend
 /// on how the batches fall.
@@ -248,6 +310,8 @@ pub fn risks(f: &Facts<'_>) -> Vec<Risk> {
 pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     let p = f.p;
     let rules = &p.settings.rules;
+    // A signal switched off in [rules.signals] is not evaluated at all.
+    let on = |ix: usize| rules.signals.is_on(ix);
     let stages = &p.settings.stages;
     let stage = &stages[df.stage];
     let as_of = f.as_of;
@@ -264,7 +328,8 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     };
 
     // overdue_close
-    if let Some(c) = df.close
+    if on(ix::OVERDUE_CLOSE)
+        && let Some(c) = df.close
         && c < as_of
     {
         push(Signal::OverdueClose(late(c)));
@@ -272,13 +337,16 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
 
     // no_next_step
     match (&d.next_step, &d.next_step_date) {
+        _ if !on(ix::NO_NEXT_STEP) => {}
         (None, _) => push(Signal::NoNextStep(None)),
         (Some(_), Some(nd)) if nd.value < as_of => push(Signal::NoNextStep(Some(late(nd.value)))),
         _ => {}
     }
 
     // stale
-    if let Some(max) = stage.max_days {
+    if on(ix::STALE)
+        && let Some(max) = stage.max_days
+    {
         let days = days_in_stage(f, df);
         if days > max as i64 {
             push(Signal::Stale {
@@ -290,7 +358,9 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     }
 
     // slipped
-    if let Some(s) = slipped(f, d) {
+    if on(ix::SLIPPED)
+        && let Some(s) = slipped(f, d)
+    {
         push(s);
     }
 
@@ -299,7 +369,8 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     let account = p.account_of(d);
 
     // no_economic_buyer
-    if let (Some(eb), Some(a)) = (eb_by, account)
+    if on(ix::NO_ECONOMIC_BUYER)
+        && let (Some(eb), Some(a)) = (eb_by, account)
         && a.tier == Tier::Key
         && df.stage >= eb
         && !d
@@ -312,7 +383,7 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
 
     // single_threaded
     let n = d.stakeholders.len();
-    if (n as u32) < rules.min_stakeholders {
+    if on(ix::SINGLE_THREADED) && (n as u32) < rules.min_stakeholders {
         push(Signal::SingleThreaded {
             mapped: n,
             expected: rules.min_stakeholders,
@@ -320,7 +391,9 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     }
 
     // opponent
-    if let Some(a) = account {
+    if on(ix::OPPONENT)
+        && let Some(a) = account
+    {
         let contacts: Vec<usize> = d
             .stakeholders
             .iter()
@@ -337,7 +410,12 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     }
 
     // exit_criteria
-    let missing: Vec<Missing> = stages[..df.stage]
+    let criteria = if on(ix::EXIT_CRITERIA) {
+        &stages[..df.stage]
+    } else {
+        &[]
+    };
+    let missing: Vec<Missing> = criteria
         .iter()
         .enumerate()
         .filter(|(_, s)| s.is_open())
@@ -357,7 +435,11 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     let at_proof = proof_by.is_some_and(|pb| df.stage >= pb);
 
     // competitive_no_proof
-    if at_proof && !d.competitors.is_empty() && !d.is_filled("value_proof") {
+    if on(ix::COMPETITIVE_NO_PROOF)
+        && at_proof
+        && !d.competitors.is_empty()
+        && !d.is_filled("value_proof")
+    {
         push(Signal::CompetitiveNoProof { stage: df.stage });
     }
 
@@ -365,7 +447,8 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     let open_pos = f.open_stages.iter().position(|&i| i == df.stage);
     let first_half = open_pos.is_some_and(|pos| pos < f.open_stages.len() / 2);
     let this_quarter = f.cal.quarter_of(as_of);
-    if df.amount.get() >= rules.large_deal
+    if on(ix::LARGE_EARLY)
+        && df.amount.get() >= rules.large_deal
         && first_half
         && df.close.is_some_and(|c| f.cal.contains(this_quarter, c))
     {
@@ -376,7 +459,8 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     }
 
     // no_champion
-    if at_proof
+    if on(ix::NO_CHAMPION)
+        && at_proof
         && !d
             .stakeholders
             .iter()
@@ -386,8 +470,12 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
     }
 
     // backward
-    let moves: Vec<Move> = d
-        .history
+    let history = if on(ix::BACKWARD) {
+        &d.history[..]
+    } else {
+        &[]
+    };
+    let moves: Vec<Move> = history
         .windows(2)
         .filter_map(|w| match (w[0].stage_ix, w[1].stage_ix) {
             (Some(from), Some(to)) if to < from => Some(Move {
@@ -430,4 +518,31 @@ pub fn slipped(f: &Facts<'_>, d: &Deal) -> Option<Signal> {
         later_moves,
         out_of: out_of_quarter.then_some(q0),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_name_their_codes() {
+        let named = [
+            (ix::OVERDUE_CLOSE, "overdue_close"),
+            (ix::NO_NEXT_STEP, "no_next_step"),
+            (ix::STALE, "stale"),
+            (ix::SLIPPED, "slipped"),
+            (ix::NO_ECONOMIC_BUYER, "no_economic_buyer"),
+            (ix::SINGLE_THREADED, "single_threaded"),
+            (ix::OPPONENT, "opponent"),
+            (ix::EXIT_CRITERIA, "exit_criteria"),
+            (ix::COMPETITIVE_NO_PROOF, "competitive_no_proof"),
+            (ix::LARGE_EARLY, "large_early"),
+            (ix::NO_CHAMPION, "no_champion"),
+            (ix::BACKWARD, "backward"),
+        ];
+        assert_eq!(named.len(), CODES.len());
+        for (i, code) in named {
+            assert_eq!(CODES[i], code);
+        }
+    }
 }

@@ -1,6 +1,6 @@
-//! The closing sections: risks raised and cleared, validation findings
-//! (errors and warnings new, fixed or still there), and the files that
-//! changed.
+//! The closing sections: risks raised and cleared (and signals switched
+//! off or on), validation findings (errors and warnings new, fixed or
+//! still there), and the files that changed.
 
 use super::{Ctx, FOLD_OVER, MAX_ROWS, block, note_cut, plural, table};
 use crate::analytics::export::RiskRow;
@@ -26,12 +26,37 @@ fn risk_rows(cx: &Ctx<'_>, list: &[RiskRow]) -> String {
     t
 }
 
+/// The signals off at `x` and on at `y`, as `` `code` `` items.
+fn switched(x: &[&str], y: &[&str]) -> Vec<String> {
+    x.iter()
+        .filter(|c| !y.contains(c))
+        .map(|c| format!("`{c}`"))
+        .collect()
+}
+
 pub(super) fn risks_section(cx: &Ctx<'_>, out: &mut String) {
     let r = &cx.d.risks;
-    if r.introduced.is_empty() && r.cleared.is_empty() {
+    let (a, b) = (&cx.d.a.signals_off, &cx.d.b.signals_off);
+    if r.introduced.is_empty() && r.cleared.is_empty() && a == b {
         return;
     }
     let _ = writeln!(out, "### Risk signals\n");
+    let off = switched(b, a);
+    if !off.is_empty() {
+        let _ = writeln!(
+            out,
+            "Switched off in `[rules.signals]` by this change: {}. Neither side shows them.\n",
+            off.join(", ")
+        );
+    }
+    let on = switched(a, b);
+    if !on.is_empty() {
+        let _ = writeln!(
+            out,
+            "Switched on in `[rules.signals]` by this change: {}. Both sides are judged with them, so only the risks the change makes are listed.\n",
+            on.join(", ")
+        );
+    }
     if !r.introduced.is_empty() {
         block(
             out,

@@ -446,6 +446,11 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     ("by_owner", "By owner", "按负责人"),
     ("deals_at_risk", "Deals at risk", "风险商机"),
     ("top_signal", "Most frequent", "最常见"),
+    (
+        "risk_noise",
+        "“{signal}” fires on {n} of {open} open deals ({pct}). When the team does not record what a signal checks, it buries the others. To switch it off, add this line under [rules.signals] in dealbook.toml:",
+        "“{signal}”出现在 {open} 个进行中商机中的 {n} 个（{pct}）。团队若不记录该信号所检查的内容，它会淹没其他风险信号。如需关闭，请在 dealbook.toml 的 [rules.signals] 下添加这一行：",
+    ),
     // targets
     ("targets_title", "Targets", "目标"),
     (

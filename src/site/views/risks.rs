@@ -1,9 +1,11 @@
-//! `risks.html` and `risks/<code>.html`: risks grouped by signal and owner.
+//! `risks.html` and `risks/<code>.html`: risks grouped by signal and owner,
+//! with a note at the top on a signal that fires on most open deals.
 
 use super::cells::{Link, Num, Pager, Tag, num_count, num_money, on_page};
 use super::lines::RiskLine;
 use super::{INLINE_SIGNAL_ROWS, LIST_PAGE_ROWS, Site, paths};
-use crate::analytics::risk::{CODES, Risk};
+use crate::analytics::Status;
+use crate::analytics::risk::{self, CODES, Risk};
 use crate::money::Money;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -21,6 +23,19 @@ pub struct RisksView {
     pub signals: Vec<SignalGroup>,
     /// One row per owner.
     pub owners: Vec<OwnerGroup>,
+    /// The signals that fire on most open deals ([`risk::noisy`]).
+    pub noise: Vec<NoiseNote>,
+}
+
+/// A signal that fires on most open deals, and how to switch it off.
+#[derive(Debug, Serialize)]
+pub struct NoiseNote {
+    /// The signal.
+    pub signal: Tag,
+    /// What it fires on, and why that matters, in the site's language.
+    pub text: String,
+    /// The line to add under `[rules.signals]`: `no_next_step = false`.
+    pub line: String,
 }
 
 /// Risks of one signal.
@@ -164,7 +179,33 @@ impl Site<'_> {
             amount: fm.money(amount),
             signals,
             owners: owners.into_iter().map(|(_, g)| g).collect(),
+            noise: self.noise_notes(),
         }
+    }
+
+    /// The notes on signals that fire on most open deals: the same
+    /// figures as the notes of `dealbook check`.
+    fn noise_notes(&self) -> Vec<NoiseNote> {
+        let open = self.deals_by_status[usize::from(super::status_order(Status::Open))];
+        risk::noisy(&self.a.risks, open)
+            .into_iter()
+            .map(|n| {
+                let signal = self.signal_tag(n.code);
+                NoiseNote {
+                    text: self.i.fill(
+                        "risk_noise",
+                        &[
+                            ("signal", &signal.text),
+                            ("n", &self.fm.count(n.deals)),
+                            ("open", &self.fm.count(n.open)),
+                            ("pct", &self.fm.percent(n.share())),
+                        ],
+                    ),
+                    line: format!("{} = false", n.code),
+                    signal,
+                }
+            })
+            .collect()
     }
 
     /// Page `n` of one signal's risks.
