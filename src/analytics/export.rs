@@ -195,6 +195,7 @@ impl Analytics {
             accounts: &self.accounts,
             customers: &self.customers,
             trends: &self.trends,
+            winloss: &self.winloss,
         }
     }
 }
@@ -243,6 +244,8 @@ pub struct Document<'a> {
     pub customers: &'a accounts::Customers,
     /// Monthly won revenue and product trends.
     pub trends: &'a trends::Trends,
+    /// Win/loss and competition per period and scope.
+    pub winloss: &'a [super::winloss::WinLoss],
 }
 
 fn deal_rows<S: Serializer>(r: &Rows<'_>, s: S) -> Result<S::Ok, S::Error> {

@@ -34,6 +34,10 @@ pub enum CsvTable {
     Risks,
     /// One row per account.
     Accounts,
+    /// Win/loss per period and scope, one row per figure group: the
+    /// totals, each competitor, each lost reason, each stage, the decision
+    /// times.
+    Winloss,
 }
 
 /// Whether a person (by id) is in the focus.
@@ -53,9 +57,9 @@ fn team_of<'p>(p: &'p Pipeline, person: &str) -> Option<&'p str> {
 }
 
 /// Keeps only what the filter selects. Lists of deals, risks, accounts,
-/// forecast, performance and targets are cut to the team or person (deals
-/// and risks by the deal's owner); with an explicit period, the per-period
-/// lists are cut to it. `p` is the pipeline `a` was computed from.
+/// forecast, performance, targets and win/loss are cut to the team or
+/// person (deals and risks by the deal's owner); with an explicit period,
+/// the per-period lists are cut to it (win/loss keeps its quarters too). `p` is the pipeline `a` was computed from.
 pub fn filter(mut a: Analytics, f: &Filter, p: &Pipeline) -> Analytics {
     let focus = f.focus.clone();
     let keep_scope = |kind: &str, id: Option<&str>| match &focus {
@@ -82,7 +86,14 @@ pub fn filter(mut a: Analytics, f: &Filter, p: &Pipeline) -> Analytics {
         .retain(|r| keep_scope(r.scope.kind, r.scope.id.as_deref()));
     a.targets
         .retain(|r| keep_scope(r.scope.kind, r.scope.id.as_deref()));
+    a.winloss
+        .retain(|r| keep_scope(r.scope.kind, r.scope.id.as_deref()));
     if f.period_given {
+        // The period and its quarters: the trend by quarter stays.
+        let cal = crate::period::Calendar::new(a.fiscal_year_start);
+        let within = cal.children(f.period);
+        a.winloss
+            .retain(|r| r.period == f.period || within.contains(&r.period));
         a.forecast.retain(|r| r.period == f.period);
         a.performance.retain(|r| r.period == f.period);
         a.targets.retain(|r| r.period == f.period);
@@ -384,6 +395,141 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     }
     t.empty = "no product is declining".into();
     v.push(t);
+    v.extend(winloss_sections(a, period));
+    v
+}
+
+/// The win/loss tables of the focus scope for `period`: competitors, the
+/// win rate against them by quarter, lost reasons, days in stage and the
+/// decision time.
+fn winloss_sections(a: &Analytics, period: Period) -> Vec<Table> {
+    let cur = a.currency.as_str();
+    let scope = &a.kpis.scope;
+    let of = |p: Period| {
+        a.winloss
+            .iter()
+            .find(|w| w.period == p && w.scope.kind == scope.kind && w.scope.id == scope.id)
+    };
+    let Some(w) = of(period) else {
+        return Vec::new();
+    };
+    let mut v = Vec::new();
+    let mut t = Table::new(
+        format!(
+            "Win/loss {period}: {} won, {} lost, win rate {}",
+            w.won,
+            w.lost,
+            fmt::percent(w.win_rate)
+        ),
+        &[
+            "Competitor",
+            "Open",
+            "Won",
+            "Lost",
+            "Win rate",
+            "Lost amount",
+        ],
+        &[1, 2, 3, 4, 5],
+    );
+    t.flex = Some(0);
+    t.limit(0, 28);
+    for c in &w.competitors {
+        t.row(vec![
+            c.competitor.clone(),
+            c.open_deals.to_string(),
+            c.won.to_string(),
+            c.lost.to_string(),
+            fmt::percent(c.win_rate),
+            fmt::money(c.lost_amount, cur),
+        ]);
+    }
+    t.empty = "no competitor named".into();
+    v.push(t);
+
+    // The trend: the quarters of the fiscal year the period starts in.
+    let cal = crate::period::Calendar::new(a.fiscal_year_start);
+    let quarters = cal.children(cal.year_of(cal.range(period).0));
+    let mut headers = vec!["Competitor".to_string()];
+    headers.extend(quarters.iter().map(|q| q.to_string()));
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut t = Table::new(
+        format!(
+            "Win rate against competitors by quarter, fiscal year {}",
+            cal.year_of(cal.range(period).0)
+        ),
+        &header_refs,
+        &[1, 2, 3, 4],
+    );
+    t.flex = Some(0);
+    t.limit(0, 28);
+    for c in w.competitors.iter().take(10) {
+        let mut row = vec![c.competitor.clone()];
+        for q in &quarters {
+            let r = of(*q).and_then(|x| {
+                x.competitors
+                    .iter()
+                    .find(|y| y.competitor == c.competitor)
+                    .and_then(|y| y.win_rate)
+            });
+            row.push(fmt::percent(r));
+        }
+        t.row(row);
+    }
+    t.empty = "no competitor named".into();
+    v.push(t);
+
+    let mut t = Table::new(
+        format!("Lost reasons {period} ({cur})"),
+        &["Reason", "Deals", "Amount"],
+        &[1, 2],
+    );
+    t.flex = Some(0);
+    for r in &w.lost_reasons {
+        t.row(vec![
+            r.reason.clone(),
+            r.deals.to_string(),
+            fmt::money(r.amount, cur),
+        ]);
+    }
+    t.empty = "no deal lost".into();
+    v.push(t);
+
+    let title = if w.without_history > 0 {
+        format!(
+            "Days in stage, won and lost {period} ({} without history left out)",
+            w.without_history
+        )
+    } else {
+        format!("Days in stage, won and lost {period}")
+    };
+    let mut t = Table::new(
+        title,
+        &["Stage", "Deals", "Mean", "Median", "From created"],
+        &[1, 2, 3, 4],
+    );
+    t.flex = Some(0);
+    for s in &w.stages {
+        t.row(vec![
+            s.name.clone(),
+            s.deals.to_string(),
+            fmt::opt_days(s.mean_days),
+            fmt::opt_days(s.median_days),
+            fmt::opt_days(s.from_created_mean_days),
+        ]);
+    }
+    for (label, d) in [
+        ("Decision, won", &w.decision_won),
+        ("Decision, lost", &w.decision_lost),
+    ] {
+        t.row(vec![
+            label.to_string(),
+            d.deals.to_string(),
+            fmt::opt_days(d.mean_days),
+            fmt::opt_days(d.median_days),
+            String::new(),
+        ]);
+    }
+    v.push(t);
     v
 }
 
@@ -649,9 +795,173 @@ pub fn csv(a: &Analytics, p: &Pipeline, which: CsvTable) -> Result<String, csv::
                 ])?;
             }
         }
+        CsvTable::Winloss => winloss_csv(&mut w, a)?,
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"))
+}
+
+/// The win/loss table: per period and scope, a `total` row, a
+/// `no_history` row (closed deals left out of the timing), then one row
+/// per `competitor`, `lost_reason` and `stage`, and `decision_won` /
+/// `decision_lost`. Cells that do not apply to a kind are empty.
+fn winloss_csv(w: &mut csv::Writer<Vec<u8>>, a: &Analytics) -> Result<(), csv::Error> {
+    w.write_record([
+        "period",
+        "scope",
+        "id",
+        "name",
+        "kind",
+        "item",
+        "deals",
+        "open_deals",
+        "open_amount",
+        "won",
+        "won_amount",
+        "lost",
+        "lost_amount",
+        "win_rate",
+        "mean_days",
+        "median_days",
+        "from_created_mean_days",
+        "from_created_median_days",
+    ])?;
+    let s = |x: Option<String>| x.unwrap_or_default();
+    for r in &a.winloss {
+        let mut row = |kind: &str, item: &str, cells: [String; 12]| {
+            let mut rec = vec![
+                r.period.to_string(),
+                r.scope.kind.to_string(),
+                s(r.scope.id.clone()),
+                safe(&r.scope.name),
+                kind.to_string(),
+                safe(item),
+            ];
+            rec.extend(cells);
+            w.write_record(rec)
+        };
+        let e = String::new;
+        row(
+            "total",
+            "",
+            [
+                (r.won + r.lost).to_string(),
+                r.open_deals.to_string(),
+                r.open_amount.to_string(),
+                r.won.to_string(),
+                r.won_amount.to_string(),
+                r.lost.to_string(),
+                r.lost_amount.to_string(),
+                s(r.win_rate.map(|x| x.to_string())),
+                e(),
+                e(),
+                e(),
+                e(),
+            ],
+        )?;
+        row(
+            "no_history",
+            "",
+            [
+                r.without_history.to_string(),
+                e(),
+                e(),
+                e(),
+                e(),
+                e(),
+                e(),
+                e(),
+                e(),
+                e(),
+                e(),
+                e(),
+            ],
+        )?;
+        for c in &r.competitors {
+            row(
+                "competitor",
+                &c.competitor,
+                [
+                    (c.open_deals + c.won + c.lost).to_string(),
+                    c.open_deals.to_string(),
+                    c.open_amount.to_string(),
+                    c.won.to_string(),
+                    c.won_amount.to_string(),
+                    c.lost.to_string(),
+                    c.lost_amount.to_string(),
+                    s(c.win_rate.map(|x| x.to_string())),
+                    e(),
+                    e(),
+                    e(),
+                    e(),
+                ],
+            )?;
+        }
+        for x in &r.lost_reasons {
+            row(
+                "lost_reason",
+                &x.reason,
+                [
+                    x.deals.to_string(),
+                    e(),
+                    e(),
+                    e(),
+                    e(),
+                    x.deals.to_string(),
+                    x.amount.to_string(),
+                    e(),
+                    e(),
+                    e(),
+                    e(),
+                    e(),
+                ],
+            )?;
+        }
+        for x in &r.stages {
+            row(
+                "stage",
+                &x.stage,
+                [
+                    x.deals.to_string(),
+                    e(),
+                    e(),
+                    e(),
+                    e(),
+                    e(),
+                    e(),
+                    e(),
+                    s(x.mean_days.map(|d| d.to_string())),
+                    s(x.median_days.map(|d| d.to_string())),
+                    s(x.from_created_mean_days.map(|d| d.to_string())),
+                    s(x.from_created_median_days.map(|d| d.to_string())),
+                ],
+            )?;
+        }
+        for (kind, d) in [
+            ("decision_won", &r.decision_won),
+            ("decision_lost", &r.decision_lost),
+        ] {
+            row(
+                kind,
+                "",
+                [
+                    d.deals.to_string(),
+                    e(),
+                    e(),
+                    e(),
+                    e(),
+                    e(),
+                    e(),
+                    e(),
+                    s(d.mean_days.map(|x| x.to_string())),
+                    s(d.median_days.map(|x| x.to_string())),
+                    e(),
+                    e(),
+                ],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// The JSON document (`p` is the pipeline `a` was computed from).
