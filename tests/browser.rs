@@ -74,6 +74,7 @@ const PAGES: &[&str] = &[
     "risks.html",
     "risks/backward.html",
     "targets.html",
+    "winloss.html",
     "warnings.html",
 ];
 
@@ -519,4 +520,124 @@ fn works_over_http_under_a_sub_path() {
     assert_eq!(url, json!(format!("{base}risks.html")));
     let errors = s.errors();
     assert!(errors.is_empty(), "{errors:?}");
+}
+
+/// The Win/loss page of tests/fixtures/winloss-small shows the analytics'
+/// figures: the cards, every competitor and lost reason, every cell of the
+/// chart, and a link to each won and lost deal of the year.
+#[test]
+fn winloss_page_shows_the_analytics() {
+    let Some(t) = tools() else { return };
+    let fixture = repo().join("tests/fixtures/winloss-small");
+    let (c, a) = analytics_of(&fixture);
+    let out = build(&fixture);
+    let d = Driver::start(&t);
+    let s = d.session(true, 1440);
+    s.goto(&file_url(out.path(), "winloss.html"));
+    let errors = s.errors();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    let cur = a.currency.as_str();
+    let year = a.current.year;
+    let w = a
+        .winloss
+        .iter()
+        .find(|w| w.period == year && w.scope.kind == "org")
+        .unwrap();
+    assert_eq!(
+        s.text("[data-kpi=\"win_rate\"] .kpi-value"),
+        fmt::percent(w.win_rate)
+    );
+    let fm = Fmt {
+        currency: cur.to_string(),
+        locale: dealbook::model::Locale::En,
+    };
+    assert_eq!(
+        card(&s, "lost"),
+        (fm.card(w.lost_amount), fmt::money(w.lost_amount, cur))
+    );
+    // The competitors table, row by row.
+    let cells = |table: &str| -> Vec<Vec<String>> {
+        serde_json::from_value(s.js(&format!(
+            "return Array.prototype.map.call(document.querySelectorAll('#{table} tbody tr'), function (r) {{ return Array.prototype.map.call(r.cells, function (c) {{ return c.textContent.trim(); }}); }});"
+        )))
+        .unwrap()
+    };
+    let rows = cells("competitors-table");
+    assert_eq!(rows.len(), w.competitors.len());
+    for (row, c) in rows.iter().zip(&w.competitors) {
+        assert_eq!(
+            row,
+            &[
+                c.competitor.clone(),
+                c.open_deals.to_string(),
+                fmt::money(c.open_amount, cur),
+                c.won.to_string(),
+                c.lost.to_string(),
+                fmt::percent(c.win_rate),
+                fmt::money(c.lost_amount, cur),
+            ]
+        );
+    }
+    let rows = cells("reasons-table");
+    assert_eq!(rows.len(), w.lost_reasons.len());
+    for (row, r) in rows.iter().zip(&w.lost_reasons) {
+        assert_eq!(
+            row[..3],
+            [
+                r.reason.clone(),
+                r.deals.to_string(),
+                fmt::money(r.amount, cur)
+            ]
+        );
+    }
+    // The chart: a bar for each competitor and quarter with closed deals,
+    // its tooltip the analytics' figures.
+    let tips: Vec<String> = serde_json::from_value(s.js(
+        "return Array.prototype.map.call(document.querySelectorAll('svg#chart-winrate rect.s-won title'), function (t) { return t.textContent; });",
+    ))
+    .unwrap();
+    let cal = c.pipeline.settings.calendar();
+    let mut quarters = cal.children(a.current.previous_year);
+    quarters.extend(cal.children(year));
+    let mut want = Vec::new();
+    for name in w.competitors.iter().map(|c| &c.competitor) {
+        for q in &quarters {
+            let row = a
+                .winloss
+                .iter()
+                .find(|x| x.period == *q && x.scope.kind == "org")
+                .unwrap();
+            if let Some(x) = row.competitors.iter().find(|x| &x.competitor == name)
+                && x.win_rate.is_some()
+            {
+                want.push(format!(
+                    "{name} · {q}: {} won, {} lost, win rate {}",
+                    x.won,
+                    x.lost,
+                    fmt::percent(x.win_rate)
+                ));
+            }
+        }
+    }
+    assert!(!want.is_empty());
+    assert_eq!(tips, want);
+    // Every won and lost deal of the year links to its page.
+    let closed: Vec<String> = a
+        .deals
+        .iter()
+        .filter(|d| d.status != Status::Open && d.close.is_some_and(|x| cal.contains(year, x)))
+        .map(|d| format!("deals/{}.html", c.pipeline.deals[d.deal].id))
+        .collect();
+    let mut links: Vec<String> = serde_json::from_value(s.js(
+        "return Array.prototype.map.call(document.querySelectorAll('#closed-table tbody tr td:first-child a'), function (a) { return a.getAttribute('href'); });",
+    ))
+    .unwrap();
+    links.sort();
+    let mut closed = closed;
+    closed.sort();
+    assert_eq!(links, closed);
+    s.click("#closed-table tbody tr td:first-child a");
+    assert!(s.text("main h1").len() > 1);
+    let errors = s.errors();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
 }

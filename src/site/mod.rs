@@ -96,6 +96,7 @@ pub const EXPORTS: &[(&str, &str)] = &[
     ("performance.csv", "export_performance_csv"),
     ("risks.csv", "export_risks_csv"),
     ("accounts.csv", "export_accounts_csv"),
+    ("winloss.csv", "export_winloss_csv"),
 ];
 
 /// Navigation: key, path, label key.
@@ -107,6 +108,7 @@ pub const NAV: &[(&str, &str, &str)] = &[
     ("accounts", "accounts.html", "nav_accounts"),
     ("deals", "deals.html", "nav_deals"),
     ("risks", "risks.html", "nav_risks"),
+    ("winloss", "winloss.html", "nav_winloss"),
     ("targets", "targets.html", "nav_targets"),
     ("warnings", "warnings.html", "nav_warnings"),
 ];
@@ -147,6 +149,7 @@ enum Job {
     Risks,
     Signal(&'static str, usize),
     Targets,
+    WinLoss,
     Warnings,
     Asset(usize),
     Export(usize),
@@ -235,6 +238,7 @@ fn jobs(site: &Site<'_>, o: &Overrides) -> Vec<Job> {
         Job::Team,
         Job::Risks,
         Job::Targets,
+        Job::WinLoss,
         Job::Warnings,
     ];
     v.extend(site.periods.iter().map(|p| Job::Period(*p)));
@@ -389,6 +393,13 @@ impl Renderer<'_, '_> {
                 i.get("targets_title").into(),
                 &s.targets_page(),
             ),
+            Job::WinLoss => self.page(
+                "winloss.html",
+                path,
+                "winloss",
+                i.get("winloss_title").into(),
+                &s.winloss_page(),
+            ),
             Job::Warnings => self.page(
                 "warnings.html",
                 path,
@@ -414,6 +425,7 @@ fn job_path(site: &Site<'_>, o: &Overrides, job: &Job) -> String {
         Job::Team => "team.html".into(),
         Job::Risks => "risks.html".into(),
         Job::Targets => "targets.html".into(),
+        Job::WinLoss => "winloss.html".into(),
         Job::Warnings => "warnings.html".into(),
         Job::Period(p) => paths::period(&p.to_string()),
         Job::TeamPage(ix) => paths::team(site.p.teams[*ix].id.value.as_str()),
@@ -459,6 +471,7 @@ fn export(a: &Analytics, p: &Pipeline, k: usize) -> Result<Page, SiteError> {
                 "forecast.csv" => CsvTable::Forecast,
                 "performance.csv" => CsvTable::Performance,
                 "risks.csv" => CsvTable::Risks,
+                "winloss.csv" => CsvTable::Winloss,
                 _ => CsvTable::Accounts,
             };
             report::csv(a, p, table).map_err(|e| SiteError::Export(e.to_string()))?

@@ -22,6 +22,7 @@ mod risks;
 mod targets;
 mod team;
 mod warnings;
+mod winloss;
 
 pub use accounts::{
     AccountView, AccountsList, ContactLine, MapEntry, MapRow, SurveyLine, TouchLine,
@@ -36,6 +37,9 @@ pub use risks::{OwnerGroup, RisksView, SignalGroup, SignalView};
 pub use targets::{TargetLine, TargetsView};
 pub use team::{PersonView, TeamBoard, TeamView};
 pub use warnings::{WarningLine, WarningsView};
+pub use winloss::{
+    ClosedLine, CompetitorLine, DecisionLine, ReasonLine, ScopeLine, StageLine, WinLossView,
+};
 
 use crate::analytics::export::DealRow;
 use crate::analytics::facts::DealFigures;
