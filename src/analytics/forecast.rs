@@ -112,7 +112,8 @@ impl Hasher for KeyHasher {
     }
 }
 
-type KeyMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
+/// A map with small keys, hashed with [`KeyHasher`].
+pub type KeyMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 
 /// All sums, by period and scope.
 #[derive(Debug, Default)]

@@ -21,13 +21,14 @@
 
 use super::ScopeRef;
 use super::facts::{Facts, ScopeKey, Status};
+use super::forecast::KeyMap;
 use super::forecast::reported_scopes;
-use crate::money::{Money, Ratio, mean_days, median_days};
+use crate::money::{Money, Ratio, median_days, round};
 use crate::period::{Grain, Period};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Win/loss of one period and scope.
 #[derive(Debug, Clone, Serialize)]
@@ -128,21 +129,78 @@ pub struct Days {
     pub median_days: Option<Decimal>,
 }
 
-impl Days {
-    fn of(days: &[i64]) -> Days {
+/// Whole days, kept as a histogram: sums of many deals merge cheaply (a
+/// year holds a value per closed deal; the distinct values are few), and
+/// the median is read off the counts.
+#[derive(Debug, Clone, Default)]
+struct Hist {
+    counts: KeyMap<i64, u64>,
+    n: u64,
+    sum: i64,
+}
+
+impl Hist {
+    fn push(&mut self, d: i64) {
+        *self.counts.entry(d).or_default() += 1;
+        self.n += 1;
+        self.sum += d;
+    }
+
+    fn absorb(&mut self, o: &Hist) {
+        for (d, c) in &o.counts {
+            *self.counts.entry(*d).or_default() += c;
+        }
+        self.n += o.n;
+        self.sum += o.sum;
+    }
+
+    /// The `k`-th smallest value (0-based) of the values sorted with
+    /// their counts.
+    fn nth(sorted: &[(i64, u64)], k: u64) -> i64 {
+        let mut seen = 0;
+        for (d, c) in sorted {
+            seen += c;
+            if seen > k {
+                return *d;
+            }
+        }
+        unreachable!("k < n")
+    }
+
+    /// Count, mean and median, as [`mean_days`] and [`median_days`] give
+    /// them for the list of values.
+    fn days(&self) -> Days {
+        let n = self.n;
+        let (mean, median) = if n == 0 {
+            (None, None)
+        } else {
+            let mean = round(Decimal::from(self.sum) / Decimal::from(n), 1);
+            let mut sorted: Vec<(i64, u64)> = self.counts.iter().map(|(d, c)| (*d, *c)).collect();
+            sorted.sort_unstable();
+            let middle = if n % 2 == 1 {
+                vec![Hist::nth(&sorted, n / 2)]
+            } else {
+                vec![Hist::nth(&sorted, n / 2 - 1), Hist::nth(&sorted, n / 2)]
+            };
+            (Some(with_one_place(mean)), median_days(&middle))
+        };
         Days {
-            deals: days.len(),
-            mean_days: mean_days(days),
-            median_days: median_days(days),
+            deals: n as usize,
+            mean_days: mean,
+            median_days: median,
         }
     }
+}
+
+fn with_one_place(mut d: Decimal) -> Decimal {
+    d.rescale(1);
+    d
 }
 
 /// What win/loss needs of one deal with a close date.
 struct Rec {
     status: Status,
     amount: Money,
-    close: Date,
     /// Competitor keys, without duplicates.
     competitors: Vec<usize>,
     /// Lost reason key (lost deals).
@@ -170,33 +228,52 @@ pub fn normalise(s: &str) -> String {
 #[derive(Default)]
 struct Names {
     ix: HashMap<String, usize>,
+    /// As first written, by key position.
     shown: Vec<String>,
+    /// Normalised, by key position (the order of ties).
+    keys: Vec<String>,
+    /// The (close, deal position) `shown` comes from.
+    first: Vec<(Date, usize)>,
 }
 
 impl Names {
-    fn key(&mut self, written: &str) -> Option<usize> {
+    /// The key of `written`, seen on the deal at position `deal` closing
+    /// on `close`: the earliest (close, position) decides how the group is
+    /// shown, whatever the order deals come in.
+    fn key(&mut self, written: &str, at: (Date, usize)) -> Option<usize> {
         let k = normalise(written);
         if k.is_empty() {
             return None;
         }
-        let next = self.shown.len();
-        let ix = *self.ix.entry(k).or_insert(next);
-        if ix == next {
-            self.shown.push(written.trim().to_string());
+        if let Some(&ix) = self.ix.get(&k) {
+            if at < self.first[ix] {
+                self.first[ix] = at;
+                self.shown[ix] = written.trim().to_string();
+            }
+            return Some(ix);
         }
+        let ix = self.shown.len();
+        self.shown.push(written.trim().to_string());
+        self.keys.push(k.clone());
+        self.first.push(at);
+        self.ix.insert(k, ix);
         Some(ix)
     }
 }
 
-/// Stage times of a closed deal from its history (oldest first).
-fn timing(f: &Facts<'_>, d: &crate::model::Deal, close: Date) -> Rec {
+/// Stage times of a closed deal from its history (oldest first); an open
+/// deal has none.
+fn timing(f: &Facts<'_>, d: &crate::model::Deal, close: Date, closed: bool) -> Rec {
     let stages = &f.p.settings.stages;
     let open = |ix: usize| stages.get(ix).is_some_and(|s| s.is_open());
-    let h: Vec<(Date, usize)> = d
-        .history
-        .iter()
-        .filter_map(|e| e.stage_ix.map(|s| (e.date.value, s)))
-        .collect();
+    let h: Vec<(Date, usize)> = if closed {
+        d.history
+            .iter()
+            .filter_map(|e| e.stage_ix.map(|s| (e.date.value, s)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut stays: Vec<(usize, i64)> = Vec::new();
     let mut reached: Vec<(usize, i64)> = Vec::new();
     for (k, &(date, s)) in h.iter().enumerate() {
@@ -220,7 +297,6 @@ fn timing(f: &Facts<'_>, d: &crate::model::Deal, close: Date) -> Rec {
     Rec {
         status: Status::Open,
         amount: Money::ZERO,
-        close,
         competitors: Vec::new(),
         reason: None,
         history: !h.is_empty(),
@@ -230,90 +306,7 @@ fn timing(f: &Facts<'_>, d: &crate::model::Deal, close: Date) -> Rec {
     }
 }
 
-/// Win/loss for each period (years and quarters of `periods`, and
-/// `focus`) and each reported scope: periods in the given order, within a
-/// period the scopes in the order of the forecast rows.
-pub fn winloss(f: &Facts<'_>, periods: &[Period], focus: Period) -> Vec<WinLoss> {
-    let p = f.p;
-    let periods: Vec<Period> = periods
-        .iter()
-        .copied()
-        .filter(|x| x.grain() != Grain::Month || *x == focus)
-        .collect();
-    let wanted: HashSet<Period> = periods.iter().copied().collect();
-    // The deals with a close, the one that closes first first, so that
-    // each name is shown as first written.
-    let mut order: Vec<usize> = (0..f.deals.len())
-        .filter(|&k| f.deals[k].close.is_some())
-        .collect();
-    order.sort_by_key(|&k| (f.deals[k].close, f.deals[k].ix));
-    let (mut competitors, mut reasons) = (Names::default(), Names::default());
-    let mut recs: Vec<Rec> = Vec::with_capacity(order.len());
-    // (period, owner) → records.
-    let mut by: HashMap<(Period, Option<usize>), Vec<usize>> = HashMap::new();
-    for &k in &order {
-        let df = &f.deals[k];
-        let d = &p.deals[df.ix];
-        let close = df.close.expect("filtered on a close");
-        let mut rec = if df.status == Status::Open {
-            timing_none(close)
-        } else {
-            timing(f, d, close)
-        };
-        rec.status = df.status;
-        rec.amount = df.amount;
-        for c in &d.competitors {
-            if let Some(c) = competitors.key(c)
-                && !rec.competitors.contains(&c)
-            {
-                rec.competitors.push(c);
-            }
-        }
-        if df.status == Status::Lost {
-            rec.reason = d.lost_reason.as_deref().and_then(|r| reasons.key(r));
-        }
-        let at = recs.len();
-        recs.push(rec);
-        for per in f.periods_of(close) {
-            if wanted.contains(&per) {
-                by.entry((per, df.owner)).or_default().push(at);
-            }
-        }
-    }
-    let scopes = reported_scopes(f);
-    let mut out = Vec::with_capacity(periods.len() * scopes.len());
-    for &period in &periods {
-        for &scope in &scopes {
-            let mut ix: Vec<usize> = Vec::new();
-            for ((per, owner), list) in &by {
-                let team = owner.and_then(|o| f.person_team[o]);
-                if *per == period && scope.covers(*owner, team) {
-                    ix.extend_from_slice(list);
-                }
-            }
-            ix.sort_unstable();
-            out.push(row(f, period, scope, &recs, &ix, &competitors, &reasons));
-        }
-    }
-    out
-}
-
-/// The record of an open deal: no timing.
-fn timing_none(close: Date) -> Rec {
-    Rec {
-        status: Status::Open,
-        amount: Money::ZERO,
-        close,
-        competitors: Vec::new(),
-        reason: None,
-        history: false,
-        stays: Vec::new(),
-        reached: Vec::new(),
-        decision: None,
-    }
-}
-
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 struct Against {
     open: usize,
     open_amount: Money,
@@ -323,43 +316,31 @@ struct Against {
     lost_amount: Money,
 }
 
-/// One row from the records `ix` (positions in `recs`).
-fn row(
-    f: &Facts<'_>,
-    period: Period,
-    scope: ScopeKey,
-    recs: &[Rec],
-    ix: &[usize],
-    competitors: &Names,
-    reasons: &Names,
-) -> WinLoss {
-    let stages = &f.p.settings.stages;
-    let mut w = WinLoss {
-        period,
-        scope: f.scope_ref(scope),
-        won: 0,
-        lost: 0,
-        won_amount: Money::ZERO,
-        lost_amount: Money::ZERO,
-        win_rate: None,
-        open_deals: 0,
-        open_amount: Money::ZERO,
-        competitors: Vec::new(),
-        lost_reasons: Vec::new(),
-        stages: Vec::new(),
-        decision_won: Days::default(),
-        decision_lost: Days::default(),
-        without_history: 0,
-    };
-    let mut against: HashMap<usize, Against> = HashMap::new();
-    let mut why: HashMap<usize, (usize, Money)> = HashMap::new();
-    let mut stays: HashMap<usize, Vec<i64>> = HashMap::new();
-    let mut reached: HashMap<usize, Vec<i64>> = HashMap::new();
-    let (mut dec_won, mut dec_lost) = (Vec::new(), Vec::new());
-    for r in ix.iter().map(|&k| &recs[k]) {
-        debug_assert!(f.cal.contains(period, r.close));
+/// The sums of one period for one owner, or merged for a team or the
+/// organisation.
+#[derive(Debug, Clone, Default)]
+struct Acc {
+    won: usize,
+    won_amount: Money,
+    lost: usize,
+    lost_amount: Money,
+    open: usize,
+    open_amount: Money,
+    without_history: usize,
+    against: KeyMap<usize, Against>,
+    why: KeyMap<usize, (usize, Money)>,
+    /// Per stage position.
+    stays: Vec<Hist>,
+    /// Per stage position.
+    reached: Vec<Hist>,
+    decision_won: Hist,
+    decision_lost: Hist,
+}
+
+impl Acc {
+    fn add(&mut self, r: &Rec, stages: usize) {
         for &c in &r.competitors {
-            let a = against.entry(c).or_default();
+            let a = self.against.entry(c).or_default();
             match r.status {
                 Status::Open => {
                     a.open += 1;
@@ -377,95 +358,220 @@ fn row(
         }
         match r.status {
             Status::Open => {
-                w.open_deals += 1;
-                w.open_amount += r.amount;
-                continue;
+                self.open += 1;
+                self.open_amount += r.amount;
+                return;
             }
             Status::Won => {
-                w.won += 1;
-                w.won_amount += r.amount;
+                self.won += 1;
+                self.won_amount += r.amount;
             }
             Status::Lost => {
-                w.lost += 1;
-                w.lost_amount += r.amount;
+                self.lost += 1;
+                self.lost_amount += r.amount;
                 if let Some(reason) = r.reason {
-                    let e = why.entry(reason).or_insert((0, Money::ZERO));
+                    let e = self.why.entry(reason).or_insert((0, Money::ZERO));
                     e.0 += 1;
                     e.1 += r.amount;
                 }
             }
         }
         if !r.history {
-            w.without_history += 1;
-            continue;
+            self.without_history += 1;
+            return;
         }
+        self.stays.resize_with(stages, Hist::default);
+        self.reached.resize_with(stages, Hist::default);
         for &(s, d) in &r.stays {
-            stays.entry(s).or_default().push(d);
+            self.stays[s].push(d);
         }
         for &(s, d) in &r.reached {
-            reached.entry(s).or_default().push(d);
+            self.reached[s].push(d);
         }
         if let Some(d) = r.decision {
             if r.status == Status::Won {
-                dec_won.push(d);
+                self.decision_won.push(d);
             } else {
-                dec_lost.push(d);
+                self.decision_lost.push(d);
             }
         }
     }
-    w.win_rate = Ratio::of_counts(w.won, w.won + w.lost);
-    let mut list: Vec<(usize, Against)> = against.into_iter().collect();
-    list.sort_by(|(x, a), (y, b)| {
-        (b.open + b.won + b.lost)
-            .cmp(&(a.open + a.won + a.lost))
-            .then(b.lost_amount.cmp(&a.lost_amount))
-            .then_with(|| normalise(&competitors.shown[*x]).cmp(&normalise(&competitors.shown[*y])))
+
+    fn absorb(&mut self, o: &Acc) {
+        self.won += o.won;
+        self.won_amount += o.won_amount;
+        self.lost += o.lost;
+        self.lost_amount += o.lost_amount;
+        self.open += o.open;
+        self.open_amount += o.open_amount;
+        self.without_history += o.without_history;
+        for (c, x) in &o.against {
+            let a = self.against.entry(*c).or_default();
+            a.open += x.open;
+            a.open_amount += x.open_amount;
+            a.won += x.won;
+            a.won_amount += x.won_amount;
+            a.lost += x.lost;
+            a.lost_amount += x.lost_amount;
+        }
+        for (r, (n, m)) in &o.why {
+            let e = self.why.entry(*r).or_insert((0, Money::ZERO));
+            e.0 += n;
+            e.1 += *m;
+        }
+        for (mine, theirs) in [(&mut self.stays, &o.stays), (&mut self.reached, &o.reached)] {
+            if mine.len() < theirs.len() {
+                mine.resize_with(theirs.len(), Hist::default);
+            }
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                m.absorb(t);
+            }
+        }
+        self.decision_won.absorb(&o.decision_won);
+        self.decision_lost.absorb(&o.decision_lost);
+    }
+}
+
+/// Win/loss for each period (years and quarters of `periods`, and
+/// `focus`) and each reported scope: periods in the given order, within a
+/// period the scopes in the order of the forecast rows.
+pub fn winloss(f: &Facts<'_>, periods: &[Period], focus: Period) -> Vec<WinLoss> {
+    let p = f.p;
+    let stages = p.settings.stages.len();
+    let periods: Vec<Period> = periods
+        .iter()
+        .copied()
+        .filter(|x| x.grain() != Grain::Month || *x == focus)
+        .collect();
+    let wanted: KeyMap<Period, ()> = periods.iter().map(|&x| (x, ())).collect();
+    let (mut competitors, mut reasons) = (Names::default(), Names::default());
+    // (period, owner) → sums; the deals in the order they are stored (a
+    // walk in close order would jump around the heap).
+    let mut by: KeyMap<(Period, Option<usize>), Acc> = KeyMap::default();
+    for df in &f.deals {
+        let Some(close) = df.close else { continue };
+        let d = &p.deals[df.ix];
+        let at = (close, df.ix);
+        let mut rec = timing(f, d, close, df.status != Status::Open);
+        rec.status = df.status;
+        rec.amount = df.amount;
+        for c in &d.competitors {
+            if let Some(c) = competitors.key(c, at)
+                && !rec.competitors.contains(&c)
+            {
+                rec.competitors.push(c);
+            }
+        }
+        if df.status == Status::Lost {
+            rec.reason = d.lost_reason.as_deref().and_then(|r| reasons.key(r, at));
+        }
+        for per in f.periods_of(close) {
+            if wanted.contains_key(&per) {
+                by.entry((per, df.owner)).or_default().add(&rec, stages);
+            }
+        }
+    }
+    let scopes = reported_scopes(f);
+    let empty = Acc::default();
+    let mut out = Vec::with_capacity(periods.len() * scopes.len());
+    for &period in &periods {
+        // The teams' and the organisation's sums, from the owners'.
+        let mut teams: Vec<Acc> = vec![Acc::default(); p.teams.len()];
+        let mut org = Acc::default();
+        for ((_, owner), a) in by.iter().filter(|((per, _), _)| *per == period) {
+            org.absorb(a);
+            if let Some(t) = owner.and_then(|o| f.person_team[o]) {
+                teams[t].absorb(a);
+            }
+        }
+        for &scope in &scopes {
+            let acc = match scope {
+                ScopeKey::Org => &org,
+                ScopeKey::Team(t) => &teams[t],
+                ScopeKey::Person(o) => by.get(&(period, Some(o))).unwrap_or(&empty),
+            };
+            out.push(row(f, period, scope, acc, (&competitors, &reasons)));
+        }
+    }
+    out
+}
+
+/// One row from its sums.
+fn row(
+    f: &Facts<'_>,
+    period: Period,
+    scope: ScopeKey,
+    a: &Acc,
+    (competitors, reasons): (&Names, &Names),
+) -> WinLoss {
+    let stages = &f.p.settings.stages;
+    let mut list: Vec<(&usize, &Against)> = a.against.iter().collect();
+    list.sort_by(|(x, p), (y, q)| {
+        (q.open + q.won + q.lost)
+            .cmp(&(p.open + p.won + p.lost))
+            .then(q.lost_amount.cmp(&p.lost_amount))
+            .then_with(|| competitors.keys[**x].cmp(&competitors.keys[**y]))
     });
-    w.competitors = list
+    let competitor_rows = list
         .into_iter()
-        .map(|(c, a)| Competitor {
-            competitor: competitors.shown[c].clone(),
-            open_deals: a.open,
-            open_amount: a.open_amount,
-            won: a.won,
-            lost: a.lost,
-            win_rate: Ratio::of_counts(a.won, a.won + a.lost),
-            won_amount: a.won_amount,
-            lost_amount: a.lost_amount,
+        .map(|(c, x)| Competitor {
+            competitor: competitors.shown[*c].clone(),
+            open_deals: x.open,
+            open_amount: x.open_amount,
+            won: x.won,
+            lost: x.lost,
+            win_rate: Ratio::of_counts(x.won, x.won + x.lost),
+            won_amount: x.won_amount,
+            lost_amount: x.lost_amount,
         })
         .collect();
-    let mut list: Vec<(usize, (usize, Money))> = why.into_iter().collect();
-    list.sort_by(|(x, a), (y, b)| {
-        b.0.cmp(&a.0)
-            .then(b.1.cmp(&a.1))
-            .then_with(|| normalise(&reasons.shown[*x]).cmp(&normalise(&reasons.shown[*y])))
+    let mut list: Vec<(&usize, &(usize, Money))> = a.why.iter().collect();
+    list.sort_by(|(x, p), (y, q)| {
+        q.0.cmp(&p.0)
+            .then(q.1.cmp(&p.1))
+            .then_with(|| reasons.keys[**x].cmp(&reasons.keys[**y]))
     });
-    w.lost_reasons = list
+    let reason_rows = list
         .into_iter()
         .map(|(r, (deals, amount))| Reason {
-            reason: reasons.shown[r].clone(),
-            deals,
-            amount,
+            reason: reasons.shown[*r].clone(),
+            deals: *deals,
+            amount: *amount,
         })
         .collect();
-    w.stages = f
+    let none = Hist::default();
+    let stage_rows = f
         .open_stages
         .iter()
         .map(|&s| {
-            let days = stays.get(&s).map(Vec::as_slice).unwrap_or(&[]);
-            let from = reached.get(&s).map(Vec::as_slice).unwrap_or(&[]);
+            let days = a.stays.get(s).unwrap_or(&none).days();
+            let from = a.reached.get(s).unwrap_or(&none).days();
             StageTime {
                 stage: stages[s].id.value.to_string(),
                 name: stages[s].name.clone(),
-                deals: days.len(),
-                mean_days: mean_days(days),
-                median_days: median_days(days),
-                from_created_mean_days: mean_days(from),
-                from_created_median_days: median_days(from),
+                deals: days.deals,
+                mean_days: days.mean_days,
+                median_days: days.median_days,
+                from_created_mean_days: from.mean_days,
+                from_created_median_days: from.median_days,
             }
         })
         .collect();
-    w.decision_won = Days::of(&dec_won);
-    w.decision_lost = Days::of(&dec_lost);
-    w
+    WinLoss {
+        period,
+        scope: f.scope_ref(scope),
+        won: a.won,
+        lost: a.lost,
+        won_amount: a.won_amount,
+        lost_amount: a.lost_amount,
+        win_rate: Ratio::of_counts(a.won, a.won + a.lost),
+        open_deals: a.open,
+        open_amount: a.open_amount,
+        competitors: competitor_rows,
+        lost_reasons: reason_rows,
+        stages: stage_rows,
+        decision_won: a.decision_won.days(),
+        decision_lost: a.decision_lost.days(),
+        without_history: a.without_history,
+    }
 }
