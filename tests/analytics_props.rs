@@ -752,6 +752,46 @@ fn check(g: &Gen, a: &Analytics) -> Result<(), TestCaseError> {
         }
     }
 
+    // --- win/loss agrees with the performance and forecast rows
+    for w in &a.winloss {
+        let key = (w.period, w.scope.kind, w.scope.id.clone());
+        if let Some(p) = a
+            .performance
+            .iter()
+            .find(|p| (p.period, p.scope.kind, p.scope.id.clone()) == key)
+        {
+            prop_assert_eq!(
+                (w.won, w.lost, w.won_amount),
+                (p.deals_won, p.deals_lost, p.won)
+            );
+            prop_assert_eq!(w.win_rate, p.win_rate);
+        }
+        if let Some(f) = a
+            .forecast
+            .iter()
+            .find(|f| (f.period, f.scope.kind, f.scope.id.clone()) == key)
+        {
+            prop_assert_eq!(
+                (w.won_amount, w.open_deals, w.open_amount),
+                (f.won, f.open_deals, f.open_amount)
+            );
+        }
+        // A competitor's deals are some of the period's; a reason's lost
+        // deals add up to at most the lost ones.
+        for c in &w.competitors {
+            prop_assert!(c.won <= w.won && c.lost <= w.lost && c.open_deals <= w.open_deals);
+        }
+        let reasons: usize = w.lost_reasons.iter().map(|r| r.deals).sum();
+        prop_assert!(reasons <= w.lost);
+        prop_assert!(
+            w.decision_won.deals <= w.won
+                && w.decision_lost.deals + w.without_history <= w.lost + w.won
+        );
+        for st in &w.stages {
+            prop_assert!(st.deals + w.without_history <= w.won + w.lost);
+        }
+    }
+
     // --- number formats
     for m in all_money(a) {
         prop_assert!(is_money(m), "money {}", m);
