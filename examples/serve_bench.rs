@@ -150,7 +150,11 @@ fn main() {
     });
 
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(s, "GET /__dealbook/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET /__dealbook/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
     let (ev_tx, ev_rx) = mpsc::channel::<(Instant, String, String)>();
     let reader = s.try_clone().unwrap();
     std::thread::spawn(move || {

@@ -76,6 +76,7 @@ catalogue! {
     BadId = "E015", "id is not a slug";
     DuplicateId = "E016", "duplicate id";
     EmptyValue = "E017", "required text is empty";
+    NoteTooLarge = "E018", "Markdown note too long or too deeply nested";
     NegativeAmount = "E020", "amount is negative";
     TooPrecise = "E021", "amount has more than two decimal places";
     BadProbability = "E022", "probability outside 0..=1";

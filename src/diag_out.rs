@@ -1,8 +1,10 @@
 //! Writing diagnostics for people and machines: `human` (a header line
 //! `path:line:col: error[E012]: message`, the source line with a marker, the
-//! hint), `json` (a versioned document) and `github` (workflow commands that
-//! become annotations on the pull request). Notes (`N…`) are written like
-//! the others, as `note` (`notice` for GitHub), and counted apart.
+//! hint), `json` (a versioned document), `github` (workflow commands that
+//! become annotations on the pull request) and `gitlab` (a Code Quality
+//! report that GitLab shows in the merge request). Notes (`N…`) are
+//! written like the others, as `note` (`notice` for GitHub, `info` for
+//! GitLab), and counted apart.
 
 use crate::diag::{Diagnostic, Severity};
 use crate::source::SourceMap;
@@ -122,11 +124,15 @@ impl Summary {
 /// as ids, values and file names may hold) are shown as escapes, so they
 /// cannot recolour the terminal, move the cursor or split a line.
 pub fn printable(s: &str) -> Cow<'_, str> {
-    if s.chars().any(char::is_control) {
+    if s.chars()
+        .any(|c| c.is_control() || crate::bidi::is_control(c))
+    {
         Cow::Owned(
             s.chars()
                 .map(|c| {
-                    if c.is_control() {
+                    if crate::bidi::is_control(c) {
+                        c.escape_unicode().to_string()
+                    } else if c.is_control() {
                         c.escape_default().to_string()
                     } else {
                         c.to_string()
@@ -193,15 +199,18 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
             d.label.as_deref().map(printable),
             hint_text.as_deref().map(printable),
         );
+        // Just the marked line(s), numbered as in the file. Bidi controls
+        // would reorder the line on screen: shown as U+FFFD, which keeps
+        // the byte offsets.
+        let first = f.line_start(loc.line);
+        let last_end = f.line_start(loc.end_line + 1).max(first);
+        let snippet_text = if f.text.is_empty() {
+            Cow::Borrowed("")
+        } else {
+            crate::bidi::defuse(&f.text[first..last_end])
+        };
         let mut group = Group::with_level(level.clone());
         if !f.text.is_empty() {
-            // Show just the marked line(s), numbered as in the file.
-            let first = f.line_start(loc.line);
-            let last_end = {
-                let s = f.line_start(loc.end_line + 1);
-                s.max(first)
-            };
-            let snippet_text = &f.text[first..last_end];
             let start = (d.span.start as usize)
                 .saturating_sub(first)
                 .min(snippet_text.len());
@@ -213,7 +222,7 @@ pub fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
                 ann = ann.label(l.as_ref());
             }
             group = group.element(
-                Snippet::source(snippet_text)
+                Snippet::source(snippet_text.as_ref())
                     .line_start(loc.line)
                     .fold(false)
                     .annotation(ann),
@@ -270,9 +279,28 @@ pub fn gh_escape_property(s: &str) -> String {
 /// the repository root (as given on the command line), so annotations land
 /// on the right files when the pipeline lives in a sub-folder.
 pub fn github(diags: &[Diagnostic], sources: &SourceMap, files: usize, prefix: &str) -> String {
+    github_changed_first(diags, sources, files, prefix, None)
+}
+
+/// [`github`], the diagnostics of the `changed` files (relative to the
+/// pipeline) first. GitHub shows only 10 annotations of each severity per
+/// step, so those of the files a pull request changed must come first; the
+/// summary line has the full counts, and those of the changed files.
+pub fn github_changed_first(
+    diags: &[Diagnostic],
+    sources: &SourceMap,
+    files: usize,
+    prefix: &str,
+    changed: Option<&Changed>,
+) -> String {
     let mut out = String::new();
-    for d in diags {
-        let loc = locate(d, sources);
+    let located: Vec<Located> = diags.iter().map(|d| locate(d, sources)).collect();
+    let mut order: Vec<&Located> = located.iter().collect();
+    if let Some(c) = changed {
+        // A stable sort: each group keeps the file and position order.
+        order.sort_by_key(|l| !c.files.contains(&l.file));
+    }
+    for loc in order {
         let file = join_prefix(prefix, &printable(&loc.file));
         let mut msg = printable(&loc.message).into_owned();
         if let Some(h) = &loc.hint {
@@ -297,10 +325,109 @@ pub fn github(diags: &[Diagnostic], sources: &SourceMap, files: usize, prefix: &
         ));
     }
     out.push_str(&format!(
-        "dealbook check: {}\n",
+        "dealbook check: {}",
         Summary::of(diags, files).line()
     ));
+    if let Some(c) = changed {
+        let n = |sev: Severity| {
+            located
+                .iter()
+                .filter(|l| l.severity == sev && c.files.contains(&l.file))
+                .count()
+        };
+        let (e, w) = (n(Severity::Error), n(Severity::Warning));
+        out.push_str(&format!(
+            "; in the {} changed since {}: {}, {}",
+            plural(c.files.len(), "file"),
+            printable(&c.since),
+            plural(e, "error"),
+            plural(w, "warning")
+        ));
+    }
+    out.push('\n');
     out
+}
+
+/// The files changed since a revision (`check --changed-since`).
+#[derive(Debug, Clone)]
+pub struct Changed {
+    /// The revision, as given.
+    pub since: String,
+    /// Paths relative to the pipeline folder, `/`-separated.
+    pub files: std::collections::BTreeSet<String>,
+}
+
+fn plural(n: usize, w: &str) -> String {
+    if n == 1 {
+        format!("{n} {w}")
+    } else {
+        format!("{n} {w}s")
+    }
+}
+
+/// A GitLab Code Quality report: the Code Climate JSON subset GitLab reads
+/// (`description`, `check_name`, `fingerprint`, `severity`,
+/// `location.path`, `location.lines.begin`), one entry per diagnostic,
+/// paths prefixed with the pipeline folder like [`github`]. Errors are
+/// `critical`, warnings `minor`, notes `info`. The fingerprint (which GitLab uses to
+/// tell new problems from old ones between the merge request and its
+/// target) is a hash of code, file and message, and of the rank of the
+/// entry among identical ones: not of the line, so a problem that only
+/// moved is not new.
+pub fn gitlab(diags: &[Diagnostic], sources: &SourceMap, prefix: &str) -> String {
+    let mut seen: std::collections::HashMap<(String, &'static str, String), usize> =
+        std::collections::HashMap::new();
+    let entries: Vec<serde_json::Value> = diags
+        .iter()
+        .map(|d| {
+            let loc = locate(d, sources);
+            let path = join_prefix(prefix, &loc.file);
+            let rank = seen
+                .entry((path.clone(), loc.code, loc.message.clone()))
+                .or_default();
+            *rank += 1;
+            let fingerprint = fnv1a(&[
+                loc.code.as_bytes(),
+                path.as_bytes(),
+                loc.message.as_bytes(),
+                rank.to_string().as_bytes(),
+            ]);
+            let mut description = format!("{}: {}", loc.code, loc.message);
+            if let Some(h) = &loc.hint {
+                description.push_str(&format!(" (hint: {h})"));
+            }
+            serde_json::json!({
+                "description": description,
+                "check_name": format!("dealbook {} {}", loc.code, loc.title),
+                "fingerprint": format!("{fingerprint:016x}"),
+                "severity": match loc.severity {
+                    Severity::Error => "critical",
+                    Severity::Warning => "minor",
+                    Severity::Note => "info",
+                },
+                "location": {
+                    "path": path,
+                    "lines": { "begin": loc.line },
+                },
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&entries).expect("report serialises");
+    s.push('\n');
+    s
+}
+
+/// 64-bit FNV-1a of the parts, each followed by a 0 byte: a stable hash
+/// (the standard library's may change between releases) for fingerprints.
+fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for &b in p.iter().chain(&[0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
 }
 
 fn join_prefix(prefix: &str, rel: &str) -> String {

@@ -14,10 +14,14 @@ pub fn is_slug(s: &str) -> bool {
     bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
-/// A slug close to `s`, to suggest in a hint (`"Huaxing Power"` → `"huaxing-power"`).
+/// A slug close to `s`, to suggest in a hint (`"Huaxing Power"` →
+/// `"huaxing-power"`). Other scripts are transliterated first (by
+/// `deunicode`: `"Müller"` → `"muller"`, `"张敏"` → `"zhang-min"`, a
+/// Cyrillic `"аcme"` → `"acme"`), so no letter is simply dropped.
 pub fn slugify(s: &str) -> String {
+    let ascii = deunicode::deunicode(s);
     let mut out = String::new();
-    for c in s.chars() {
+    for c in ascii.chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
         } else if c == '_' && !out.is_empty() {
@@ -27,6 +31,35 @@ pub fn slugify(s: &str) -> String {
         }
     }
     out.trim_end_matches('-').to_string()
+}
+
+/// For a hint: the characters of `s` that look like ASCII letters or
+/// digits but are not (a Cyrillic `а`, a `ü`), with their code points:
+/// `"а" (U+0430)`. `None` when there are none.
+pub fn lookalikes(s: &str) -> Option<String> {
+    let mut found: Vec<char> = Vec::new();
+    for c in s.chars() {
+        if c.is_ascii() || found.contains(&c) {
+            continue;
+        }
+        let t = deunicode::deunicode_char(c).unwrap_or("");
+        if t.len() == 1 && t.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            found.push(c);
+        }
+    }
+    if found.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = found
+        .iter()
+        .take(3)
+        .map(|c| format!("\"{c}\" (U+{:04X})", *c as u32))
+        .collect();
+    Some(format!(
+        "{} {} not ASCII",
+        list.join(", "),
+        if found.len() == 1 { "is" } else { "are" }
+    ))
 }
 
 macro_rules! id_type {
@@ -96,6 +129,16 @@ mod tests {
     fn slugify_suggests_a_slug() {
         assert_eq!(slugify("Huaxing Power"), "huaxing-power");
         assert_eq!(slugify("  ERP_2 "), "erp_2");
-        assert_eq!(slugify("张敏"), "");
+        assert_eq!(slugify("张敏"), "zhang-min");
+        // A Cyrillic "а" that looks like an "a" is not dropped.
+        assert_eq!(slugify("\u{430}cme"), "acme");
+        assert_eq!(slugify("Müller GmbH"), "muller-gmbh");
+        assert_eq!(slugify("!!!"), "");
+        assert_eq!(
+            lookalikes("\u{430}cme").as_deref(),
+            Some("\"\u{430}\" (U+0430) is not ASCII")
+        );
+        assert_eq!(lookalikes("acme"), None);
+        assert_eq!(lookalikes("张敏"), None);
     }
 }

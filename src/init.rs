@@ -1,8 +1,10 @@
 //! `dealbook init`: the files of a new pipeline that passes `check` at once
 //! (settings with a standard stage list, a team, one account, one deal, one
-//! target file, a `.gitignore`, and a GitHub Actions workflow that checks
-//! pull requests, posts `dealbook diff` and builds the site on main; the
-//! loader skips dot-folders, so the workflow is not part of the pipeline).
+//! target file, a `.gitignore`, a GitHub Actions workflow that checks
+//! pull requests, posts `dealbook diff` and builds the site on main, and
+//! the editor set-up: `.taplo.toml` mapping each file kind to its JSON
+//! Schema in `.schemas/`; the loader skips dot-folders and dot-files, so
+//! none of these is part of the pipeline).
 //! Dates are relative to the day it runs, so the example deal is open and
 //! its history is not in the future.
 
@@ -11,16 +13,23 @@ use jiff::civil::Date;
 use std::path::{Path, PathBuf};
 
 /// A file to write: path relative to the new pipeline, and content.
-pub type Scaffold = Vec<(&'static str, String)>;
+pub type Scaffold = Vec<(String, String)>;
 
-/// The files of a new pipeline, for a given `today`.
+/// The files of a new pipeline, for a given `today`, with the default
+/// workflow.
 pub fn files(today: Date) -> Scaffold {
+    files_with(today, &Install::default())
+}
+
+/// The files of a new pipeline, for a given `today`, the workflow
+/// installing dealbook as `install` says.
+pub fn files_with(today: Date, install: &Install) -> Scaffold {
     let created = today.checked_sub(14.days()).unwrap_or(today);
     let qualified = today.checked_sub(7.days()).unwrap_or(today);
     let close = today.checked_add(60.days()).unwrap_or(today);
     let next = today.checked_add(7.days()).unwrap_or(today);
     let year = today.year();
-    vec![
+    let files: Vec<(&str, String)> = vec![
         (
             "dealbook.toml",
             format!("{SETTINGS_HEAD}{STANDARD_STAGES}{}", signals_table()),
@@ -41,10 +50,28 @@ pub fn files(today: Date) -> Scaffold {
             "targets/targets.toml",
             TARGETS.replace("{year}", &year.to_string()),
         ),
-        (".gitignore", "/public/\n".to_string()),
-        (".github/workflows/dealbook.yml", workflow()),
-    ]
+        (".gitignore", GITIGNORE.to_string()),
+        (".github/workflows/dealbook.yml", workflow_with(install)),
+        (
+            ".taplo.toml",
+            crate::schema::taplo_config(crate::schema::SCHEMA_DIR),
+        ),
+    ];
+    // The schemas `.taplo.toml` points at.
+    let schemas = crate::schema::files()
+        .into_iter()
+        .map(|(name, text)| (format!("{}/{name}", crate::schema::SCHEMA_DIR), text));
+    files
+        .into_iter()
+        .map(|(p, t)| (p.to_string(), t))
+        .chain(schemas)
+        .collect()
 }
+
+/// The scaffold's `.gitignore`: the default output folder, and the
+/// temporary and old copies of a site that an interrupted `dealbook build`
+/// leaves next to its output folder (the next build deletes them).
+pub const GITIGNORE: &str = "/public/\n# left by an interrupted `dealbook build` (the next build deletes them)\n.*.tmp-*/\n.*.old-*/\n";
 
 /// `[rules.signals]` of a new pipeline: every risk signal, switched on,
 /// with what it checks as a comment (the spec's doc of the switch), so a
@@ -64,16 +91,73 @@ pub fn signals_table() -> String {
     s
 }
 
-/// Where the workflow installs dealbook from: the package's repository
-/// when the build knows it, else a placeholder the user must replace.
-pub const DEALBOOK_REPO: &str = match env!("CARGO_PKG_REPOSITORY").as_bytes() {
-    [] => "https://github.com/OWNER/dealbook",
-    _ => env!("CARGO_PKG_REPOSITORY"),
-};
+/// Where the CI workflow installs dealbook from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Install {
+    /// crates.io, this exact version (`cargo install --locked dealbook
+    /// --version =X`): the version of the dealbook that ran `init`.
+    Crate(String),
+    /// A git repository (`init --install-from URL`), at the commit of a
+    /// tag, branch or commit id that the workflow resolves on each run.
+    Git(String),
+}
 
-/// The GitHub Actions workflow of a new pipeline.
+impl Default for Install {
+    fn default() -> Install {
+        Install::Crate(env!("CARGO_PKG_VERSION").to_string())
+    }
+}
+
+/// Checks an `--install-from` URL: it goes into the workflow's YAML and
+/// shell, so it must be plain (no spaces, quotes, backslashes, `$` or
+/// control characters) and look like a git URL.
+pub fn parse_install_url(s: &str) -> Result<String, String> {
+    let plain = !s.is_empty()
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "\"'\\`$".contains(c));
+    let gitish = ["https://", "http://", "ssh://", "git://", "file://"]
+        .iter()
+        .any(|p| s.starts_with(p))
+        || (s.contains('@') && s.contains(':'));
+    if plain && gitish {
+        Ok(s.to_string())
+    } else {
+        Err("expected a git URL like https://github.com/ORG/dealbook \
+             (no spaces, quotes, `$` or backslashes)"
+            .into())
+    }
+}
+
+/// The GitHub Actions workflow of a new pipeline, installing dealbook as
+/// `install` says.
+pub fn workflow_with(install: &Install) -> String {
+    let (env, steps) = match install {
+        Install::Crate(version) => (
+            format!(
+                "  # The dealbook release to install from crates.io (cargo install --locked).\n  \
+                 DEALBOOK_VERSION: \"{version}\"\n"
+            ),
+            format!("{INSTALL_CRATE}{INSTALL_TAIL}"),
+        ),
+        Install::Git(url) => (
+            format!(
+                "  # The git repository dealbook is installed from, and a tag, branch or\n  \
+                 # commit id of it (empty: its default branch).\n  \
+                 DEALBOOK_GIT: \"{url}\"\n  DEALBOOK_GIT_REF: \"\"\n"
+            ),
+            format!("{INSTALL_GIT}{INSTALL_TAIL}"),
+        ),
+    };
+    WORKFLOW
+        .replace("{install_env}", &env)
+        .replace("{install_steps}", &steps)
+}
+
+/// The workflow `init` writes by default: dealbook from crates.io, at the
+/// version of the running binary.
 pub fn workflow() -> String {
-    WORKFLOW.replace("{repo}", DEALBOOK_REPO)
+    workflow_with(&Install::default())
 }
 
 /// Why `init` did not write anything.
@@ -301,14 +385,14 @@ metric = "revenue"
 value = 5_000_000
 "#;
 
-/// `.github/workflows/dealbook.yml`; documented in docs/ci.md.
+/// `.github/workflows/dealbook.yml`, around its install steps; documented
+/// in docs/ci.md.
 const WORKFLOW: &str = r#"# dealbook CI: validate every pull request, show what it does to the
 # pipeline and the forecast, and build the site on main.
-# Reference: docs/ci.md in the dealbook repository.
+# Written by `dealbook init`; reference: docs/ci.md in the dealbook
+# repository.
 #
-# Adapt before the first run:
-# - DEALBOOK_REPO: the git repository dealbook is installed from;
-#   DEALBOOK_REF: a release tag of it (empty: its default branch);
+# Adapt when needed:
 # - DEALBOOK_DIR: the pipeline folder when it is not the top of the
 #   repository (this file must be in the top's .github/workflows/);
 # - SITE_URL: where the built site is published, so the diff links deal
@@ -321,13 +405,17 @@ on:
   push:
     branches: [main]
 
+# One run per pull request (or branch) at a time: a new push cancels the
+# run still going, so quick pushes never post the comment twice.
+concurrency:
+  group: dealbook-${{ github.event.pull_request.number || github.ref }}
+  cancel-in-progress: true
+
 permissions:
   contents: read
 
 env:
-  DEALBOOK_REPO: {repo}
-  DEALBOOK_REF: ""
-  DEALBOOK_DIR: "."
+{install_env}  DEALBOOK_DIR: "."
   SITE_URL: ""
 
 jobs:
@@ -339,66 +427,63 @@ jobs:
     steps:
       - uses: actions/checkout@v4
 
-      # Install dealbook (cached per version).
-      - name: Pick the dealbook version
-        id: version
-        run: |
-          if [ -n "$DEALBOOK_REF" ]; then
-            echo "key=$DEALBOOK_REF" >> "$GITHUB_OUTPUT"
-            echo "args=--tag $DEALBOOK_REF" >> "$GITHUB_OUTPUT"
-          else
-            rev=$(git ls-remote "$DEALBOOK_REPO" HEAD | cut -f1)
-            test -n "$rev"
-            echo "key=$rev" >> "$GITHUB_OUTPUT"
-            echo "args=--rev $rev" >> "$GITHUB_OUTPUT"
-          fi
-      - uses: actions/cache@v4
-        id: cache
-        with:
-          path: ~/.cargo/bin/dealbook
-          key: dealbook-${{ runner.os }}-${{ steps.version.outputs.key }}
-      - name: Install dealbook
-        if: steps.cache.outputs.cache-hit != 'true'
-        env:
-          ARGS: ${{ steps.version.outputs.args }}
-        run: cargo install --locked --git "$DEALBOOK_REPO" $ARGS dealbook
-
-      # Every run: errors become annotations on the changed lines.
-      - name: Check
-        run: dealbook check "$DEALBOOK_DIR" --format github
-
-      # Pull requests: what the change does, as a job summary and a comment.
-      - name: Diff against the base branch
-        if: always() && github.event_name == 'pull_request'
+{install_steps}
+      # Pull requests: the base branch, for --changed-since and the diff.
+      - name: Fetch the base branch
+        if: github.event_name == 'pull_request'
         run: |
           git fetch --no-tags --depth=1 origin \
             "+refs/heads/$GITHUB_BASE_REF:refs/remotes/origin/$GITHUB_BASE_REF"
+
+      # Every run: problems become annotations on the changed lines, those
+      # of the files the pull request changed first (GitHub shows 10 of
+      # each severity per step); the last line has the full counts.
+      - name: Check
+        run: |
+          dealbook check "$DEALBOOK_DIR" --format github \
+            ${GITHUB_BASE_REF:+--changed-since "origin/$GITHUB_BASE_REF"}
+
+      # Pull requests: what the change does, as the job summary, an
+      # artifact and a comment (cut by dealbook at a section boundary to
+      # fit GitHub's 65,536 characters, saying where the rest is).
+      - name: Diff against the base branch
+        id: diff
+        if: ${{ !cancelled() && steps.ready.outcome == 'success' && github.event_name == 'pull_request' }}
+        run: |
+          run_url="$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID"
           rc=0
           dealbook diff "origin/$GITHUB_BASE_REF" HEAD --dir "$DEALBOOK_DIR" \
             ${SITE_URL:+--site-url "$SITE_URL"} > dealbook-diff.md || rc=$?
-          cat dealbook-diff.md >> "$GITHUB_STEP_SUMMARY"
           # 1: the pull request has errors, which the Check step reports.
-          [ "$rc" -le 1 ]
+          if [ "$rc" -gt 1 ]; then exit "$rc"; fi
+          cat dealbook-diff.md >> "$GITHUB_STEP_SUMMARY"
+          dealbook diff "origin/$GITHUB_BASE_REF" HEAD --dir "$DEALBOOK_DIR" \
+            ${SITE_URL:+--site-url "$SITE_URL"} --max-chars 65000 \
+            --full-diff "the job summary and the dealbook-diff artifact of [this run]($run_url)" \
+            > dealbook-comment.md || rc=$?
+          if [ "$rc" -gt 1 ]; then exit "$rc"; fi
+          test -s dealbook-comment.md
+      - name: Keep the full diff
+        if: ${{ !cancelled() && steps.diff.outcome == 'success' }}
+        uses: actions/upload-artifact@v4
+        with:
+          name: dealbook-diff
+          path: dealbook-diff.md
       - name: Comment on the pull request
         # Pull requests from forks get a read-only token: summary only.
         if: >-
-          always() && github.event_name == 'pull_request' &&
-          github.event.pull_request.head.repo.full_name == github.repository &&
-          hashFiles('dealbook-diff.md') != ''
+          ${{ !cancelled() && steps.diff.outcome == 'success' &&
+          github.event.pull_request.head.repo.full_name == github.repository }}
         env:
           GH_TOKEN: ${{ github.token }}
           PR: ${{ github.event.pull_request.number }}
         run: |
           marker='<!-- dealbook-diff -->'
-          run_url="$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID"
-          { echo "$marker"; cat dealbook-diff.md; } > comment.md
-          if [ "$(wc -c < comment.md)" -gt 60000 ]; then
-            { echo "$marker"; head -n 8 dealbook-diff.md; echo
-              echo "The full diff is too long for a comment: see the [job summary]($run_url)."
-            } > comment.md
-          fi
+          { echo "$marker"; cat dealbook-comment.md; } > comment.md
+          # The comment this workflow posted before (its bot's, with the marker).
           id=$(gh api --paginate "repos/$GITHUB_REPOSITORY/issues/$PR/comments" \
-            --jq ".[] | select(.body | startswith(\"$marker\")) | .id" | tail -n 1)
+            --jq ".[] | select(.user.login == \"github-actions[bot]\" and (.body | startswith(\"$marker\"))) | .id" \
+            | tail -n 1)
           if [ -n "$id" ]; then
             gh api -X PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" -F body=@comment.md > /dev/null
           else
@@ -415,4 +500,76 @@ jobs:
           name: dealbook-site
           path: ${{ env.DEALBOOK_DIR }}/public
           if-no-files-found: error
+"#;
+
+/// The install steps from crates.io. The binary is cached per version,
+/// runner OS and architecture, and saved right after it is built, so a
+/// failing check does not lose it. A failed install fails the job with a
+/// clear message, and no later step posts anything.
+const INSTALL_CRATE: &str = r#"      # Install dealbook: from the cache, else built once and cached at once.
+      - name: Restore dealbook from the cache
+        id: cache
+        uses: actions/cache/restore@v4
+        with:
+          path: ~/.cargo/bin/dealbook
+          key: dealbook-${{ runner.os }}-${{ runner.arch }}-${{ env.DEALBOOK_VERSION }}
+      - name: Install dealbook
+        if: steps.cache.outputs.cache-hit != 'true'
+        run: |
+          if ! cargo install --locked dealbook --version "=$DEALBOOK_VERSION"; then
+            echo "::error title=dealbook was not installed::cargo install dealbook $DEALBOOK_VERSION failed (see above). Nothing was checked and no comment is posted. Check DEALBOOK_VERSION, or install from git (docs/ci.md)."
+            exit 1
+          fi
+"#;
+
+/// The end of both install variants: the binary saved to the cache right
+/// after a fresh install, and the `ready` step the later steps are gated
+/// on (it runs only when the install did not fail).
+const INSTALL_TAIL: &str = r#"      - name: Save dealbook to the cache
+        if: steps.cache.outputs.cache-hit != 'true'
+        uses: actions/cache/save@v4
+        with:
+          path: ~/.cargo/bin/dealbook
+          key: ${{ steps.cache.outputs.cache-primary-key }}
+      - name: dealbook is ready
+        id: ready
+        run: dealbook --version
+"#;
+
+/// The install steps from a git repository (`init --install-from`): the
+/// ref is resolved to a commit on each run, and the binary cached per
+/// commit, runner OS and architecture.
+const INSTALL_GIT: &str = r#"      # Install dealbook: from the cache, else built once and cached at once.
+      - name: Pick the dealbook commit
+        id: version
+        env:
+          GIT_TERMINAL_PROMPT: "0"
+        run: |
+          ref="${DEALBOOK_GIT_REF:-HEAD}"
+          if [[ "$ref" =~ ^[0-9a-f]{40}$ ]]; then
+            rev="$ref"
+          else
+            rev=$(git ls-remote "$DEALBOOK_GIT" "$ref" "$ref^{}" | tail -n 1 | cut -f1)
+          fi
+          if [ -z "$rev" ]; then
+            echo "::error title=dealbook was not installed::cannot find ${DEALBOOK_GIT_REF:-the default branch} in $DEALBOOK_GIT (a private repository needs credentials: see docs/ci.md). Nothing was checked and no comment is posted."
+            exit 1
+          fi
+          echo "rev=$rev" >> "$GITHUB_OUTPUT"
+      - name: Restore dealbook from the cache
+        id: cache
+        uses: actions/cache/restore@v4
+        with:
+          path: ~/.cargo/bin/dealbook
+          key: dealbook-${{ runner.os }}-${{ runner.arch }}-${{ steps.version.outputs.rev }}
+      - name: Install dealbook
+        if: steps.cache.outputs.cache-hit != 'true'
+        env:
+          REV: ${{ steps.version.outputs.rev }}
+          GIT_TERMINAL_PROMPT: "0"
+        run: |
+          if ! cargo install --locked --git "$DEALBOOK_GIT" --rev "$REV" dealbook; then
+            echo "::error title=dealbook was not installed::cargo install from $DEALBOOK_GIT at $REV failed (see above). Nothing was checked and no comment is posted."
+            exit 1
+          fi
 "#;

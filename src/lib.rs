@@ -7,6 +7,7 @@
 //! benchmarks call the same code.
 
 pub mod analytics;
+pub mod bidi;
 pub mod check;
 pub mod diag;
 pub mod diag_out;
@@ -14,6 +15,7 @@ pub mod diff;
 pub mod fmt;
 pub mod ids;
 pub mod init;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod money;

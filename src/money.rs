@@ -2,6 +2,11 @@
 //! currency and rounded to the cent once per deal (half away from zero);
 //! every total is a sum of such cents, so totals never drift. Ratios are
 //! exact decimals rounded to 4 places; nothing here is ever a float.
+//!
+//! Nothing here panics on overflow. The bounds of [`crate::limits`] keep
+//! every sum over a million deals exact; beyond that, sums saturate at the
+//! largest (or smallest) amount with cents, and a ratio or percentage too
+//! large to hold is undefined (`None`), shown like a division by zero.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Serialize, Serializer};
@@ -30,14 +35,47 @@ impl Money {
         Money(r)
     }
 
+    /// The largest amount with cents (about 7.9 × 10^26).
+    pub const MAX: Money = Money(Decimal::from_parts(u32::MAX, u32::MAX, u32::MAX, false, 2));
+
+    /// The smallest (negative) amount with cents.
+    pub const MIN: Money = Money(Decimal::from_parts(u32::MAX, u32::MAX, u32::MAX, true, 2));
+
+    /// Rounds a decimal to the cent, saturating at [`Money::MAX`] /
+    /// [`Money::MIN`] when it has no room for the cents.
+    fn cents_saturating(d: Option<Decimal>) -> Money {
+        match d {
+            Some(d) if d.abs() <= Money::MAX.0 => Money::cents(d),
+            Some(d) if d.is_sign_negative() => Money::MIN,
+            Some(_) => Money::MAX,
+            None => Money::MAX,
+        }
+    }
+
     /// An amount in some currency converted at `rate`, rounded to the cent.
     pub fn convert(amount: Decimal, rate: Decimal) -> Money {
-        Money::cents(amount * rate)
+        Money::cents_saturating(amount.checked_mul(rate))
     }
 
     /// This amount times a probability, rounded to the cent.
     pub fn weighted(self, probability: Decimal) -> Money {
-        Money::cents(self.0 * probability)
+        Money::cents_saturating(self.0.checked_mul(probability))
+    }
+
+    /// `self + o`, or `None` when the sum has no room for the cents.
+    pub fn checked_add(self, o: Money) -> Option<Money> {
+        // Both have two places; so does their sum, unless it lost places
+        // for want of room (then it is beyond the largest amount).
+        let s = self.0.checked_add(o.0)?;
+        (s.scale() == 2).then_some(Money(s))
+    }
+
+    fn saturating_add(self, o: Money) -> Money {
+        self.checked_add(o).unwrap_or(if o.0.is_sign_negative() {
+            Money::MIN
+        } else {
+            Money::MAX
+        })
     }
 
     /// The exact value.
@@ -70,7 +108,11 @@ impl Money {
         if n == 0 {
             return Vec::new();
         }
-        let cents = (self.0 * Decimal::ONE_HUNDRED).trunc();
+        // Amounts are at most Money::MAX, whose cents (an integer of 96
+        // bits) always fit.
+        let mut cents = self.0;
+        cents.set_scale(0).expect("scale 0 is valid");
+        let cents = cents.trunc();
         let n_dec = Decimal::from(n);
         let base = (cents / n_dec).floor();
         let extra = cents - base * n_dec;
@@ -107,15 +149,17 @@ impl Serialize for Money {
 
 impl Add for Money {
     type Output = Money;
+    /// Saturating (see the module's documentation).
     fn add(self, o: Money) -> Money {
-        Money(self.0 + o.0)
+        self.saturating_add(o)
     }
 }
 
 impl Sub for Money {
     type Output = Money;
+    /// Saturating (see the module's documentation).
     fn sub(self, o: Money) -> Money {
-        Money(self.0 - o.0)
+        self.saturating_add(-o)
     }
 }
 
@@ -128,13 +172,13 @@ impl Neg for Money {
 
 impl AddAssign for Money {
     fn add_assign(&mut self, o: Money) {
-        self.0 += o.0;
+        *self = *self + o;
     }
 }
 
 impl SubAssign for Money {
     fn sub_assign(&mut self, o: Money) {
-        self.0 -= o.0;
+        *self = *self - o;
     }
 }
 
@@ -155,12 +199,19 @@ impl<'a> Sum<&'a Money> for Money {
 pub struct Ratio(Decimal);
 
 impl Ratio {
-    /// `num / den` rounded to 4 places; none when `den` is zero.
+    /// The largest ratio held (10^20): room for 4 places, and for its
+    /// percentage with one.
+    const MAX: Decimal = Decimal::from_parts(1_661_992_960, 1_808_227_885, 5, false, 0);
+
+    /// `num / den` rounded to 4 places; none when `den` is zero, or when
+    /// the quotient is beyond ±10^20 (possible only with amounts near the
+    /// maxima and a denominator of a cent).
     pub fn of(num: Decimal, den: Decimal) -> Option<Ratio> {
         if den.is_zero() {
             return None;
         }
-        let mut r = round(num / den, 4);
+        let q = num.checked_div(den).filter(|q| q.abs() <= Ratio::MAX)?;
+        let mut r = round(q, 4);
         r.rescale(4);
         Some(Ratio(r))
     }
@@ -262,6 +313,30 @@ mod tests {
             ["33.34", "33.33", "33.33"]
         );
         assert_eq!(parts.iter().sum::<Money>(), Money::cents(d("100")));
+        let parts = Money::MAX.split(7);
+        assert_eq!(parts.iter().sum::<Money>(), Money::MAX);
+    }
+
+    #[test]
+    fn sums_and_ratios_never_overflow() {
+        let big = Money::convert(crate::limits::MAX_AMOUNT, crate::limits::MAX_RATE);
+        assert_eq!(big.to_string(), "100000000000000000000.00");
+        // A million of the largest deals: exact.
+        let total: Money = std::iter::repeat_n(big, 1_000_000).sum();
+        assert_eq!(total.to_string(), "100000000000000000000000000.00");
+        // Ten times as many saturate instead of panicking.
+        let more: Money = std::iter::repeat_n(total, 10).sum();
+        assert_eq!(more, Money::MAX);
+        assert_eq!(Money::ZERO - more - more, Money::MIN);
+        assert_eq!(Money::convert(d("7e28"), d("100000")), Money::MAX);
+        assert_eq!(Ratio::of(Money::MAX.get(), d("0.01")), None);
+        assert_eq!(Ratio::of(total.get(), d("0.01")), None);
+        let r = Ratio::of(d("1e20"), Decimal::ONE).unwrap();
+        assert_eq!(r.percent().to_string(), "10000000000000000000000.0");
+        assert_eq!(
+            Ratio::of(d("-1e20"), Decimal::ONE).unwrap().get(),
+            d("-1e20")
+        );
     }
 
     #[test]

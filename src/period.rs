@@ -32,14 +32,17 @@ pub enum Grain {
 }
 
 impl Period {
-    /// Parses `2026`, `2026-Q4` (or `2026-q4`) and `2026-11`.
+    /// Parses `2026`, `2026-Q4` (or `2026-q4`) and `2026-11`, in the years
+    /// [`crate::limits::MIN_YEAR`]..=[`crate::limits::MAX_YEAR`].
     pub fn parse(s: &str) -> Option<Period> {
+        Period::parse_any_year(s).filter(|p| crate::limits::year_ok(p.year()))
+    }
+
+    /// Like [`Period::parse`], for any four-digit year (to tell a
+    /// well-formed period outside the years allowed from a malformed one).
+    pub fn parse_any_year(s: &str) -> Option<Period> {
         let s = s.trim();
-        let year_ok = |y: &str| {
-            y.len() == 4
-                && y.bytes().all(|b| b.is_ascii_digit())
-                && y.parse::<i16>().is_ok_and(|y| y >= 1900)
-        };
+        let year_ok = |y: &str| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit());
         if year_ok(s) {
             return Some(Period::Year(s.parse().ok()?));
         }
@@ -62,6 +65,14 @@ impl Period {
             }
         }
         None
+    }
+
+    /// The year in its name (fiscal for years and quarters, calendar for
+    /// months).
+    pub fn year(&self) -> i16 {
+        match *self {
+            Period::Year(y) | Period::Quarter(y, _) | Period::Month(y, _) => y,
+        }
     }
 
     /// Year, quarter or month.
@@ -107,7 +118,16 @@ fn first_of(year: i32, month0: i32) -> Date {
     // month0 may run past 11; carry into the year
     let y = year + month0.div_euclid(12);
     let m = month0.rem_euclid(12) + 1;
-    Date::new(y as i16, m as i8, 1).expect("valid first of month")
+    // Years the reader accepts are far inside the calendar's range; a year
+    // outside it (only through the library) saturates instead of panicking.
+    match i16::try_from(y)
+        .ok()
+        .and_then(|y| Date::new(y, m as i8, 1).ok())
+    {
+        Some(d) => d,
+        None if y < 0 => Date::MIN,
+        None => Date::MAX,
+    }
 }
 
 impl Calendar {
@@ -176,7 +196,7 @@ impl Calendar {
     /// The period before `p`, of the same grain.
     pub fn prev(&self, p: Period) -> Period {
         let (start, _) = self.range(p);
-        self.of_grain(p.grain(), start.yesterday().expect("date in range"))
+        self.of_grain(p.grain(), start.yesterday().unwrap_or(start))
     }
 
     /// The period after `p`, of the same grain.
@@ -226,10 +246,16 @@ mod tests {
         assert_eq!(Period::parse("2026-q2"), Some(Period::Quarter(2026, 2)));
         for bad in [
             "26", "2026-Q5", "2026-Q0", "2026-13", "2026-1", "2026-00", "Q4-2026", "2026-Q04", "",
-            "2026-",
+            "2026-", "9999", "9999-Q4", "3000-01", "1899",
         ] {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }
+        assert_eq!(
+            Period::parse_any_year("9999-Q4"),
+            Some(Period::Quarter(9999, 4))
+        );
+        assert_eq!(Period::parse("2999-12"), Some(Period::Month(2999, 12)));
+        assert_eq!(Period::parse("1900"), Some(Period::Year(1900)));
     }
 
     #[test]
@@ -273,5 +299,24 @@ mod tests {
         );
         assert!(c.contains(Period::Year(2026), date(2027, 3, 31)));
         assert!(!c.contains(Period::Year(2026), date(2026, 3, 31)));
+    }
+
+    #[test]
+    fn the_last_years_do_not_panic() {
+        for start in 1..=12 {
+            let c = Calendar::new(start);
+            for p in [
+                Period::Year(9999),
+                Period::Quarter(9999, 4),
+                Period::Month(9999, 12),
+            ] {
+                let (a, b) = c.range(p);
+                assert!(a <= b);
+                let _ = (c.next(p), c.prev(p), c.children(p), c.parents(p));
+            }
+            let last = c.range(Period::Year(crate::limits::MAX_YEAR));
+            assert!(last.1 < Date::MAX, "{last:?}");
+            let _ = c.prev(Period::Year(crate::limits::MIN_YEAR));
+        }
     }
 }

@@ -25,17 +25,25 @@ pub fn kind_by_name(name: &str) -> Option<&'static Kind> {
 
 /// Pattern of ids.
 pub const SLUG_PATTERN: &str = "^[a-z0-9][a-z0-9_-]*$";
-/// Pattern of periods.
-pub const PERIOD_PATTERN: &str = "^[0-9]{4}(-[Qq][1-4]|-(0[1-9]|1[0-2]))?$";
+/// Pattern of periods (years 1900 to 2999, see [`crate::limits`]).
+pub const PERIOD_PATTERN: &str = "^(19[0-9]{2}|2[0-9]{3})(-[Qq][1-4]|-(0[1-9]|1[0-2]))?$";
+
+/// A maximum of [`crate::limits`] as a JSON number.
+fn max_number(d: rust_decimal::Decimal) -> Value {
+    use rust_decimal::prelude::ToPrimitive;
+    json!(d.to_u64().unwrap_or(u64::MAX))
+}
 
 fn field_schema(f: &Field, defs: &mut Map<String, Value>) -> Value {
     let mut v = match f.ty {
         Ty::Text | Ty::Ref => json!({"type": "string", "minLength": 1}),
-        Ty::Markdown => json!({"type": "string"}),
+        Ty::Markdown => json!({"type": "string", "maxLength": crate::limits::MAX_NOTE_CHARS}),
         Ty::Id => json!({"type": "string", "pattern": SLUG_PATTERN}),
         Ty::Currency => json!({"type": "string", "pattern": "^[A-Z]{3}$"}),
         Ty::Int { min, max } => json!({"type": "integer", "minimum": min, "maximum": max}),
-        Ty::Money | Ty::Decimal => json!({"type": "number", "minimum": 0}),
+        Ty::Money | Ty::Decimal => {
+            json!({"type": "number", "minimum": 0, "maximum": max_number(crate::limits::MAX_AMOUNT)})
+        }
         Ty::Probability => json!({"type": "number", "minimum": 0, "maximum": 1}),
         Ty::Date => json!({"type": "string", "format": "date"}),
         Ty::Enum(values) => json!({"type": "string", "enum": values}),
@@ -56,7 +64,11 @@ fn field_schema(f: &Field, defs: &mut Map<String, Value>) -> Value {
         Ty::Rates => json!({
             "type": "object",
             "propertyNames": {"pattern": "^[A-Z]{3}$"},
-            "additionalProperties": {"type": "number", "exclusiveMinimum": 0}
+            "additionalProperties": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "maximum": max_number(crate::limits::MAX_RATE)
+            }
         }),
     };
     v.as_object_mut()
@@ -126,4 +138,54 @@ pub fn file_name(k: &Kind) -> &'static str {
         .find(|(n, _)| *n == k.name)
         .map(|(_, f)| *f)
         .expect("every file kind has a schema file name")
+}
+
+/// The folder `init` writes the schemas into and `.taplo.toml` points at.
+pub const SCHEMA_DIR: &str = ".schemas";
+
+/// A `.taplo.toml` for a pipeline: each file kind's glob (from the format
+/// spec) mapped to its schema in `schema_dir` (relative to the pipeline's
+/// top), so taplo and VS Code's Even Better TOML complete and validate
+/// every file with no `#:schema` line in it.
+pub fn taplo_config(schema_dir: &str) -> String {
+    let mut out = String::from(
+        "# Editor completion and validation of the pipeline's files, for taplo and\n\
+         # VS Code's Even Better TOML (which uses taplo). The schemas are written\n\
+         # by `dealbook schema --out .schemas`: run it again after upgrading\n\
+         # dealbook. `dealbook check` remains the authority: the editor cannot see\n\
+         # references between files, dates written as strings, and the rules.\n",
+    );
+    let globs: Vec<String> = FILE_KINDS
+        .iter()
+        .map(|(pattern, _)| pattern.replace("<id>", "*"))
+        .collect();
+    out.push_str(&format!(
+        "include = [{}]\n",
+        globs
+            .iter()
+            .map(|g| format!("\"{g}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    for ((_, k), glob) in FILE_KINDS.iter().zip(&globs) {
+        out.push_str(&format!(
+            "\n[[rule]]\ninclude = [\"{glob}\"]\n[rule.schema]\npath = \"{schema_dir}/{}\"\n",
+            file_name(k)
+        ));
+    }
+    out
+}
+
+/// Every schema file: its name and its text (pretty JSON), as
+/// `dealbook schema --out` and `init` write them.
+pub fn files() -> Vec<(&'static str, String)> {
+    FILE_KINDS
+        .iter()
+        .map(|(_, k)| {
+            (
+                file_name(k),
+                serde_json::to_string_pretty(&schema_for(k)).expect("schema serialises") + "\n",
+            )
+        })
+        .collect()
 }

@@ -690,22 +690,22 @@ fn type_name(ty: &Ty) -> String {
     };
     match ty {
         Ty::Text => "text".into(),
-        Ty::Markdown => "Markdown text".into(),
+        Ty::Markdown => "Markdown text (≤ 65,536 characters, nested ≤ 32 deep)".into(),
         Ty::Id => "id (slug)".into(),
         Ty::Ref => "id of another entry".into(),
         Ty::Currency => "currency code".into(),
         Ty::Int { min, max } => format!("integer {min}..={max}"),
-        Ty::Money => "money (≥ 0, ≤ 2 decimals)".into(),
-        Ty::Decimal => "number ≥ 0".into(),
+        Ty::Money => "money (0 to 10^15, ≤ 2 decimals)".into(),
+        Ty::Decimal => "number, 0 to 10^15".into(),
         Ty::Probability => "number 0..=1".into(),
-        Ty::Date => "date".into(),
+        Ty::Date => "date (years 1900 to 2999)".into(),
         Ty::Enum(v) => format!("one of {}", list(v)),
         Ty::EnumList(v) => format!("list of {}", list(v)),
         Ty::TextList => "list of text".into(),
-        Ty::Period => "period".into(),
+        Ty::Period => "period (years 1900 to 2999)".into(),
         Ty::Table(k) => format!("table `[{}]`", k.name),
         Ty::Tables(k) => format!("tables `[[{}]]`", k.name),
-        Ty::Rates => "table of currency = rate".into(),
+        Ty::Rates => "table of currency = rate (above 0, at most 10^5)".into(),
         Ty::Bool => "`true` or `false`".into(),
     }
 }

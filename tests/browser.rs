@@ -8,9 +8,10 @@
 //! nothing, and that the site works over HTTP under a sub-path.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs
-//! them). Without them the tests fail with a message saying so, unless
-//! `DEALBOOK_SKIP_BROWSER=1` is set. `DEALBOOK_CHROMIUM` and
-//! `DEALBOOK_CHROMEDRIVER` override where they are looked for.
+//! them). Without them the tests are skipped, saying so on the terminal,
+//! unless `DEALBOOK_REQUIRE_BROWSER=1` (set by `.ci/run`) makes them fail.
+//! `DEALBOOK_CHROMIUM` and `DEALBOOK_CHROMEDRIVER` override where they are
+//! looked for.
 
 mod common;
 

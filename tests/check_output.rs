@@ -300,3 +300,186 @@ fn clean_pipeline_says_ok() {
         "dealbook check: 0 errors, 0 warnings in 5 files\n"
     );
 }
+
+/// A git repository holding a copy of the example pipeline, committed.
+fn example_repo() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (tmp, root) = common::example_copy();
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["add", "-A"],
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-q",
+            "-m",
+            "base",
+        ],
+    ] {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&root)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+    (tmp, root)
+}
+
+/// `--changed-since REV` puts the annotations of the files changed since
+/// REV (and new files) first, in their usual order, then the others; the
+/// last line has the full counts and those of the changed files.
+#[test]
+fn github_changed_since_puts_changed_files_first() {
+    let (_tmp, root) = example_repo();
+    let plain = common::dealbook(&["check", ".", "--format", "github"], &root);
+    let before = String::from_utf8(plain.stdout).unwrap();
+    let warnings = before
+        .lines()
+        .filter(|l| l.starts_with("::warning"))
+        .count();
+    assert!(warnings > 0, "{before}");
+    // An error in a file that sorts last, and a new file with an error.
+    let deals: Vec<_> = walkdir::WalkDir::new(root.join("deals"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .collect();
+    let last = deals.last().unwrap().path().to_path_buf();
+    let text = std::fs::read_to_string(&last).unwrap();
+    std::fs::write(&last, format!("amunt = 1\n{text}")).unwrap();
+    std::fs::write(root.join("deals/zz-new.toml"), "name = \"x\"\n").unwrap();
+    let out = common::dealbook(
+        &[
+            "check",
+            ".",
+            "--format",
+            "github",
+            "--changed-since",
+            "HEAD",
+        ],
+        &root,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let rel = last
+        .strip_prefix(&root)
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let changed =
+        |l: &str| l.contains(&format!("file={rel},")) || l.contains("file=deals/zz-new.toml,");
+    let first_other = lines.iter().position(|l| !changed(l)).unwrap();
+    assert!(first_other >= 2, "{text}");
+    assert!(
+        lines[first_other..lines.len() - 1]
+            .iter()
+            .all(|l| !changed(l)),
+        "changed files are not all first:\n{text}"
+    );
+    let summary = lines.last().unwrap();
+    let errors = lines.iter().filter(|l| l.starts_with("::error")).count();
+    assert!(
+        summary.starts_with(&format!(
+            "dealbook check: {errors} errors, {warnings} warning"
+        )),
+        "{summary}"
+    );
+    assert!(
+        summary.ends_with(&format!(
+            "; in the 2 files changed since HEAD: {errors} errors, 0 warnings"
+        )),
+        "{summary}"
+    );
+    // The same diagnostics as without the option, only reordered.
+    let out = common::dealbook(&["check", ".", "--format", "github"], &root);
+    let mut a: Vec<&str> = lines[..lines.len() - 1].to_vec();
+    let plain = String::from_utf8(out.stdout).unwrap();
+    let mut b: Vec<&str> = plain.lines().filter(|l| l.starts_with("::")).collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    // A bad revision is a usage error; other formats refuse the option.
+    let out = common::dealbook(
+        &[
+            "check",
+            ".",
+            "--format",
+            "github",
+            "--changed-since",
+            "nope",
+        ],
+        &root,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope"));
+    let out = common::dealbook(&["check", ".", "--changed-since", "HEAD"], &root);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// `--format gitlab`: a Code Quality report GitLab reads, one entry per
+/// diagnostic, paths prefixed with the folder as given, stable and
+/// distinct fingerprints.
+#[test]
+fn gitlab_code_quality_report() {
+    let (tmp, root) = example_repo();
+    std::fs::write(root.join("deals/zz-new.toml"), "name = \"x\"\n").unwrap();
+    let run = || {
+        let out = common::dealbook(&["check", "p", "--format", "gitlab"], tmp.path());
+        assert_eq!(out.status.code(), Some(1));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let report = run();
+    let json = common::dealbook(&["check", "p", "--format", "json"], tmp.path());
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let diags = json["diagnostics"].as_array().unwrap();
+    let entries = report.as_array().unwrap();
+    assert_eq!(entries.len(), diags.len());
+    let mut prints = std::collections::HashSet::new();
+    for (e, d) in entries.iter().zip(diags) {
+        let mut keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "check_name",
+                "description",
+                "fingerprint",
+                "location",
+                "severity"
+            ]
+        );
+        assert_eq!(
+            e["location"]["path"],
+            format!("p/{}", d["file"].as_str().unwrap())
+        );
+        assert_eq!(e["location"]["lines"]["begin"], d["line"]);
+        assert!(
+            e["description"]
+                .as_str()
+                .unwrap()
+                .contains(d["message"].as_str().unwrap())
+        );
+        assert!(
+            e["check_name"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("dealbook {}", d["code"].as_str().unwrap()))
+        );
+        let sev = if d["severity"] == "error" {
+            "critical"
+        } else {
+            "minor"
+        };
+        assert_eq!(e["severity"], sev);
+        assert!(prints.insert(e["fingerprint"].as_str().unwrap().to_string()));
+    }
+    assert_eq!(run(), report, "fingerprints are stable");
+}

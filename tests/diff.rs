@@ -13,7 +13,7 @@ use dealbook::load::LoadOptions;
 use dealbook::period::Period;
 use jiff::civil::{Date, date};
 use rust_decimal::Decimal;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::str::FromStr;
@@ -984,6 +984,10 @@ fn a_revision_that_does_not_exist() {
     assert!(err.contains("\"main\" is not a folder"), "{err}");
 }
 
+/// A pipeline's first pull request: at the base revision its folder does
+/// not exist yet (or has no `dealbook.toml`). A is then an empty pipeline
+/// and the diff says "New pipeline" (exit 0), instead of failing; B
+/// without the folder is still an error (exit 2).
 #[test]
 fn a_revision_without_the_pipeline_folder() {
     let mut r = Repo::new("pipe");
@@ -993,7 +997,42 @@ fn a_revision_without_the_pipeline_folder() {
     let before = r.git(&["rev-parse", "HEAD"]).trim().to_string();
     base(&r);
     r.commit("pipeline");
-    let out = r.diff(&[&before, "--dir", "pipe"]);
+    let out = r.diff(&[&before, "HEAD", "--dir", "pipe"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.contains(&format!(
+            "🆕 **New pipeline**: {} has no pipeline in pipe, so everything below is new.",
+            &before[..10]
+        )),
+        "{md}"
+    );
+    let out = r.diff(&[&before, "HEAD", "--dir", "pipe", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["a"]["missing"], true);
+    assert_eq!(j["b"]["missing"], false);
+    assert_eq!(j["a"]["errors"], 0);
+    let deals = j["deals"].as_array().unwrap();
+    assert!(!deals.is_empty());
+    assert!(
+        deals.iter().all(|d| d["changes"] == json!(["added"])),
+        "{j}"
+    );
+    assert!(
+        j["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["new"] == true)
+    );
+    // The other way round, B has no pipeline: that is an error.
+    let out = r.diff(&["HEAD", &before, "--dir", "pipe"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -1002,12 +1041,33 @@ fn a_revision_without_the_pipeline_folder() {
         )),
         "{err}"
     );
-    // A file where the folder should be.
+    // A file where the folder should be is an error on either side.
     let out = r.diff(&["HEAD", "--dir", "README.md"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("README.md is not a folder at revision HEAD")
     );
+}
+
+/// At the top of the repository, a base revision without `dealbook.toml`
+/// is "no pipeline yet" too.
+#[test]
+fn a_revision_before_the_pipeline_at_the_top() {
+    let mut r = Repo::new("");
+    std::fs::write(r.top().join("README.md"), "hello\n").unwrap();
+    r.git(&["add", "-A"]);
+    r.git(&["commit", "-q", "-m", "before the pipeline"]);
+    base(&r);
+    r.commit("pipeline");
+    let out = r.diff(&["HEAD~1", "HEAD", "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["a"]["missing"], true);
 }
 
 #[test]
@@ -1210,29 +1270,88 @@ fn workflow_step(name: &str) -> String {
         .collect()
 }
 
-/// The workflow's diff step, run as the pull-request job would: a clone
-/// whose `origin` has the base branch, on the pull request's commit.
+/// Runs the scaffold workflow's pull-request steps (fetch the base
+/// branch, check, diff) as the job would, in the clone `r` on the pull
+/// request's branch, with the pipeline in `dir`; returns the job summary
+/// and the comment it would post.
+fn run_pull_request_steps(r: &Repo, dir: &str) -> (String, String) {
+    let summary = r.tmp.path().join("summary.md");
+    let _ = std::fs::remove_file(&summary);
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for step in [
+        "Fetch the base branch",
+        "Check",
+        "Diff against the base branch",
+    ] {
+        let script = workflow_step(step);
+        let mut c = Command::new("bash");
+        c.args(["-e", "-o", "pipefail", "-c", &script])
+            .current_dir(r.top())
+            .env("PATH", &path)
+            .env("GITHUB_BASE_REF", "main")
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("GITHUB_SERVER_URL", "https://github.com")
+            .env("GITHUB_REPOSITORY", "acme/sales")
+            .env("GITHUB_RUN_ID", "42")
+            .env("DEALBOOK_DIR", dir)
+            .env("SITE_URL", "https://sales.example.com");
+        git_env(&mut c, r.tmp.path());
+        let out = c.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{step}:\n{script}\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if step == "Check" {
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                text.contains("dealbook check: 0 errors")
+                    && text.contains("changed since origin/main"),
+                "{text}"
+            );
+        }
+    }
+    let comment = std::fs::read_to_string(r.top().join("dealbook-comment.md")).unwrap();
+    for f in ["dealbook-diff.md", "dealbook-comment.md"] {
+        std::fs::remove_file(r.top().join(f)).unwrap();
+    }
+    (std::fs::read_to_string(&summary).unwrap(), comment)
+}
+
+/// The workflow's pull-request steps, run as the job would (a clone whose
+/// `origin` has the base branch, on the pull request's commit), for a
+/// pipeline in a sub-folder: its very first pull request (the base branch
+/// has no pipeline yet: "New pipeline"), then one that wins a deal.
 #[test]
 fn the_workflow_diff_step_works() {
     let wf = dealbook::init::workflow();
     for needle in [
         "dealbook check \"$DEALBOOK_DIR\" --format github",
+        "--changed-since \"origin/$GITHUB_BASE_REF\"",
         "$GITHUB_STEP_SUMMARY",
+        "--max-chars 65000",
         "dealbook build \"$DEALBOOK_DIR\"",
         "actions/upload-artifact",
-        "cargo install --locked --git",
+        "cargo install --locked dealbook --version",
     ] {
         assert!(wf.contains(needle), "{needle}");
     }
     assert!(
         dealbook::init::files(AS_OF)
             .iter()
-            .any(|(rel, text)| *rel == ".github/workflows/dealbook.yml" && *text == wf)
+            .any(|(rel, text)| rel == ".github/workflows/dealbook.yml" && *text == wf)
     );
 
-    let mut r = Repo::new("");
-    base(&r);
-    r.commit("base");
+    let mut r = Repo::new("sales");
+    std::fs::write(r.top().join("README.md"), "sales team\n").unwrap();
+    r.git(&["add", "-A"]);
+    r.git(&["commit", "-q", "-m", "start"]);
     let origin = r.tmp.path().join("origin.git");
     let mut c = git_command(
         &["init", "-q", "--bare", "-b", "main"],
@@ -1242,6 +1361,26 @@ fn the_workflow_diff_step_works() {
     c.arg(&origin);
     assert!(c.status().unwrap().success());
     r.git(&["remote", "add", "origin", origin.to_str().unwrap()]);
+    r.git(&["push", "-q", "origin", "main"]);
+
+    // The first pull request adds the pipeline in sales/.
+    r.git(&["checkout", "-q", "-b", "add-pipeline"]);
+    base(&r);
+    r.commit("add the pipeline");
+    r.git(&["update-ref", "-d", "refs/remotes/origin/main"]);
+    let (md, comment) = run_pull_request_steps(&r, "sales");
+    assert!(
+        md.contains("🆕 **New pipeline**: origin/main has no pipeline in sales"),
+        "{md}"
+    );
+    assert!(
+        comment.starts_with("## dealbook diff: origin/main → HEAD"),
+        "{comment}"
+    );
+
+    // Merged; the next pull request wins a deal.
+    r.git(&["checkout", "-q", "main"]);
+    r.git(&["merge", "-q", "--ff-only", "add-pipeline"]);
     r.git(&["push", "-q", "origin", "main"]);
     r.git(&["checkout", "-q", "-b", "feature"]);
     edit(
@@ -1253,40 +1392,19 @@ fn the_workflow_diff_step_works() {
     r.commit("win beta");
     // The job has not fetched the base branch yet.
     r.git(&["update-ref", "-d", "refs/remotes/origin/main"]);
-
-    let summary = r.tmp.path().join("summary.md");
-    let script = workflow_step("Diff against the base branch");
-    let bin_dir = Path::new(BIN).parent().unwrap();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let mut c = Command::new("bash");
-    c.args(["-e", "-o", "pipefail", "-c", &script])
-        .current_dir(r.top())
-        .env("PATH", path)
-        .env("GITHUB_BASE_REF", "main")
-        .env("GITHUB_STEP_SUMMARY", &summary)
-        .env("DEALBOOK_DIR", ".")
-        .env("SITE_URL", "https://sales.example.com");
-    git_env(&mut c, r.tmp.path());
-    let out = c.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{script}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let md = std::fs::read_to_string(&summary).unwrap();
+    let (md, comment) = run_pull_request_steps(&r, "sales");
     assert!(
         md.starts_with("## dealbook diff: origin/main → HEAD"),
         "{md}"
     );
+    assert!(!md.contains("New pipeline"), "{md}");
     assert!(md.contains("1 won (¥500,000)"), "{md}");
     assert!(
         md.contains("https://sales.example.com/deals/beta.html"),
         "{md}"
     );
+    // Short enough: the comment is the whole diff.
+    assert_eq!(comment, md);
 }
 
 /// A forecast category override on an open deal is a change of its own
@@ -1361,18 +1479,13 @@ fn closing_a_deal_clears_its_risks() {
     assert!(of_alpha(&j["risks"]["introduced"]).is_empty());
 }
 
-/// A group longer than ten rows is folded in `<details>`, and a group
-/// shows at most 100 rows (the JSON has them all).
-#[test]
-fn long_groups_are_folded_and_capped() {
-    let mut r = Repo::new("");
-    base(&r);
-    let a = r.commit("base");
-    for i in 0..101 {
+/// Writes `n` new open deals `deals/bulk/bulk-NNN.toml`, named by `name`.
+fn add_bulk(r: &Repo, n: usize, name: impl Fn(usize) -> String) {
+    for i in 0..n {
         r.write(
             &format!("deals/bulk/bulk-{i:03}.toml"),
             &deal(
-                &format!("Bulk {i}"),
+                &name(i),
                 "acme",
                 "zhang-min",
                 "1000",
@@ -1382,6 +1495,16 @@ fn long_groups_are_folded_and_capped() {
             ),
         );
     }
+}
+
+/// A group longer than ten rows is folded in `<details>`, and a group
+/// shows at most 100 rows (the JSON has them all).
+#[test]
+fn long_groups_are_folded_and_capped() {
+    let mut r = Repo::new("");
+    base(&r);
+    let a = r.commit("base");
+    add_bulk(&r, 101, |i| format!("Bulk {i}"));
     let b = r.commit("101 new deals");
     let j = r.json(a, b);
     assert_eq!(j["summary"]["changes"]["added"], 101);
@@ -1396,6 +1519,173 @@ fn long_groups_are_folded_and_capped() {
         group.contains("_… and 1 more; see `dealbook diff --format json`._"),
         "{group}"
     );
+}
+
+/// `--max-chars N` cuts a long diff for a pull-request comment: at most N
+/// characters (not bytes: the names here are Chinese, three bytes each),
+/// whole sections or groups only (what is kept is the full diff up to a
+/// section boundary, never part of a table), then a line saying what was
+/// left out and where the full diff is, then the footer.
+#[test]
+fn max_chars_cuts_at_a_section_boundary() {
+    let mut r = Repo::new("");
+    base(&r);
+    let a = r.commit("base");
+    add_bulk(&r, 60, |i| format!("华东区大客户项目第{i}期"));
+    edit(
+        &r,
+        "deals/beta.toml",
+        "stage = \"negotiation\"",
+        "stage = \"won\"",
+    );
+    let b = r.commit("60 new deals, one won");
+    let full = String::from_utf8(r.diff(&[r.rev(a), r.rev(b)]).stdout).unwrap();
+    assert!(full.chars().count() > 6000, "{}", full.chars().count());
+    let out = r.diff(&[
+        r.rev(a),
+        r.rev(b),
+        "--max-chars",
+        "6000",
+        "--full-diff",
+        "[the job summary](https://ci.example.com/run/42)",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let cut = String::from_utf8(out.stdout).unwrap();
+    assert!(cut.chars().count() <= 6000, "{}", cut.chars().count());
+    assert!(cut.len() > cut.chars().count());
+    let note_at = cut
+        .find("✂️ **Cut to fit 6000 characters.** Left out: ")
+        .unwrap_or_else(|| panic!("no cut line: {cut}"));
+    let note_line = cut[note_at..].lines().next().unwrap();
+    assert!(
+        note_line.ends_with("The full diff: [the job summary](https://ci.example.com/run/42)."),
+        "{note_line}"
+    );
+    assert!(
+        note_line.contains("deal changes: Added (60)"),
+        "{note_line}"
+    );
+    // What is kept is the full diff up to a section boundary.
+    let kept = &cut[..note_at];
+    assert!(full.starts_with(kept), "{kept}");
+    let next = &full[kept.len()..];
+    assert!(
+        next.starts_with("### ") || next.starts_with("**") || next.starts_with("<details>"),
+        "cut inside a section: {next:.200}"
+    );
+    assert!(kept.contains("### Forecast"), "{kept}");
+    assert!(cut.trim_end().ends_with("</sub>"), "{cut}");
+    // Short enough: no cut, the same text.
+    let out = r.diff(&[r.rev(a), r.rev(b), "--max-chars", "1000000"]);
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), full);
+    // Below 2,000 is refused.
+    assert_eq!(
+        r.diff(&[r.rev(a), r.rev(b), "--max-chars", "100"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+/// GitHub's and GitLab's renderer (comrak: cmark-gfm's port, with the
+/// extensions GitHub turns on) and plain CommonMark (pulldown-cmark).
+fn render(md: &str) -> (String, String) {
+    let mut o = comrak::Options::default();
+    o.extension.autolink = true;
+    o.extension.table = true;
+    o.extension.alerts = true;
+    o.extension.strikethrough = true;
+    let gfm = comrak::markdown_to_html(md, &o);
+    let mut cm = String::new();
+    pulldown_cmark::html::push_html(&mut cm, pulldown_cmark::Parser::new(md));
+    (gfm, cm)
+}
+
+/// The diff's Markdown renders the same on GitHub, GitLab and plain
+/// CommonMark: URLs and e-mail addresses in people's text stay text (no
+/// GFM autolink), the warning is a CAUTION alert where alerts exist and a
+/// readable line elsewhere, and the risk tables name deals by name.
+#[test]
+fn markdown_renders_the_same_on_github_gitlab_and_commonmark() {
+    let mut r = Repo::new("");
+    base(&r);
+    let a = r.commit("base");
+    let evil = "Visit http://evil.example.com/x, www.evil.com or boss@evil.com";
+    r.write(
+        "deals/evil.toml",
+        // Closing before as_of: an overdue_close risk.
+        &deal(
+            evil,
+            "acme",
+            "zhang-min",
+            "1000",
+            "qualify",
+            "2026-11-01",
+            "",
+        ),
+    );
+    r.write("deals/broken.toml", "name = \n");
+    let b = r.commit("an evil name and a broken file");
+    let out = r.diff(&[r.rev(a), r.rev(b)]);
+    assert_eq!(out.status.code(), Some(1));
+    let md = String::from_utf8(out.stdout).unwrap();
+    let (gfm, cm) = render(&md);
+    for html in [&gfm, &cm] {
+        assert!(!html.contains("<a "), "a link in\n{html}");
+        assert!(
+            html.contains("Visit http://evil.example.com/x, www.evil.com or boss@evil.com"),
+            "{html}"
+        );
+    }
+    // GitHub and GitLab: an alert box; elsewhere a quote whose first line
+    // after the marker says it all.
+    assert!(gfm.contains("markdown-alert-caution"), "{gfm}");
+    assert!(
+        gfm.contains("<p>❌ <strong>This change breaks the pipeline: 1 error.</strong>"),
+        "{gfm}"
+    );
+    assert!(
+        cm.contains("<blockquote>\n<p>[!CAUTION]\n❌ <strong>This change breaks the pipeline: 1 error.</strong>"),
+        "{cm}"
+    );
+    // Risk rows: the deal's name, not "name (id)".
+    let risks = &md[md.find("### Risk signals").expect("risks")..];
+    let risks = &risks[..risks.find("### Validation").unwrap()];
+    assert!(risks.contains("| Visit http\\://evil"), "{risks}");
+    assert!(!risks.contains("(evil)"), "{risks}");
+}
+
+/// The report's Markdown: the indentation of people under their team in
+/// the forecast table survives GitHub's, GitLab's and CommonMark's
+/// renderers (non-breaking spaces; plain leading spaces are trimmed), and
+/// the risk tables show deal and signal names, not ids.
+#[test]
+fn report_markdown_keeps_indentation_and_names() {
+    let out = std::process::Command::new(BIN)
+        .args(["report", "example-pipeline", "--format", "markdown"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    let spaced = md
+        .lines()
+        .flat_map(|l| l.split('|'))
+        .any(|cell| cell.starts_with("  ") && !cell.trim().is_empty());
+    assert!(!spaced, "a cell starts with spaces:\n{md}");
+    let (gfm, _) = render(&md);
+    let mut cm = String::new();
+    let mut opts = pulldown_cmark::Options::empty();
+    opts.insert(pulldown_cmark::Options::ENABLE_TABLES);
+    pulldown_cmark::html::push_html(&mut cm, pulldown_cmark::Parser::new_ext(&md, opts));
+    for html in [&gfm, &cm] {
+        assert!(html.contains("<td>\u{a0}\u{a0}张敏</td>"), "{html}");
+        assert!(html.contains("<td>Close date passed</td>"), "{html}");
+        assert!(!html.contains("<td>overdue_close</td>"), "{html}");
+        assert!(
+            html.contains("<td>Bogie test-data analytics platform</td>"),
+            "{html}"
+        );
+    }
 }
 
 /// Risks cleared because their deal closed or went away are counted apart

@@ -12,7 +12,9 @@
 //! quarter of that); set `PROPTEST_CASES` for a longer run, e.g.
 //! `PROPTEST_CASES=200000 cargo test --release --test loader_props`.
 
-use dealbook::diag::Diagnostic;
+mod common;
+
+use common::diags::{assert_spans, render_all};
 use dealbook::load::{Content, FileKind, LoadOptions, parse_file};
 use dealbook::source::{FileId, SourceMap};
 use dealbook::spec::{self, Kind, Ty};
@@ -45,43 +47,6 @@ fn config(cases: u32) -> Config {
     }
 }
 
-/// Every span points into its file, with both ends on char boundaries.
-fn assert_spans(diags: &[Diagnostic], sources: &SourceMap) {
-    for d in diags {
-        let file = d.span.file.0 as usize;
-        assert!(
-            file < sources.len(),
-            "{}: span names file {file} of {}",
-            d.code,
-            sources.len()
-        );
-        let text = &sources.get(d.span.file).text;
-        let (start, end) = (d.span.start as usize, d.span.end as usize);
-        assert!(
-            start <= end && end <= text.len(),
-            "{} ({}): span {start}..{end} outside a text of {} bytes",
-            d.code,
-            d.message,
-            text.len()
-        );
-        assert!(
-            text.is_char_boundary(start) && text.is_char_boundary(end),
-            "{} ({}): span {start}..{end} cuts a character",
-            d.code,
-            d.message
-        );
-    }
-}
-
-/// Renders the diagnostics every way the CLI can; none may panic.
-fn render(diags: &[Diagnostic], sources: &SourceMap) {
-    let n = sources.len();
-    let _ = dealbook::diag_out::human(diags, sources, false);
-    let _ = dealbook::diag_out::human(diags, sources, true);
-    let _ = dealbook::diag_out::json(diags, sources, n);
-    let _ = dealbook::diag_out::github(diags, sources, n, "pipe line");
-}
-
 /// Parses `bytes` as every file kind and checks the result.
 fn parse_as_every_kind(bytes: &[u8]) {
     for &(kind, rel) in KINDS {
@@ -89,7 +54,7 @@ fn parse_as_every_kind(bytes: &[u8]) {
         let mut sources = SourceMap::new(Path::new("/pipeline"));
         sources.add(parsed.source);
         assert_spans(&parsed.diags, &sources);
-        render(&parsed.diags, &sources);
+        render_all(&parsed.diags, &sources);
     }
 }
 
@@ -175,6 +140,9 @@ fn text_value() -> impl Strategy<Value = String> {
         "2026-Q4",
         "2026-11",
         "2026-Q5",
+        "9999-Q4",
+        "2999-Q4",
+        "1899",
         "2026-13",
         "rep",
         "manager",
@@ -235,6 +203,12 @@ fn number_value() -> impl Strategy<Value = String> {
             "7.9228162514264337593543950335e28",
             "1e28",
             "1e29",
+            "1e15",
+            "1_000_000_000_000_000",
+            "1000000000000000.01",
+            "100000",
+            "100000.01",
+            "79e27",
             "12.345",
             "-1",
             "1.0",
@@ -258,6 +232,10 @@ fn date_value() -> impl Strategy<Value = String> {
             "2026-02-30",
             "0000-01-01",
             "9999-12-31",
+            "1900-01-01",
+            "1899-12-31",
+            "2999-12-31",
+            "3000-01-01",
             "2026-11-15",
             "2026-11-15T10:00:00",
             "2026-11-15T10:00:00Z",
@@ -830,7 +808,7 @@ proptest! {
         let today = jiff::civil::date(2026, 11, 15);
         let checked = dealbook::load_and_check(dir.path(), &LoadOptions::default(), None, today);
         assert_spans(&checked.diagnostics, &checked.pipeline.sources);
-        render(&checked.diagnostics, &checked.pipeline.sources);
+        render_all(&checked.diagnostics, &checked.pipeline.sources);
     }
 }
 

@@ -3,6 +3,8 @@
 //! every format, snapshotted with insta; the 80-column table; no colour
 //! when piped; exit statuses; and the JSON document against its docs.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use unicode_width::UnicodeWidthStr;
@@ -52,6 +54,121 @@ fn markdown() {
 #[test]
 fn json() {
     insta::assert_snapshot!("json", report(&["--format", "json"]));
+}
+
+const BOM: &str = "\u{feff}";
+
+/// `--bom` starts the CSV with a UTF-8 byte order mark (for Excel); the
+/// default and `--no-bom` do not; the last of the two wins. The site's
+/// CSV exports are the same tables with the mark.
+#[test]
+fn csv_byte_order_mark() {
+    for t in ["deals", "forecast", "performance", "risks", "accounts"] {
+        let plain = report(&["--format", "csv", "--table", t]);
+        assert!(!plain.starts_with(BOM), "{t}");
+        assert_eq!(
+            report(&["--format", "csv", "--table", t, "--no-bom"]),
+            plain
+        );
+        assert_eq!(
+            report(&["--format", "csv", "--table", t, "--bom"]),
+            format!("{BOM}{plain}")
+        );
+        assert_eq!(
+            report(&["--format", "csv", "--table", t, "--bom", "--no-bom"]),
+            plain
+        );
+        assert_eq!(
+            report(&["--format", "csv", "--table", t, "--no-bom", "--bom"]),
+            format!("{BOM}{plain}")
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    common::build(&root().join("example-pipeline"), &site);
+    for t in ["deals", "forecast", "performance", "risks", "accounts"] {
+        // The site's tables hold every period, so compare the headers.
+        let file = std::fs::read_to_string(site.join(format!("{t}.csv"))).unwrap();
+        let plain = report(&["--format", "csv", "--table", t]);
+        let body = file
+            .strip_prefix(BOM)
+            .expect("the export starts with a BOM");
+        assert!(!body.starts_with(BOM), "{t}.csv");
+        assert_eq!(body.lines().next(), plain.lines().next(), "{t}.csv");
+    }
+}
+
+/// The deals export as Excel users' tools read it: the header's first
+/// field is `id` (not `\u{feff}id`), every row is there, and the Chinese
+/// names are intact. Returns what the script printed, as JSON.
+fn read_with_python(py: &Path, script: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    common::build(&root().join("example-pipeline"), &site);
+    let out = Command::new(py)
+        .arg("-c")
+        .arg(script)
+        .arg(site.join("deals.csv"))
+        .env("PYTHONIOENCODING", "utf-8")
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let plain = report(&["--format", "csv", "--table", "deals"]);
+    let rows = plain.lines().count() - 1;
+    assert_eq!(v["fields"][0], "id", "{v}");
+    assert_eq!(v["fields"][1], "name", "{v}");
+    assert_eq!(v["rows"], rows, "{v}");
+    let owners: Vec<&str> = v["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    assert!(owners.contains(&"张敏"), "{v}");
+    v
+}
+
+#[test]
+fn site_csv_opens_with_python_csv_utf8_sig() {
+    let Some(py) = common::tools::python_with("csv") else {
+        return;
+    };
+    read_with_python(
+        &py,
+        r#"
+import csv, json, sys
+with open(sys.argv[1], newline="", encoding="utf-8-sig") as f:
+    r = csv.reader(f)
+    fields = next(r)
+    rows = [dict(zip(fields, row)) for row in r]
+print(json.dumps({"fields": fields, "rows": len(rows),
+                  "owners": sorted({x["owner_name"] for x in rows})}, ensure_ascii=False))
+"#,
+    );
+}
+
+#[test]
+fn site_csv_opens_with_pandas() {
+    let Some(py) = common::tools::python_with("pandas") else {
+        return;
+    };
+    // Without an encoding argument, as most people call it: pandas reads
+    // UTF-8 and drops the byte order mark.
+    read_with_python(
+        &py,
+        r#"
+import json, sys
+import pandas as pd
+df = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)
+print(json.dumps({"fields": list(df.columns), "rows": len(df),
+                  "owners": sorted(set(df["owner_name"]))}, ensure_ascii=False))
+"#,
+    );
 }
 
 #[test]

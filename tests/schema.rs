@@ -2,6 +2,8 @@
 //! pipeline and rejects what `check` rejects for shape (unknown fields,
 //! wrong enum values), so editors flag the same mistakes.
 
+mod common;
+
 use dealbook::schema;
 use dealbook::spec::FILE_KINDS;
 use serde_json::Value;
@@ -64,8 +66,8 @@ fn every_example_file_validates() {
 #[test]
 fn the_scaffold_validates() {
     for (rel, text) in dealbook::init::files(jiff::civil::date(2026, 11, 27)) {
-        if rel.ends_with(".toml") {
-            assert!(validate(kind_of(rel), &text).is_empty(), "{rel}");
+        if rel.ends_with(".toml") && !rel.starts_with('.') {
+            assert!(validate(kind_of(&rel), &text).is_empty(), "{rel}");
         }
     }
 }
@@ -97,6 +99,63 @@ fn every_kind_has_a_schema_file_name_and_the_bundle_lists_them() {
         assert!(schema::file_name(k).ends_with(".schema.json"));
         assert!(bundle["schemas"][*pattern].is_object(), "{pattern}");
     }
+}
+
+/// The editor set-up `init` writes (`.taplo.toml` mapping each file kind's
+/// glob to its schema, and the schemas of `dealbook schema --out
+/// .schemas`) makes taplo validate every file of the example pipeline with
+/// no `#:schema` line; and taplo does report a typo through it.
+#[test]
+fn taplo_validates_the_example_with_the_init_config() {
+    let Some(taplo) = common::tools::taplo() else {
+        return;
+    };
+    let (_tmp, root) = common::example_copy();
+    let config = dealbook::init::files(jiff::civil::date(2026, 11, 27))
+        .into_iter()
+        .find(|(rel, _)| rel == ".taplo.toml")
+        .expect("init writes .taplo.toml")
+        .1;
+    std::fs::write(root.join(".taplo.toml"), &config).unwrap();
+    let out = common::dealbook(&["schema", "--out", ".schemas"], &root);
+    assert!(out.status.success());
+    let check = |root: &Path| {
+        std::process::Command::new(&taplo)
+            .arg("check")
+            .current_dir(root)
+            .env("RUST_LOG", "info")
+            .output()
+            .unwrap()
+    };
+    let out = check(&root);
+    let log = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{log}");
+    // Every file of the pipeline was looked at.
+    let files = walkdir::WalkDir::new(&root)
+        .into_iter()
+        .flatten()
+        .filter(|e| {
+            let rel = e.path().strip_prefix(&root).unwrap();
+            e.file_type().is_file()
+                && rel.extension().is_some_and(|x| x == "toml")
+                && !rel.to_string_lossy().starts_with('.')
+        })
+        .count();
+    assert!(files > 100);
+    assert!(log.contains(&format!("found files total={files}")), "{log}");
+    // A typo in a deal under deals/…/ is caught through the mapping.
+    let deal = walkdir::WalkDir::new(root.join("deals"))
+        .into_iter()
+        .flatten()
+        .find(|e| e.depth() == 2 && e.file_type().is_file())
+        .unwrap()
+        .into_path();
+    let text = std::fs::read_to_string(&deal).unwrap();
+    std::fs::write(&deal, format!("amunt = 1\n{text}")).unwrap();
+    let out = check(&root);
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{log}");
+    assert!(log.contains("'amunt' was unexpected"), "{log}");
 }
 
 /// `[rules.signals]`: every signal code, each `true` or `false`; the

@@ -366,7 +366,7 @@ fn many_event_streams_and_clients_that_vanish() {
     assert_eq!(get(port, "/").status, 200);
     // Keep-alive: two requests on one connection.
     let mut c = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    c.write_all(b"GET /assets/favicon.svg HTTP/1.1\r\nHost: x\r\n\r\nGET /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    c.write_all(b"GET /assets/favicon.svg HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         .unwrap();
     let mut all = String::new();
     c.read_to_string(&mut all).unwrap();

@@ -7,7 +7,8 @@
 //! violation would be one).
 //!
 //! Needs Debian's `chromium` and `chromium-driver`; without them the test
-//! fails with a message saying so, unless `DEALBOOK_SKIP_BROWSER=1` is set.
+//! is skipped, saying so on the terminal, unless `DEALBOOK_REQUIRE_BROWSER=1`
+//! (set by `.ci/run`) makes it fail.
 
 mod common;
 

@@ -827,6 +827,7 @@ fn an_asset_override_replaces_the_built_in_one_by_name() {
             ("style.css".into(), b"body { color: teal; }".to_vec()),
             ("logo.svg".into(), b"<svg/>".to_vec()),
         ],
+        skipped: vec![],
     };
     let pages = render(&example(), &o, None);
     let assets: Vec<&Page> = pages

@@ -210,16 +210,18 @@ pub struct Customers {
 }
 
 /// The change from `before` to `now` in percent, one decimal place (none
-/// when `before` is zero): growth, and a product's change against the
-/// previous quarter.
+/// when `before` is zero, or when the change is too large to hold; see
+/// [`crate::money`]): growth, and a product's change against the previous
+/// quarter.
 pub fn change_pct(now: Money, before: Money) -> Option<Decimal> {
     if before.is_zero() {
         return None;
     }
-    let mut g = round(
-        (now.get() - before.get()) / before.get() * Decimal::ONE_HUNDRED,
-        1,
-    );
+    let pct = (now.get() - before.get())
+        .checked_div(before.get())?
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .filter(|p| p.abs() <= Money::MAX.get())?;
+    let mut g = round(pct, 1);
     g.rescale(1);
     Some(g)
 }

@@ -207,11 +207,15 @@ pub fn trailing(f: &Facts<'_>, scope: ScopeKey) -> Trailing {
     // open × (won_n / closed_n) × (won / won_n) ÷ (Σcycles / won_n), with
     // exact fractions: open × won × won_n ÷ (closed_n × Σcycles).
     let cycle_sum: i64 = cycles.iter().sum();
+    // Checked: with amounts near the maxima and short cycles the product
+    // may not fit a decimal; the velocity is then undefined.
     let velocity = if won_n > 0 && cycle_sum > 0 {
-        Some(Money::cents(
-            Decimal::from(open_n) * won.get() * Decimal::from(won_n)
-                / (Decimal::from(won_n + lost_n) * Decimal::from(cycle_sum)),
-        ))
+        Decimal::from(open_n)
+            .checked_mul(won.get())
+            .and_then(|x| x.checked_mul(Decimal::from(won_n)))
+            .and_then(|x| x.checked_div(Decimal::from(won_n + lost_n) * Decimal::from(cycle_sum)))
+            .filter(|v| v.abs() <= Money::MAX.get())
+            .map(Money::cents)
     } else {
         None
     };

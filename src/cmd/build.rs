@@ -41,11 +41,8 @@ pub fn run(a: Args) -> Exit {
         Err(e) => return e,
     };
     let out = a.output.clone().unwrap_or_else(|| root.join("public"));
-    if dealbook::paths::is_within(&root, &out) {
-        eprintln!(
-            "error: the output folder {} contains the pipeline; choose another --output",
-            out.display()
-        );
+    if let Some(why) = dealbook::paths::output_conflict(&root, &out) {
+        eprintln!("error: {why}");
         return Exit::Failure;
     }
     let mut opts = one_shot();
@@ -67,6 +64,9 @@ pub fn run(a: Args) -> Exit {
             return Exit::Failure;
         }
     };
+    for s in &overrides.skipped {
+        eprintln!("warning: {}", dealbook::diag_out::printable(s));
+    }
     let analytics = analytics::compute(
         &checked.pipeline,
         checked.as_of,
@@ -83,6 +83,9 @@ pub fn run(a: Args) -> Exit {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
+            if out.exists() {
+                eprintln!("the previous site in {} is unchanged", out.display());
+            }
             return Exit::Failure;
         }
     };
@@ -99,9 +102,14 @@ pub fn run(a: Args) -> Exit {
             return Exit::Invalid;
         }
     };
-    if let Err(e) = staging.commit() {
-        eprintln!("error: {e}");
-        return Exit::Failure;
+    match staging.commit() {
+        Ok(None) => {}
+        Ok(Some(warning)) => eprintln!("warning: {warning}"),
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("the previous site in {} is unchanged", out.display());
+            return Exit::Failure;
+        }
     }
     let warnings = dealbook::diag_out::Summary::of(&checked.diagnostics, 0).warnings;
     eprintln!(

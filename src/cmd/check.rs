@@ -13,6 +13,9 @@ enum Format {
     Json,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// A GitLab Code Quality report (Code Climate JSON), for
+    /// `artifacts: reports: codequality`.
+    Gitlab,
 }
 
 /// Arguments of `check`.
@@ -26,9 +29,15 @@ pub struct Args {
     /// Exit 1 on warnings too (notes never change the exit status).
     #[arg(long)]
     deny_warnings: bool,
-    /// Check as of this date (history in the future, etc.).
-    #[arg(long, value_parser = parse_date)]
+    /// Check as of this date, YYYY-MM-DD (history in the future, etc.).
+    #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
     as_of: Option<Date>,
+    /// List the problems of the files changed since this git revision
+    /// (and uncommitted ones) first, e.g. origin/main in a pull request:
+    /// GitHub shows only 10 annotations of each severity per step. The
+    /// summary line still counts everything.
+    #[arg(long, value_name = "REV")]
+    changed_since: Option<String>,
 }
 
 /// Runs `check`.
@@ -36,6 +45,23 @@ pub fn run(a: Args) -> Exit {
     let root = match a.pipeline.open() {
         Ok(r) => r,
         Err(e) => return e,
+    };
+    if a.changed_since.is_some() && !matches!(a.format, Format::Github) {
+        eprintln!("error: --changed-since works with --format github");
+        return Exit::Failure;
+    }
+    let changed = match &a.changed_since {
+        Some(rev) => match dealbook::diff::git::changed_since(&root, rev) {
+            Ok(files) => Some(diag_out::Changed {
+                since: rev.clone(),
+                files,
+            }),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Exit::Failure;
+            }
+        },
+        None => None,
     };
     let checked = load_and_check(&root, &one_shot(), a.as_of, today());
     let files = checked.file_count();
@@ -58,9 +84,14 @@ pub fn run(a: Args) -> Exit {
             t
         }
         Format::Json => diag_out::json(diags, sources, files),
-        Format::Github => {
-            diag_out::github(diags, sources, files, &a.pipeline.dir.to_string_lossy())
-        }
+        Format::Github => diag_out::github_changed_first(
+            diags,
+            sources,
+            files,
+            &a.pipeline.dir.to_string_lossy(),
+            changed.as_ref(),
+        ),
+        Format::Gitlab => diag_out::gitlab(diags, sources, &a.pipeline.dir.to_string_lossy()),
     };
     if let Err(e) = print_stdout(&text) {
         return e;

@@ -7,6 +7,8 @@ use dealbook::watch::{self, Config, Outcome, Report, Watch};
 use jiff::civil::Date;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::Duration;
 
 /// The pipeline folder, the first positional argument of check, report,
 /// build, watch and serve.
@@ -27,8 +29,9 @@ impl PipelineDir {
 /// `--as-of` of the commands that compute (report, build, watch, serve).
 #[derive(Debug, clap::Args)]
 pub struct AsOf {
-    /// Compute as of this date instead of the settings' as_of or today.
-    #[arg(long, value_parser = parse_date)]
+    /// Compute as of this date, YYYY-MM-DD, instead of the settings' as_of
+    /// or today.
+    #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
     pub as_of: Option<Date>,
 }
 
@@ -69,8 +72,14 @@ pub fn today() -> Date {
 
 /// Parses `--as-of`.
 pub fn parse_date(s: &str) -> Result<Date, String> {
-    s.parse::<Date>()
-        .map_err(|e| format!("expected a date like 2026-11-15: {e}"))
+    let d = s
+        .parse::<Date>()
+        .map_err(|e| format!("expected a date like 2026-11-15: {e}"))?;
+    if dealbook::limits::year_ok(d.year()) {
+        Ok(d)
+    } else {
+        Err(dealbook::limits::years_text())
+    }
 }
 
 /// Load options of the one-shot commands (check, report, build): texts of
@@ -123,8 +132,11 @@ pub fn stderr_color() -> bool {
 
 /// Parses `--period`.
 pub fn parse_period(s: &str) -> Result<dealbook::period::Period, String> {
-    dealbook::period::Period::parse(s)
-        .ok_or_else(|| "expected a period like 2026, 2026-Q4 or 2026-11".to_string())
+    use dealbook::period::Period;
+    Period::parse(s).ok_or_else(|| match Period::parse_any_year(s) {
+        Some(_) => dealbook::limits::years_text(),
+        None => "expected a period like 2026, 2026-Q4 or 2026-11".to_string(),
+    })
 }
 
 /// Writes a command's output to stdout; a failure (a closed pipe) is
@@ -144,6 +156,9 @@ pub fn clock() -> String {
 
 /// Prints a build's diagnostics (if any) and its one line.
 pub fn print_report(r: &Report, output: &Path, serving: bool, timings: bool) {
+    for n in &r.notices {
+        eprintln!("{}warning: {}", clock(), dealbook::diag_out::printable(n));
+    }
     if let Outcome::Invalid { text, .. } = &r.outcome {
         eprint!("{text}");
     }
@@ -176,13 +191,27 @@ pub fn start_watch(cfg: Config) -> Result<Watch, Exit> {
     })
 }
 
-/// Stops the session on Ctrl-C.
-pub fn stop_on_ctrl_c(w: &Watch) -> Result<(), Exit> {
-    let stop = w.stopper();
-    ctrlc::set_handler(move || stop.stop()).map_err(|e| {
+/// What the main thread of `watch` and `serve` waits for.
+pub enum Wake {
+    /// Ctrl-C or SIGTERM.
+    Signal,
+    /// The loop ended by itself.
+    Done,
+}
+
+/// Catches Ctrl-C and SIGTERM: each becomes a [`Wake::Signal`] on the
+/// returned channel (see [`run_until_stopped`]).
+pub fn stop_on_ctrl_c() -> Result<(Sender<Wake>, Receiver<Wake>), Exit> {
+    let (tx, rx) = mpsc::channel();
+    let signals = tx.clone();
+    ctrlc::set_handler(move || {
+        let _ = signals.send(Wake::Signal);
+    })
+    .map_err(|e| {
         eprintln!("error: cannot catch Ctrl-C: {e}");
         Exit::Failure
-    })
+    })?;
+    Ok((tx, rx))
 }
 
 /// The terminal line of a file watcher problem.
@@ -190,9 +219,46 @@ pub fn watcher_warning(e: &str) {
     eprintln!("{}warning: file watcher: {e}", clock());
 }
 
-/// Runs the loop until Ctrl-C: exit 0.
-pub fn run_until_stopped(w: Watch, hooks: &mut impl watch::Hooks) -> Exit {
-    w.run(hooks);
+/// How long a stopped loop may take to finish the build it is in before
+/// it is abandoned.
+const GRACE: Duration = Duration::from_millis(300);
+
+/// Runs the loop on a worker thread until Ctrl-C or SIGTERM (exit 0). The
+/// main thread only waits: on a signal it asks the loop to stop, gives it
+/// [`GRACE`] to finish, and otherwise abandons it (a template that loops
+/// for hours cannot be interrupted), deleting the temporary files of the
+/// pages being written; returning then ends the process. The caller
+/// cleans up what it owns (serve's temporary folder).
+pub fn run_until_stopped<H: watch::Hooks + Send + 'static>(
+    w: Watch,
+    mut hooks: H,
+    (tx, rx): (Sender<Wake>, Receiver<Wake>),
+) -> Exit {
+    let stopper = w.stopper();
+    let worker = std::thread::Builder::new()
+        .name("dealbook-watch".into())
+        .spawn(move || {
+            w.run(&mut hooks);
+            let _ = tx.send(Wake::Done);
+        });
+    if let Err(e) = worker {
+        eprintln!("error: cannot start the watch loop: {e}");
+        return Exit::Failure;
+    }
+    match rx.recv() {
+        Ok(Wake::Done) | Err(_) => {}
+        Ok(Wake::Signal) => {
+            stopper.stop();
+            // A second Ctrl-C does not wait.
+            if !matches!(rx.recv_timeout(GRACE), Ok(Wake::Done)) {
+                dealbook::site::output::abandon_writes();
+                eprintln!(
+                    "stopped (the build in progress was abandoned; the output folder keeps the last complete build)"
+                );
+                return Exit::Ok;
+            }
+        }
+    }
     eprintln!("stopped");
     Exit::Ok
 }

@@ -38,10 +38,19 @@ pub struct Args {
     /// Base URL of the published site; deal names link to its deal pages.
     #[arg(long)]
     site_url: Option<String>,
-    /// Compare both sides as of this date (default: B's `as_of`, else A's,
-    /// else today).
-    #[arg(long, value_parser = parse_date)]
+    /// Compare both sides as of this date, YYYY-MM-DD (default: B's
+    /// `as_of`, else A's, else today).
+    #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
     as_of: Option<Date>,
+    /// Markdown: cut to at most N characters (not bytes) for a
+    /// pull-request comment (GitHub's limit is 65,536), at a section
+    /// boundary, never inside a table, with a line saying what was left out.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(2000..))]
+    max_chars: Option<u64>,
+    /// Markdown: where the full diff is (Markdown text, e.g. a link to the
+    /// CI run's summary), for the line under a diff cut by --max-chars.
+    #[arg(long, value_name = "MARKDOWN", requires = "max_chars")]
+    full_diff: Option<String>,
 }
 
 /// Runs `diff`.
@@ -66,6 +75,8 @@ pub fn run(a: Args) -> Exit {
             &d,
             &markdown::Options {
                 site_url: a.site_url,
+                max_chars: a.max_chars.map(|n| n as usize),
+                full_diff: a.full_diff,
             },
         ),
         Format::Json => diff::json::json(&d),

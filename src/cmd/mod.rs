@@ -16,9 +16,19 @@ mod watch;
 use clap::{Parser, Subcommand};
 use dealbook::Exit;
 
+/// What the top-level help ends with: the exit statuses and the docs.
+const AFTER_HELP: &str = concat!(
+    "Exit status (every command): 0 ok; 1 the pipeline has errors (or warnings, with \
+     --deny-warnings); 2 usage error or I/O failure.\n\n\
+     Docs: `dealbook <COMMAND> --help` for a command's options; the file format, every \
+     diagnostic code, the metrics, CI set-up: ",
+    env!("CARGO_PKG_REPOSITORY"),
+    "/tree/main/docs (format.md, errors.md, metrics.md, ci.md)"
+);
+
 /// Sales pipeline as code.
 #[derive(Debug, Parser)]
-#[command(name = "dealbook", version, about, long_about = None)]
+#[command(name = "dealbook", version, about, long_about = None, after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -31,6 +41,7 @@ enum Command {
     /// Print the JSON Schema of the file kinds (for editors).
     Schema(schema::Args),
     /// Scaffold a new pipeline that passes `check`.
+    #[command(long_about = init::LONG_ABOUT)]
     Init(init::Args),
     /// Print funnel, forecast, performance, risks and account health.
     Report(report::Args),

@@ -32,6 +32,14 @@ pub struct Args {
     /// Which table to print with --format csv (default: deals).
     #[arg(long, value_enum)]
     table: Option<CsvTable>,
+    /// With --format csv: start with a UTF-8 byte order mark, so that Excel
+    /// opens the file as UTF-8 (Chinese names intact) on a double-click.
+    #[arg(long, overrides_with = "no_bom")]
+    bom: bool,
+    /// With --format csv: no byte order mark (the default), for scripts
+    /// and other tools.
+    #[arg(long, overrides_with = "bom")]
+    no_bom: bool,
     #[command(flatten)]
     as_of: AsOf,
     /// Period: a fiscal year (2026), quarter (2026-Q4) or month (2026-11).
@@ -105,6 +113,7 @@ pub fn run(a: Args) -> Exit {
         Format::Markdown => report::markdown(&view, p, period),
         Format::Json => report::json(&view, p),
         Format::Csv => match report::csv(&view, p, a.table.unwrap_or(CsvTable::Deals)) {
+            Ok(s) if a.bom && !a.no_bom => format!("{}{s}", report::BOM),
             Ok(s) => s,
             Err(e) => {
                 eprintln!("error: cannot write CSV: {e}");

@@ -2,7 +2,6 @@
 
 use dealbook::Exit;
 use dealbook::schema::{self, KIND_NAMES};
-use dealbook::spec::FILE_KINDS;
 use std::path::PathBuf;
 
 /// Arguments of `schema`.
@@ -23,11 +22,8 @@ pub fn run(a: Args) -> Exit {
             eprintln!("error: cannot create {}: {e}", dir.display());
             return Exit::Failure;
         }
-        for (_, k) in FILE_KINDS {
-            let path = dir.join(schema::file_name(k));
-            let text = serde_json::to_string_pretty(&schema::schema_for(k))
-                .expect("schema serialises")
-                + "\n";
+        for (name, text) in schema::files() {
+            let path = dir.join(name);
             if let Err(e) = std::fs::write(&path, text) {
                 eprintln!("error: cannot write {}: {e}", path.display());
                 return Exit::Failure;

@@ -30,6 +30,11 @@ pub struct Args {
     /// preview visible to the network.
     #[arg(long, default_value = "127.0.0.1")]
     bind: String,
+    /// Also answer requests that name this host (a name the preview is
+    /// reached by through a proxy or DNS). Loopback names, IP addresses
+    /// and the --bind name are always accepted. Repeatable.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_host: Vec<String>,
     /// Open the site in the default browser once it is built.
     #[arg(long)]
     open: bool,
@@ -88,6 +93,8 @@ impl Hooks for Live {
     fn report(&mut self, r: &Report) {
         print_report(r, &self.output, true, self.timings);
         match &r.outcome {
+            // A write that failed before went through: the overlay goes.
+            Outcome::Built { .. } if r.retry => self.hub.built(r.number),
             Outcome::Built { .. } => {}
             Outcome::Invalid {
                 problems, summary, ..
@@ -114,6 +121,18 @@ impl Hooks for Live {
     fn watcher_error(&mut self, e: &str) {
         watcher_warning(e);
     }
+}
+
+/// Whether the server's URL is on an address other machines can reach
+/// (not loopback).
+fn server_addr_is_public(url: &str) -> bool {
+    let host = url
+        .trim_start_matches("http://")
+        .rsplit_once(':')
+        .map(|(h, _)| h.trim_start_matches('[').trim_end_matches(']'))
+        .unwrap_or("");
+    host.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| !ip.is_loopback())
 }
 
 /// Runs `serve`.
@@ -146,13 +165,17 @@ pub fn run(a: Args) -> Exit {
         Err(e) => return e,
     };
     let hub = Arc::new(Hub::new());
-    let server = match Server::new(listener, w.session().output().to_path_buf(), hub.clone()) {
+    let mut server = match Server::new(listener, w.session().output().to_path_buf(), hub.clone()) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: cannot prepare {}: {e}", output.display());
             return Exit::Failure;
         }
     };
+    server.allow_host(&a.bind);
+    for h in &a.allow_host {
+        server.allow_host(h);
+    }
     let url = match server.local_addr() {
         Ok(addr) => serve::url_of(addr),
         Err(e) => {
@@ -160,9 +183,10 @@ pub fn run(a: Args) -> Exit {
             return Exit::Failure;
         }
     };
-    if let Err(e) = stop_on_ctrl_c(&w) {
-        return e;
-    }
+    let signals = match stop_on_ctrl_c() {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
     if let Err(e) = server.spawn() {
         eprintln!("error: cannot start the server: {e}");
         return Exit::Failure;
@@ -172,14 +196,21 @@ pub fn run(a: Args) -> Exit {
         root.display(),
         a.looping.polling()
     );
+    if server_addr_is_public(&url) {
+        eprintln!(
+            "note: listening on {}: the preview (every page, data.json, the whole pipeline) is visible to anyone who can reach this machine on the network; names other than IP addresses need --allow-host",
+            a.bind
+        );
+    }
     run_until_stopped(
         w,
-        &mut Live {
+        Live {
             hub,
             output,
             url,
             open: a.open,
             timings: a.looping.timings,
         },
+        signals,
     )
 }

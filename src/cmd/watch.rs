@@ -50,9 +50,10 @@ pub fn run(a: Args) -> Exit {
         Ok(w) => w,
         Err(e) => return e,
     };
-    if let Err(e) = stop_on_ctrl_c(&w) {
-        return e;
-    }
+    let signals = match stop_on_ctrl_c() {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
     eprintln!(
         "watching {} (Ctrl-C to stop){}",
         root.display(),
@@ -60,9 +61,10 @@ pub fn run(a: Args) -> Exit {
     );
     run_until_stopped(
         w,
-        &mut Terminal {
+        Terminal {
             output,
             timings: a.looping.timings,
         },
+        signals,
     )
 }

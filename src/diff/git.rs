@@ -80,6 +80,41 @@ fn trim_line(b: Vec<u8>) -> String {
         .to_string()
 }
 
+/// The files of the pipeline folder `dir` that differ between revision
+/// `rev` and the working tree, plus the untracked ones (not ignored): the
+/// files a pull request (or local work) changed, relative to `dir`,
+/// `/`-separated. For `check --changed-since`.
+pub fn changed_since(
+    dir: &Path,
+    rev: &str,
+) -> Result<std::collections::BTreeSet<String>, GitError> {
+    if rev.is_empty() || rev.starts_with('-') {
+        return Err(GitError(format!("\"{rev}\" is not a git revision")));
+    }
+    let mut files = std::collections::BTreeSet::new();
+    let mut diff = git(dir);
+    diff.args(["diff", "--name-only", "-z", "--no-renames", "--relative"])
+        .arg(rev)
+        .arg("--");
+    let mut untracked = git(dir);
+    untracked.args(["ls-files", "-z", "--others", "--exclude-standard"]);
+    for (c, what) in [(diff, "git diff"), (untracked, "git ls-files")] {
+        match output(c)? {
+            Ok(out) => files.extend(
+                out.split(|&b| b == 0)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| String::from_utf8_lossy(p).into_owned()),
+            ),
+            Err(why) => {
+                return Err(GitError(format!(
+                    "cannot list the files changed since {rev} ({what}: {why})"
+                )));
+            }
+        }
+    }
+    Ok(files)
+}
+
 /// Finds the repository holding `dir` and the path of `dir` inside it.
 /// `dir` need not exist in the working tree (the pipeline may have been
 /// deleted there): the nearest existing ancestor is asked, and the rest of
@@ -192,6 +227,19 @@ impl Repo {
             });
         }
         Ok(files)
+    }
+
+    /// Whether anything (a folder, or a file where the folder should be)
+    /// is at the pipeline folder's path at `commit`.
+    pub fn has_path(&self, commit: &str) -> bool {
+        let spec = if self.prefix.is_empty() {
+            format!("{commit}^{{tree}}")
+        } else {
+            format!("{commit}:{}", self.prefix)
+        };
+        let mut c = git(&self.top);
+        c.args(["cat-file", "-e"]).arg(&spec);
+        matches!(output(c), Ok(Ok(_)))
     }
 
     /// Why `git ls-tree` could not list `spec`, the pipeline folder

@@ -153,8 +153,8 @@ pub fn run(req: &Request) -> Result<Diff, Error> {
     // pool thread.
     let repo = repos.get().ok();
     let (side_a, side_b) = std::thread::scope(|s| {
-        let a = s.spawn(|| revision::load_side(&spec_a, &req.dir, repo));
-        let b = revision::load_side(&spec_b, &req.dir, repo);
+        let a = s.spawn(|| revision::load_side(&spec_a, &req.dir, repo, true));
+        let b = revision::load_side(&spec_b, &req.dir, repo, false);
         (a.join().expect("loading side A panicked"), b)
     });
     let (mut info_a, mut loaded_a) = side_a?;
@@ -173,7 +173,11 @@ pub fn run(req: &Request) -> Result<Diff, Error> {
         .or_else(|| setting(&loaded_b))
         .or_else(|| setting(&loaded_a))
         .unwrap_or(req.today);
-    let a = finish(loaded_a, Some(as_of), req.today);
+    let mut a = finish(loaded_a, Some(as_of), req.today);
+    if info_a.missing {
+        // No pipeline at A: not "a pipeline with a missing settings file".
+        a.diagnostics.clear();
+    }
     let b = finish(loaded_b, Some(as_of), req.today);
     Ok(compare(info_a, &a, info_b, &b, req.period))
 }

@@ -54,6 +54,11 @@ pub struct SideInfo {
     pub errors: usize,
     /// Warnings found in it.
     pub warnings: usize,
+    /// Side A is a revision from before the pipeline existed: its folder
+    /// is not there, or holds no `dealbook.toml`. It is compared as an
+    /// empty pipeline, so everything in B is new (a pipeline's first pull
+    /// request).
+    pub missing: bool,
     /// Risk signals its `[rules.signals]` switches off, in signal order.
     pub signals_off: Vec<&'static str>,
 }
@@ -132,11 +137,14 @@ pub fn resolve(arg: &str, repos: &mut RepoCache) -> Result<Spec, SideError> {
 /// Loads the pipeline a side names (not yet checked: both sides are
 /// checked for the same date once it is known).
 /// `repo` is the repository of `dir`, which a revision needs (it was
-/// resolved in it).
+/// resolved in it). With `may_be_missing` (side A), a revision whose
+/// pipeline folder does not exist or has no `dealbook.toml` is an empty
+/// pipeline marked [`SideInfo::missing`] instead of an error.
 pub fn load_side(
     spec: &Spec,
     dir: &Path,
     repo: Option<&Repo>,
+    may_be_missing: bool,
 ) -> Result<(SideInfo, Loaded), SideError> {
     match spec {
         Spec::Folder { path, worktree } => {
@@ -165,13 +173,21 @@ pub fn load_side(
                 files: 0,
                 errors: 0,
                 warnings: 0,
+                missing: false,
                 signals_off: Vec::new(),
             };
             Ok((info, loaded))
         }
         Spec::Git { rev, commit } => {
             let repo = repo.ok_or_else(|| SideError("no git repository".into()))?;
-            let loaded = load_git(repo, commit, rev, dir)?;
+            let (loaded, missing) = match load_git(repo, commit, rev, dir) {
+                Ok(l) if !may_be_missing || has_settings(&l) => (l, false),
+                Ok(_) => (load::assemble(dir, Vec::new(), Vec::new()), true),
+                Err(_) if may_be_missing && !repo.has_path(commit) => {
+                    (load::assemble(dir, Vec::new(), Vec::new()), true)
+                }
+                Err(e) => return Err(e.into()),
+            };
             let info = SideInfo {
                 kind: "git",
                 label: rev.clone(),
@@ -184,11 +200,21 @@ pub fn load_side(
                 files: 0,
                 errors: 0,
                 warnings: 0,
+                missing,
                 signals_off: Vec::new(),
             };
             Ok((info, loaded))
         }
     }
+}
+
+/// Whether a loaded revision has its settings file (the loader reports a
+/// missing one against an empty stand-in).
+fn has_settings(l: &Loaded) -> bool {
+    !l.diagnostics.iter().any(|d| {
+        d.code == Code::MissingFile
+            && l.pipeline.sources.get(d.span.file).rel_path == "dealbook.toml"
+    })
 }
 
 /// Reads the pipeline at `commit` from the object database. `root` is only

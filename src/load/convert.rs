@@ -119,10 +119,10 @@ pub fn file_id(file: FileId, rel: &str, diags: &mut Vec<Diagnostic>) -> Option<S
                 Span::file_start(file),
                 format!("file name \"{stem}\" is not a slug, and the file name is the id"),
             )
-            .hint(if sug.is_empty() {
-                "rename the file using lowercase ASCII letters, digits, `-` and `_`; put the human name in `name`".to_string()
-            } else {
-                format!("rename it to \"{sug}.toml\"; put the human name in `name`")
+            .hint(match (sug.is_empty(), crate::ids::lookalikes(stem)) {
+                (true, _) => "rename the file using lowercase ASCII letters, digits, `-` and `_`; put the human name in `name`".to_string(),
+                (false, Some(l)) => format!("rename it to \"{sug}.toml\" ({l}); put the human name in `name`"),
+                (false, None) => format!("rename it to \"{sug}.toml\"; put the human name in `name`"),
             }),
         );
         None

@@ -11,6 +11,7 @@ use super::text::{
 };
 use crate::diag::{Code, Diagnostic, did_you_mean, quote_list};
 use crate::ids::{is_slug, slugify};
+use crate::limits;
 use crate::period::Period;
 use crate::source::{Sp, Span};
 use crate::spec::{Field, Kind, Ty};
@@ -106,14 +107,22 @@ impl Reader<'_> {
                 }
                 Val::Str(s)
             }
-            Ty::Markdown => Val::Str(self.string(v, field)?),
+            Ty::Markdown => {
+                let s = self.string(v, field)?;
+                self.note_limits(span, field, &s);
+                Val::Str(s)
+            }
             Ty::Id => {
                 let s = self.string(v, field)?;
                 if !is_slug(&s) {
                     let sug = slugify(&s);
+                    let mut hint = slug_hint(&sug);
+                    if let Some(l) = crate::ids::lookalikes(&s) {
+                        hint.push_str(&format!(" ({l})"));
+                    }
                     self.push(
                         Diagnostic::new(Code::BadId, span, format!("id \"{s}\" is not a slug"))
-                            .hint(slug_hint(&sug)),
+                            .hint(hint),
                     );
                     // Kept as written: the entry still exists, and references
                     // spelling the same id must not cascade into "unknown id".
@@ -140,6 +149,17 @@ impl Reader<'_> {
                 let s = self.string(v, field)?;
                 match Period::parse(&s) {
                     Some(p) => Val::Period(p),
+                    None if Period::parse_any_year(&s).is_some() => {
+                        self.push(
+                            Diagnostic::new(
+                                Code::BadPeriod,
+                                span,
+                                format!("\"{s}\" is outside the years dealbook handles"),
+                            )
+                            .hint(limits::years_text()),
+                        );
+                        return None;
+                    }
                     None => {
                         self.push(
                             Diagnostic::new(Code::BadPeriod, span, format!("\"{s}\" is not a period"))
@@ -206,6 +226,22 @@ impl Reader<'_> {
                         );
                         return None;
                     }
+                    Ty::Money | Ty::Decimal if d > limits::MAX_AMOUNT => {
+                        self.push(
+                            Diagnostic::new(
+                                Code::OutOfRange,
+                                span,
+                                format!(
+                                    "`{}` = {} is above the maximum of {}",
+                                    field.key,
+                                    crate::fmt::group(d),
+                                    crate::fmt::group(limits::MAX_AMOUNT)
+                                ),
+                            )
+                            .hint("amounts, market sizes, targets and thresholds are at most 10^15 in any currency; look for extra digits or a misplaced exponent"),
+                        );
+                        return None;
+                    }
                     Ty::Decimal if d.is_sign_negative() && !d.is_zero() => {
                         self.out_of_range(
                             span,
@@ -238,6 +274,17 @@ impl Reader<'_> {
                 }
             }
             Ty::Date => match toml_date(v.get_ref()) {
+                Ok(d) if !limits::year_ok(d.year()) => {
+                    self.push(
+                        Diagnostic::new(
+                            Code::BadDate,
+                            span,
+                            format!("`{}`: {d} is outside the years dealbook handles", field.key),
+                        )
+                        .hint(limits::years_text()),
+                    );
+                    return None;
+                }
                 Ok(d) => Val::Date(d),
                 Err(msg) => {
                     if matches!(v.get_ref(), DeValue::Datetime(_)) {
@@ -386,6 +433,21 @@ impl Reader<'_> {
                         }
                     };
                     match rate {
+                        Some(r) if r > limits::MAX_RATE => self.push(
+                            Diagnostic::new(
+                                Code::OutOfRange,
+                                rspan,
+                                format!(
+                                    "rate of {code} = {} is above the maximum of {}",
+                                    crate::fmt::group(r.normalize()),
+                                    crate::fmt::group(limits::MAX_RATE)
+                                ),
+                            )
+                            .hint(format!(
+                                "{}; is it written the wrong way round?",
+                                rate_hint(code)
+                            )),
+                        ),
                         Some(r) if r > Decimal::ZERO => out.push((
                             Sp::new(code.to_string(), kspan),
                             Sp::new(r.normalize(), rspan),
@@ -404,6 +466,41 @@ impl Reader<'_> {
             }
         };
         Some(Sp::new(val, span))
+    }
+
+    /// Reports a Markdown note that is too long or too deeply nested to
+    /// render in linear time (see [`limits`]).
+    fn note_limits(&mut self, span: Span, field: &Field, note: &str) {
+        let chars = note.chars().count();
+        let message = if chars > limits::MAX_NOTE_CHARS {
+            format!(
+                "`{}` holds {} characters, more than the {} a note may hold",
+                field.key,
+                crate::fmt::group(Decimal::from(chars)),
+                crate::fmt::group(Decimal::from(limits::MAX_NOTE_CHARS))
+            )
+        } else {
+            let depth = crate::site::markdown::depth(note);
+            if depth <= limits::MAX_NOTE_DEPTH {
+                return;
+            }
+            format!(
+                "`{}` nests {depth} levels deep (quotes, lists, emphasis, HTML), more than the {} a note may",
+                field.key,
+                limits::MAX_NOTE_DEPTH
+            )
+        };
+        // Marked at its opening quote: the whole note would be a snippet
+        // of thousands of lines.
+        let at = Span {
+            end: span.start.saturating_add(1).min(span.end),
+            ..span
+        };
+        self.push(Diagnostic::new(Code::NoteTooLarge, at, message).hint(format!(
+            "keep a note under {} characters and {} levels of nesting; long documents belong in a linked page",
+            crate::fmt::group(Decimal::from(limits::MAX_NOTE_CHARS)),
+            limits::MAX_NOTE_DEPTH
+        )));
     }
 
     fn string(&mut self, v: &Spanned<DeValue<'_>>, field: &Field) -> Option<String> {

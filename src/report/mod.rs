@@ -296,7 +296,7 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
         let hits: Vec<_> = a.risks.iter().filter(|r| r.code() == *code).collect();
         if !hits.is_empty() {
             t.row(vec![
-                code.to_string(),
+                signal_name(code).to_string(),
                 hits.len().to_string(),
                 fmt::money(hits.iter().map(|r| r.amount).sum(), cur),
             ]);
@@ -315,9 +315,13 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     t.limit(1, 16);
     for r in a.risk_rows(p) {
         t.row(vec![
-            r.deal,
+            if r.deal_name.trim().is_empty() {
+                r.deal
+            } else {
+                r.deal_name
+            },
             r.owner_name.unwrap_or_else(|| fmt::NONE.into()),
-            r.code.to_string(),
+            signal_name(r.code).to_string(),
             r.reason,
         ]);
     }
@@ -533,6 +537,15 @@ fn winloss_sections(a: &Analytics, period: Period) -> Vec<Table> {
     v
 }
 
+/// The name of a risk signal (`overdue_close` → "Close date passed"), as
+/// the site shows it in English.
+pub fn signal_name(code: &str) -> &'static str {
+    use std::sync::OnceLock;
+    static EN: OnceLock<crate::site::i18n::I18n> = OnceLock::new();
+    EN.get_or_init(|| crate::site::i18n::I18n::new(crate::model::Locale::En))
+        .of("risk", code)
+}
+
 /// The header line of the table and Markdown formats.
 pub fn header(a: &Analytics, period: Period) -> String {
     format!(
@@ -575,6 +588,12 @@ pub fn safe(s: &str) -> String {
         s.to_string()
     }
 }
+
+/// The UTF-8 byte order mark. Excel opens a CSV file as UTF-8 only when it
+/// starts with one (otherwise in the system's legacy code page, which turns
+/// Chinese names into mojibake), so the site's exports and
+/// `report --format csv --bom` start with it.
+pub const BOM: &str = "\u{feff}";
 
 /// One CSV table (`p` is the pipeline `a` was computed from).
 pub fn csv(a: &Analytics, p: &Pipeline, which: CsvTable) -> Result<String, csv::Error> {

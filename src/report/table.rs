@@ -103,6 +103,22 @@ fn pad(s: &str, width: usize, align: Align) -> String {
 /// be cut (the title is cut to the width too). `bold` styles the title and
 /// headers.
 pub fn text(t: &Table, max_width: usize, bold: bool) -> String {
+    // Control characters and bidi controls in user text are shown as
+    // escapes (they could recolour the terminal or reorder the line).
+    let shown;
+    let t = if std::iter::once(&t.title)
+        .chain(t.rows.iter().flatten())
+        .any(|c| matches!(crate::diag_out::printable(c), std::borrow::Cow::Owned(_)))
+    {
+        let mut c = t.clone();
+        for cell in std::iter::once(&mut c.title).chain(c.rows.iter_mut().flatten()) {
+            *cell = crate::diag_out::printable(cell).into_owned();
+        }
+        shown = c;
+        &shown
+    } else {
+        t
+    };
     let (b, r) = if bold {
         let s = anstyle::Style::new().bold();
         (format!("{s}"), format!("{s:#}"))
@@ -160,24 +176,50 @@ pub fn text(t: &Table, max_width: usize, bold: bool) -> String {
     out
 }
 
-/// Escapes text for a Markdown table cell (and for GitHub's renderer:
-/// no raw HTML, no accidental emphasis, links or pipes).
+/// Escapes text for a Markdown table cell (and for GitHub's and GitLab's
+/// renderers: no raw HTML, no accidental emphasis, links or pipes, and no
+/// GFM autolink: `://` becomes `\://`, `www.` becomes `www\.` and `@`
+/// becomes `\@`, which every CommonMark renderer shows as the plain
+/// character, so a URL or e-mail address in someone's text is never made a
+/// link), isolating right-to-left text and bidi controls
+/// ([`crate::bidi`]).
 pub fn md_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '|' | '\\' | '*' | '_' | '`' | '[' | ']' | '#' | '~' => {
-                out.push('\\');
-                out.push(c);
+    let mut prev: Vec<char> = Vec::with_capacity(3);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let www = c == '.' && prev.len() == 3 && prev.iter().all(|p| p.eq_ignore_ascii_case(&'w'));
+        if (c == ':' && chars.peek() == Some(&'/')) || c == '@' || www {
+            out.push('\\');
+            out.push(c);
+        } else {
+            match c {
+                '|' | '\\' | '*' | '_' | '`' | '[' | ']' | '#' | '~' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '&' => out.push_str("&amp;"),
+                '\n' | '\r' => out.push(' '),
+                _ => out.push(c),
             }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
         }
+        if prev.len() == 3 {
+            prev.remove(0);
+        }
+        prev.push(c);
     }
-    out
+    crate::bidi::isolate(s, out)
+}
+
+/// A table cell in Markdown: escaped, and its leading spaces (the
+/// indentation of the text output) made non-breaking, since Markdown
+/// renderers trim the spaces at the edges of a cell.
+fn md_cell(s: &str) -> String {
+    let trimmed = s.trim_start_matches(' ');
+    let indent = s.len() - trimmed.len();
+    format!("{}{}", "\u{a0}".repeat(indent), md_escape(trimmed))
 }
 
 /// A Markdown table under a `###` heading.
@@ -191,7 +233,7 @@ pub fn markdown(t: &Table) -> String {
         "| {} |\n",
         t.headers
             .iter()
-            .map(|h| md_escape(h))
+            .map(|h| md_cell(h))
             .collect::<Vec<_>>()
             .join(" | ")
     ));
@@ -207,7 +249,7 @@ pub fn markdown(t: &Table) -> String {
         out.push_str(&format!(
             "| {} |\n",
             row.iter()
-                .map(|c| md_escape(c))
+                .map(|c| md_cell(c))
                 .collect::<Vec<_>>()
                 .join(" | ")
         ));
@@ -239,6 +281,16 @@ mod tests {
         let s = text(&t, 40, false);
         assert!(s.lines().all(|l| l.width() <= 40), "{s}");
         assert!(s.contains('…'));
+    }
+
+    #[test]
+    fn markdown_defuses_autolinks_and_keeps_indentation() {
+        assert_eq!(
+            md_escape("see https://x.io, WWW.y.com or a@b.cn"),
+            "see https\\://x.io, WWW\\.y.com or a\\@b.cn"
+        );
+        assert_eq!(md_escape("10:30 at www"), "10:30 at www");
+        assert_eq!(md_cell("  张敏"), "\u{a0}\u{a0}张敏");
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! Just enough HTTP/1.1 for a local preview server: read a request head
-//! (parsed by `httparse`), write a response with a known length, keep the
-//! connection alive between requests, and hand a connection over for an
-//! event stream. Only `GET` and `HEAD`; request bodies are not read (a
-//! request that announces one gets its answer and the connection closed).
+//! (parsed by `httparse`) within a deadline for the whole head, write a
+//! response with a known length, keep the connection alive between
+//! requests, and hand a connection over for an event stream. Only `GET`
+//! and `HEAD`; request bodies are not read (a request that announces one
+//! gets its answer and the connection closed). Lines may end in CRLF or a
+//! bare LF.
 
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
+use std::time::Instant;
 
 /// Largest request head accepted.
 pub const MAX_HEAD: usize = 16 * 1024;
@@ -21,6 +24,12 @@ pub struct Request {
     pub keep_alive: bool,
     /// Whether the request announced a body.
     pub has_body: bool,
+    /// HTTP/1.x minor version (0 or 1).
+    pub version: u8,
+    /// The `Host` header, if any.
+    pub host: Option<String>,
+    /// The `Origin` header, if any.
+    pub origin: Option<String>,
 }
 
 /// Why no request could be read.
@@ -28,6 +37,9 @@ pub struct Request {
 pub enum ReadError {
     /// The connection closed (or timed out) before a request started.
     Closed,
+    /// The head did not arrive completely before the deadline: answer 408
+    /// and close.
+    TooSlow,
     /// The head is malformed or too large: answer 400 and close.
     Bad(String),
     /// Reading failed mid-request.
@@ -35,8 +47,16 @@ pub enum ReadError {
 }
 
 /// Reads one request head from `stream`. `buf` holds bytes already read
-/// (a pipelined request) and keeps what follows the head.
-pub fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Request, ReadError> {
+/// (a pipelined request) and keeps what follows the head. The first byte
+/// must come by `first_byte` and the whole head by `whole` (a read
+/// timeout alone would let a client that sends a byte at a time hold the
+/// connection for hours).
+pub fn read_request(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    first_byte: Instant,
+    whole: Instant,
+) -> Result<Request, ReadError> {
     let mut chunk = [0u8; 4096];
     loop {
         if let Some(end) = find_head_end(buf) {
@@ -46,6 +66,21 @@ pub fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Request
         if buf.len() > MAX_HEAD {
             return Err(ReadError::Bad("request head too large".into()));
         }
+        let started = buf.iter().any(|b| !b.is_ascii_whitespace());
+        let deadline = if started {
+            whole
+        } else {
+            first_byte.min(whole)
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(if started {
+                ReadError::TooSlow
+            } else {
+                ReadError::Closed
+            });
+        }
+        let _ = stream.set_read_timeout(Some(left));
         match stream.read(&mut chunk) {
             Ok(0) => {
                 return if buf.iter().all(|b| b.is_ascii_whitespace()) {
@@ -55,15 +90,13 @@ pub fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Request
                 };
             }
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            // A timeout: the deadline is checked at the top of the loop.
             Err(e)
-                if buf.is_empty()
-                    && matches!(
-                        e.kind(),
-                        io::ErrorKind::WouldBlock
-                            | io::ErrorKind::TimedOut
-                            | io::ErrorKind::ConnectionReset
-                    ) =>
-            {
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) if buf.is_empty() && e.kind() == io::ErrorKind::ConnectionReset => {
                 return Err(ReadError::Closed);
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -72,8 +105,23 @@ pub fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Request
     }
 }
 
+/// The end of a complete head in `buf`: an empty line, ended by CRLF or
+/// a bare LF (RFC 9112 lets a server accept both), after any blank lines
+/// that precede the request line.
 fn find_head_end(buf: &[u8]) -> Option<usize> {
-    buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4)
+    let start = buf.iter().position(|b| *b != b'\r' && *b != b'\n')?;
+    let mut i = start;
+    while let Some(at) = buf[i..].iter().position(|b| *b == b'\n') {
+        let nl = i + at;
+        match buf.get(nl + 1) {
+            Some(b'\n') => return Some(nl + 2),
+            Some(b'\r') if buf.get(nl + 2) == Some(&b'\n') => return Some(nl + 3),
+            Some(b'\r') if nl + 2 == buf.len() => return None,
+            None => return None,
+            _ => i = nl + 1,
+        }
+    }
+    None
 }
 
 fn parse(head: &[u8]) -> Result<Request, ReadError> {
@@ -94,10 +142,16 @@ fn parse(head: &[u8]) -> Result<Request, ReadError> {
     let version = req.version.unwrap_or(0);
     let mut keep_alive = version == 1;
     let mut has_body = false;
+    let (mut host, mut origin) = (None, None);
     for h in req.headers.iter() {
         let name = h.name.to_ascii_lowercase();
         let value = String::from_utf8_lossy(h.value).to_ascii_lowercase();
         match name.as_str() {
+            "host" if host.is_some() => {
+                return Err(ReadError::Bad("more than one Host header".into()));
+            }
+            "host" => host = Some(value.trim().to_string()),
+            "origin" => origin = Some(value.trim().to_string()),
             "connection" => {
                 if value.split(',').any(|t| t.trim() == "close") {
                     keep_alive = false;
@@ -115,6 +169,9 @@ fn parse(head: &[u8]) -> Result<Request, ReadError> {
         target,
         keep_alive,
         has_body,
+        version,
+        host,
+        origin,
     })
 }
 
@@ -165,6 +222,7 @@ pub fn reason(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
         _ => "",
@@ -227,5 +285,26 @@ mod tests {
             parse(b"GET /\0 HTTP/1.1\r\n\r\n"),
             Err(ReadError::Bad(_))
         ));
+        let r = parse(b"GET / HTTP/1.1\nHost: LocalHost:8000\nOrigin: http://a.b\n\n").unwrap();
+        assert_eq!(r.host.as_deref(), Some("localhost:8000"));
+        assert_eq!(r.origin.as_deref(), Some("http://a.b"));
+        assert!(matches!(
+            parse(b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
+            Err(ReadError::Bad(_))
+        ));
+    }
+
+    #[test]
+    fn heads_end_at_an_empty_line_with_or_without_cr() {
+        assert_eq!(
+            find_head_end(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nrest"),
+            Some(27)
+        );
+        assert_eq!(find_head_end(b"GET / HTTP/1.1\nHost: x\n\nrest"), Some(24));
+        assert_eq!(find_head_end(b"GET / HTTP/1.1\r\nHost: x\n\n"), Some(25));
+        assert_eq!(find_head_end(b"\r\n\r\nGET / HTTP/1.1\n\n"), Some(20));
+        assert_eq!(find_head_end(b"GET / HTTP/1.1\r\nHost: x\r\n"), None);
+        assert_eq!(find_head_end(b"GET / HTTP/1.1\r\nHost: x\r\n\r"), None);
+        assert_eq!(find_head_end(b"\r\n"), None);
     }
 }

@@ -59,6 +59,10 @@
       list.appendChild(li);
     });
     box.appendChild(list);
+    if (s.more) {
+      box.appendChild(el("p", "dbo-more", "\u2026 and " + s.more + " more " +
+        (s.more === 1 ? "problem" : "problems") + ": run dealbook check to see them all."));
+    }
     root.appendChild(box);
     document.body.appendChild(root);
   }

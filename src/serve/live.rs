@@ -33,6 +33,11 @@ use std::sync::{Arc, Mutex};
 /// Pages rendered on request are kept, up to this many per build.
 const CACHE: usize = 64;
 
+/// The overlay (and the events) carry the first this many problems, and
+/// the count of the rest: every served page carries the overlay, so it
+/// must not grow with the number of errors.
+pub const MAX_PROBLEMS: usize = 50;
+
 /// A good build that is not (completely) on disk yet: its pages are
 /// rendered on request.
 pub struct LivePages {
@@ -91,9 +96,16 @@ pub struct Status {
     /// "1 error, 0 warnings in 40 files" when it did not.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub summary: String,
-    /// Its problems, errors first.
+    /// Its problems, errors first: the first [`MAX_PROBLEMS`].
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<Problem>,
+    /// How many more problems there are.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 struct Inner {
@@ -197,9 +209,12 @@ impl Hub {
         );
     }
 
-    /// A failed build: everyone shows the overlay.
-    pub fn failed(&self, summary: String, problems: Vec<Problem>) {
+    /// A failed build: everyone shows the overlay (with the first
+    /// [`MAX_PROBLEMS`] problems).
+    pub fn failed(&self, summary: String, mut problems: Vec<Problem>) {
         let build = self.lock().status.build;
+        let more = problems.len().saturating_sub(MAX_PROBLEMS);
+        problems.truncate(MAX_PROBLEMS);
         self.publish(
             "problems",
             Status {
@@ -207,6 +222,7 @@ impl Hub {
                 ok: false,
                 summary,
                 problems,
+                more,
             },
         );
     }
@@ -308,8 +324,20 @@ pub fn overlay_html(s: &Status) -> String {
         }
         h.push_str("</li>");
     }
-    h.push_str("</ol></div></div>\n");
+    h.push_str("</ol>");
+    if s.more > 0 {
+        h.push_str(&format!("<p class=\"dbo-more\">{}</p>", more_text(s.more)));
+    }
+    h.push_str("</div></div>\n");
     h
+}
+
+/// The line under a cut list of problems (the script writes the same).
+fn more_text(n: usize) -> String {
+    format!(
+        "… and {n} more {}: run dealbook check to see them all.",
+        if n == 1 { "problem" } else { "problems" }
+    )
 }
 
 #[cfg(test)]
@@ -350,6 +378,27 @@ mod tests {
         assert!(page.contains("deals/&lt;a&gt;.toml:3:7"));
         assert!(page.contains("bad &amp; worse"));
         assert!(page.contains("src=\"../__dealbook/live.js\" data-build=\"1\""));
+        // Many problems: the first MAX_PROBLEMS, and a count.
+        let many: Vec<Problem> = (0..1150)
+            .map(|i| Problem {
+                severity: "error",
+                code: "E034".into(),
+                file: format!("deals/d{i}.toml"),
+                line: 1,
+                column: 1,
+                message: "unknown stage".into(),
+                source_line: Some("stage = \"x\"".into()),
+                hint: None,
+            })
+            .collect();
+        hub.failed("1150 errors".into(), many);
+        let s = hub.status();
+        assert_eq!((s.problems.len(), s.more), (MAX_PROBLEMS, 1100));
+        let page = String::from_utf8(hub.inject(b"<body></body>", "")).unwrap();
+        assert_eq!(page.matches("<li ").count(), MAX_PROBLEMS);
+        assert!(page.contains("… and 1100 more problems"));
+        assert!(page.len() < 20_000, "{}", page.len());
+        assert!(rx.recv().unwrap().contains("\"more\":1100"));
         drop(rx);
         hub.built(2);
         assert_eq!(hub.clients(), 0);

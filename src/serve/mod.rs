@@ -6,9 +6,16 @@
 //!
 //! The server is a small HTTP/1.1 server on `std::net` (request heads
 //! parsed by `httparse`): one thread per connection (at most
-//! [`MAX_CONNECTIONS`]; more get a 503), keep-alive with an idle timeout,
-//! `GET` and `HEAD` only, every response with a length except the event
-//! stream, which is written as it happens (`Connection: close`). A good
+//! [`MAX_CONNECTIONS`] page requests and, counted apart, [`MAX_STREAMS`]
+//! event streams; more get a 503), a deadline for each whole request head,
+//! keep-alive with an idle timeout, `GET` and `HEAD` only, every response
+//! with a length except the event stream, which is written as it happens
+//! (`Connection: close`); an event stream notices within a quarter of a
+//! second that its client went, and frees its slot. Requests must name
+//! the server in `Host` (and event streams in `Origin`, if they send one):
+//! a loopback name, an IP address, the `--bind` name or an `--allow-host`
+//! ([`Hosts`]), so that a web page on another site cannot read the preview
+//! through DNS rebinding. A good
 //! build that is not completely on disk yet is served from memory (its
 //! pages rendered on request, [`live::LivePages`]); otherwise only files
 //! under the output folder are served ([`files`]). Request targets are
@@ -23,21 +30,28 @@ pub mod live;
 
 use http::{ReadError, Response};
 use live::Hub;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// Most connections served at once.
+/// Most connections served at once, besides event streams.
 pub const MAX_CONNECTIONS: usize = 512;
 
-/// How long a connection may take to send its first request head.
-const FIRST_REQUEST: Duration = Duration::from_secs(10);
+/// Most event streams (open pages) at once.
+pub const MAX_STREAMS: usize = 128;
+
+/// How long a request head may take to arrive, whole, from the moment
+/// the server waits for it.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long an idle keep-alive connection is kept.
 const IDLE: Duration = Duration::from_secs(5);
+
+/// How often an event stream checks that its client is still there.
+const PEER_CHECK: Duration = Duration::from_millis(250);
 
 /// How long one write may block before the client is given up.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -109,17 +123,106 @@ pub fn url_of(addr: SocketAddr) -> String {
     }
 }
 
+/// The host names a request may name in `Host` (and an event stream in
+/// `Origin`): loopback names (`localhost`, `*.localhost`), any IP address
+/// (a page can only send those when it was loaded from that address, so
+/// they cannot be rebound), and the names added with [`Hosts::allow`]
+/// (`--bind` when it is a name, `--allow-host`).
+#[derive(Debug, Clone, Default)]
+pub struct Hosts {
+    names: Vec<String>,
+}
+
+impl Hosts {
+    /// Also accepts `name` (case-insensitive, without a port).
+    pub fn allow(&mut self, name: &str) {
+        let n = name.trim().trim_end_matches('.').to_ascii_lowercase();
+        if !n.is_empty() && !self.names.contains(&n) {
+            self.names.push(n);
+        }
+    }
+
+    /// The host part of a `Host` value (`a.b:8000` → `a.b`, `[::1]:80` →
+    /// `[::1]`), lowercased, without a trailing dot.
+    fn host_part(value: &str) -> &str {
+        let v = value.trim();
+        let host = if v.starts_with('[') {
+            v.split_inclusive(']').next().unwrap_or(v)
+        } else {
+            match v.rsplit_once(':') {
+                Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+                _ => v,
+            }
+        };
+        host.trim_end_matches('.')
+    }
+
+    /// Whether a `Host` header value names this server.
+    pub fn accepts(&self, host_header: &str) -> bool {
+        let host = Hosts::host_part(host_header).to_ascii_lowercase();
+        if host == "localhost" || host.ends_with(".localhost") {
+            return true;
+        }
+        let ip = host.trim_start_matches('[').trim_end_matches(']');
+        if host.starts_with('[') == host.ends_with(']')
+            && (host.starts_with('[') || !ip.contains(':'))
+            && ip.parse::<std::net::IpAddr>().is_ok()
+        {
+            return true;
+        }
+        self.names.contains(&host)
+    }
+
+    /// Whether an `Origin` header value (`http://host:port`) names this
+    /// server (`null` and other schemes do not).
+    pub fn accepts_origin(&self, origin: &str) -> bool {
+        origin
+            .strip_prefix("http://")
+            .is_some_and(|h| !h.contains('/') && self.accepts(h))
+    }
+}
+
+/// The connection slots in use: page requests and event streams apart.
+#[derive(Default)]
+struct Slots {
+    pages: AtomicUsize,
+    streams: AtomicUsize,
+}
+
+/// One slot taken from a counter, given back when dropped (also when the
+/// connection's thread panics).
+struct Slot(Arc<Slots>, fn(&Slots) -> &AtomicUsize);
+
+impl Slot {
+    fn take(slots: &Arc<Slots>, which: fn(&Slots) -> &AtomicUsize, max: usize) -> Option<Slot> {
+        let counter = which(slots);
+        if counter.fetch_add(1, Ordering::SeqCst) >= max {
+            counter.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(Slot(slots.clone(), which))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        (self.1)(&self.0).fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// The server: the folder it serves and the hub it injects from.
 pub struct Server {
     listener: TcpListener,
     /// Canonical output folder.
     root: PathBuf,
     hub: Arc<Hub>,
-    active: Arc<AtomicUsize>,
+    hosts: Hosts,
+    slots: Arc<Slots>,
 }
 
 impl Server {
-    /// A server for `root` (the output folder; created if missing).
+    /// A server for `root` (the output folder; created if missing),
+    /// accepting the host names of [`Hosts`] by default.
     pub fn new(listener: TcpListener, root: PathBuf, hub: Arc<Hub>) -> io::Result<Server> {
         std::fs::create_dir_all(&root)?;
         let root = root.canonicalize()?;
@@ -127,8 +230,15 @@ impl Server {
             listener,
             root,
             hub,
-            active: Arc::new(AtomicUsize::new(0)),
+            hosts: Hosts::default(),
+            slots: Arc::new(Slots::default()),
         })
+    }
+
+    /// Also accepts requests naming `name` in `Host` (`--allow-host`, or
+    /// the `--bind` name).
+    pub fn allow_host(&mut self, name: &str) {
+        self.hosts.allow(name);
     }
 
     /// The address it listens on.
@@ -148,6 +258,8 @@ impl Server {
         let shared = Arc::new(Shared {
             root: self.root,
             hub: self.hub,
+            hosts: self.hosts,
+            slots: self.slots,
         });
         for conn in self.listener.incoming() {
             let mut stream = match conn {
@@ -158,32 +270,18 @@ impl Server {
                     continue;
                 }
             };
+            let accepted = Instant::now();
             let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-            let n = self.active.fetch_add(1, Ordering::SeqCst);
-            if n >= MAX_CONNECTIONS {
-                self.active.fetch_sub(1, Ordering::SeqCst);
+            let Some(slot) = Slot::take(&shared.slots, |s| &s.pages, MAX_CONNECTIONS) else {
                 let r = Response::text(503, "too many connections\n");
                 let _ = http::write_response(&mut stream, &r, false, false);
                 continue;
-            }
+            };
             let shared = shared.clone();
-            let active = self.active.clone();
-            let spawned = std::thread::Builder::new()
+            // Without a thread, the closure (and the slot) is dropped.
+            let _ = std::thread::Builder::new()
                 .name("dealbook-conn".into())
-                .spawn(move || {
-                    // Counted down even if the handler panics.
-                    struct Done(Arc<AtomicUsize>);
-                    impl Drop for Done {
-                        fn drop(&mut self) {
-                            self.0.fetch_sub(1, Ordering::SeqCst);
-                        }
-                    }
-                    let _done = Done(active);
-                    shared.connection(stream);
-                });
-            if spawned.is_err() {
-                self.active.fetch_sub(1, Ordering::SeqCst);
-            }
+                .spawn(move || shared.connection(stream, slot, accepted));
         }
     }
 }
@@ -191,18 +289,32 @@ impl Server {
 struct Shared {
     root: PathBuf,
     hub: Arc<Hub>,
+    hosts: Hosts,
+    slots: Arc<Slots>,
 }
 
 impl Shared {
-    fn connection(&self, mut stream: TcpStream) {
+    /// Serves the requests of one connection; `slot` is its page slot.
+    fn connection(&self, mut stream: TcpStream, slot: Slot, accepted: Instant) {
         let mut buf = Vec::new();
+        let mut waiting_since = accepted;
         let mut first = true;
         loop {
-            let _ = stream.set_read_timeout(Some(if first { FIRST_REQUEST } else { IDLE }));
+            let idle = if first { HEAD_TIMEOUT } else { IDLE };
             first = false;
-            let req = match http::read_request(&mut stream, &mut buf) {
+            let req = match http::read_request(
+                &mut stream,
+                &mut buf,
+                waiting_since + idle,
+                waiting_since + HEAD_TIMEOUT,
+            ) {
                 Ok(r) => r,
                 Err(ReadError::Closed) | Err(ReadError::Io(_)) => return,
+                Err(ReadError::TooSlow) => {
+                    let r = Response::text(408, "the request head took too long\n");
+                    let _ = http::write_response(&mut stream, &r, false, false);
+                    return;
+                }
                 Err(ReadError::Bad(why)) => {
                     let r = Response::text(400, &format!("bad request: {why}\n"));
                     let _ = http::write_response(&mut stream, &r, false, false);
@@ -216,9 +328,26 @@ impl Shared {
                 let _ = http::write_response(&mut stream, &r, false, false);
                 return;
             }
+            if let Some(refused) = self.refuse_host(&req) {
+                let _ = http::write_response(&mut stream, &refused, head_only, false);
+                return;
+            }
             let response = match files::parse(&req.target) {
-                files::Request::Reserved(name) if name == "events" && !head_only => {
-                    self.events(stream);
+                files::Request::Reserved(name) if name == "events" => {
+                    if let Some(refused) = self.refuse_origin(&req) {
+                        let _ = http::write_response(&mut stream, &refused, head_only, false);
+                        return;
+                    }
+                    let Some(stream_slot) = Slot::take(&self.slots, |s| &s.streams, MAX_STREAMS)
+                    else {
+                        let r = Response::text(503, "too many live-reload streams\n");
+                        let _ = http::write_response(&mut stream, &r, head_only, false);
+                        return;
+                    };
+                    // The page slot is free for others from now on.
+                    drop(slot);
+                    self.events(stream, head_only);
+                    drop(stream_slot);
                     return;
                 }
                 files::Request::Reserved(name) => self.reserved(&name),
@@ -232,7 +361,40 @@ impl Shared {
             {
                 return;
             }
+            waiting_since = Instant::now();
         }
+    }
+
+    /// A 400 for an HTTP/1.1 request without `Host`, a 403 for one whose
+    /// `Host` does not name this server (DNS rebinding).
+    fn refuse_host(&self, req: &http::Request) -> Option<Response> {
+        match &req.host {
+            None if req.version >= 1 => Some(Response::text(
+                400,
+                "bad request: an HTTP/1.1 request needs a Host header\n",
+            )),
+            None => None,
+            Some(h) if self.hosts.accepts(h) => None,
+            Some(h) => Some(Response::text(
+                403,
+                &format!(
+                    "forbidden: this preview server does not answer to the host name {:?}; start `dealbook serve` with --allow-host {} to allow it\n",
+                    Hosts::host_part(h),
+                    Hosts::host_part(h)
+                ),
+            )),
+        }
+    }
+
+    /// A 403 for an event stream requested from a page of another site.
+    fn refuse_origin(&self, req: &http::Request) -> Option<Response> {
+        let origin = req.origin.as_deref()?;
+        (!self.hosts.accepts_origin(origin)).then(|| {
+            Response::text(
+                403,
+                "forbidden: the live-reload stream is only for the preview's own pages\n",
+            )
+        })
     }
 
     fn root_of(target: &str) -> String {
@@ -313,32 +475,77 @@ impl Shared {
         }
     }
 
-    /// An event stream: runs until the client goes away.
-    fn events(&self, mut stream: TcpStream) {
-        let (first, rx) = self.hub.subscribe();
+    /// An event stream: runs until the client goes away (`HEAD`: the head
+    /// only).
+    fn events(&self, mut stream: TcpStream, head_only: bool) {
         let head = "HTTP/1.1 200 OK\r\n\
             Content-Type: text/event-stream; charset=utf-8\r\n\
             Cache-Control: no-store\r\n\
+            X-Content-Type-Options: nosniff\r\n\
             X-Accel-Buffering: no\r\n\
-            Connection: close\r\n\r\n\
-            retry: 1000\n\n";
+            Connection: close\r\n\r\n";
         let send = |stream: &mut TcpStream, s: &str| -> io::Result<()> {
             stream.write_all(s.as_bytes())?;
             stream.flush()
         };
-        if send(&mut stream, head).is_err() || send(&mut stream, &first).is_err() {
+        if head_only {
+            let _ = send(&mut stream, head);
             return;
         }
-        // Nothing more is read; a closed socket shows up as a failed write.
+        let (first, rx) = self.hub.subscribe();
+        if send(&mut stream, head).is_err()
+            || send(&mut stream, "retry: 1000\n\n").is_err()
+            || send(&mut stream, &first).is_err()
+        {
+            return;
+        }
+        // Reads only to notice that the client went (end of stream);
+        // anything it sends is dropped.
+        let _ = stream.set_read_timeout(Some(Duration::from_millis(1)));
+        let mut last_sent = Instant::now();
         loop {
-            let msg = match rx.recv_timeout(PING) {
-                Ok(m) => m,
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Arc::from(": ping\n\n"),
+            let msg = match rx.recv_timeout(PEER_CHECK) {
+                Ok(m) => Some(m),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => None,
                 Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+            };
+            if !peer_is_there(&mut stream) {
+                return;
+            }
+            let msg = match msg {
+                Some(m) => m,
+                None if last_sent.elapsed() >= PING => Arc::from(": ping\n\n"),
+                None => continue,
             };
             if send(&mut stream, &msg).is_err() {
                 return;
             }
+            last_sent = Instant::now();
         }
     }
+}
+
+/// Whether the client of an event stream is still connected: a read that
+/// finds the end of the stream (or an error) says it went; one that times
+/// out says it is there.
+fn peer_is_there(stream: &mut TcpStream) -> bool {
+    let mut sink = [0u8; 512];
+    for _ in 0..64 {
+        match stream.read(&mut sink) {
+            Ok(0) => return false,
+            Ok(_) => continue,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                return true;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return false,
+        }
+    }
+    // Still sending: certainly there.
+    true
 }

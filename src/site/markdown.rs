@@ -33,13 +33,18 @@ fn lower(l: HeadingLevel) -> HeadingLevel {
     }
 }
 
-/// Markdown to sanitised HTML; empty for blank notes.
+/// The Markdown extensions notes may use.
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS);
+
+/// Markdown to sanitised HTML; empty for blank notes. Linear in the size
+/// of a note within [`crate::limits`] (the reader reports the others).
 pub fn render(md: &str) -> String {
     if md.trim().is_empty() {
         return String::new();
     }
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    let events = Parser::new_ext(md, opts).map(|e| match e {
+    let events = Parser::new_ext(md, OPTIONS).map(|e| match e {
         Event::Start(Tag::Heading {
             level,
             id,
@@ -59,9 +64,110 @@ pub fn render(md: &str) -> String {
     sanitizer().clean(&html).to_string()
 }
 
+/// How deeply a note nests once rendered: Markdown containers and inline
+/// spans (block quotes, lists, emphasis, links, ...) plus the HTML elements
+/// it writes itself, counted together, as the sanitiser's HTML parser sees
+/// them (its cost grows with the square of this depth). One pass of the
+/// Markdown parser (linear) and one over the HTML it passes through.
+pub fn depth(md: &str) -> usize {
+    let mut blocks = 0usize;
+    let mut html = HtmlDepth::default();
+    let mut max = 0usize;
+    for e in Parser::new_ext(md, OPTIONS) {
+        match e {
+            Event::Start(_) => blocks += 1,
+            Event::End(_) => blocks = blocks.saturating_sub(1),
+            Event::Html(s) | Event::InlineHtml(s) => {
+                html.scan(&s, |d| max = max.max(blocks + d));
+            }
+            _ => {}
+        }
+        max = max.max(blocks + html.depth);
+    }
+    max
+}
+
+/// The nesting of raw HTML tags, followed across the chunks of a note:
+/// `<x>` opens (except void elements, comments and `<x/>`), `</x>` closes.
+/// An approximation of what an HTML parser builds, in one pass.
+#[derive(Default)]
+struct HtmlDepth {
+    depth: usize,
+    tag: Option<OpenTag>,
+}
+
+/// A tag being read.
+struct OpenTag {
+    closing: bool,
+    /// Its name, lowercased (the first 16 characters).
+    name: String,
+    /// Whether the name is complete (an attribute or space followed it).
+    named: bool,
+    /// The last byte read.
+    prev: u8,
+}
+
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+impl HtmlDepth {
+    fn scan(&mut self, s: &str, mut seen: impl FnMut(usize)) {
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            i += 1;
+            if c == b'<' {
+                // A `<` inside an unfinished tag starts a new one.
+                let next = b.get(i).copied().unwrap_or(b' ');
+                let closing = next == b'/';
+                if closing {
+                    i += 1;
+                }
+                let opens = closing || next.is_ascii_alphabetic() || next == b'!' || next == b'?';
+                self.tag = opens.then(|| OpenTag {
+                    closing,
+                    name: String::new(),
+                    named: false,
+                    prev: c,
+                });
+                continue;
+            }
+            let Some(t) = &mut self.tag else {
+                continue;
+            };
+            if c == b'>' {
+                let void = VOID.contains(&t.name.as_str())
+                    || t.name.starts_with(['!', '?'])
+                    || t.prev == b'/';
+                if t.closing {
+                    self.depth = self.depth.saturating_sub(1);
+                } else if !void {
+                    self.depth += 1;
+                    seen(self.depth);
+                }
+                self.tag = None;
+                continue;
+            }
+            if !t.named {
+                if c.is_ascii_alphanumeric() || (t.name.is_empty() && (c == b'!' || c == b'?')) {
+                    if t.name.len() < 16 {
+                        t.name.push(c.to_ascii_lowercase() as char);
+                    }
+                } else {
+                    t.named = true;
+                }
+            }
+            t.prev = c;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{depth, render};
 
     #[test]
     fn keeps_formatting() {
@@ -114,5 +220,18 @@ mod tests {
     #[test]
     fn blank_is_empty() {
         assert_eq!(render("  \n"), "");
+    }
+
+    #[test]
+    fn depth_counts_markdown_and_html_nesting() {
+        assert_eq!(depth("plain"), 1);
+        assert_eq!(depth("> > > x"), 4);
+        assert_eq!(depth("- a\n  - b\n    - c"), 6);
+        assert_eq!(depth(&"<div>".repeat(100)), 101);
+        assert_eq!(depth(&"<div></div>".repeat(100)), 2);
+        assert_eq!(depth("a<br>b<br/>c<img src=x><hr>"), 1);
+        assert_eq!(depth("x <b>bold <i>it</i></b> <!-- c --> y"), 3);
+        assert_eq!(depth(&"<a ".repeat(1000)), 1);
+        assert_eq!(depth(&format!("> {}", "<span>".repeat(40))), 42);
     }
 }

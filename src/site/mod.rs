@@ -474,7 +474,9 @@ fn export(a: &Analytics, p: &Pipeline, k: usize) -> Result<Page, SiteError> {
                 "winloss.csv" => CsvTable::Winloss,
                 _ => CsvTable::Accounts,
             };
-            report::csv(a, p, table).map_err(|e| SiteError::Export(e.to_string()))?
+            // A byte order mark, so that Excel reads the file as UTF-8.
+            let csv = report::csv(a, p, table).map_err(|e| SiteError::Export(e.to_string()))?;
+            format!("{}{csv}", report::BOM)
         }
     };
     Ok(Page {

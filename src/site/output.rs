@@ -18,13 +18,22 @@
 //! Both refuse to replace a folder that is not a dealbook site: the output
 //! folder must be absent, empty, or hold the marker file [`MARKER`] that
 //! every build writes. This keeps `--output ~` from deleting a home folder.
+//!
+//! A full build also refuses, before rendering, an output folder with a
+//! read-only folder in it (the old site could be swapped out but not
+//! deleted); should deleting the old site still fail after the swap, the
+//! new site stays in place and the caller gets a warning naming what is
+//! left. Temporary and old folders left by builds that were killed
+//! (`.<name>.tmp-<pid>`, `.<name>.old-<pid>` of a process that no longer
+//! runs, holding the marker) are deleted by the next build.
 
 use super::Page;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 /// The file that marks a folder as a dealbook site (safe to replace).
 pub const MARKER: &str = ".dealbook-site";
@@ -102,8 +111,8 @@ fn replaceable(out: &Path) -> io::Result<bool> {
     }
 }
 
-fn sibling(out: &Path, tag: &str) -> io::Result<PathBuf> {
-    let name = out
+fn folder_name(out: &Path) -> io::Result<String> {
+    Ok(out
         .file_name()
         .ok_or_else(|| {
             io::Error::new(
@@ -112,9 +121,89 @@ fn sibling(out: &Path, tag: &str) -> io::Result<PathBuf> {
             )
         })?
         .to_string_lossy()
-        .into_owned();
+        .into_owned())
+}
+
+fn sibling(out: &Path, tag: &str) -> io::Result<PathBuf> {
+    let name = folder_name(out)?;
     let parent = out.parent().unwrap_or(Path::new("."));
     Ok(parent.join(format!(".{name}.{tag}-{}", std::process::id())))
+}
+
+/// Whether the process `pid` may still be running (when in doubt, yes).
+pub fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        Path::new("/proc").join(pid.to_string()).exists()
+    }
+    #[cfg(all(unix, not(target_os = "linux")))]
+    {
+        let out = std::process::Command::new("kill")
+            .args(["-0", &pid.to_string()])
+            .output();
+        match out {
+            Ok(o) if o.status.success() => true,
+            Ok(o) => !String::from_utf8_lossy(&o.stderr).contains("No such process"),
+            Err(_) => true,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        true
+    }
+}
+
+/// Deletes the folders in `parent` named `<prefix><pid>` whose process no
+/// longer runs and which hold the [`MARKER`] (so only what dealbook left).
+/// Best effort; returns what was deleted.
+pub fn remove_stale(parent: &Path, prefix: &str) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix(prefix)
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let path = e.path();
+        let ours =
+            fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) && path.join(MARKER).is_file();
+        if ours && !process_alive(pid) && remove_tree(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed
+}
+
+/// Refuses to replace `out` when a folder in it (or itself) is read-only:
+/// the old site could be moved aside but not deleted, so the build would
+/// fail after the swap (or leave a copy behind each time).
+fn deletable(out: &Path) -> io::Result<()> {
+    for e in walkdir::WalkDir::new(out) {
+        let e = e.map_err(io::Error::other)?;
+        if !e.file_type().is_dir() {
+            continue;
+        }
+        let m = e.metadata().map_err(io::Error::other)?;
+        if m.permissions().readonly() {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!(
+                    "{} is read-only, so the previous site in {} could not be deleted; refusing to replace it (make it writable, e.g. chmod -R u+w, or choose another --output)",
+                    e.path().display(),
+                    out.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A full build in progress: pages go into a temporary sibling of the
@@ -139,7 +228,14 @@ impl Staging {
         if let Some(parent) = out.parent() {
             fs::create_dir_all(parent).map_err(|e| with_context(e, "create", parent))?;
         }
-        replaceable(&out)?;
+        if replaceable(&out)? {
+            deletable(&out)?;
+        }
+        if let Some(parent) = out.parent() {
+            let name = folder_name(&out)?;
+            remove_stale(parent, &format!(".{name}.tmp-"));
+            remove_stale(parent, &format!(".{name}.old-"));
+        }
         let tmp = sibling(&out, "tmp")?;
         if tmp.exists() {
             fs::remove_dir_all(&tmp).map_err(|e| with_context(e, "remove", &tmp))?;
@@ -165,8 +261,11 @@ impl Staging {
         write_new(&file, &page.bytes).map_err(|e| with_context(e, "write", &file))
     }
 
-    /// Swaps the new site in and deletes the old one.
-    pub fn commit(mut self) -> io::Result<()> {
+    /// Swaps the new site in and deletes the old one. An error leaves the
+    /// previous site in place; `Ok(Some(warning))` means the new site is in
+    /// place but the old one could not be deleted completely (the warning
+    /// says where it is; the next build tries again).
+    pub fn commit(mut self) -> io::Result<Option<String>> {
         // Checked again: something may have appeared meanwhile.
         let existed = replaceable(&self.out)?;
         if existed {
@@ -181,13 +280,19 @@ impl Staging {
                 return Err(with_context(e, "move into place", &self.out));
             }
             self.committed = true;
-            remove_tree(&old).map_err(|e| with_context(e, "remove", &old))?;
+            if let Err(e) = remove_tree(&old) {
+                return Ok(Some(format!(
+                    "the new site is in place, but the previous one could not be deleted completely ({}); what is left is in {}, which the next build deletes again",
+                    e,
+                    old.display()
+                )));
+            }
         } else {
             fs::rename(&self.tmp, &self.out)
                 .map_err(|e| with_context(e, "move into place", &self.out))?;
             self.committed = true;
         }
-        Ok(())
+        Ok(None)
     }
 }
 
@@ -241,7 +346,7 @@ fn normalise(p: &Path) -> PathBuf {
 pub fn write_atomic(out: &Path, pages: &[Page]) -> io::Result<()> {
     let s = Staging::begin(out)?;
     pages.par_iter().try_for_each(|p| s.write(p))?;
-    s.commit()
+    s.commit().map(drop)
 }
 
 /// What [`write_changed`] did.
@@ -349,18 +454,83 @@ pub(crate) fn remove_empty_dirs(mut dirs: Vec<PathBuf>, out: &Path) {
     }
 }
 
-/// Replaces one file atomically: write a temporary file in the same
-/// folder, then rename it over the target.
-pub(crate) fn replace_file(file: &Path, bytes: &[u8]) -> io::Result<()> {
+/// The temporary files being written or waiting to be renamed into place
+/// (see [`write_temp`]), so that a process that gives up a write can
+/// delete them ([`abandon_writes`]).
+struct Temps {
+    files: BTreeSet<PathBuf>,
+    /// Set by [`abandon_writes`]: no new temporary file is made.
+    closed: bool,
+}
+
+static TEMPS: Mutex<Temps> = Mutex::new(Temps {
+    files: BTreeSet::new(),
+    closed: false,
+});
+
+fn temps() -> std::sync::MutexGuard<'static, Temps> {
+    TEMPS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Writes `bytes` to a temporary dot-file next to `file`
+/// (`.<name>.tmp-<pid>`) and returns its path; a write that fails (a full
+/// disk) deletes what it wrote. Rename it with [`commit_temp`] or delete
+/// it with [`drop_temp`].
+pub(crate) fn write_temp(file: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = file.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    write_new(&tmp, bytes)?;
-    fs::rename(&tmp, file).inspect_err(|_| {
-        let _ = fs::remove_file(&tmp);
-    })
+    {
+        let mut t = temps();
+        if t.closed {
+            return Err(io::Error::new(io::ErrorKind::Interrupted, "stopping"));
+        }
+        t.files.insert(tmp.clone());
+    }
+    match write_new(&tmp, bytes) {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            drop_temp(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Renames a temporary file of [`write_temp`] over its target.
+pub(crate) fn commit_temp(tmp: &Path, file: &Path) -> io::Result<()> {
+    let r = fs::rename(tmp, file);
+    if r.is_err() {
+        let _ = fs::remove_file(tmp);
+    }
+    temps().files.remove(tmp);
+    r
+}
+
+/// Deletes a temporary file of [`write_temp`].
+pub(crate) fn drop_temp(tmp: &Path) {
+    let _ = fs::remove_file(tmp);
+    temps().files.remove(tmp);
+}
+
+/// Gives up every write in progress, for a process about to exit in the
+/// middle of one (Ctrl-C during a render that does not end): deletes the
+/// temporary files not yet renamed into place, and refuses new ones, so
+/// the output folder keeps the last complete build.
+pub fn abandon_writes() {
+    let mut t = temps();
+    t.closed = true;
+    for f in std::mem::take(&mut t.files) {
+        let _ = fs::remove_file(f);
+    }
+}
+
+/// Replaces one file atomically: write a temporary file in the same
+/// folder, then rename it over the target.
+pub(crate) fn replace_file(file: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = write_temp(file, bytes)?;
+    commit_temp(&tmp, file)
 }
 
 /// A page of text, for the tests of both writers.
@@ -411,6 +581,42 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn stale_folders_of_dead_processes_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        // A pid that is not running: above the kernel's pid_max.
+        let dead = 4_194_305u32;
+        let me = std::process::id();
+        for name in [
+            format!(".public.tmp-{dead}"),
+            format!(".public.old-{dead}"),
+            format!(".public.tmp-{me}x"),
+            format!(".other.tmp-{dead}"),
+        ] {
+            fs::create_dir(dir.path().join(&name)).unwrap();
+            fs::write(dir.path().join(&name).join(MARKER), "x").unwrap();
+            fs::write(dir.path().join(&name).join("index.html"), "x").unwrap();
+        }
+        // Not ours (no marker): kept.
+        fs::create_dir(dir.path().join(format!(".public.old-{}", dead - 1))).unwrap();
+        write_atomic(&out, &[page("index.html", "one")]).unwrap();
+        let mut left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                format!(".other.tmp-{dead}"),
+                format!(".public.old-{}", dead - 1),
+                format!(".public.tmp-{me}x"),
+                "public".to_string()
+            ]
+        );
     }
 
     #[test]

@@ -72,6 +72,10 @@ pub struct Overrides {
     pub templates: Vec<(String, String)>,
     /// Asset name (path under `templates/assets/`) and bytes.
     pub assets: Vec<(String, Vec<u8>)>,
+    /// Why files of the folder were not used (symbolic links that lead
+    /// out of the pipeline, to a folder, or nowhere): one sentence each,
+    /// for the commands to print as warnings.
+    pub skipped: Vec<String>,
 }
 
 impl Overrides {
@@ -83,17 +87,21 @@ impl Overrides {
 
 /// Reads a pipeline's `templates/` folder (`dir`); empty when it does not
 /// exist. Templates are the `.html` files in it and its subfolders except
-/// `assets/`; every file under `assets/` is an asset. Sorted by name.
+/// `assets/`; every file under `assets/` is an asset. Sorted by name. A
+/// symbolic link to a file inside the pipeline (the folder above `dir`) is
+/// read like the file; other links are not used, and
+/// [`Overrides::skipped`] says so.
 pub fn read_overrides(dir: &Path) -> std::io::Result<Overrides> {
     let mut o = Overrides::default();
     if !dir.is_dir() {
         return Ok(o);
     }
+    let inside = dir
+        .parent()
+        .and_then(|p| p.canonicalize().ok())
+        .unwrap_or_else(|| dir.to_path_buf());
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(std::io::Error::other)?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
         let rel: Vec<String> = entry
             .path()
             .strip_prefix(dir)
@@ -102,6 +110,23 @@ pub fn read_overrides(dir: &Path) -> std::io::Result<Overrides> {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
         if rel.iter().any(|c| c.starts_with('.')) {
+            continue;
+        }
+        if entry.path_is_symlink() {
+            let why = match entry.path().canonicalize() {
+                Err(_) => Some("leads nowhere"),
+                Ok(t) if !t.starts_with(&inside) => Some("leads outside the pipeline folder"),
+                Ok(t) if !t.is_file() => Some("leads to a folder (not followed)"),
+                Ok(_) => None,
+            };
+            if let Some(why) = why {
+                o.skipped.push(format!(
+                    "templates/{} is a symbolic link that {why}; it is not used",
+                    rel.join("/")
+                ));
+                continue;
+            }
+        } else if !entry.file_type().is_file() {
             continue;
         }
         if rel.first().map(String::as_str) == Some("assets") && rel.len() > 1 {
@@ -230,6 +255,8 @@ fn first_report(msg: &str) -> String {
 pub fn engine(o: &Overrides, global: Context) -> Result<Tera, Box<TemplateError>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html"]);
+    // Escaping also isolates right-to-left text and bidi controls.
+    tera.set_escape_fn(crate::bidi::escape_html);
     let mut all: Vec<(&str, &str)> = BUILTIN
         .iter()
         .filter(|(n, _)| !o.has_template(n))
@@ -277,7 +304,7 @@ mod tests {
     fn syntax_errors_name_template_and_line() {
         let o = Overrides {
             templates: vec![("deal.html".into(), "line one\n{% if %}\n".into())],
-            assets: vec![],
+            ..Overrides::default()
         };
         let e = engine(&o, Context::new()).unwrap_err();
         assert_eq!(e.template, "deal.html");
@@ -293,7 +320,7 @@ mod tests {
                 "warnings.html".into(),
                 "ok\n\n{{ no_such_variable.field }}".into(),
             )],
-            assets: vec![],
+            ..Overrides::default()
         };
         let tera = engine(&o, Context::new()).unwrap();
         let e = render(&tera, "warnings.html", &Context::new(), "warnings.html", &o).unwrap_err();

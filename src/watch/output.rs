@@ -8,11 +8,13 @@
 //! is deleted at the end); the writer remembers a 64-bit hash and the
 //! length of every file it wrote or kept, and later passes compare with
 //! those instead of reading the site back. A changed page is written to a
-//! temporary dot-file in its folder and renamed over the old one (a reader
-//! never sees half a file, and the server never serves dot-files); at the
-//! end of a complete pass, files that are no longer part of the site are
-//! deleted and folders left empty removed. A pass that is cancelled (a
-//! newer save came in) leaves every file whole and the record exact.
+//! temporary dot-file in its folder (the server never serves dot-files);
+//! only when every page of the pass is written are they all renamed over
+//! the old ones ([`SiteWriter::commit`]), and then files that are no longer
+//! part of the site are deleted and folders left empty removed. A pass that
+//! fails (a full disk) or is cancelled (a newer save came in) deletes its
+//! temporary files ([`SiteWriter::discard`]): the folder stays the last
+//! complete build, never a mix of two, and the record stays exact.
 //!
 //! Files changed behind the session's back (by hand, or by a `build` into
 //! the same folder) are not noticed until the page changes again or the
@@ -20,7 +22,8 @@
 
 use crate::site::Page;
 use crate::site::output::{
-    MARKER, delete_strays, page_file, rel_path, remove_empty_dirs, replace_file,
+    MARKER, commit_temp, delete_strays, drop_temp, page_file, rel_path, remove_empty_dirs,
+    write_temp,
 };
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -65,6 +68,18 @@ pub struct SiteWriter {
     synced: bool,
     /// Whether the folder was checked and marked.
     begun: bool,
+    /// The pages of this pass written to temporary files, waiting for
+    /// [`SiteWriter::commit`].
+    staged: Mutex<Vec<Staged>>,
+}
+
+/// A page written to a temporary file, not yet renamed into place.
+#[derive(Debug)]
+struct Staged {
+    path: String,
+    file: PathBuf,
+    tmp: PathBuf,
+    hash: (u64, usize),
 }
 
 const MARKER_TEXT: &[u8] =
@@ -78,7 +93,12 @@ impl SiteWriter {
             known: Mutex::new(HashMap::new()),
             synced: false,
             begun: false,
+            staged: Mutex::new(Vec::new()),
         }
+    }
+
+    fn staged(&self) -> std::sync::MutexGuard<'_, Vec<Staged>> {
+        self.staged.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn known(&self) -> std::sync::MutexGuard<'_, HashMap<String, (u64, usize)>> {
@@ -92,7 +112,18 @@ impl SiteWriter {
         if self.begun {
             return Ok(());
         }
+        SiteWriter::check(&self.out)?;
         let out = &self.out;
+        fs::create_dir_all(out)?;
+        if !out.join(MARKER).is_file() {
+            fs::write(out.join(MARKER), MARKER_TEXT)?;
+        }
+        self.begun = true;
+        Ok(())
+    }
+
+    /// Whether `out` may be written: absent, empty or a dealbook site.
+    pub fn check(out: &Path) -> io::Result<()> {
         match fs::symlink_metadata(out) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(e),
@@ -118,11 +149,6 @@ impl SiteWriter {
                 }
             }
         }
-        fs::create_dir_all(out)?;
-        if !out.join(MARKER).is_file() {
-            fs::write(out.join(MARKER), MARKER_TEXT)?;
-        }
-        self.begun = true;
         Ok(())
     }
 
@@ -132,7 +158,8 @@ impl SiteWriter {
         self.synced
     }
 
-    /// Writes one page if it differs from what is there; safe to call
+    /// Writes one page to a temporary file if it differs from what is
+    /// there (renamed into place by [`SiteWriter::commit`]); safe to call
     /// from many threads. Returns whether it was written.
     pub fn page(&self, p: &Page) -> io::Result<bool> {
         let h = (page_hash(&p.bytes), p.bytes.len());
@@ -141,23 +168,61 @@ impl SiteWriter {
             if self.known().get(&p.path) == Some(&h) {
                 return Ok(false);
             }
-        } else {
-            match fs::read(&file) {
-                Ok(old) if old == p.bytes => {
-                    self.known().insert(p.path.clone(), h);
-                    return Ok(false);
-                }
-                Err(e) if e.kind() == io::ErrorKind::IsADirectory || file.is_dir() => {
-                    fs::remove_dir_all(&file)?;
-                }
-                _ => {}
-            }
+        } else if let Ok(old) = fs::read(&file)
+            && old == p.bytes
+        {
+            self.known().insert(p.path.clone(), h);
+            return Ok(false);
         }
-        replace_file(&file, &p.bytes).map_err(|e| {
+        let tmp = write_temp(&file, &p.bytes).map_err(|e| {
             io::Error::new(e.kind(), format!("cannot write {}: {e}", file.display()))
         })?;
-        self.known().insert(p.path.clone(), h);
+        self.staged().push(Staged {
+            path: p.path.clone(),
+            file,
+            tmp,
+            hash: h,
+        });
         Ok(true)
+    }
+
+    /// Renames every page written in this pass into place and records
+    /// them. (Renaming needs no space, so a full disk has shown up before.)
+    pub fn commit(&mut self) -> io::Result<()> {
+        let staged = std::mem::take(&mut *self.staged());
+        let mut staged = staged.into_iter();
+        for s in staged.by_ref() {
+            if s.file.is_dir() {
+                // A folder where the page goes (the site changed shape).
+                if let Err(e) = fs::remove_dir_all(&s.file) {
+                    drop_temp(&s.tmp);
+                    self.discard_all(staged);
+                    return Err(e);
+                }
+            }
+            if let Err(e) = commit_temp(&s.tmp, &s.file) {
+                self.discard_all(staged);
+                return Err(io::Error::new(
+                    e.kind(),
+                    format!("cannot move {} into place: {e}", s.file.display()),
+                ));
+            }
+            self.known().insert(s.path, s.hash);
+        }
+        Ok(())
+    }
+
+    /// Deletes the temporary files of this pass: the folder stays as it
+    /// was before it.
+    pub fn discard(&mut self) {
+        let staged = std::mem::take(&mut *self.staged());
+        self.discard_all(staged.into_iter());
+    }
+
+    fn discard_all(&self, staged: impl Iterator<Item = Staged>) {
+        for s in staged {
+            drop_temp(&s.tmp);
+        }
     }
 
     /// After a complete pass over every page of the site (`paths`):
@@ -231,10 +296,18 @@ impl SiteWriter {
     pub fn write(&mut self, pages: &[Page]) -> io::Result<Written> {
         use rayon::prelude::*;
         self.begin()?;
-        let written: Vec<Option<String>> = pages
+        let written: io::Result<Vec<Option<String>>> = pages
             .par_iter()
             .map(|p| Ok(self.page(p)?.then(|| p.path.clone())))
-            .collect::<io::Result<_>>()?;
+            .collect();
+        let written = match written {
+            Ok(w) => w,
+            Err(e) => {
+                self.discard();
+                return Err(e);
+            }
+        };
+        self.commit()?;
         let mut written: Vec<String> = written.into_iter().flatten().collect();
         written.sort();
         let deleted = self.finish(pages.iter().map(|p| p.path.as_str()))?;
@@ -278,6 +351,36 @@ mod tests {
             .filter(|n| n.contains(".tmp-"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn a_failed_pass_leaves_the_last_complete_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let mut w = SiteWriter::new(&out);
+        w.write(&[
+            page("index.html", "a"),
+            page("d/x.html", "x"),
+            page("f", "file"),
+        ])
+        .unwrap();
+        // The second page cannot be written (a file where its folder
+        // goes): the first, though fine, is not renamed into place either.
+        let err = w.write(&[page("index.html", "b"), page("f/y.html", "y")]);
+        assert!(err.is_err());
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "a");
+        assert_eq!(fs::read_to_string(out.join("d/x.html")).unwrap(), "x");
+        let all: Vec<String> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(!all.iter().any(|n| n.contains(".tmp-")), "{all:?}");
+        // The record is exact: the next pass writes what differs.
+        let c = w
+            .write(&[page("index.html", "b"), page("d/x.html", "x")])
+            .unwrap();
+        assert_eq!(c.written, vec!["index.html"]);
+        assert_eq!(c.deleted, vec!["f"]);
     }
 
     #[test]

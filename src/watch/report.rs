@@ -134,6 +134,13 @@ pub struct Report {
     pub live: Option<Duration>,
     /// Its parts.
     pub timings: Timings,
+    /// The write of an earlier attempt failed (a full disk); this is a
+    /// later attempt to write the same build.
+    pub retry: bool,
+    /// Warnings that are not diagnostics of the pipeline (template files
+    /// that were not used), printed before the line; set when the
+    /// templates were read.
+    pub notices: Vec<String>,
 }
 
 impl Report {
@@ -195,7 +202,11 @@ impl Report {
             (true, Some(l)) => format!("live in {}", fmt_duration(l)),
             _ => format!("rebuilt in {took}"),
         };
-        let head = if self.number == 1 {
+        let head = if self.retry && self.ok() {
+            "written after the earlier failure".to_string()
+        } else if self.retry {
+            "tried writing again".to_string()
+        } else if self.number == 1 {
             match &self.outcome {
                 Outcome::Built { pages, .. } => {
                     format!("built {pages} files into {} in {took}", output.display())

@@ -9,7 +9,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// The first wait before a failed write is tried again.
+pub const RETRY_FIRST: Duration = Duration::from_secs(1);
+
+/// The longest wait between two tries of a failed write.
+pub const RETRY_MAX: Duration = Duration::from_secs(30);
 
 /// Stops a running [`Watch`] from another thread (a Ctrl-C handler).
 #[derive(Debug, Clone)]
@@ -120,14 +126,35 @@ impl Watch {
     /// prepared, then written; a save during the write cancels it (the
     /// newer build follows at once), and a good build that could not be
     /// finished is written later, once no event came for the quiet window.
+    /// A write that fails (a full disk) leaves the last complete build in
+    /// the folder and is tried again after a back-off (1 s, doubling up to
+    /// [`RETRY_MAX`]), or at the next change.
     pub fn run(mut self, hooks: &mut impl Hooks) {
         let quiet = self.session.cfg.quiet;
         let max_delay = self.session.cfg.max_delay;
         let mut pending: Option<Ready> = None;
+        // After a failed write: when to try again, and the back-off.
+        let mut retry: Option<(Instant, Duration)> = None;
         let mut dirty = true;
         let mut woke: Option<Instant> = None;
         // The paths named by the events of the burst; `None`: walk.
         let mut hint: Option<Vec<String>> = None;
+        // A failed write: report it, keep the build, schedule a retry.
+        // `again`: this was a retry of the same build.
+        let failed = |hooks: &mut dyn FnMut(&Report),
+                      ready: &Ready,
+                      e: String,
+                      retry: &mut Option<(Instant, Duration)>,
+                      again: bool| {
+            let wait = retry.map_or(RETRY_FIRST, |(_, b)| (b * 2).min(RETRY_MAX));
+            *retry = Some((Instant::now() + wait, wait));
+            let mut r = ready.report(Write::Failed(format!(
+                "{e}; the output folder keeps the last complete build; trying again in {} s or at the next change",
+                wait.as_secs()
+            )));
+            r.retry = again;
+            hooks(&r);
+        };
         loop {
             if dirty {
                 dirty = false;
@@ -152,17 +179,25 @@ impl Watch {
                             drop_later(pending.replace(ready));
                         } else {
                             let w = self.session.write(&ready.site, &self.cancel);
-                            let done = matches!(w, Write::Complete(..));
-                            let cancelled = matches!(w, Write::Cancelled(_));
-                            hooks.report(&ready.report(w));
-                            if done {
-                                hooks.written(ready.number);
-                            }
                             drop_later(pending.take());
-                            if cancelled {
-                                pending = Some(ready);
-                            } else {
-                                drop_later(ready);
+                            match w {
+                                Write::Failed(e) => {
+                                    failed(&mut |r| hooks.report(r), &ready, e, &mut retry, false);
+                                    pending = Some(ready);
+                                }
+                                Write::Cancelled(_) => {
+                                    hooks.report(&ready.report(w));
+                                    pending = Some(ready);
+                                }
+                                w => {
+                                    let done = matches!(w, Write::Complete(..));
+                                    hooks.report(&ready.report(w));
+                                    if done {
+                                        retry = None;
+                                        hooks.written(ready.number);
+                                    }
+                                    drop_later(ready);
+                                }
                             }
                         }
                     }
@@ -171,7 +206,10 @@ impl Watch {
             // Wait for the first event of a burst; with a build still to
             // write, only for the quiet window.
             let first = if pending.is_some() {
-                let idle = self.session.cfg.defer_writes.unwrap_or(quiet).max(quiet);
+                let idle = match retry {
+                    Some((at, _)) => at.saturating_duration_since(Instant::now()),
+                    None => self.session.cfg.defer_writes.unwrap_or(quiet).max(quiet),
+                };
                 match self.rx.recv_timeout(idle) {
                     Ok(m) => Some(m),
                     Err(RecvTimeoutError::Timeout) => None,
@@ -188,12 +226,21 @@ impl Watch {
                     if let Some(ready) = pending.take() {
                         self.cancel.store(false, Ordering::SeqCst);
                         match self.session.write(&ready.site, &self.cancel) {
-                            Write::Complete(..) => {
+                            w @ Write::Complete(..) => {
+                                if retry.take().is_some() {
+                                    let mut r = ready.report(w);
+                                    r.retry = true;
+                                    hooks.report(&r);
+                                }
                                 hooks.written(ready.number);
                                 drop_later(ready);
                             }
                             Write::Cancelled(_) | Write::Deferred => pending = Some(ready),
-                            Write::Failed(e) => hooks.report(&ready.report(Write::Failed(e))),
+                            Write::Failed(e) => {
+                                let again = retry.is_some();
+                                failed(&mut |r| hooks.report(r), &ready, e, &mut retry, again);
+                                pending = Some(ready);
+                            }
                         }
                     }
                     continue;

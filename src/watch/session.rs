@@ -64,6 +64,7 @@ pub struct Ready {
     started: Instant,
     live: Duration,
     pub(super) timings: Timings,
+    notices: Vec<String>,
 }
 
 /// The first half of a build.
@@ -93,16 +94,16 @@ pub enum Write {
 
 impl Session {
     /// Checks the folders and prepares an empty state. Fails when the
-    /// output folder would contain the pipeline.
+    /// output folder would contain the pipeline or lie in a folder it
+    /// reads ([`crate::paths::output_conflict`]), or is a folder that is
+    /// not a dealbook site (it is never replaced).
     pub fn new(cfg: Config) -> Result<Session, String> {
         let root = crate::paths::absolute(&cfg.root);
         let output = crate::paths::absolute(&cfg.output);
-        if root.starts_with(&output) {
-            return Err(format!(
-                "the output folder {} contains the pipeline; choose another --output",
-                cfg.output.display()
-            ));
+        if let Some(why) = crate::paths::output_conflict(&cfg.root, &cfg.output) {
+            return Err(why);
         }
+        output::SiteWriter::check(&output).map_err(|e| e.to_string())?;
         let mut opts = LoadOptions::default();
         if output.starts_with(&root) && !output.starts_with(root.join("public")) {
             opts.skip.push(output.clone());
@@ -167,6 +168,12 @@ impl Session {
                 (new.map(Arc::new), changed)
             }
         };
+        // Said whenever the templates were read (the first build, and
+        // every change under templates/).
+        let notices = match (&overrides, reread) {
+            (Ok(o), true) => o.skipped.clone(),
+            _ => Vec::new(),
+        };
         t.refresh = started.elapsed();
         if self.settled && delta.is_empty() && !templates_changed {
             return Step::Unchanged;
@@ -181,6 +188,8 @@ impl Session {
             elapsed: started.elapsed(),
             live: None,
             timings: t,
+            retry: false,
+            notices: notices.clone(),
         };
         let overrides = match overrides {
             Ok(o) => o,
@@ -252,6 +261,7 @@ impl Session {
                 started,
                 live: started.elapsed(),
                 timings: t,
+                notices,
             }),
             Err(SiteError::Template(e)) => Step::Stopped(report(template_invalid(&e), t)),
             Err(e) => Step::Stopped(report(Outcome::Failed(e.to_string()), t)),
@@ -274,32 +284,39 @@ impl Session {
         let memo = Memo::new(site.site(), on_disk);
         let writer = &self.writer;
         let written = Mutex::new(Vec::new());
-        let confirmed = Mutex::new(Vec::new());
+        let unchanged = Mutex::new(Vec::new());
         let rendered = site.site().render_changed(&memo, |page| {
             if cancel.load(Ordering::Relaxed) {
                 return Err(io::Error::new(io::ErrorKind::Interrupted, "superseded"));
             }
             let changed = writer.page(&page)?;
-            let lock = |m: &'_ Mutex<Vec<String>>| {
-                let mut g = m.lock().unwrap_or_else(|e| e.into_inner());
-                g.push(page.path.clone());
-            };
-            lock(&confirmed);
-            if changed {
-                lock(&written);
-            }
+            let list = if changed { &written } else { &unchanged };
+            list.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(page.path.clone());
             Ok(())
         });
+        let take = |m: Mutex<Vec<String>>| m.into_inner().unwrap_or_else(|e| e.into_inner());
+        let (mut written, unchanged) = (take(written), take(unchanged));
         // What is on disk now, page by page.
-        for path in confirmed.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            match memo.fingerprint(&path) {
-                Some(fp) => self.fingerprints.insert(path, fp),
-                None => self.fingerprints.remove(&path),
-            };
-        }
-        let mut written = written.into_inner().unwrap_or_else(|e| e.into_inner());
+        let record = |fingerprints: &mut HashMap<String, u64>, paths: &[String]| {
+            for path in paths {
+                match memo.fingerprint(path) {
+                    Some(fp) => fingerprints.insert(path.clone(), fp),
+                    None => fingerprints.remove(path),
+                };
+            }
+        };
+        record(&mut self.fingerprints, &unchanged);
         match rendered {
             Ok(pages) => {
+                if let Err(e) = self.writer.commit() {
+                    // Some pages may be in place, some not: compare every
+                    // page with the record next time.
+                    self.fingerprints.clear();
+                    return Write::Failed(e.to_string());
+                }
+                record(&mut self.fingerprints, &written);
                 let paths = site.site().paths().iter().map(String::as_str);
                 let prepared = site.site();
                 self.fingerprints.retain(|p, _| prepared.has(p));
@@ -319,9 +336,13 @@ impl Session {
                 }
             }
             Err(SiteError::Io(e)) if e.kind() == io::ErrorKind::Interrupted => {
-                Write::Cancelled(written.len())
+                self.writer.discard();
+                Write::Cancelled(0)
             }
-            Err(e) => Write::Failed(e.to_string()),
+            Err(e) => {
+                self.writer.discard();
+                Write::Failed(e.to_string())
+            }
         }
     }
 
@@ -380,6 +401,8 @@ impl Ready {
             elapsed: self.started.elapsed(),
             live: Some(self.live),
             timings: t,
+            retry: false,
+            notices: self.notices.clone(),
         }
     }
 }

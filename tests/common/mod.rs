@@ -7,18 +7,34 @@
 //!   site;
 //! - [`process`]: a running `dealbook` with its stderr collected, stopped
 //!   with Ctrl-C then killed; `dealbook serve` on a free port;
-//! - [`webdriver`]: Chromium and chromedriver (found, or the tests skipped
-//!   with `DEALBOOK_SKIP_BROWSER=1`) and a small WebDriver client.
+//! - [`webdriver`]: Chromium and chromedriver (found, or the test skipped
+//!   visibly, or failed with `DEALBOOK_REQUIRE_BROWSER=1`) and a small
+//!   WebDriver client;
+//! - [`tools`]: the external checkers (actionlint, check-jsonschema, taplo,
+//!   pandas), found or the test skipped visibly, or failed with
+//!   `DEALBOOK_REQUIRE_TOOLS=1`.
+//! - [`diags`]: what every diagnostic must satisfy (spans inside their
+//!   file, rendering without panics), for the property tests.
 
 #![allow(dead_code)]
 
+pub mod diags;
 pub mod process;
+pub mod tools;
 pub mod webdriver;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
+
+/// Writes a line to the real stderr of the process. The test harness
+/// captures `eprintln!` (shown only when a test fails); this is shown
+/// always, for the skips a person running `cargo test` must see.
+pub fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
 
 /// The `dealbook` binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_dealbook");
@@ -91,6 +107,24 @@ pub fn set_name(text: &str, name: &str) -> String {
 /// The file at `path` with its `name = …` line set to `name` (not written).
 pub fn set_name_in(path: &Path, name: &str) -> String {
     set_name(&std::fs::read_to_string(path).unwrap(), name)
+}
+
+/// Every file under `dir`: relative path (`/`-separated) → bytes.
+pub fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            (rel.join("/"), std::fs::read(e.path()).unwrap())
+        })
+        .collect()
 }
 
 /// A TCP port on 127.0.0.1 that was free a moment ago.

@@ -43,8 +43,15 @@ pub struct Proc {
 impl Proc {
     /// Starts `dealbook <args>` with `NO_COLOR=1`, no stdin, stdout dropped.
     pub fn start(args: &[&str]) -> Proc {
-        let mut child = Command::new(BIN)
-            .args(args)
+        let mut cmd = Command::new(BIN);
+        cmd.args(args);
+        Proc::spawn(cmd)
+    }
+
+    /// Starts `cmd` (which runs `dealbook` in the end, e.g. through `sh`
+    /// with limits set) the same way.
+    pub fn spawn(mut cmd: Command) -> Proc {
+        let mut child = cmd
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -81,7 +88,16 @@ impl Proc {
 
     /// Ctrl-C, and the exit status once it has exited.
     pub fn interrupt(&mut self) -> ExitStatus {
-        let ok = ctrl_c(&self.child).unwrap();
+        self.signal("INT")
+    }
+
+    /// Sends the signal `name` (`INT`, `TERM`, ...), and the exit status
+    /// once it has exited.
+    pub fn signal(&mut self, name: &str) -> ExitStatus {
+        let ok = Command::new("kill")
+            .args([&format!("-{name}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
         assert!(ok.success());
         wait_for("the process to exit", || self.child.try_wait().unwrap())
     }

@@ -1,10 +1,10 @@
 //! Headless Chromium over the W3C WebDriver protocol: chromedriver, spoken
 //! to with plain JSON over HTTP (`ureq`, no TLS, no WebDriver crate).
 //!
-//! [`tools`] finds the browser and the driver (`DEALBOOK_CHROMIUM` and
-//! `DEALBOOK_CHROMEDRIVER` override the search); when they are missing, a
-//! test fails with a message saying what to install, unless
-//! `DEALBOOK_SKIP_BROWSER=1` is set, in which case it is skipped.
+//! [`tools`] finds the browser and the driver on `PATH`
+//! (`DEALBOOK_CHROMIUM` and `DEALBOOK_CHROMEDRIVER` override the search).
+//! When they are missing, a test is skipped and says so on the terminal,
+//! unless `DEALBOOK_REQUIRE_BROWSER=1` (set by `.ci/run`) makes it fail.
 
 use super::free_port;
 use super::process::stop;
@@ -22,51 +22,62 @@ pub struct Tools {
 }
 
 /// The program named by the variable `env`, else the first of `names` on
-/// `PATH`, else the first of `extra` that exists.
-fn find(env: &str, names: &[&str], extra: &[&str]) -> Option<PathBuf> {
+/// `PATH`.
+fn find(env: &str, names: &[&str]) -> Option<PathBuf> {
     if let Some(p) = std::env::var_os(env) {
         return Some(PathBuf::from(p));
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
-    for dir in std::env::split_paths(&path) {
-        for n in names {
-            let p = dir.join(n);
-            if p.is_file() {
-                return Some(p);
-            }
-        }
-    }
-    extra.iter().map(PathBuf::from).find(|p| p.is_file())
+    std::env::split_paths(&path)
+        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+        .find(|p| p.is_file())
 }
 
-/// The browser and driver, or `None` when the tests are to be skipped.
-/// Panics when they are missing and skipping was not asked for.
+/// The browser and driver, or `None` when the test is to be skipped: they
+/// are missing (and `DEALBOOK_REQUIRE_BROWSER` is not `1`), or
+/// `DEALBOOK_SKIP_BROWSER=1` asks to skip. A skip is written to the real
+/// stderr, which the test harness does not capture, so it shows even when
+/// the test passes. Panics when they are missing and required.
 pub fn tools() -> Option<Tools> {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("browser test")
+        .to_string();
+    if std::env::var("DEALBOOK_SKIP_BROWSER").as_deref() == Ok("1") {
+        super::say(&format!(
+            "skipped {test}: DEALBOOK_SKIP_BROWSER=1 skips the browser tests"
+        ));
+        return None;
+    }
     let chromium = find(
         "DEALBOOK_CHROMIUM",
         &["chromium", "chromium-browser", "google-chrome"],
-        &["/usr/lib/chromium/chromium"],
     );
-    let chromedriver = find(
-        "DEALBOOK_CHROMEDRIVER",
-        &["chromedriver"],
-        &["/usr/lib/chromium/chromedriver"],
-    );
-    match (chromium, chromedriver) {
-        (Some(chromium), Some(chromedriver)) => Some(Tools {
-            chromium,
-            chromedriver,
-        }),
-        _ if std::env::var("DEALBOOK_SKIP_BROWSER").as_deref() == Ok("1") => {
-            eprintln!("DEALBOOK_SKIP_BROWSER=1: skipping the browser tests");
-            None
+    let chromedriver = find("DEALBOOK_CHROMEDRIVER", &["chromedriver"]);
+    let (chromium, chromedriver) = match (chromium, chromedriver) {
+        (Some(c), Some(d)) => (c, d),
+        (c, d) => {
+            let missing = [("chromium", c.is_none()), ("chromedriver", d.is_none())]
+                .iter()
+                .filter(|(_, m)| *m)
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(" and ");
+            let how = "install them with `apt-get install chromium chromium-driver` \
+                       (or point DEALBOOK_CHROMIUM and DEALBOOK_CHROMEDRIVER at them)";
+            if std::env::var("DEALBOOK_REQUIRE_BROWSER").as_deref() == Ok("1") {
+                panic!("DEALBOOK_REQUIRE_BROWSER=1 but no {missing} on PATH: {how}");
+            }
+            super::say(&format!(
+                "skipped {test}: no {missing} on PATH; {how} to run the browser tests"
+            ));
+            return None;
         }
-        (c, d) => panic!(
-            "the browser tests need Chromium and chromedriver (found chromium: {c:?}, chromedriver: {d:?}); \
-             install them with `apt-get install chromium chromium-driver`, \
-             or set DEALBOOK_SKIP_BROWSER=1 to skip these tests"
-        ),
-    }
+    };
+    Some(Tools {
+        chromium,
+        chromedriver,
+    })
 }
 
 /// A running chromedriver on a free port; stopped when dropped.

@@ -173,13 +173,16 @@ fn group_table(cx: &Ctx<'_>, k: ChangeKind, list: &[&DealDelta]) -> String {
     t
 }
 
-pub(super) fn deals_section(cx: &Ctx<'_>, out: &mut String) {
+/// The deal changes as parts that a cut can leave out one by one: the
+/// section heading goes with the first group.
+pub(super) fn deals_parts(cx: &Ctx<'_>) -> Vec<(String, String)> {
     let d = cx.d;
-    let _ = writeln!(out, "### Deal changes ({})\n", d.summary.deals_changed);
+    let mut heading = format!("### Deal changes ({})\n\n", d.summary.deals_changed);
     if d.deals.is_empty() {
-        out.push_str("_No deal changed._\n\n");
-        return;
+        heading.push_str("_No deal changed._\n\n");
+        return vec![("Deal changes".into(), heading)];
     }
+    let mut parts = Vec::new();
     for &k in ChangeKind::ALL {
         let list: Vec<&DealDelta> = d.deals.iter().filter(|x| x.has(k)).collect();
         if list.is_empty() {
@@ -189,12 +192,15 @@ pub(super) fn deals_section(cx: &Ctx<'_>, out: &mut String) {
             k,
             ChangeKind::Renamed | ChangeKind::Moved | ChangeKind::Edited
         );
-        let heading = format!("{} ({})", title(k), list.len());
+        let title = format!("{} ({})", title(k), list.len());
+        let mut out = std::mem::take(&mut heading);
         block(
-            out,
-            &heading,
+            &mut out,
+            &title,
             &group_table(cx, k, &list),
             housekeeping || list.len() > FOLD_OVER,
         );
+        parts.push((format!("deal changes: {title}"), out));
     }
+    parts
 }

@@ -15,8 +15,8 @@ fn risk_rows(cx: &Ctx<'_>, list: &[RiskRow]) -> String {
         .take(MAX_ROWS)
         .map(|r| {
             vec![
-                cx.deal(&r.deal, &r.deal_name),
-                r.code.to_string().replace('_', " "),
+                cx.deal_name(&r.deal, &r.deal_name),
+                md_escape(crate::report::signal_name(r.code)),
                 md_escape(&r.reason),
             ]
         })

@@ -19,7 +19,7 @@ use crate::ids::is_slug;
 use crate::money::Money;
 use crate::period::Period;
 use crate::report::table::md_escape;
-use changes::deals_section;
+use changes::deals_parts;
 use checks::{files_section, risks_section, validation_section};
 use figures::{forecast_section, waterfall_section};
 use std::fmt::Write as _;
@@ -36,6 +36,14 @@ pub const FOLD_OVER: usize = 10;
 pub struct Options {
     /// Base URL of the published site; deal names link to its deal pages.
     pub site_url: Option<String>,
+    /// Cut the document to at most this many characters (not bytes), at a
+    /// section boundary: whole sections or deal-change groups are left
+    /// out from the first that does not fit, never part of a table. The
+    /// title, the headline and the footer are always kept.
+    pub max_chars: Option<usize>,
+    /// Where the full diff is (Markdown, written by whoever runs the
+    /// command, e.g. a link to the CI run), for the line under a cut diff.
+    pub full_diff: Option<String>,
 }
 
 struct Ctx<'a> {
@@ -74,6 +82,17 @@ impl Ctx<'_> {
         }
     }
 
+    /// A deal by its name alone (its id only when it has no name), linked
+    /// to its page when there is a site: for the risk tables, where the
+    /// signal and the reason already say what is wrong.
+    fn deal_name(&self, id: &str, name: &str) -> String {
+        let shown = if name.trim().is_empty() { id } else { name };
+        match self.site {
+            Some(site) if is_slug(id) => format!("[{}]({site}/deals/{id}.html)", md_escape(shown)),
+            _ => md_escape(shown),
+        }
+    }
+
     fn deal_of(&self, d: &DealDelta) -> String {
         self.deal(&d.id, &d.latest().name)
     }
@@ -87,37 +106,99 @@ pub fn markdown(d: &Diff, opts: &Options) -> String {
         .map(|s| s.trim_end_matches('/'))
         .filter(|s| !s.is_empty());
     let cx = Ctx { d, site };
-    let mut out = String::new();
+    let mut head = String::new();
     let _ = writeln!(
-        out,
+        head,
         "## dealbook diff: {} → {}\n",
         side_label(&d.a),
         side_label(&d.b)
     );
+    if d.a.missing {
+        let _ = writeln!(
+            head,
+            "🆕 **New pipeline**: {} has no pipeline{}, so everything below is new.\n",
+            side_label(&d.a),
+            if d.a.path == "." {
+                String::new()
+            } else {
+                format!(" in {}", md_escape(&d.a.path))
+            }
+        );
+    }
     if !d.valid {
         let _ = writeln!(
-            out,
-            "> [!CAUTION]\n> **This change breaks the pipeline: {}.** Deals in files with errors \
-             are left out of the numbers below; the errors are listed under Validation.\n",
+            head,
+            "> [!CAUTION]\n> ❌ **This change breaks the pipeline: {}.** Deals in files with \
+             errors are left out of the numbers below; the errors are listed under Validation.\n",
             plural(d.summary.errors, "error")
         );
     }
-    let _ = writeln!(out, "{}\n", headline(&cx));
-    waterfall_section(&cx, &mut out);
-    forecast_section(&cx, &mut out);
-    deals_section(&cx, &mut out);
-    risks_section(&cx, &mut out);
-    validation_section(&cx, &mut out);
-    files_section(&cx, &mut out);
-    let _ = writeln!(
-        out,
-        "<sub>dealbook diff · as of {} · amounts in {} · A: {} · B: {}</sub>",
+    let _ = writeln!(head, "{}\n", headline(&cx));
+    // The body, in parts that can be left out whole: (name, text).
+    let mut parts: Vec<(String, String)> = Vec::new();
+    let section = |name: &str, f: &dyn Fn(&Ctx<'_>, &mut String)| {
+        let mut t = String::new();
+        f(&cx, &mut t);
+        (name.to_string(), t)
+    };
+    parts.push(section("Open pipeline waterfall", &waterfall_section));
+    parts.push(section("Forecast", &forecast_section));
+    parts.extend(deals_parts(&cx));
+    parts.push(section("Risk signals", &risks_section));
+    parts.push(section("Validation", &validation_section));
+    parts.push(section("Other files", &files_section));
+    parts.retain(|(_, t)| !t.is_empty());
+    let footer = format!(
+        "<sub>dealbook diff · as of {} · amounts in {} · A: {} · B: {}</sub>\n",
         d.as_of,
         md_escape(&d.currency),
         side_detail(&d.a),
         side_detail(&d.b)
     );
+    let mut out = head;
+    match opts.max_chars {
+        Some(max) => {
+            let len = |s: &str| s.chars().count();
+            // Room for the line that says what was cut and where the rest is.
+            let note = |left_out: &[&str]| cut_note(max, left_out, opts.full_diff.as_deref());
+            let all: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
+            let reserve = len(&note(&all));
+            let mut used = len(&out) + len(&footer);
+            let mut kept = 0;
+            for (_, t) in &parts {
+                if used + len(t) + reserve > max {
+                    break;
+                }
+                used += len(t);
+                kept += 1;
+            }
+            for (_, t) in &parts[..kept] {
+                out.push_str(t);
+            }
+            if kept < parts.len() {
+                out.push_str(&note(&all[kept..]));
+            }
+        }
+        None => {
+            for (_, t) in &parts {
+                out.push_str(t);
+            }
+        }
+    }
+    out.push_str(&footer);
     out
+}
+
+/// The line under a diff cut by `--max-chars`: what was left out and where
+/// the full diff is.
+fn cut_note(max: usize, left_out: &[&str], full: Option<&str>) -> String {
+    let where_ = full.map(str::to_string).unwrap_or_else(|| {
+        "run `dealbook diff` without `--max-chars` (or with `--format json`)".into()
+    });
+    format!(
+        "✂️ **Cut to fit {max} characters.** Left out: {}. The full diff: {where_}.\n\n",
+        left_out.join(", ")
+    )
 }
 
 fn plural(n: usize, word: &str) -> String {

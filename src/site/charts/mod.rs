@@ -37,7 +37,8 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::fmt::Write as _;
 
-/// Escapes text for SVG/HTML content and attribute values.
+/// Escapes text for SVG/HTML content and attribute values (and isolates
+/// right-to-left text and bidi controls, see [`crate::bidi`]).
 pub fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
@@ -50,7 +51,7 @@ pub fn esc(s: &str) -> String {
             c => o.push(c),
         }
     }
-    o
+    crate::bidi::isolate(s, o)
 }
 
 /// A coordinate printed with one decimal (`12.3`, `-4`, `0.5`), by integer
@@ -79,11 +80,21 @@ fn f(m: Money) -> f64 {
     m.get().to_f64().unwrap_or(0.0)
 }
 
+/// The largest value an axis is drawn for: above every total the limits
+/// allow (10^26), below the largest amount with cents.
+const AXIS_MAX: f64 = 1e26;
+
 /// A "nice" tick step (1, 2, 2.5 or 5 × 10ⁿ, at least 1) for about `n`
-/// ticks up to `max`.
+/// ticks up to `max` (values beyond [`AXIS_MAX`], or not finite, count as
+/// that or as 0).
 pub fn nice_step(max: f64, n: usize) -> Decimal {
+    let max = if max.is_finite() {
+        max.clamp(0.0, AXIS_MAX)
+    } else {
+        0.0
+    };
     let raw = (max / n.max(1) as f64).max(1.0);
-    let e = raw.log10().floor().clamp(0.0, 15.0) as u32;
+    let e = raw.log10().floor().clamp(0.0, 26.0) as u32;
     let base = 10f64.powi(e as i32);
     let m = raw / base;
     let (num, den) = if m <= 1.0 {
@@ -97,14 +108,20 @@ pub fn nice_step(max: f64, n: usize) -> Decimal {
     } else {
         (10, 1)
     };
-    Decimal::from(10i64.pow(e)) * Decimal::from(num) / Decimal::from(den)
+    Decimal::from_i128_with_scale(10i128.pow(e), 0) * Decimal::from(num) / Decimal::from(den)
 }
 
-/// Ticks from 0 to at least `max`: (values, top).
+/// Ticks from 0 to at least `max`: (values, top). At most `2n + 1` of
+/// them, whatever `max` is.
 fn ticks(max: f64, n: usize) -> (Vec<Decimal>, f64) {
     let step = nice_step(max, n);
     let stepf = step.to_f64().unwrap_or(1.0);
-    let count = ((max / stepf).ceil() as usize).max(1);
+    let max = if max.is_finite() {
+        max.clamp(0.0, AXIS_MAX)
+    } else {
+        0.0
+    };
+    let count = ((max / stepf).ceil() as usize).clamp(1, 2 * n.max(1));
     let v: Vec<Decimal> = (0..=count).map(|k| step * Decimal::from(k)).collect();
     (v, stepf * count as f64)
 }
@@ -314,5 +331,33 @@ mod tests {
         let (t, top) = ticks(11_000_000.0, 4);
         assert_eq!(top, 15_000_000.0);
         assert_eq!(t.len(), 4);
+    }
+
+    #[test]
+    fn ticks_are_few_for_any_value() {
+        for max in [
+            1e15,
+            1e22,
+            1e23,
+            7.9e26,
+            1e30,
+            f64::MAX,
+            f64::INFINITY,
+            f64::NAN,
+            -5.0,
+        ] {
+            for n in [3, 4] {
+                let (t, top) = ticks(max, n);
+                assert!(t.len() <= 2 * n + 1, "{max}: {} ticks", t.len());
+                assert!(top.is_finite() && top >= 0.0, "{max}: top {top}");
+                if max.is_finite() && (0.0..=AXIS_MAX).contains(&max) {
+                    assert!(top >= max, "{max}: top {top}");
+                }
+            }
+        }
+        assert_eq!(
+            nice_step(1e23, 4),
+            Decimal::from_i128_with_scale(25 * 10i128.pow(21), 0)
+        );
     }
 }
