@@ -1389,6 +1389,13 @@ fn the_workflow_diff_step_works() {
         "stage = \"negotiation\"",
         "stage = \"won\"",
     );
+    // Won on a day that has been (a close after as_of is an error, E045).
+    edit(
+        &r,
+        "deals/beta.toml",
+        "close = 2026-12-20",
+        "close = 2026-11-10",
+    );
     r.commit("win beta");
     // The job has not fetched the base branch yet.
     r.git(&["update-ref", "-d", "refs/remotes/origin/main"]);
@@ -1537,6 +1544,12 @@ fn max_chars_cuts_at_a_section_boundary() {
         "deals/beta.toml",
         "stage = \"negotiation\"",
         "stage = \"won\"",
+    );
+    edit(
+        &r,
+        "deals/beta.toml",
+        "close = 2026-12-20",
+        "close = 2026-11-10",
     );
     let b = r.commit("60 new deals, one won");
     let full = String::from_utf8(r.diff(&[r.rev(a), r.rev(b)]).stdout).unwrap();
