@@ -175,7 +175,7 @@ fn cargo_test_on_a_fresh_clone_without_a_browser_passes_and_says_it_skipped() {
         .lines()
         .filter_map(|l| l.strip_prefix("test ")?.strip_suffix(" ... ok"))
         .collect();
-    assert_eq!(tests.len(), 6, "the six browser tests ran\n{report}");
+    assert_eq!(tests.len(), 7, "the seven browser tests ran\n{report}");
     for t in &tests {
         let said = format!("skipped {t}: no chromium and chromedriver on PATH");
         assert!(
