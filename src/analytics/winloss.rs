@@ -306,6 +306,8 @@ fn timing(f: &Facts<'_>, d: &crate::model::Deal, close: Date, closed: bool) -> R
     }
 }
 
+/// Deals and amounts by status: of the deals that named a competitor, or
+/// of all of a period's.
 #[derive(Debug, Clone, Default)]
 struct Against {
     open: usize,
@@ -316,16 +318,34 @@ struct Against {
     lost_amount: Money,
 }
 
+impl Against {
+    /// Counts one deal.
+    fn add(&mut self, status: Status, amount: Money) {
+        let (n, m) = match status {
+            Status::Open => (&mut self.open, &mut self.open_amount),
+            Status::Won => (&mut self.won, &mut self.won_amount),
+            Status::Lost => (&mut self.lost, &mut self.lost_amount),
+        };
+        *n += 1;
+        *m += amount;
+    }
+
+    fn absorb(&mut self, o: &Against) {
+        self.open += o.open;
+        self.open_amount += o.open_amount;
+        self.won += o.won;
+        self.won_amount += o.won_amount;
+        self.lost += o.lost;
+        self.lost_amount += o.lost_amount;
+    }
+}
+
 /// The sums of one period for one owner, or merged for a team or the
 /// organisation.
 #[derive(Debug, Clone, Default)]
 struct Acc {
-    won: usize,
-    won_amount: Money,
-    lost: usize,
-    lost_amount: Money,
-    open: usize,
-    open_amount: Money,
+    /// All the deals.
+    all: Against,
     without_history: usize,
     against: KeyMap<usize, Against>,
     why: KeyMap<usize, (usize, Money)>,
@@ -340,41 +360,16 @@ struct Acc {
 impl Acc {
     fn add(&mut self, r: &Rec, stages: usize) {
         for &c in &r.competitors {
-            let a = self.against.entry(c).or_default();
-            match r.status {
-                Status::Open => {
-                    a.open += 1;
-                    a.open_amount += r.amount;
-                }
-                Status::Won => {
-                    a.won += 1;
-                    a.won_amount += r.amount;
-                }
-                Status::Lost => {
-                    a.lost += 1;
-                    a.lost_amount += r.amount;
-                }
-            }
+            self.against.entry(c).or_default().add(r.status, r.amount);
         }
-        match r.status {
-            Status::Open => {
-                self.open += 1;
-                self.open_amount += r.amount;
-                return;
-            }
-            Status::Won => {
-                self.won += 1;
-                self.won_amount += r.amount;
-            }
-            Status::Lost => {
-                self.lost += 1;
-                self.lost_amount += r.amount;
-                if let Some(reason) = r.reason {
-                    let e = self.why.entry(reason).or_insert((0, Money::ZERO));
-                    e.0 += 1;
-                    e.1 += r.amount;
-                }
-            }
+        self.all.add(r.status, r.amount);
+        if r.status == Status::Open {
+            return;
+        }
+        if let Some(reason) = r.reason {
+            let e = self.why.entry(reason).or_insert((0, Money::ZERO));
+            e.0 += 1;
+            e.1 += r.amount;
         }
         if !r.history {
             self.without_history += 1;
@@ -398,21 +393,10 @@ impl Acc {
     }
 
     fn absorb(&mut self, o: &Acc) {
-        self.won += o.won;
-        self.won_amount += o.won_amount;
-        self.lost += o.lost;
-        self.lost_amount += o.lost_amount;
-        self.open += o.open;
-        self.open_amount += o.open_amount;
+        self.all.absorb(&o.all);
         self.without_history += o.without_history;
         for (c, x) in &o.against {
-            let a = self.against.entry(*c).or_default();
-            a.open += x.open;
-            a.open_amount += x.open_amount;
-            a.won += x.won;
-            a.won_amount += x.won_amount;
-            a.lost += x.lost;
-            a.lost_amount += x.lost_amount;
+            self.against.entry(*c).or_default().absorb(x);
         }
         for (r, (n, m)) in &o.why {
             let e = self.why.entry(*r).or_insert((0, Money::ZERO));
@@ -557,16 +541,17 @@ fn row(
             }
         })
         .collect();
+    let all = &a.all;
     WinLoss {
         period,
         scope: f.scope_ref(scope),
-        won: a.won,
-        lost: a.lost,
-        won_amount: a.won_amount,
-        lost_amount: a.lost_amount,
-        win_rate: Ratio::of_counts(a.won, a.won + a.lost),
-        open_deals: a.open,
-        open_amount: a.open_amount,
+        won: all.won,
+        lost: all.lost,
+        won_amount: all.won_amount,
+        lost_amount: all.lost_amount,
+        win_rate: Ratio::of_counts(all.won, all.won + all.lost),
+        open_deals: all.open,
+        open_amount: all.open_amount,
         competitors: competitor_rows,
         lost_reasons: reason_rows,
         stages: stage_rows,

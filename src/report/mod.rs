@@ -7,7 +7,9 @@ pub mod table;
 use crate::analytics::{Analytics, Focus};
 use crate::fmt;
 use crate::model::Pipeline;
+use crate::money::{Money, Ratio};
 use crate::period::Period;
+use rust_decimal::Decimal;
 use table::Table;
 
 /// What to show.
@@ -820,6 +822,46 @@ pub fn csv(a: &Analytics, p: &Pipeline, which: CsvTable) -> Result<String, csv::
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"))
 }
 
+/// The figure cells of a row of the win/loss table; those that do not
+/// apply to the row's kind stay empty.
+#[derive(Default)]
+struct WinLossCells {
+    deals: Option<usize>,
+    open_deals: Option<usize>,
+    open_amount: Option<Money>,
+    won: Option<usize>,
+    won_amount: Option<Money>,
+    lost: Option<usize>,
+    lost_amount: Option<Money>,
+    win_rate: Option<Ratio>,
+    days: Option<(Option<Decimal>, Option<Decimal>)>,
+    from_created: Option<(Option<Decimal>, Option<Decimal>)>,
+}
+
+impl WinLossCells {
+    fn strings(self) -> [String; 12] {
+        fn c<T: ToString>(x: Option<T>) -> String {
+            x.map(|x| x.to_string()).unwrap_or_default()
+        }
+        let (mean, median) = self.days.unwrap_or_default();
+        let (from_mean, from_median) = self.from_created.unwrap_or_default();
+        [
+            c(self.deals),
+            c(self.open_deals),
+            c(self.open_amount),
+            c(self.won),
+            c(self.won_amount),
+            c(self.lost),
+            c(self.lost_amount),
+            c(self.win_rate),
+            c(mean),
+            c(median),
+            c(from_mean),
+            c(from_median),
+        ]
+    }
+}
+
 /// The win/loss table: per period and scope, a `total` row, a
 /// `no_history` row (closed deals left out of the timing), then one row
 /// per `competitor`, `lost_reason` and `stage`, and `decision_won` /
@@ -845,115 +887,81 @@ fn winloss_csv(w: &mut csv::Writer<Vec<u8>>, a: &Analytics) -> Result<(), csv::E
         "from_created_mean_days",
         "from_created_median_days",
     ])?;
-    let s = |x: Option<String>| x.unwrap_or_default();
     for r in &a.winloss {
-        let mut row = |kind: &str, item: &str, cells: [String; 12]| {
+        let mut row = |kind: &str, item: &str, cells: WinLossCells| {
             let mut rec = vec![
                 r.period.to_string(),
                 r.scope.kind.to_string(),
-                s(r.scope.id.clone()),
+                r.scope.id.clone().unwrap_or_default(),
                 safe(&r.scope.name),
                 kind.to_string(),
                 safe(item),
             ];
-            rec.extend(cells);
+            rec.extend(cells.strings());
             w.write_record(rec)
         };
-        let e = String::new;
         row(
             "total",
             "",
-            [
-                (r.won + r.lost).to_string(),
-                r.open_deals.to_string(),
-                r.open_amount.to_string(),
-                r.won.to_string(),
-                r.won_amount.to_string(),
-                r.lost.to_string(),
-                r.lost_amount.to_string(),
-                s(r.win_rate.map(|x| x.to_string())),
-                e(),
-                e(),
-                e(),
-                e(),
-            ],
+            WinLossCells {
+                deals: Some(r.won + r.lost),
+                open_deals: Some(r.open_deals),
+                open_amount: Some(r.open_amount),
+                won: Some(r.won),
+                won_amount: Some(r.won_amount),
+                lost: Some(r.lost),
+                lost_amount: Some(r.lost_amount),
+                win_rate: r.win_rate,
+                ..WinLossCells::default()
+            },
         )?;
         row(
             "no_history",
             "",
-            [
-                r.without_history.to_string(),
-                e(),
-                e(),
-                e(),
-                e(),
-                e(),
-                e(),
-                e(),
-                e(),
-                e(),
-                e(),
-                e(),
-            ],
+            WinLossCells {
+                deals: Some(r.without_history),
+                ..WinLossCells::default()
+            },
         )?;
         for c in &r.competitors {
             row(
                 "competitor",
                 &c.competitor,
-                [
-                    (c.open_deals + c.won + c.lost).to_string(),
-                    c.open_deals.to_string(),
-                    c.open_amount.to_string(),
-                    c.won.to_string(),
-                    c.won_amount.to_string(),
-                    c.lost.to_string(),
-                    c.lost_amount.to_string(),
-                    s(c.win_rate.map(|x| x.to_string())),
-                    e(),
-                    e(),
-                    e(),
-                    e(),
-                ],
+                WinLossCells {
+                    deals: Some(c.open_deals + c.won + c.lost),
+                    open_deals: Some(c.open_deals),
+                    open_amount: Some(c.open_amount),
+                    won: Some(c.won),
+                    won_amount: Some(c.won_amount),
+                    lost: Some(c.lost),
+                    lost_amount: Some(c.lost_amount),
+                    win_rate: c.win_rate,
+                    ..WinLossCells::default()
+                },
             )?;
         }
         for x in &r.lost_reasons {
             row(
                 "lost_reason",
                 &x.reason,
-                [
-                    x.deals.to_string(),
-                    e(),
-                    e(),
-                    e(),
-                    e(),
-                    x.deals.to_string(),
-                    x.amount.to_string(),
-                    e(),
-                    e(),
-                    e(),
-                    e(),
-                    e(),
-                ],
+                WinLossCells {
+                    deals: Some(x.deals),
+                    lost: Some(x.deals),
+                    lost_amount: Some(x.amount),
+                    ..WinLossCells::default()
+                },
             )?;
         }
         for x in &r.stages {
             row(
                 "stage",
                 &x.stage,
-                [
-                    x.deals.to_string(),
-                    e(),
-                    e(),
-                    e(),
-                    e(),
-                    e(),
-                    e(),
-                    e(),
-                    s(x.mean_days.map(|d| d.to_string())),
-                    s(x.median_days.map(|d| d.to_string())),
-                    s(x.from_created_mean_days.map(|d| d.to_string())),
-                    s(x.from_created_median_days.map(|d| d.to_string())),
-                ],
+                WinLossCells {
+                    deals: Some(x.deals),
+                    days: Some((x.mean_days, x.median_days)),
+                    from_created: Some((x.from_created_mean_days, x.from_created_median_days)),
+                    ..WinLossCells::default()
+                },
             )?;
         }
         for (kind, d) in [
@@ -963,20 +971,11 @@ fn winloss_csv(w: &mut csv::Writer<Vec<u8>>, a: &Analytics) -> Result<(), csv::E
             row(
                 kind,
                 "",
-                [
-                    d.deals.to_string(),
-                    e(),
-                    e(),
-                    e(),
-                    e(),
-                    e(),
-                    e(),
-                    e(),
-                    s(d.mean_days.map(|x| x.to_string())),
-                    s(d.median_days.map(|x| x.to_string())),
-                    e(),
-                    e(),
-                ],
+                WinLossCells {
+                    deals: Some(d.deals),
+                    days: Some((d.mean_days, d.median_days)),
+                    ..WinLossCells::default()
+                },
             )?;
         }
     }
