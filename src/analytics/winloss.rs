@@ -449,11 +449,25 @@ pub fn winloss(f: &Facts<'_>, periods: &[Period], focus: Period) -> Vec<WinLoss>
         if df.status == Status::Lost {
             rec.reason = d.lost_reason.as_deref().and_then(|r| reasons.key(r, at));
         }
-        for per in f.periods_of(close) {
-            if wanted.contains_key(&per) {
-                by.entry((per, df.owner)).or_default().add(&rec, stages);
+        // Each deal once into its quarter (the years are their quarters
+        // added up, below), and into its month when that is wanted.
+        let [year, quarter, month] = f.periods_of(close);
+        if wanted.contains_key(&quarter) || wanted.contains_key(&year) {
+            by.entry((quarter, df.owner)).or_default().add(&rec, stages);
+        }
+        if wanted.contains_key(&month) {
+            by.entry((month, df.owner)).or_default().add(&rec, stages);
+        }
+    }
+    for &year in periods.iter().filter(|x| x.grain() == Grain::Year) {
+        let quarters = f.cal.children(year);
+        let mut sums: KeyMap<Option<usize>, Acc> = KeyMap::default();
+        for ((per, owner), a) in &by {
+            if quarters.contains(per) {
+                sums.entry(*owner).or_default().absorb(a);
             }
         }
+        by.extend(sums.into_iter().map(|(owner, a)| ((year, owner), a)));
     }
     let scopes = reported_scopes(f);
     let empty = Acc::default();
