@@ -79,6 +79,52 @@ const PAGES: &[&str] = &[
     "warnings.html",
 ];
 
+/// The tables that scroll inside their box (cut off), by id.
+const SCROLLING_TABLES: &str = "return Array.prototype.filter.call(document.querySelectorAll('.table-wrap'), function (w) { return w.offsetParent !== null && w.scrollWidth > w.clientWidth + 1; }).map(function (w) { var t = w.querySelector('table'); return (t ? t.id : '?') + ' by ' + (w.scrollWidth - w.clientWidth); });";
+
+/// On a phone: rows of lists that leave the screen, and deal cards whose
+/// name, amount, close, stage or risks are not shown.
+const PHONE_CARDS: &str = r#"
+function shown(e) {
+  if (!e) return false;
+  var b = e.getBoundingClientRect();
+  return b.width > 0 && b.height > 0 && b.left >= -1 && b.right <= window.innerWidth + 1 && getComputedStyle(e).visibility !== 'hidden';
+}
+var bad = [];
+document.querySelectorAll('table.cards').forEach(function (t) {
+  if (t.offsetParent === null || !t.tBodies.length) return;
+  Array.prototype.forEach.call(t.tBodies[0].rows, function (r, i) {
+    var b = r.getBoundingClientRect();
+    if (b.left < -1 || b.right > window.innerWidth + 1) bad.push(t.id + ' row ' + i + ' leaves the screen');
+    if (!t.classList.contains('deal-list')) return;
+    ['.c-main a', '.c-amount', '.c-close'].forEach(function (sel) {
+      if (!shown(r.querySelector(sel))) bad.push(t.id + ' row ' + i + ': ' + sel + ' not shown');
+    });
+    if (!shown(r.querySelector('.c-stage') || r.querySelector('.c-main .stage'))) bad.push(t.id + ' row ' + i + ': stage not shown');
+    var risk = r.querySelector('[class*="risk-"]');
+    if (risk && !shown(risk)) bad.push(t.id + ' row ' + i + ': risk not shown');
+  });
+});
+return bad.slice(0, 10);
+"#;
+
+/// Forecast charts shown: value labels that overlap a target line or
+/// another label.
+const CHART_OVERLAPS: &str = r#"
+function hit(a, b) { return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height; }
+var bad = [];
+document.querySelectorAll('svg.chart.forecast').forEach(function (svg) {
+  if (getComputedStyle(svg).display === 'none') return;
+  var labels = Array.prototype.map.call(svg.querySelectorAll('text.val'), function (t) { return [t.textContent, t.getBBox()]; });
+  var lines = Array.prototype.map.call(svg.querySelectorAll('.bar line.target'), function (l) { var b = l.getBBox(); return { x: b.x - 1, y: b.y - 1, width: b.width + 2, height: b.height + 2 }; });
+  labels.forEach(function (l, i) {
+    lines.forEach(function (b) { if (hit(l[1], b)) bad.push(svg.id + ': ' + l[0] + ' on a target line'); });
+    labels.slice(i + 1).forEach(function (m) { if (hit(l[1], m[1])) bad.push(svg.id + ': ' + l[0] + ' on ' + m[0]); });
+  });
+});
+return bad;
+"#;
+
 #[test]
 fn every_kind_of_page_in_a_real_browser() {
     let Some(t) = tools() else { return };
@@ -109,11 +155,23 @@ fn every_kind_of_page_in_a_real_browser() {
             "return Array.prototype.filter.call(document.querySelectorAll('svg.chart'), function (c) { var t = c.querySelector('title'); return !t || !t.textContent.trim() || !c.getAttribute('aria-labelledby'); }).length;",
         );
         assert_eq!(unnamed, json!(0), "{page}: chart without a title");
-        // Nothing sticks out of the page sideways.
+        // Nothing sticks out of the page sideways, and no table is cut off
+        // (none scrolls inside its box at 1440 px).
         let overflow = s.js("return document.documentElement.scrollWidth - window.innerWidth;");
         assert!(
             overflow.as_i64().unwrap() <= 0,
             "{page}: page wider than the window by {overflow}"
+        );
+        assert_eq!(
+            s.js(SCROLLING_TABLES),
+            json!([]),
+            "{page}: tables cut off at 1440 px"
+        );
+        // Charts' figures sit clear of the target lines and of each other.
+        assert_eq!(
+            s.js(CHART_OVERLAPS),
+            json!([]),
+            "{page}: chart labels overlap"
         );
     }
 
@@ -256,7 +314,7 @@ fn every_kind_of_page_in_a_real_browser() {
         .count();
     assert!(negotiation > 0);
     s.click("select[aria-label=\"Filter: Stage\"]");
-    s.click("select[aria-label=\"Filter: Stage\"] option[value=\"Negotiation\"]");
+    s.click("select[aria-label=\"Filter: Stage\"] option[value=\"negotiation\"]");
     assert_eq!(s.visible_rows("#deals"), negotiation);
     // Both at once: stage and text.
     s.type_into("#deals-filter", "zzz-no-such-deal");
@@ -298,8 +356,13 @@ fn pages_are_complete_without_javascript() {
     s.goto(&file_url(out.path(), "accounts.html"));
     assert_eq!(s.visible_rows("#accounts"), a.accounts.len());
     s.goto(&file_url(out.path(), "risks.html"));
-    let shown: usize = a.risks.len();
-    assert_eq!(s.count("section[id^=\"signal-\"] tbody tr"), shown);
+    let at_risk = a.deals.iter().filter(|d| !d.risks.is_empty()).count();
+    assert_eq!(s.visible_rows("#at-risk"), at_risk);
+    // A filter in the URL does nothing without the script: every row.
+    s.goto(&file_url(out.path(), "deals.html#q=cat:won"));
+    assert_eq!(s.visible_rows("#deals"), a.deals.len());
+    assert_eq!(s.count(".filters[hidden]"), 1, "the drop-downs stay hidden");
+    assert_eq!(s.count("#search[hidden]"), 1, "so does the search box");
     s.goto(&file_url(out.path(), "index.html"));
     let fm = Fmt {
         currency: a.currency.clone(),
@@ -355,11 +418,22 @@ fn phone_layout_fits_and_switches_charts() {
         );
         let errors = s.errors();
         assert!(errors.is_empty(), "{page}: console errors: {errors:?}");
-        // Wide tables scroll inside their box; the page itself does not.
+        // Neither the page nor any list scrolls sideways: every list is one
+        // card per row, and a deal's card shows what matters.
         let overflow = s.js("return document.documentElement.scrollWidth - window.innerWidth;");
         assert!(
             overflow.as_i64().unwrap() <= 0,
             "{page} at {width}px: page wider than the screen by {overflow}"
+        );
+        assert_eq!(
+            s.js(SCROLLING_TABLES),
+            json!([]),
+            "{page}: a list scrolls sideways on a phone"
+        );
+        assert_eq!(
+            s.js(PHONE_CARDS),
+            json!([]),
+            "{page}: a card hides what matters"
         );
         if s.count("svg.chart") > 0 {
             let shown = s.js("return Array.prototype.filter.call(document.querySelectorAll('svg.chart'), function (c) { return getComputedStyle(c).display !== 'none'; }).map(function (c) { return c.classList.contains('narrow'); });");
@@ -641,4 +715,479 @@ fn winloss_page_shows_the_analytics() {
     assert!(s.text("main h1").len() > 1);
     let errors = s.errors();
     assert!(errors.is_empty(), "console errors: {errors:?}");
+}
+
+/// The text of the cells of a table's footer with `data-total` (amount,
+/// weighted…), by name.
+fn footer_total(s: &Session<'_>, table: &str, name: &str) -> String {
+    s.text(&format!("{table} tfoot [data-total=\"{name}\"]"))
+}
+
+#[test]
+fn a_filter_set_in_the_url_shows_its_rows_and_totals() {
+    let Some(t) = tools() else { return };
+    let example = common::example();
+    let (c, a) = analytics_of(&example);
+    let out = build(&example);
+    let cur = a.currency.as_str();
+    let cal = c.pipeline.settings.calendar();
+    let q4 = dealbook::period::Period::parse("2026-Q4").unwrap();
+    let org = a
+        .forecast
+        .iter()
+        .find(|r| r.period == q4 && r.scope.kind == "org")
+        .unwrap();
+    // This quarter's commit: its won and open commit deals.
+    let commit: Vec<_> = a
+        .deals
+        .iter()
+        .filter(|d| d.close.is_some_and(|x| cal.contains(q4, x)))
+        .filter(|d| {
+            d.status == Status::Won
+                || (d.status == Status::Open && d.category == dealbook::model::Category::Commit)
+        })
+        .collect();
+    let weighted: dealbook::money::Money = commit.iter().map(|d| d.weighted).sum();
+    let d = Driver::start(&t);
+    let s = d.session(true, 1440);
+    s.goto(&file_url(
+        out.path(),
+        "deals.html#q=period:2026-Q4+cat:won,commit",
+    ));
+    assert_eq!(s.visible_rows("#deals"), commit.len());
+    assert_eq!(
+        footer_total(&s, "#deals", "amount"),
+        fmt::money(org.commit, cur)
+    );
+    assert_eq!(
+        footer_total(&s, "#deals", "weighted"),
+        fmt::money(weighted, cur)
+    );
+    assert_eq!(
+        s.text("#deals tfoot th"),
+        format!("Total ({})", commit.len()),
+        "the count of the rows shown"
+    );
+    // The drop-downs show the state, a value list as one option.
+    assert_eq!(
+        s.js("return document.querySelector('select[data-facet=\"period\"]').value;"),
+        json!("2026-Q4")
+    );
+    assert_eq!(
+        s.js("return document.querySelector('select[data-facet=\"cat\"]').value;"),
+        json!("won,commit")
+    );
+    // Narrowing by owner through the drop-down updates rows, totals and URL.
+    let tom: Vec<_> = commit
+        .iter()
+        .filter(|d| c.pipeline.deals[d.deal].owner.value.as_str() == "tom-wu")
+        .collect();
+    assert!(!tom.is_empty() && tom.len() < commit.len());
+    s.js("var x = document.querySelector('select[data-facet=\"owner\"]'); x.value = 'tom-wu'; x.dispatchEvent(new Event('change')); return 0;");
+    assert_eq!(s.visible_rows("#deals"), tom.len());
+    let tom_amount: dealbook::money::Money = tom.iter().map(|d| d.amount_reporting).sum();
+    assert_eq!(
+        footer_total(&s, "#deals", "amount"),
+        fmt::money(tom_amount, cur)
+    );
+    assert!(
+        s.url()
+            .ends_with("#q=period:2026-Q4+cat:won,commit+owner:tom-wu"),
+        "{}",
+        s.url()
+    );
+    // Another query in the address (a link on the same page) applies too.
+    s.js("location.hash = '#q=risk:stale'; return 0;");
+    let stale = a
+        .deals
+        .iter()
+        .filter(|d| d.risks.iter().any(|r| r == "stale"))
+        .count();
+    common::wait_for("the hash to apply", || {
+        (s.visible_rows("#deals") == stale).then_some(())
+    });
+    // Clear shows every row again and empties the query.
+    s.click(".table-tools button.clear");
+    assert_eq!(s.visible_rows("#deals"), a.deals.len());
+    assert!(!s.url().contains("#q="), "{}", s.url());
+    let all: dealbook::money::Money = a.deals.iter().map(|d| d.amount_reporting).sum();
+    assert_eq!(footer_total(&s, "#deals", "amount"), fmt::money(all, cur));
+    let errors = s.errors();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn a_funnel_stage_drills_down_to_exactly_its_deals() {
+    let Some(t) = tools() else { return };
+    let example = common::example();
+    let (_, a) = analytics_of(&example);
+    let out = build(&example);
+    let cur = a.currency.as_str();
+    let d = Driver::start(&t);
+    let s = d.session(true, 1440);
+    for (page, link) in [
+        (
+            "funnel.html",
+            "#funnel tbody a[href*=\"stage:negotiation\"]",
+        ),
+        ("index.html", "#chart-funnel a[href*=\"stage:negotiation\"]"),
+    ] {
+        s.goto(&file_url(out.path(), page));
+        s.click(link);
+        assert!(
+            s.url().ends_with("deals.html#q=cat:open+stage:negotiation"),
+            "{page}: {}",
+            s.url()
+        );
+        let stage = a
+            .funnel
+            .stages
+            .iter()
+            .find(|x| x.stage == "negotiation")
+            .unwrap();
+        assert_eq!(s.visible_rows("#deals"), stage.count, "{page}");
+        let stages: Vec<String> = s
+            .js("return Array.prototype.filter.call(document.querySelectorAll('#deals tbody tr'), function (r) { return !r.hidden; }).map(function (r) { return r.querySelector('.c-stage').textContent.trim() + '/' + r.className; });")
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        assert!(
+            stages
+                .iter()
+                .all(|x| x.starts_with("Negotiation/status-open")),
+            "{page}: {stages:?}"
+        );
+        assert_eq!(
+            footer_total(&s, "#deals", "amount"),
+            fmt::money(stage.amount, cur)
+        );
+        assert_eq!(
+            footer_total(&s, "#deals", "weighted"),
+            fmt::money(stage.weighted, cur)
+        );
+    }
+    // A KPI card drills down the same way: the dashboard's commit lists
+    // the deals that sum to it.
+    s.goto(&file_url(out.path(), "index.html"));
+    s.click("[data-kpi=\"commit\"] .kpi-label a");
+    assert_eq!(
+        footer_total(&s, "#deals", "amount"),
+        fmt::money(a.kpis.commit, cur)
+    );
+    s.goto(&file_url(out.path(), "index.html"));
+    s.click("[data-kpi=\"weighted\"] .kpi-label a");
+    assert_eq!(
+        footer_total(&s, "#deals", "weighted"),
+        fmt::money(a.kpis.weighted, cur)
+    );
+    // And the risks page's count of a signal.
+    s.goto(&file_url(out.path(), "risks.html"));
+    s.click("#signals a[href*=\"risk:stale\"]");
+    let stale = a
+        .deals
+        .iter()
+        .filter(|d| d.risks.iter().any(|r| r == "stale"))
+        .count();
+    assert_eq!(s.visible_rows("#deals"), stale);
+    let errors = s.errors();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn search_finds_a_chinese_account_and_a_deal_id() {
+    let Some(t) = tools() else { return };
+    let example = common::example();
+    let out = build(&example);
+    let d = Driver::start(&t);
+    let s = d.session(true, 1440);
+    s.goto(&file_url(out.path(), "deals.html"));
+    // `/` focuses the box (from anywhere but a text field).
+    s.keys("/");
+    assert_eq!(
+        s.js("return document.activeElement && document.activeElement.id;"),
+        json!("search-input")
+    );
+    s.keys("华星电力");
+    let first = common::wait_for("search results", || {
+        let v = s.js("var li = document.querySelector('#search-results li[role=option]'); return li ? li.textContent : null;");
+        v.as_str().map(str::to_string)
+    });
+    assert!(first.contains("华星电力集团"), "{first}");
+    assert!(first.contains("Account"), "{first}");
+    // Enter opens the chosen result.
+    s.keys("\u{E007}");
+    common::wait_for("the account page", || {
+        s.url()
+            .ends_with("accounts/huaxing-power.html")
+            .then_some(())
+    });
+    // A deal by its id, one level down (links stay relative): arrows move.
+    s.keys("/");
+    s.keys("beifang-erp");
+    common::wait_for("a deal", || {
+        s.js("var li = document.querySelector('#search-results li[role=option]'); return li ? li.textContent : '';")
+            .as_str()
+            .is_some_and(|t| t.contains("ERP for the rail-equipment division"))
+            .then_some(())
+    });
+    let n = s.count("#search-results li[role=option]");
+    if n > 1 {
+        s.keys("\u{E015}");
+        assert_eq!(
+            s.js("return document.querySelector('#search-results li[aria-selected=true]').id;"),
+            json!("search-result-1")
+        );
+        s.keys("\u{E013}");
+    }
+    s.keys("\u{E007}");
+    common::wait_for("the deal page", || {
+        s.url().ends_with("deals/beifang-erp.html").then_some(())
+    });
+    let errors = s.errors();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn the_call_view_adds_up_to_the_forecast() {
+    let Some(t) = tools() else { return };
+    let example = common::example();
+    let (_, a) = analytics_of(&example);
+    let out = build(&example);
+    let d = Driver::start(&t);
+    let s = d.session(true, 1440);
+    let quarter = a.current.quarter;
+    for (page, period, kind, id) in [
+        ("forecast/2026-Q4.html", quarter, "org", None),
+        ("forecast/2026.html", a.current.year, "org", None),
+        ("teams/east.html", quarter, "team", Some("east")),
+        ("teams/north.html", quarter, "team", Some("north")),
+        ("people/tom-wu.html", quarter, "person", Some("tom-wu")),
+        (
+            "people/zhang-min.html",
+            quarter,
+            "person",
+            Some("zhang-min"),
+        ),
+    ] {
+        let f = a
+            .forecast
+            .iter()
+            .find(|r| r.period == period && r.scope.kind == kind && r.scope.id.as_deref() == id)
+            .unwrap_or_else(|| panic!("no forecast for {page}"));
+        s.goto(&file_url(out.path(), page));
+        let v = |cat: &str, col: usize| -> String {
+            s.js(&format!(
+                "return document.querySelector('#call-summary tr[data-cat=\"{cat}\"] td:nth-of-type({col})').getAttribute('data-v');"
+            ))
+            .as_str()
+            .unwrap()
+            .to_string()
+        };
+        let money = |x: dealbook::money::Money| x.to_string();
+        // Running totals are the forecast's figures.
+        assert_eq!(v("won", 4), money(f.won), "{page}: won");
+        assert_eq!(v("commit", 4), money(f.commit), "{page}: commit");
+        assert_eq!(v("best_case", 4), money(f.best_case), "{page}: best case");
+        assert_eq!(v("pipeline", 4), money(f.pipeline), "{page}: pipeline");
+        // The weighted subtotals add up to the weighted forecast.
+        let w = s
+            .js("return document.querySelector('#call-summary tfoot td:nth-of-type(3)').getAttribute('data-v');")
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(w, money(f.weighted), "{page}: weighted");
+        // Each group lists its deals (all of them in the example).
+        for cat in ["won", "commit", "best_case", "pipeline"] {
+            let n: usize = v(cat, 1).parse().unwrap();
+            let rows = if n == 0 {
+                0
+            } else {
+                s.visible_rows(&format!("#call-{cat}-deals"))
+            };
+            assert_eq!(rows, n, "{page}: rows of {cat}");
+        }
+        // The cards on the period page are the same figures.
+        if page.starts_with("forecast/") {
+            assert_eq!(
+                s.text("[data-kpi=\"commit\"] .kpi-value"),
+                fmt::money(f.commit, &a.currency)
+            );
+        }
+    }
+}
+
+/// Text whose colour is under 4.5:1 against what is behind it (3:1 for
+/// large text), on the page shown: `[element, text, ratio]`.
+const LOW_CONTRAST: &str = r#"
+function parse(c) {
+  var m = /rgba?\(([^)]+)\)/.exec(c || "");
+  if (!m) return null;
+  var p = m[1].split(/[ ,\/]+/).filter(Boolean).map(parseFloat);
+  return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+}
+function over(t, b) { var a = t.a; return { r: t.r * a + b.r * (1 - a), g: t.g * a + b.g * (1 - a), b: t.b * a + b.b * (1 - a), a: 1 }; }
+function lum(c) {
+  function ch(v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }
+  return 0.2126 * ch(c.r) + 0.7152 * ch(c.g) + 0.0722 * ch(c.b);
+}
+function ratio(a, b) { var x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); }
+function background(el) {
+  var layers = [];
+  for (var e = el; e && e.nodeType === 1; e = e.parentElement) {
+    var c = parse(getComputedStyle(e).backgroundColor);
+    if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; }
+  }
+  var bg = { r: 255, g: 255, b: 255, a: 1 };
+  if (layers.length === 0 || layers[layers.length - 1].a < 1) bg = parse(getComputedStyle(document.documentElement).backgroundColor) || bg;
+  if (bg.a < 1) bg = { r: 255, g: 255, b: 255, a: 1 };
+  for (var i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg);
+  return bg;
+}
+function visible(el) {
+  var r = el.getBoundingClientRect();
+  if (r.width <= 1 || r.height <= 1) return false;
+  for (var e = el; e && e.nodeType === 1; e = e.parentElement) {
+    var s = getComputedStyle(e);
+    if (s.display === "none" || s.visibility === "hidden" || parseFloat(s.opacity) === 0) return false;
+  }
+  return true;
+}
+var bad = [];
+document.querySelectorAll("body *").forEach(function (el) {
+  var tag = el.tagName.toLowerCase();
+  if (el.closest("svg") && tag !== "text") return;
+  var own = Array.prototype.some.call(el.childNodes, function (n) { return n.nodeType === 3 && n.textContent.trim(); });
+  if (!own || !visible(el) || el.closest("[disabled]")) return;
+  var s = getComputedStyle(el);
+  var fg, bg;
+  if (tag === "text") {
+    fg = parse(s.fill);
+    var g = el.parentElement;
+    var rect = g && g.classList.contains("seg") ? g.querySelector("rect") : null;
+    bg = rect ? parse(getComputedStyle(rect).fill) : background(el.closest("svg").parentElement);
+  } else {
+    fg = parse(s.color);
+    bg = background(el);
+  }
+  if (!fg || !bg) return;
+  if (fg.a < 1) fg = over(fg, bg);
+  var size = parseFloat(s.fontSize), weight = parseInt(s.fontWeight, 10);
+  var need = size >= 24 || (size >= 18.66 && weight >= 700) ? 3 : 4.5;
+  var r = ratio(fg, bg);
+  if (r < need) bad.push([tag + "." + String(el.getAttribute("class") || ""), el.textContent.trim().slice(0, 30), Math.round(r * 100) / 100]);
+});
+return bad.slice(0, 8);
+"#;
+
+#[test]
+fn every_text_colour_contrasts_in_light_and_dark() {
+    let Some(t) = tools() else { return };
+    let example = common::example();
+    let out = build(&example);
+    let d = Driver::start(&t);
+    for width in [1440, 375] {
+        let s = d.session(true, width);
+        for scheme in ["light", "dark"] {
+            s.emulate_media("", &[("prefers-color-scheme", scheme)]);
+            for page in PAGES {
+                s.goto(&file_url(out.path(), page));
+                let dark = s.js("return matchMedia('(prefers-color-scheme: dark)').matches;");
+                assert_eq!(dark, json!(scheme == "dark"), "emulation of {scheme}");
+                assert_eq!(
+                    s.js(LOW_CONTRAST),
+                    json!([]),
+                    "{page} ({scheme}, {width} px): text under 4.5:1"
+                );
+            }
+        }
+    }
+    // The forecast series stay apart in both schemes: won and commit at
+    // least 2:1 from each other, each at least 3:1 from the card.
+    let s = d.session(true, 1440);
+    for scheme in ["light", "dark"] {
+        s.emulate_media("", &[("prefers-color-scheme", scheme)]);
+        s.goto(&file_url(out.path(), "index.html"));
+        let fills = s.js(&format!(
+            "{}\n{}",
+            LOW_CONTRAST.split("var bad = [];").next().unwrap(),
+            "var svg = document.querySelector('#chart-forecast'); var won = parse(getComputedStyle(svg.querySelector('.s-won')).fill); var commit = parse(getComputedStyle(svg.querySelector('.s-commit')).fill); var card = background(svg.parentElement); return [ratio(won, commit), ratio(won, card), ratio(commit, card), lum(won) < lum(commit)];"
+        ));
+        let f = fills.as_array().unwrap();
+        assert!(
+            f[0].as_f64().unwrap() >= 2.0,
+            "{scheme}: won vs commit {fills}"
+        );
+        assert!(
+            f[1].as_f64().unwrap() >= 3.0,
+            "{scheme}: won vs card {fills}"
+        );
+        assert!(
+            f[2].as_f64().unwrap() >= 3.0,
+            "{scheme}: commit vs card {fills}"
+        );
+        assert_eq!(
+            f[3],
+            json!(true),
+            "{scheme}: won is the darker, as in light mode"
+        );
+    }
+}
+
+#[test]
+fn every_tab_stop_is_visible() {
+    let Some(t) = tools() else { return };
+    let example = common::example();
+    let out = build(&example);
+    let d = Driver::start(&t);
+    for (width, page) in [
+        (1440, "index.html"),
+        (1440, "deals/beifang-erp.html"),
+        (375, "index.html"),
+    ] {
+        let s = d.session(true, width);
+        s.goto(&file_url(out.path(), page));
+        let mut order = Vec::new();
+        for _ in 0..40 {
+            s.keys("\u{E004}");
+            let v = s.js("var e = document.activeElement; if (!e || e === document.body) return null; var r = e.getBoundingClientRect(); var st = getComputedStyle(e); var hidden = false; for (var x = e; x && x.nodeType === 1; x = x.parentElement) { var cs = getComputedStyle(x); if (cs.display === 'none' || cs.visibility === 'hidden' || parseFloat(cs.opacity) === 0) hidden = true; } var label = e.id ? document.querySelector('label[for=\"' + e.id + '\"]') : null; if (hidden && label) { var lr = label.getBoundingClientRect(); hidden = lr.width < 2 || lr.height < 2; r = lr; } return [(e.id || e.className || e.tagName) + ':' + (e.textContent || e.value || '').trim().slice(0, 20), !hidden && r.width >= 2 && r.height >= 2 && r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth];");
+            if v.is_null() {
+                break;
+            }
+            let (name, ok) = (v[0].as_str().unwrap().to_string(), v[1] == json!(true));
+            assert!(
+                ok,
+                "{page} at {width}px: invisible tab stop {name} (after {order:?})"
+            );
+            order.push(name);
+        }
+        assert!(
+            order[0].starts_with("skip"),
+            "{page}: the skip link first: {order:?}"
+        );
+        assert!(
+            order.iter().any(|n| n.starts_with("search-input")),
+            "{page}: the search box is a tab stop: {order:?}"
+        );
+        if width > 820 {
+            // Printed: no sort arrows, no search box, no menu.
+            s.emulate_media("print", &[]);
+            assert_eq!(
+                s.js("return Array.prototype.filter.call(document.querySelectorAll('th .sort .arrow, #search, #nav'), function (e) { return getComputedStyle(e).display !== 'none'; }).length;"),
+                json!(0),
+                "{page}: sort arrows, search or menu on paper"
+            );
+            s.emulate_media("", &[]);
+            assert!(
+                !order.iter().any(|n| n.starts_with("nav-toggle")),
+                "{page}: the phone menu's checkbox on a wide screen: {order:?}"
+            );
+        } else {
+            assert!(
+                order.iter().any(|n| n.starts_with("nav-toggle")),
+                "{order:?}"
+            );
+        }
+    }
 }

@@ -236,6 +236,36 @@ fn is_absolute(url: &str) -> bool {
         })
 }
 
+/// Checks a drill-down link `v` (on `from`) to `target` with the query `q`
+/// (after `#q=`): the target has a list that keeps its filter in the URL,
+/// with a drop-down or a row key for every facet, and the values are ids,
+/// codes or periods (no space, nothing to escape).
+fn check_query(target: &str, html: &str, q: &str, v: &str, from: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !html.contains("data-url-state") {
+        problems.push(format!("{from}: {v}: {target} keeps no filter in the URL"));
+    }
+    for part in q.split('+').filter(|p| !p.is_empty()) {
+        let Some((facet, values)) = part.split_once(':') else {
+            problems.push(format!("{from}: {v}: odd query part {part}"));
+            continue;
+        };
+        if !html.contains(&format!("data-facet=\"{facet}\"")) {
+            problems.push(format!("{from}: {v}: {target} has no facet {facet}"));
+        }
+        for value in values.split(',') {
+            let ok = !value.is_empty()
+                && value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c));
+            if !ok {
+                problems.push(format!("{from}: {v}: odd value {value:?}"));
+            }
+        }
+    }
+    problems
+}
+
 /// Checks every link and asset of a site; returns the problems.
 fn check_links(pages: &BTreeMap<String, Vec<u8>>, base_url: Option<&str>) -> Vec<String> {
     let mut problems = Vec::new();
@@ -258,6 +288,19 @@ fn check_links(pages: &BTreeMap<String, Vec<u8>>, base_url: Option<&str>) -> Vec
             }
             if css.contains("@import") || css.contains("http:") || css.contains("https:") {
                 problems.push(format!("{path}: external reference in CSS"));
+            }
+            continue;
+        }
+        if path == "search-index.js" {
+            // Data only: one assignment of a JSON document.
+            let js = text(bytes);
+            let json = js
+                .strip_prefix("window.dealbookSearch=")
+                .and_then(|r| r.strip_suffix(";\n"));
+            if json.is_none_or(|j| serde_json::from_str::<serde_json::Value>(j).is_err()) {
+                problems.push(format!(
+                    "{path}: not a JSON document assigned to window.dealbookSearch"
+                ));
             }
             continue;
         }
@@ -346,7 +389,17 @@ fn check_links(pages: &BTreeMap<String, Vec<u8>>, base_url: Option<&str>) -> Vec
                 let (file, frag) = v.split_once('#').unwrap_or((v, ""));
                 match resolve(path, file) {
                     Some(target) if pages.contains_key(&target) => {
-                        if !frag.is_empty()
+                        if let Some(q) = frag.strip_prefix("q=") {
+                            // A filtered list: the page keeps its filter in
+                            // the URL and knows every facet named.
+                            problems.extend(check_query(
+                                &target,
+                                text(&pages[&target]),
+                                q,
+                                v,
+                                path,
+                            ));
+                        } else if !frag.is_empty()
                             && ids.get(target.as_str()).is_some_and(|s| !s.contains(frag))
                         {
                             problems.push(format!("{path}: {v}: no id {frag} in {target}"));

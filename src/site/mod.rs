@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod incremental;
 pub mod markdown;
 pub mod output;
+pub mod search;
 pub mod templates;
 pub mod views;
 
@@ -110,7 +111,6 @@ pub const NAV: &[(&str, &str, &str)] = &[
     ("risks", "risks.html", "nav_risks"),
     ("winloss", "winloss.html", "nav_winloss"),
     ("targets", "targets.html", "nav_targets"),
-    ("warnings", "warnings.html", "nav_warnings"),
 ];
 
 #[derive(Serialize)]
@@ -124,6 +124,8 @@ struct NavItem {
 struct SiteInfo<'a> {
     org: &'a str,
     currency: &'a str,
+    /// What money starts with: `¥`, `$`, `CHF `.
+    symbol: String,
     as_of: String,
     lang: &'static str,
     base_url: Option<String>,
@@ -153,6 +155,7 @@ enum Job {
     Warnings,
     Asset(usize),
     Export(usize),
+    SearchIndex,
 }
 
 /// A base URL for the canonical link: `None` when not given; always ends
@@ -197,6 +200,7 @@ fn global_context(site: &Site<'_>, base_url: Option<&str>) -> Context {
         &SiteInfo {
             org: &site.a.org,
             currency: &site.a.currency,
+            symbol: crate::fmt::symbol(&site.a.currency),
             as_of: site.a.as_of.to_string(),
             lang: i.lang(),
             base_url: canonical_base(base_url),
@@ -251,6 +255,7 @@ fn jobs(site: &Site<'_>, o: &Overrides) -> Vec<Job> {
         v.extend((1..=Site::page_count(rows.len())).map(|n| Job::Signal(code, n)));
     }
     v.extend((0..EXPORTS.len()).map(Job::Export));
+    v.push(Job::SearchIndex);
     let extra_assets = o
         .assets
         .iter()
@@ -412,6 +417,10 @@ impl Renderer<'_, '_> {
                 bytes: asset(self.overrides, *k).1.to_vec(),
             }),
             Job::Export(k) => export(s.a, s.p, *k),
+            Job::SearchIndex => Ok(Page {
+                path,
+                bytes: search::index(s),
+            }),
         }
     }
 }
@@ -437,6 +446,7 @@ fn job_path(site: &Site<'_>, o: &Overrides, job: &Job) -> String {
         Job::Signal(code, n) => paths::signal(code, *n),
         Job::Asset(k) => format!("assets/{}", asset(o, *k).0),
         Job::Export(k) => EXPORTS[*k].0.to_string(),
+        Job::SearchIndex => search::PATH.to_string(),
     }
 }
 

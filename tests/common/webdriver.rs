@@ -277,6 +277,50 @@ impl Session<'_> {
         );
     }
 
+    /// Key strokes to whatever has the focus (W3C actions): text, or
+    /// WebDriver key codes such as `\u{E004}` (Tab), `\u{E007}` (Enter),
+    /// `\u{E015}` (arrow down).
+    pub fn keys(&self, text: &str) {
+        let actions: Vec<Value> = text
+            .chars()
+            .flat_map(|c| {
+                let v = c.to_string();
+                [
+                    json!({ "type": "keyDown", "value": v }),
+                    json!({ "type": "keyUp", "value": v }),
+                ]
+            })
+            .collect();
+        self.call(
+            "POST",
+            "/actions",
+            Some(json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] })),
+        );
+    }
+
+    /// Emulates CSS media features, e.g. `[("prefers-color-scheme",
+    /// "dark")]`, and the media type (`print`, or `""` for screen), over
+    /// the DevTools protocol.
+    pub fn emulate_media(&self, media: &str, features: &[(&str, &str)]) {
+        let features: Vec<Value> = features
+            .iter()
+            .map(|(n, v)| json!({ "name": n, "value": v }))
+            .collect();
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "media": media, "features": features } })),
+        );
+    }
+
+    /// The current URL.
+    pub fn url(&self) -> String {
+        self.call("GET", "/url", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
     pub fn clear(&self, css: &str) {
         let e = self.element(css);
         self.call("POST", &format!("/element/{e}/clear"), Some(json!({})));

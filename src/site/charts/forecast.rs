@@ -45,6 +45,10 @@ pub struct StackBar {
     pub pipeline: Money,
     /// Revenue target.
     pub target: Option<Money>,
+    /// Where each series' stretch links (the deals behind it, from the
+    /// page: won, open commit, open best case, open pipeline); none for no
+    /// links.
+    pub links: Option<[String; 4]>,
 }
 
 impl StackBar {
@@ -80,6 +84,34 @@ impl StackBar {
             t("best_case", self.best),
             t("pipeline", self.pipeline),
         ]
+    }
+
+    /// The figure a forecast call names: the commit, and under it how far
+    /// it is from the target ("¥1.7M short", "¥0.3M over"), if any.
+    fn call_label(&self, fm: &Fmt, i: &I18n) -> (String, Option<String>) {
+        let commit = fm.compact(self.commit);
+        let gap = self.target.map(|t| {
+            let d = t - self.commit;
+            if d.get().is_sign_negative() && !d.is_zero() {
+                i.fill("call_over", &[("gap", &fm.compact(-d))])
+            } else {
+                i.fill("call_short", &[("gap", &fm.compact(d))])
+            }
+        });
+        (commit, gap)
+    }
+
+    /// The gap in few characters, for narrow columns: "+¥1.29M" over the
+    /// target, "−¥348K" short of it.
+    fn short_gap(&self, fm: &Fmt) -> Option<String> {
+        self.target.map(|t| {
+            let d = self.commit - t;
+            if d.get().is_sign_negative() && !d.is_zero() {
+                format!("−{}", fm.compact(-d))
+            } else {
+                format!("+{}", fm.compact(d))
+            }
+        })
     }
 
     fn target_tip(&self, fm: &Fmt, i: &I18n) -> String {
@@ -154,8 +186,21 @@ fn open_forecast(
     o.push_str(legend);
 }
 
-/// One series' stretch of a stacked bar, with its exact value as a `<title>`.
-fn segment(o: &mut String, id: &str, s: usize, (x, y): (f64, f64), (w, h): (f64, f64), tip: &str) {
+/// One series' stretch of a stacked bar, with its exact value as a
+/// `<title>`, linking to `href` (the deals behind it) when given.
+#[allow(clippy::too_many_arguments)]
+fn segment(
+    o: &mut String,
+    id: &str,
+    s: usize,
+    (x, y): (f64, f64),
+    (w, h): (f64, f64),
+    tip: &str,
+    href: Option<&str>,
+) {
+    if let Some(h) = href {
+        let _ = write!(o, r#"<a href="{}">"#, esc(h));
+    }
     let _ = write!(
         o,
         r#"<rect x="{}" y="{}" width="{}" height="{}" {}><title>{}</title></rect>"#,
@@ -166,7 +211,13 @@ fn segment(o: &mut String, id: &str, s: usize, (x, y): (f64, f64), (w, h): (f64,
         series_fill(id, s),
         esc(tip)
     );
+    if href.is_some() {
+        o.push_str("</a>");
+    }
 }
+
+/// Height of a line of the figures over a column.
+const LINE: f64 = 15.0;
 
 /// The target of a bar as a dashed line, with its value as a `<title>`.
 fn target(o: &mut String, from: (f64, f64), to: (f64, f64), tip: &str) {
@@ -194,15 +245,16 @@ pub fn forecast_columns(
     let mut body = String::with_capacity(4096);
     let (ml, mr, mb) = (if is_narrow(w) { 52.0 } else { 64.0 }, 10.0, 30.0);
     let after_legend = legend(&mut body, id, i, 6.0, 14.0, w, true);
-    let mt = after_legend + 16.0;
-    let ph = if is_narrow(w) { 200.0 } else { 230.0 };
+    // Room over the highest column for its two lines of figures.
+    let mt = after_legend + 16.0 + 2.0 * LINE;
+    let ph = if is_narrow(w) { 190.0 } else { 220.0 };
     let h = mt + ph + mb;
     let pw = w - ml - mr;
     let max = bars.iter().map(StackBar::max).fold(0.0, f64::max);
     let (tv, top) = ticks(max, 4);
     let y = |v: f64| mt + ph - v / top * ph;
     open_forecast(&mut o, id, (w, h), "forecast", title, i, &body);
-    money_axis(&mut o, &tv, y, (ml, w - mr), mt, fm);
+    money_axis(&mut o, &tv, y, (ml, w - mr), mt - 2.0 * LINE, fm);
     let n = bars.len().max(1) as f64;
     let slot = pw / n;
     let bw = (slot * 0.55).min(64.0);
@@ -212,16 +264,38 @@ pub fn forecast_columns(
         o.push_str(r#"<g class="bar">"#);
         for (s, lo, hi) in b.parts() {
             let at = (cx - bw / 2.0, y(hi));
-            segment(&mut o, id, s, at, (bw, (y(lo) - y(hi)).max(0.5)), &tips[s]);
+            let href = b.links.as_ref().map(|l| l[s].as_str());
+            segment(
+                &mut o,
+                id,
+                s,
+                at,
+                (bw, (y(lo) - y(hi)).max(0.5)),
+                &tips[s],
+                href,
+            );
         }
+        let mut above = y(b.top());
         if let Some(t) = b.target {
             let ty = y(f(t));
             let tip = b.target_tip(fm, i);
             target(&mut o, (cx - slot * 0.45, ty), (cx + slot * 0.45, ty), &tip);
+            above = above.min(ty - 2.0);
         }
-        let label = fm.compact(b.pipeline);
-        if text_w(&label) * 0.9 < slot {
-            text(&mut o, "val", cx, y(b.top()) - 5.0, Some("middle"), &label);
+        // The commit and its gap, over both the column and its target
+        // line and within the slot (so clear of the neighbours' too).
+        let (commit, gap) = b.call_label(fm, i);
+        let room = slot * 0.9;
+        // Nothing to call: no commit and no target.
+        let called = !b.commit.is_zero() || b.target.is_some();
+        if called && text_w(&commit) * 0.9 < room {
+            let fits = |g: &String| text_w(g) * 0.85 < room;
+            let gap = gap.filter(fits).or_else(|| b.short_gap(fm).filter(fits));
+            let base = above - 4.0 - if gap.is_some() { LINE } else { 0.0 };
+            text(&mut o, "val", cx, base, Some("middle"), &commit);
+            if let Some(g) = gap {
+                text(&mut o, "val gap", cx, base + LINE, Some("middle"), &g);
+            }
         }
         let name = fit(&b.label, slot - 2.0);
         text(&mut o, "axis", cx, h - mb + 18.0, Some("middle"), &name);
@@ -244,7 +318,20 @@ pub fn forecast_rows(
     let narrow = is_narrow(w);
     let mut body = String::new();
     let after_legend = legend(&mut body, id, i, 6.0, 14.0, w, true);
-    let (ml, mr) = if narrow { (8.0, 12.0) } else { (150.0, 64.0) };
+    // The figures of a row: the commit and its gap to the target.
+    let figures: Vec<String> = bars
+        .iter()
+        .map(|b| match b.call_label(fm, i) {
+            (c, Some(g)) => format!("{c} · {g}"),
+            (c, None) => c,
+        })
+        .collect();
+    let widest = figures.iter().map(|s| text_w(s)).fold(0.0, f64::max);
+    let (ml, mr) = if narrow {
+        (8.0, 12.0)
+    } else {
+        (150.0, (widest * 0.95 + 14.0).clamp(64.0, 190.0))
+    };
     let row = if narrow { 42.0 } else { 30.0 };
     let mt = after_legend + 2.0;
     let mb = 26.0;
@@ -273,31 +360,28 @@ pub fn forecast_rows(
         let (bh, yb) = row_bar(mt, row, k, if narrow { (0.38, 0.5) } else { (0.6, 0.2) });
         let tips = b.tip(fm, i);
         o.push_str(r#"<g class="bar">"#);
-        let value = fm.compact(b.pipeline);
+        let value = &figures[k];
         if narrow {
-            let name = fit(&b.label, pw - text_w(&value) - 12.0);
-            name_above(&mut o, (ml, w - mr), yb, &name, &value);
+            let name = fit(&b.label, pw - text_w(value) - 12.0);
+            name_above(&mut o, (ml, w - mr), yb - 2.0, &name, value);
         } else {
             name_left(&mut o, ml, yb, bh, &fit(&b.label, ml - 14.0));
         }
         for (s, lo, hi) in b.parts() {
             let width = (x(hi) - x(lo)).max(0.5);
-            segment(&mut o, id, s, (x(lo), yb), (width, bh), &tips[s]);
+            let href = b.links.as_ref().map(|l| l[s].as_str());
+            segment(&mut o, id, s, (x(lo), yb), (width, bh), &tips[s], href);
         }
+        let mut end = x(b.top());
         if let Some(t) = b.target {
             let tx = x(f(t));
             let tip = b.target_tip(fm, i);
-            target(&mut o, (tx, yb - 3.0), (tx, yb + bh + 3.0), &tip);
+            target(&mut o, (tx, yb - 2.0), (tx, yb + bh + 2.0), &tip);
+            end = end.max(tx);
         }
         if !narrow {
-            text(
-                &mut o,
-                "val",
-                x(b.top()) + 6.0,
-                beside(yb, bh),
-                None,
-                &value,
-            );
+            // Right of both the bar and its target tick.
+            text(&mut o, "val", end + 6.0, beside(yb, bh), None, value);
         }
         o.push_str("</g>");
     }
@@ -325,6 +409,7 @@ mod tests {
             best: Money::ZERO,
             pipeline: Money::ZERO,
             target: None,
+            links: None,
         }];
         let s = forecast_rows("c", "<b>", &bars, &fm, &i, WIDE);
         assert!(!s.contains("<script>") && !s.contains("<b>"), "{s}");

@@ -18,6 +18,8 @@ pub struct FunnelBar {
     pub amount: Money,
     /// Their weighted amount.
     pub weighted: Money,
+    /// The list of its deals (from the page), if it links.
+    pub href: Option<String>,
 }
 
 /// The funnel: one horizontal bar per open stage (amount, light) with the
@@ -63,6 +65,9 @@ pub fn funnel(id: &str, title: &str, bars: &[FunnelBar], fm: &Fmt, i: &I18n, w: 
         let aw = (f(b.amount) / max * pw).max(if b.count > 0 { 2.0 } else { 0.0 });
         let ww = (f(b.weighted) / max * pw).min(aw);
         let figures = format!("{} · {}", b.count, fm.compact(b.amount));
+        if let Some(h) = &b.href {
+            let _ = write!(o, r#"<a href="{}">"#, esc(h));
+        }
         o.push_str(r#"<g class="bar">"#);
         if narrow {
             let name = fit(&b.name, pw - text_w(&figures) - 10.0);
@@ -98,6 +103,9 @@ pub fn funnel(id: &str, title: &str, bars: &[FunnelBar], fm: &Fmt, i: &I18n, w: 
             &weighted_tip,
         );
         o.push_str("</g>");
+        if b.href.is_some() {
+            o.push_str("</a>");
+        }
     }
     o.push_str("</svg>");
     o

@@ -47,12 +47,13 @@ pub fn timeline(
     let x = time_x(lo, hi, ml, pw);
     let mut o = String::with_capacity(4096);
     open_svg(&mut o, id, w, h, "timeline", title, desc);
-    let (ly, lh) = (22.0, 34.0);
+    let (ly, lh) = (24.0, 32.0);
     for s in segs {
         let (x0, x1) = (x(s.from), x(s.to).max(x(s.from) + 3.0));
         let class = match s.outcome {
             Some("won") => "seg won".to_string(),
             Some(_) => "seg lost".to_string(),
+            None if s.back => format!("seg st{} back", s.ix.min(7)),
             None => format!("seg st{}", s.ix.min(7)),
         };
         let label = if s.back {
@@ -80,6 +81,17 @@ pub fn timeline(
             );
         }
         o.push_str("</g>");
+        if s.back {
+            // A move back is marked at its start even when the segment is
+            // too short for its label: an arrow pointing back.
+            let _ = write!(
+                o,
+                r#"<path class="back-mark" d="M{},{} l9,-5 l0,10 z"><title>{}</title></path>"#,
+                F(x0),
+                F(ly - 8.0),
+                esc(&label)
+            );
+        }
     }
     // close expectations
     let cy = 86.0;

@@ -298,7 +298,8 @@ mod tests {
                 i.of(prefix, v);
             }
         }
-        for c in ["closed_won", "closed_lost"] {
+        // Closed deals: closed-won and closed-lost.
+        for c in ["won", "lost"] {
             i.of("category", c);
         }
         for c in crate::analytics::risk::CODES {

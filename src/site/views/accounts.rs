@@ -2,12 +2,15 @@
 //! account with its stakeholder map, contacts, follow-ups and surveys.
 
 use super::cells::{Fact, Kpi, Link, Num, Pager, Tag};
-use super::cells::{num_score, on_page};
+use super::cells::{num_money, num_score, on_page};
 use super::lines::{AccountLine, DealLine};
+use super::query::Filters;
 use super::{Site, by_status_and_close, paths, plausible_email};
 use crate::analytics::Status;
+use crate::analytics::accounts::AccountHealth;
 use crate::analytics::accounts::Trend;
 use crate::model::Contact;
+use crate::money::Money;
 use crate::site::charts;
 use crate::site::markdown;
 use jiff::civil::Date;
@@ -25,6 +28,21 @@ pub struct AccountsList {
     pub total: usize,
     /// Overdue follow-ups in all.
     pub overdue: usize,
+    /// The drop-downs above the list.
+    pub filters: Filters,
+    /// The footer: the rows of this page summed.
+    pub totals: AccountTotals,
+}
+
+/// The footer of a list of accounts.
+#[derive(Debug, Serialize)]
+pub struct AccountTotals {
+    /// "24 accounts".
+    pub label: String,
+    /// Their lifetime won.
+    pub lifetime_won: Num,
+    /// Their open pipeline.
+    pub open_pipeline: Num,
 }
 
 /// `accounts/<id>.html`.
@@ -159,11 +177,22 @@ impl Site<'_> {
 
     /// Page `n` (1-based) of the accounts list, and how many pages there are.
     pub fn accounts_list(&self, n: usize) -> AccountsList {
-        let rows = on_page(self.account_order.iter(), n)
-            .map(|&k| self.account_line(&self.a.accounts[k]))
+        let shown: Vec<&AccountHealth> = on_page(self.account_order.iter(), n)
+            .map(|&k| &self.a.accounts[k])
             .collect();
+        let (won, open) = shown.iter().fold((Money::ZERO, Money::ZERO), |(w, o), h| {
+            (w + h.lifetime_won, o + h.open_pipeline)
+        });
         AccountsList {
-            rows,
+            rows: shown.iter().map(|h| self.account_line(h)).collect(),
+            filters: self.filters("accounts", self.account_facets(), true),
+            totals: AccountTotals {
+                label: self
+                    .i
+                    .fill("n_accounts", &[("n", &self.fm.count(shown.len()))]),
+                lifetime_won: num_money(&self.fm, won),
+                open_pipeline: num_money(&self.fm, open),
+            },
             pager: self.pager(n, self.a.accounts.len(), |k| paths::list("accounts", k)),
             total: self.a.accounts.len(),
             overdue: self.overdue_accounts,

@@ -22,6 +22,20 @@ pub struct Section<T> {
     pub note: String,
 }
 
+/// The footer of a list of deals: how many, and their amount and weighted
+/// amount (`app.js` recomputes it for the rows a filter shows).
+#[derive(Debug, Clone, Serialize)]
+pub struct Totals {
+    /// "107 deals".
+    pub label: String,
+    /// How many.
+    pub count: usize,
+    /// Their amount.
+    pub amount: Num,
+    /// Their weighted amount.
+    pub weighted: Num,
+}
+
 /// A link: the text and, when the target exists, its path from the root.
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
@@ -359,6 +373,26 @@ impl Site<'_> {
             }
         };
         self.i.fill(key, &[("period", &p)])
+    }
+
+    /// The footer of a list of the deals in rows `rows` of the analytics:
+    /// their count and amount, and the weighted amount of the open ones
+    /// (closed deals have none).
+    pub(super) fn deal_totals(&self, rows: &[usize]) -> Totals {
+        let (amount, weighted) = rows.iter().fold((Money::ZERO, Money::ZERO), |(a, w), &k| {
+            let d = &self.a.deals[k];
+            let open = d.status == Status::Open;
+            (
+                a + d.amount_reporting,
+                if open { w + d.weighted } else { w },
+            )
+        });
+        Totals {
+            label: self.i.count("n_deals", rows.len()),
+            count: rows.len(),
+            amount: num_money(&self.fm, amount),
+            weighted: num_money(&self.fm, weighted),
+        }
     }
 
     /// Pages of a list of `rows` rows.

@@ -2,6 +2,7 @@
 
 use super::cells::Kpi;
 use super::lines::{AccountLine, DealLine, PerfLine};
+use super::query::{Query, key};
 use super::{Site, paths};
 use crate::analytics::Status;
 use crate::model::Locale;
@@ -34,10 +35,14 @@ pub struct Dashboard {
     pub overdue: Vec<DealLine>,
     /// How many deals are overdue in all.
     pub overdue_total: usize,
+    /// The list of all open deals, by close date (the overdue first).
+    pub open_href: String,
     /// The largest deals at risk.
     pub top_risks: Vec<DealLine>,
-    /// The leaderboard's top.
+    /// The leaderboard's top (five people with a target).
     pub leaders: Vec<PerfLine>,
+    /// How many people the leaderboard has (with and without a target).
+    pub leaders_total: usize,
     /// Overdue follow-ups.
     pub follow_ups: Vec<AccountLine>,
     /// The windows of the charts and lists.
@@ -94,14 +99,16 @@ impl Site<'_> {
         let quarter = self.window_of(k.period);
         let year = f_year(self, k.period);
         let open = i.get("window_open");
+        // Each card links to the list of the deals it sums.
+        let links = self.forecast_links(k.period, "org", None);
         let cards = vec![
             self.won_card("won", i.get("won"), k.won, k.target, k.attainment)
                 .window(quarter.clone())
                 .tone(tone_att(k.attainment))
-                .href(paths::period(&period)),
+                .href(links.won.clone()),
             self.commit_card(k.commit, k.target)
                 .window(quarter.clone())
-                .href("forecast.html".to_string()),
+                .href(links.commit.clone()),
             Kpi::money(
                 "weighted",
                 i.get("weighted"),
@@ -110,7 +117,7 @@ impl Site<'_> {
                 i.get("weighted_sub"),
             )
             .window(quarter.clone())
-            .href("forecast.html".to_string()),
+            .href(links.pipeline.clone()),
             self.coverage_card(k.coverage, k.target.map(|t| t - k.won))
                 .window(quarter)
                 .tone(match k.coverage {
@@ -118,7 +125,7 @@ impl Site<'_> {
                     Some(c) if c.get() < Decimal::ONE => "poor",
                     _ => "",
                 })
-                .href("forecast.html".to_string()),
+                .href(links.open.clone()),
             // Second row: pipeline, win rate, risks, follow-ups.
             Kpi::money(
                 "open_deals",
@@ -132,7 +139,7 @@ impl Site<'_> {
                 ),
             )
             .window(open)
-            .href("deals.html".to_string()),
+            .href(self.deals_href(&Query::new().and(key::CAT, "open"))),
             Kpi::new(
                 "win_rate",
                 i.get("win_rate"),
@@ -146,7 +153,13 @@ impl Site<'_> {
                 ),
             )
             .window(year.clone())
-            .href("team.html".to_string()),
+            .href(
+                self.deals_href(
+                    &Query::new()
+                        .period(a.current.year)
+                        .and(key::CAT, "won,lost"),
+                ),
+            ),
             Kpi::new(
                 "open_risks",
                 i.get("open_risks"),
@@ -155,7 +168,7 @@ impl Site<'_> {
             )
             .window(open)
             .tone(if k.open_risks > 0 { "poor" } else { "good" })
-            .href("risks.html".to_string()),
+            .href(self.deals_href(&Query::new().and(key::RISK, "any"))),
             Kpi::new(
                 "overdue_follow_ups",
                 i.get("overdue_follow_ups"),
@@ -168,7 +181,11 @@ impl Site<'_> {
             } else {
                 "good"
             })
-            .href("accounts.html".to_string()),
+            .href(
+                Query::new()
+                    .and(key::FOLLOW_UP, "overdue")
+                    .href("accounts.html"),
+            ),
         ];
         let c = &a.customers;
         let this_year = self.window_of(c.year);
@@ -264,14 +281,13 @@ impl Site<'_> {
         at_risk.sort_by(|&x, &y| self.by_amount(x, y));
         at_risk.truncate(8);
         let top_risks = self.deal_lines(at_risk.into_iter());
-        let leaders = a
-            .performance
-            .iter()
-            .filter(|r| r.period == k.period && r.scope.kind == "person")
-            .filter(|r| r.target.is_some() || !r.won.is_zero())
-            .take(5)
-            .map(|r| self.perf_line(r))
-            .collect();
+        let board = self.board(
+            a.performance
+                .iter()
+                .filter(|r| r.period == k.period && r.scope.kind == "person"),
+        );
+        let leaders_total = board.total;
+        let leaders = board.ranked.into_iter().take(5).collect();
         let follow_ups = self
             .account_order
             .iter()
@@ -318,7 +334,7 @@ impl Site<'_> {
             period,
             cards,
             customers,
-            chart_forecast: self.quarter_chart("chart-forecast", "org", None),
+            chart_forecast: self.quarter_chart("chart-forecast", "org", None, ""),
             chart_monthly: charts::responsive("chart-monthly", |id, w| {
                 charts::columns(id, i.get("monthly_won"), i.get("monthly_won"), &cols, fm, w)
             }),
@@ -326,8 +342,10 @@ impl Site<'_> {
             closing: self.deal_lines(closing.into_iter()),
             overdue: self.deal_lines(overdue.into_iter()),
             overdue_total,
+            open_href: self.deals_href(&Query::new().and(key::CAT, "open")),
             top_risks,
             leaders,
+            leaders_total,
             follow_ups,
         }
     }

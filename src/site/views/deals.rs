@@ -2,8 +2,9 @@
 //! figures, timeline, stakeholders and team.
 
 use super::cells::on_page;
-use super::cells::{Fact, Kpi, Link, Pager, Tag};
+use super::cells::{Fact, Kpi, Link, Pager, Tag, Totals};
 use super::lines::DealLine;
+use super::query::Filters;
 use super::{Site, paths};
 use crate::analytics::Status;
 use crate::model::Deal;
@@ -28,6 +29,10 @@ pub struct DealsList {
     pub won: usize,
     /// Lost.
     pub lost: usize,
+    /// The drop-downs above the list.
+    pub filters: Filters,
+    /// The footer: the rows of this page summed.
+    pub totals: Totals,
 }
 
 /// `deals/<id>.html`.
@@ -124,8 +129,11 @@ impl Site<'_> {
     pub fn deals_list(&self, n: usize) -> DealsList {
         let total = self.a.deals.len();
         let [open, won, lost] = self.deals_by_status;
+        let shown: Vec<usize> = on_page(self.deal_order.iter().copied(), n).collect();
         DealsList {
-            rows: self.deal_lines(on_page(self.deal_order.iter().copied(), n)),
+            rows: self.deal_lines(shown.iter().copied()),
+            filters: self.filters("deals", self.deal_facets().to_vec(), true),
+            totals: self.deal_totals(&shown),
             pager: self.pager(n, total, |k| paths::list("deals", k)),
             total,
             open,
@@ -140,7 +148,7 @@ impl Site<'_> {
         let row = self.row(k);
         let d: &Deal = &self.p.deals[a.deals[k].deal];
         let stages = &self.p.settings.stages;
-        let line = self.deal_line(&row);
+        let line = self.deal_line(k);
         let open = row.status == Status::Open;
         let mut cards = vec![
             Kpi::money(
@@ -204,7 +212,14 @@ impl Site<'_> {
             Fact::link(i.get("account"), line.account.clone()),
             Fact::link(i.get("owner"), line.owner.clone()),
             Fact::text(i.get("stage"), row.stage_name),
-            Fact::text(i.get("category"), line.category.as_str()),
+            Fact::text(
+                i.get("category"),
+                if line.category.title.is_empty() {
+                    line.category.text.clone()
+                } else {
+                    format!("{} ✎ ({})", line.category.text, line.category.title)
+                },
+            ),
             Fact::text(i.get("created"), row.created.to_string()),
         ];
         if !row.products.is_empty() {
@@ -222,14 +237,7 @@ impl Site<'_> {
                 },
             ));
         }
-        let risks = a
-            .risks_of(a.deals[k].deal)
-            .iter()
-            .map(|r| DealRisk {
-                signal: self.signal_tag(r.code()),
-                reason: r.reason(self.p, self.locale()),
-            })
-            .collect();
+        let risks = self.deal_risks(a.deals[k].deal);
         // Timeline.
         let mut events = Vec::new();
         let mut segs = Vec::new();
@@ -366,6 +374,19 @@ impl Site<'_> {
             lost_reason: row.lost_reason.unwrap_or_default().to_string(),
             notes_html: markdown::render(&d.notes),
         }
+    }
+
+    /// The risk signals of the deal at position `deal` of the pipeline,
+    /// with their reasons in the site's language.
+    pub(super) fn deal_risks(&self, deal: usize) -> Vec<DealRisk> {
+        self.a
+            .risks_of(deal)
+            .iter()
+            .map(|r| DealRisk {
+                signal: self.signal_tag(r.code()),
+                reason: r.reason(self.p, self.locale()),
+            })
+            .collect()
     }
 
     fn close_event(&self, date: String, from: Date, to: Date) -> Event {

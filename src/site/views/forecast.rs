@@ -1,10 +1,9 @@
 //! `forecast.html` and `forecast/<period>.html`: the forecast by period and scope.
 
+use super::call::CallView;
 use super::cells::{Kpi, Link};
-use super::lines::{DealLine, ForecastLine};
-use super::{PERIOD_DEAL_ROWS, Site, paths};
-use crate::analytics::Status;
-use crate::analytics::facts::DealFigures;
+use super::lines::ForecastLine;
+use super::{Site, paths};
 use crate::period::{Grain, Period};
 use crate::site::charts::StackBar;
 use serde::Serialize;
@@ -45,18 +44,8 @@ pub struct PeriodView {
     pub chart_scopes: String,
     /// Teams and people.
     pub scopes: Vec<ForecastLine>,
-    /// Open deals closing in the period, largest first.
-    pub open_deals: Vec<DealLine>,
-    /// How many there are.
-    pub open_total: usize,
-    /// "Showing the 200 largest of 1,234." when cut.
-    pub open_note: String,
-    /// Deals won in the period, largest first.
-    pub won_deals: Vec<DealLine>,
-    /// How many there are.
-    pub won_total: usize,
-    /// Note when cut.
-    pub won_note: String,
+    /// The forecast call: the deals behind the figures, by category.
+    pub call: CallView,
 }
 
 /// A link to a period's forecast page.
@@ -66,7 +55,9 @@ fn period_link(p: Period) -> Link {
 }
 
 impl Site<'_> {
-    fn scope_lines(&self, period: Period) -> (Vec<ForecastLine>, Vec<StackBar>) {
+    /// The teams' and people's forecast lines of `period`, and the bars of
+    /// their chart on a page at `root`.
+    fn scope_lines(&self, period: Period, root: &str) -> (Vec<ForecastLine>, Vec<StackBar>) {
         let mut lines = Vec::new();
         let mut bars = Vec::new();
         for r in self
@@ -84,7 +75,7 @@ impl Site<'_> {
                 } else {
                     r.scope.name.clone()
                 };
-                bars.push(self.stack(r, label));
+                bars.push(self.stack(r, label, root));
             }
         }
         (lines, bars)
@@ -109,10 +100,10 @@ impl Site<'_> {
             .filter(|p| p.grain() == Grain::Month)
             .filter_map(|&p| line(p))
             .collect();
-        let (scopes, bars) = self.scope_lines(q);
+        let (scopes, bars) = self.scope_lines(q, "");
         ForecastView {
             period: q.to_string(),
-            chart_quarters: self.quarter_chart("chart-quarters", "org", None),
+            chart_quarters: self.quarter_chart("chart-quarters", "org", None, ""),
             chart_scopes: self.scopes_chart("chart-scopes", &q.to_string(), &bars),
             periods,
             months,
@@ -130,40 +121,32 @@ impl Site<'_> {
 
     /// A period's forecast page.
     pub fn period_page(&self, period: Period) -> PeriodView {
-        let (a, fm, i) = (self.a, &self.fm, &self.i);
+        let (fm, i) = (&self.fm, &self.i);
         let ps = period.to_string();
         let org = self.forecast(period, "org", None);
         let mut cards = Vec::new();
         if let Some(r) = org {
             let window = self.window_of(period);
-            cards.push(self.won_card("won", i.get("won"), r.won, r.target, r.attainment));
-            cards.push(self.commit_card(r.commit, r.target));
-            for (key, m) in [
-                ("best_case", r.best_case),
-                ("pipeline", r.pipeline),
-                ("weighted", r.weighted),
+            // Each card links to the list of the deals it sums.
+            let l = self.forecast_links(period, "org", None);
+            cards.push(
+                self.won_card("won", i.get("won"), r.won, r.target, r.attainment)
+                    .href(l.won.clone()),
+            );
+            cards.push(self.commit_card(r.commit, r.target).href(l.commit.clone()));
+            for (key, m, href) in [
+                ("best_case", r.best_case, &l.best_case),
+                ("pipeline", r.pipeline, &l.pipeline),
+                ("weighted", r.weighted, &l.pipeline),
             ] {
-                cards.push(Kpi::money(key, i.get(key), fm, m, ""));
+                cards.push(Kpi::money(key, i.get(key), fm, m, "").href(href.clone()));
             }
-            cards.push(self.coverage_card(r.coverage, r.gap));
+            cards.push(self.coverage_card(r.coverage, r.gap).href(l.open.clone()));
             for c in &mut cards {
                 c.window = window.clone();
             }
         }
-        let (scopes, bars) = self.scope_lines(period);
-        let in_period = |d: &DealFigures| d.close.is_some_and(|c| self.cal.contains(period, c));
-        let pick = |status: Status| {
-            let mut v: Vec<usize> = (0..a.deals.len())
-                .filter(|&k| a.deals[k].status == status && in_period(&a.deals[k]))
-                .collect();
-            v.sort_by(|&x, &y| self.by_amount(x, y));
-            let total = v.len();
-            v.truncate(PERIOD_DEAL_ROWS);
-            let note = self.cut_note("show_more_in", v.len(), total);
-            (self.deal_lines(v.into_iter()), total, note)
-        };
-        let (open_deals, open_total, open_note) = pick(Status::Open);
-        let (won_deals, won_total, won_note) = pick(Status::Won);
+        let (scopes, bars) = self.scope_lines(period, "../");
         let mut related: Vec<Period> = self.cal.parents(period);
         related.reverse();
         related.extend(self.cal.children(period));
@@ -182,12 +165,7 @@ impl Site<'_> {
             cards,
             chart_scopes: self.scopes_chart("chart-scopes", &ps, &bars),
             scopes,
-            open_deals,
-            open_total,
-            open_note,
-            won_deals,
-            won_total,
-            won_note,
+            call: self.call_view(period, "org", None),
             period: ps,
         }
     }

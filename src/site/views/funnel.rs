@@ -2,6 +2,7 @@
 
 use super::Site;
 use super::cells::{Num, num_count, num_money, num_probability, num_ratio};
+use super::query::{Query, key};
 use crate::money::Ratio;
 use crate::site::charts::{self, FunnelBar};
 use serde::Serialize;
@@ -26,6 +27,8 @@ pub struct FunnelView {
 pub struct FunnelLine {
     /// Stage name.
     pub name: String,
+    /// The list of its open deals (none for the total).
+    pub href: Option<String>,
     /// Position.
     pub ix: usize,
     /// Default probability.
@@ -67,6 +70,7 @@ impl Site<'_> {
             .iter()
             .map(|s| FunnelLine {
                 name: s.name.clone(),
+                href: Some(self.stage_href(&s.stage)),
                 ix: self.p.stage_ix(&s.stage).unwrap_or(0),
                 probability: num_probability(fm, s.probability),
                 count: num_count(fm, s.count),
@@ -84,6 +88,7 @@ impl Site<'_> {
             .collect();
         let total = FunnelLine {
             name: i.get("total").into(),
+            href: Some(self.deals_href(&Query::new().and(key::CAT, "open"))),
             ix: usize::MAX,
             probability: Num::blank(),
             count: num_count(fm, a.funnel.count),
@@ -120,6 +125,13 @@ impl Site<'_> {
 }
 
 impl Site<'_> {
+    /// The list of the open deals in stage `id`.
+    fn stage_href(&self, id: &str) -> String {
+        self.deals_href(&Query::new().and(key::CAT, "open").and(key::STAGE, id))
+    }
+
+    /// The funnel chart, its bars linking to the deals of their stage (for
+    /// a page at the root).
     pub(super) fn funnel_chart(&self, id: &str) -> String {
         let bars: Vec<FunnelBar> = self
             .a
@@ -131,6 +143,7 @@ impl Site<'_> {
                 count: s.count,
                 amount: s.amount,
                 weighted: s.weighted,
+                href: Some(self.stage_href(&s.stage)),
             })
             .collect();
         charts::responsive(id, |id, w| {

@@ -5,13 +5,14 @@ use super::cells::{
     Link, Num, Tag, num_count, num_date, num_dec, num_int, num_money, num_multiple, num_opt_money,
     num_probability, num_ratio, num_score,
 };
+use super::query::{Query, cat_code, key};
 use super::{Site, paths, tier_ix};
-use crate::analytics::Status;
 use crate::analytics::accounts::{AccountHealth, Trend};
-use crate::analytics::export::DealRow;
+use crate::analytics::facts::DealFigures;
 use crate::analytics::forecast::Forecast;
 use crate::analytics::performance::Performance;
 use crate::analytics::risk::Risk;
+use crate::analytics::{DealCategory, Status};
 use crate::period::Period;
 use crate::site::charts::{self, StackBar};
 use serde::Serialize;
@@ -40,8 +41,16 @@ pub struct DealLine {
     pub probability: Num,
     /// Weighted amount (blank once closed).
     pub weighted: Num,
-    /// Forecast category label (closed-won or closed-lost once closed).
-    pub category: String,
+    /// Forecast category: closed-won (`won`), closed-lost (`lost`), or
+    /// the open deal's `commit`, `best_case`, `pipeline`; its title says
+    /// when the deal sets it.
+    pub category: Tag,
+    /// The category is set on the deal (`forecast = …`), not its stage's.
+    pub overridden: bool,
+    /// An open commit deal with a risk signal: the call is at risk.
+    pub flagged: bool,
+    /// Its filter keys ([`super::query`]), for `data-keys`.
+    pub keys: String,
     /// Close date.
     pub close: Num,
     /// Open and the close date has passed.
@@ -73,6 +82,12 @@ pub struct RiskLine {
     pub amount: Num,
     /// Why.
     pub reason: String,
+    /// The deal's forecast category.
+    pub category: Tag,
+    /// The deal's close date.
+    pub close: Num,
+    /// The deal's filter keys and the signal's ([`super::query`]).
+    pub keys: String,
 }
 
 /// An account in a table.
@@ -108,6 +123,8 @@ pub struct AccountLine {
     pub open_pipeline: Num,
     /// Open deals.
     pub open_deals: Num,
+    /// Its filter keys ([`super::query`]), for `data-keys`.
+    pub keys: String,
 }
 
 /// A performance row (leaderboard).
@@ -143,6 +160,23 @@ pub struct PerfLine {
     pub overdue: Num,
     /// Open risks.
     pub open_risks: Num,
+    /// Where its figures drill down to.
+    pub links: PerfLinks,
+}
+
+/// The lists behind the figures of a leaderboard row (paths from the root).
+#[derive(Debug, Clone, Serialize)]
+pub struct PerfLinks {
+    /// The deals won in the period (won, deals won, average deal).
+    pub won: String,
+    /// The deals closed in the period (win rate).
+    pub closed: String,
+    /// The deals created in the period (pipeline created).
+    pub created: String,
+    /// The open deals with a risk signal (open risks).
+    pub risks: String,
+    /// The accounts with a follow-up overdue.
+    pub overdue: String,
 }
 
 /// A forecast row.
@@ -172,12 +206,52 @@ pub struct ForecastLine {
     pub attainment: Num,
     /// Attainment bar.
     pub bar: String,
+    /// Where its figures drill down to.
+    pub links: ForecastLinks,
+}
+
+/// The lists of the deals behind a forecast row's figures (paths from the
+/// root): each lists exactly the deals its figure sums.
+#[derive(Debug, Clone, Serialize)]
+pub struct ForecastLinks {
+    /// Won deals.
+    pub won: String,
+    /// Won and open commit deals.
+    pub commit: String,
+    /// Won, open commit and best-case deals.
+    pub best_case: String,
+    /// Won and open deals (pipeline and weighted).
+    pub pipeline: String,
+    /// Open deals (coverage).
+    pub open: String,
 }
 
 impl Site<'_> {
-    /// A deal row for tables.
-    pub fn deal_line(&self, d: &DealRow<'_>) -> DealLine {
+    /// The links behind the figures of a forecast row of `period` and a
+    /// scope.
+    pub(super) fn forecast_links(
+        &self,
+        period: Period,
+        kind: &str,
+        id: Option<&str>,
+    ) -> ForecastLinks {
+        let q = Query::new().period(period).scope(kind, id);
+        let cat = |c: &str| self.deals_href(&q.clone().and(key::CAT, c));
+        ForecastLinks {
+            won: cat("won"),
+            commit: cat("won,commit"),
+            best_case: cat("won,commit,best_case"),
+            pipeline: cat("won,open"),
+            open: cat("open"),
+        }
+    }
+
+    /// The table row of row `k` of the analytics' deals.
+    pub fn deal_line(&self, k: usize) -> DealLine {
         let fm = &self.fm;
+        let f = &self.a.deals[k];
+        let d = &self.row(k);
+        let overridden = self.p.deals[f.deal].forecast.is_some();
         let stage_ix = self.p.stage_ix(d.stage).unwrap_or(0);
         let original = if d.currency != self.a.currency {
             fm.money_in(d.amount, d.currency)
@@ -204,7 +278,12 @@ impl Site<'_> {
                 .probability
                 .map_or_else(Num::blank, |p| num_probability(fm, p)),
             weighted: d.weighted.map_or_else(Num::blank, |w| num_money(fm, w)),
-            category: self.i.of("category", d.category.as_str()).to_string(),
+            category: self.category_tag(f, overridden),
+            overridden,
+            flagged: d.status == Status::Open
+                && d.category == DealCategory::Commit
+                && !d.risks.is_empty(),
+            keys: self.deal_keys(f),
             close: num_date(d.close),
             late: d.status == Status::Open && d.close.is_some_and(|c| c < self.a.as_of),
             days_in_stage: num_int(d.days_in_stage),
@@ -214,8 +293,29 @@ impl Site<'_> {
         }
     }
 
+    /// The forecast category of a deal as a badge (`won` and `lost` for
+    /// closed deals); when the deal sets it, the title names its stage's.
+    pub(super) fn category_tag(&self, f: &DealFigures, overridden: bool) -> Tag {
+        let code = cat_code(f);
+        let text = self.i.of("category", code).to_string();
+        let title = if overridden && f.status == Status::Open {
+            let default = self.p.settings.stages[f.stage].category.as_str();
+            self.i.fill(
+                "category_overridden",
+                &[("default", self.i.of("category", default))],
+            )
+        } else {
+            String::new()
+        };
+        Tag {
+            code: code.into(),
+            text,
+            title,
+        }
+    }
+
     pub(super) fn deal_lines(&self, rows: impl Iterator<Item = usize>) -> Vec<DealLine> {
-        rows.map(|k| self.deal_line(&self.row(k))).collect()
+        rows.map(|k| self.deal_line(k)).collect()
     }
 
     /// A risk row for tables, its reason in the site's language.
@@ -237,6 +337,20 @@ impl Site<'_> {
             stage,
             amount: num_money(&self.fm, r.amount),
             reason: r.reason(self.p, self.locale()),
+            category: match self.row_of(r.deal) {
+                Some(k) => self.category_tag(&self.a.deals[k], d.forecast.is_some()),
+                None => Tag::plain("", ""),
+            },
+            close: num_date(self.row_of(r.deal).and_then(|k| self.a.deals[k].close)),
+            keys: {
+                let mut keys = self
+                    .row_of(r.deal)
+                    .map(|k| self.deal_keys(&self.a.deals[k]))
+                    .unwrap_or_default();
+                keys.push_str(" signal:");
+                keys.push_str(r.code());
+                keys
+            },
         }
     }
 
@@ -281,6 +395,7 @@ impl Site<'_> {
             lifetime_won: num_money(fm, h.lifetime_won),
             open_pipeline: num_money(fm, h.open_pipeline),
             open_deals: num_count(fm, h.open_deals),
+            keys: self.account_keys(h),
         }
     }
 
@@ -307,6 +422,20 @@ impl Site<'_> {
             touches: num_count(fm, r.touches),
             overdue: num_count(fm, r.overdue_follow_ups),
             open_risks: num_count(fm, r.open_risks),
+            links: self.perf_links(r.period, r.scope.kind, id),
+        }
+    }
+
+    /// The links behind a leaderboard row's figures.
+    pub(super) fn perf_links(&self, period: Period, kind: &str, id: Option<&str>) -> PerfLinks {
+        let scope = Query::new().scope(kind, id);
+        let q = scope.clone().period(period);
+        PerfLinks {
+            won: self.deals_href(&q.clone().and(key::CAT, "won")),
+            closed: self.deals_href(&q.clone().and(key::CAT, "won,lost")),
+            created: self.deals_href(&scope.clone().and(key::CREATED, period.to_string())),
+            risks: self.deals_href(&scope.clone().and(key::RISK, "any")),
+            overdue: scope.and(key::FOLLOW_UP, "overdue").href("accounts.html"),
         }
     }
 
@@ -325,10 +454,17 @@ impl Site<'_> {
             coverage: num_multiple(fm, r.coverage),
             attainment: num_ratio(fm, r.attainment),
             bar: charts::progress(r.attainment),
+            links: self.forecast_links(r.period, r.scope.kind, r.scope.id.as_deref()),
         }
     }
 
-    pub(super) fn stack(&self, r: &Forecast, label: String) -> StackBar {
+    /// A bar of a forecast chart on a page at `root`, its stretches
+    /// linking to the deals behind them.
+    pub(super) fn stack(&self, r: &Forecast, label: String, root: &str) -> StackBar {
+        let q = Query::new()
+            .period(r.period)
+            .scope(r.scope.kind, r.scope.id.as_deref());
+        let link = |cat: &str| format!("{root}{}", self.deals_href(&q.clone().and(key::CAT, cat)));
         StackBar {
             label,
             won: r.won,
@@ -336,6 +472,12 @@ impl Site<'_> {
             best: r.best_case,
             pipeline: r.pipeline,
             target: r.target,
+            links: Some([
+                link("won"),
+                link("commit"),
+                link("best_case"),
+                link("pipeline"),
+            ]),
         }
     }
 
@@ -346,17 +488,19 @@ impl Site<'_> {
         v
     }
 
+    /// The chart of a scope's forecast by quarter, for a page at `root`.
     pub(super) fn quarter_chart(
         &self,
         id: &str,
         kind: &'static str,
         scope: Option<&str>,
+        root: &str,
     ) -> String {
         let bars: Vec<StackBar> = self
             .chart_quarters()
             .into_iter()
             .filter_map(|q| self.forecast(q, kind, scope))
-            .map(|r| self.stack(r, r.period.to_string()))
+            .map(|r| self.stack(r, r.period.to_string(), root))
             .collect();
         charts::responsive(id, |id, w| {
             charts::forecast_columns(

@@ -12,12 +12,14 @@
 //! views of those pages.
 
 mod accounts;
+mod call;
 mod cells;
 mod dashboard;
 mod deals;
 mod forecast;
 mod funnel;
 mod lines;
+pub mod query;
 mod risks;
 mod targets;
 mod team;
@@ -25,17 +27,20 @@ mod warnings;
 mod winloss;
 
 pub use accounts::{
-    AccountView, AccountsList, ContactLine, MapEntry, MapRow, SurveyLine, TouchLine,
+    AccountTotals, AccountView, AccountsList, ContactLine, MapEntry, MapRow, SurveyLine, TouchLine,
 };
+pub use call::{CallGroup, CallView};
 pub use cells::{Fact, Kpi, Link, Num, Pager, PagerItem, Section, Tag};
 pub use dashboard::Dashboard;
 pub use deals::{DealRisk, DealView, DealsList, Event, MemberLine, StakeholderLine};
 pub use forecast::{ForecastView, PeriodView};
 pub use funnel::{ConversionLine, FunnelLine, FunnelView};
-pub use lines::{AccountLine, DealLine, ForecastLine, PerfLine, RiskLine};
-pub use risks::{OwnerGroup, RisksView, SignalGroup, SignalView};
+pub use lines::{
+    AccountLine, DealLine, ForecastLine, ForecastLinks, PerfLine, PerfLinks, RiskLine,
+};
+pub use risks::{AtRisk, OwnerGroup, RisksView, SignalGroup, SignalView};
 pub use targets::{TargetLine, TargetsView};
-pub use team::{PersonView, TeamBoard, TeamView};
+pub use team::{Board, PersonView, TeamBoard, TeamView};
 pub use warnings::{WarningLine, WarningsView};
 pub use winloss::{
     ClosedLine, CompetitorLine, DecisionLine, ReasonLine, ScopeLine, StageLine, WinLossView,
@@ -58,13 +63,6 @@ use std::collections::HashMap;
 /// lists of a normal pipeline fit on one page; a huge one is split so each
 /// page stays quick to load, sort and filter.
 pub const LIST_PAGE_ROWS: usize = 1000;
-
-/// Rows of each signal shown inline on `risks.html` when there are more
-/// risks than [`LIST_PAGE_ROWS`] in total (the signal's own pages list all).
-pub const INLINE_SIGNAL_ROWS: usize = 50;
-
-/// Deals listed on a period's forecast page (the largest first).
-pub const PERIOD_DEAL_ROWS: usize = 200;
 
 /// Rows of each list on a person's or team's page; a huge pipeline's
 /// sales rep owns thousands of deals, and the full lists are in
@@ -168,6 +166,8 @@ pub struct Site<'a> {
     pub periods: Vec<Period>,
     /// The signals that fire, with their risks (indices) in list order.
     signals: Vec<(&'static str, Vec<usize>)>,
+    /// The drop-downs of the lists of deals, found on first use.
+    facets: std::sync::OnceLock<Vec<query::Facet>>,
 }
 
 /// Rows of the analytics (forecast or performance) by period and scope.
@@ -347,6 +347,7 @@ impl<'a> Site<'a> {
             account_order,
             periods,
             signals,
+            facets: Default::default(),
         }
     }
 

@@ -1,11 +1,14 @@
 //! `risks.html` and `risks/<code>.html`: risks grouped by signal and owner,
 //! with a note at the top on a signal that fires on most open deals.
 
-use super::cells::{Link, Num, Pager, Tag, num_count, num_money, on_page};
-use super::lines::RiskLine;
-use super::{INLINE_SIGNAL_ROWS, LIST_PAGE_ROWS, Site, paths};
+use super::DealRisk;
+use super::cells::{Link, Num, Pager, Tag, Totals, num_count, num_money, on_page};
+use super::lines::{DealLine, RiskLine};
+use super::query::{Filters, Query, key};
+use super::{LIST_PAGE_ROWS, Site, paths};
 use crate::analytics::Status;
 use crate::analytics::risk::{self, CODES, Risk};
+use crate::model::Category;
 use crate::money::Money;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -19,12 +22,30 @@ pub struct RisksView {
     pub deals: usize,
     /// Their amount.
     pub amount: String,
+    /// The deals at risk, by forecast impact ([`Site::impact_order`]): at
+    /// most [`LIST_PAGE_ROWS`].
+    pub rows: Vec<AtRisk>,
+    /// "Showing the 1,000 with the most impact of 1,234." when cut.
+    pub note: String,
+    /// The drop-downs above them.
+    pub filters: Filters,
+    /// Their footer.
+    pub totals: Totals,
     /// One group per signal that fires.
     pub signals: Vec<SignalGroup>,
     /// One row per owner.
     pub owners: Vec<OwnerGroup>,
     /// The signals that fire on most open deals ([`risk::noisy`]).
     pub noise: Vec<NoiseNote>,
+}
+
+/// A deal at risk on the risks page.
+#[derive(Debug, Serialize)]
+pub struct AtRisk {
+    /// The deal.
+    pub deal: DealLine,
+    /// Its signals, each with its reason.
+    pub reasons: Vec<DealRisk>,
 }
 
 /// A signal that fires on most open deals, and how to switch it off.
@@ -47,12 +68,10 @@ pub struct SignalGroup {
     pub count: Num,
     /// Amount of the deals.
     pub amount: Num,
-    /// Its own page.
+    /// Its own page (every risk of the signal with its reason).
     pub href: String,
-    /// Rows shown here.
-    pub rows: Vec<RiskLine>,
-    /// Note when not all are shown.
-    pub note: String,
+    /// The list of the deals it fires on.
+    pub deals_href: String,
 }
 
 /// Risks of one owner.
@@ -68,6 +87,8 @@ pub struct OwnerGroup {
     pub amount: Num,
     /// Most frequent signal.
     pub top: Tag,
+    /// The list of their deals at risk.
+    pub href: String,
 }
 
 /// `risks/<code>.html`.
@@ -81,6 +102,8 @@ pub struct SignalView {
     pub pager: Option<Pager>,
     /// Count.
     pub total: usize,
+    /// The drop-downs above the list.
+    pub filters: Filters,
 }
 
 impl Site<'_> {
@@ -106,28 +129,18 @@ impl Site<'_> {
     /// The risks page.
     pub fn risks_page(&self) -> RisksView {
         let (a, fm) = (self.a, &self.fm);
-        let inline_all = a.risks.len() <= LIST_PAGE_ROWS;
         let signals = self
             .signals()
             .iter()
             .map(|&(code, ref rows)| {
                 let amount: Money = rows.iter().map(|&k| a.risks[k].amount).sum();
                 let n = rows.len();
-                let shown = if inline_all {
-                    n
-                } else {
-                    n.min(INLINE_SIGNAL_ROWS)
-                };
                 SignalGroup {
                     signal: self.signal_tag(code),
                     count: num_count(fm, n),
                     amount: num_money(fm, amount),
                     href: paths::signal(code, 1),
-                    rows: rows[..shown]
-                        .iter()
-                        .map(|&k| self.risk_line(&a.risks[k]))
-                        .collect(),
-                    note: self.cut_note("show_more_in", shown, n),
+                    deals_href: self.deals_href(&Query::new().and(key::RISK, code)),
                 }
             })
             .collect();
@@ -154,6 +167,11 @@ impl Site<'_> {
                     .map(|(c, _)| CODES[*c])
                     .unwrap_or(CODES[0]);
                 let group = OwnerGroup {
+                    href: self.deals_href(
+                        &Query::new()
+                            .and(key::OWNER, if o.is_empty() { "-" } else { o })
+                            .and(key::RISK, "any"),
+                    ),
                     owner: if o.is_empty() {
                         Link::text(crate::fmt::NONE)
                     } else {
@@ -173,14 +191,49 @@ impl Site<'_> {
             .collect();
         owners.sort_by(|(nx, x), (ny, y)| ny.cmp(nx).then_with(|| x.owner.text.cmp(&y.owner.text)));
         let (deals, amount) = self.deals_at_risk(a.risks.iter());
+        let order = self.impact_order();
+        let shown = &order[..order.len().min(LIST_PAGE_ROWS)];
         RisksView {
             total: a.risks.len(),
             deals,
             amount: fm.money(amount),
+            rows: shown
+                .iter()
+                .map(|&k| AtRisk {
+                    deal: self.deal_line(k),
+                    reasons: self.deal_risks(a.deals[k].deal),
+                })
+                .collect(),
+            note: self.cut_note("show_most_impact", shown.len(), order.len()),
+            filters: self.filters("at-risk", self.deal_facets().to_vec(), true),
+            totals: self.deal_totals(shown),
             signals,
             owners: owners.into_iter().map(|(_, g)| g).collect(),
             noise: self.noise_notes(),
         }
+    }
+
+    /// The deals at risk (rows of the analytics' deals) by their impact on
+    /// the forecast: those closing by the end of this quarter first (their
+    /// commit, then best case, then pipeline), then the later ones in the
+    /// same order; the largest first within each.
+    pub fn impact_order(&self) -> Vec<usize> {
+        let a = self.a;
+        let (_, quarter_end) = self.cal.range(a.current.quarter);
+        let mut v: Vec<usize> = (0..a.deals.len())
+            .filter(|&k| !a.deals[k].risks.is_empty())
+            .collect();
+        v.sort_by_cached_key(|&k| {
+            let d = &a.deals[k];
+            let later = d.close.is_none_or(|c| c > quarter_end);
+            let cat = match d.category {
+                Category::Commit => 0,
+                Category::BestCase => 1,
+                Category::Pipeline => 2,
+            };
+            (later, cat, std::cmp::Reverse(d.amount_reporting), d.deal)
+        });
+        v
     }
 
     /// The notes on signals that fire on most open deals: the same
@@ -217,6 +270,7 @@ impl Site<'_> {
                 .collect(),
             pager: self.pager(n, rows.len(), |k| paths::signal(code, k)),
             total: rows.len(),
+            filters: self.filters("signal-risks", self.risk_facets(), true),
         }
     }
 }

@@ -1,10 +1,12 @@
 //! `team.html`, `teams/<id>.html` and `people/<id>.html`: the leaderboard and
 //! the pages of teams and people.
 
+use super::call::CallView;
 use super::cells::{Kpi, Link, Section};
 use super::lines::{AccountLine, DealLine, PerfLine, RiskLine};
-use super::{Site, by_close, paths, plausible_email};
+use super::{Site, by_close, plausible_email};
 use crate::analytics::Status;
+use crate::analytics::performance::Performance;
 use crate::period::Period;
 use crate::site::charts::StackBar;
 use serde::Serialize;
@@ -17,13 +19,25 @@ pub struct TeamBoard {
     /// The fiscal year.
     pub year: String,
     /// People, this quarter.
-    pub people_quarter: Vec<PerfLine>,
+    pub people_quarter: Board,
     /// People, this year.
-    pub people_year: Vec<PerfLine>,
+    pub people_year: Board,
     /// Teams, this quarter.
-    pub teams_quarter: Vec<PerfLine>,
+    pub teams_quarter: Board,
     /// Teams, this year.
-    pub teams_year: Vec<PerfLine>,
+    pub teams_year: Board,
+}
+
+/// A leaderboard: those with a target ranked by attainment (then won),
+/// those without one listed apart, unranked.
+#[derive(Debug, Serialize)]
+pub struct Board {
+    /// With a target, best first; `rank` counts from 1 within the board.
+    pub ranked: Vec<PerfLine>,
+    /// Without a target (their figures, no rank).
+    pub unranked: Vec<PerfLine>,
+    /// How many in all.
+    pub total: usize,
 }
 
 /// `teams/<id>.html`.
@@ -41,16 +55,18 @@ pub struct TeamView {
     pub chart_quarters: String,
     /// Members chart for the quarter (SVG).
     pub chart_members: String,
-    /// Members, this quarter.
-    pub members_quarter: Vec<PerfLine>,
-    /// Members, this year.
-    pub members_year: Vec<PerfLine>,
+    /// Members, this quarter, ranked within the team.
+    pub members_quarter: Board,
+    /// Members, this year, ranked within the team.
+    pub members_year: Board,
     /// The quarter.
     pub quarter: String,
     /// The year.
     pub year: String,
     /// Risks on the team's deals.
     pub risks: Section<RiskLine>,
+    /// The forecast call of the quarter.
+    pub call: CallView,
 }
 
 /// `people/<id>.html`.
@@ -86,20 +102,43 @@ pub struct PersonView {
     pub risks: Section<RiskLine>,
     /// Accounts they own, overdue first.
     pub accounts: Section<AccountLine>,
+    /// The forecast call of the quarter (for people with figures).
+    pub call: Option<CallView>,
 }
 
 impl Site<'_> {
+    /// A leaderboard of performance rows in the analytics' order (by rank):
+    /// ranks recounted among those with a target.
+    pub(super) fn board<'p>(&self, rows: impl Iterator<Item = &'p Performance>) -> Board {
+        let mut ranked = Vec::new();
+        let mut unranked = Vec::new();
+        for r in rows {
+            let mut line = self.perf_line(r);
+            if r.target.is_some() {
+                line.rank = ranked.len() + 1;
+                ranked.push(line);
+            } else {
+                unranked.push(line);
+            }
+        }
+        Board {
+            total: ranked.len() + unranked.len(),
+            ranked,
+            unranked,
+        }
+    }
+
     /// The leaderboard.
     pub fn team_board(&self) -> TeamBoard {
         let q = self.a.current.quarter;
         let y = self.a.current.year;
-        let pick = |p: Period, kind: &str| -> Vec<PerfLine> {
-            self.a
-                .performance
-                .iter()
-                .filter(|r| r.period == p && r.scope.kind == kind)
-                .map(|r| self.perf_line(r))
-                .collect()
+        let pick = |p: Period, kind: &str| -> Board {
+            self.board(
+                self.a
+                    .performance
+                    .iter()
+                    .filter(|r| r.period == p && r.scope.kind == kind),
+            )
         };
         TeamBoard {
             quarter: q.to_string(),
@@ -116,6 +155,8 @@ impl Site<'_> {
         let q = self.a.current.quarter;
         let y = self.a.current.year;
         let mut cards = Vec::new();
+        // Each card links to the list of the deals it sums.
+        let lq = self.forecast_links(q, kind, Some(id));
         for (key, p) in [("won", q), ("won_year", y)] {
             let f = self.forecast(p, kind, Some(id));
             cards.push(
@@ -127,12 +168,16 @@ impl Site<'_> {
                     f.and_then(|f| f.attainment),
                 )
                 .window(self.window_of(p))
-                .href(paths::period(&p.to_string())),
+                .href(self.forecast_links(p, kind, Some(id)).won),
             );
         }
         if let Some(f) = self.forecast(q, kind, Some(id)) {
             let quarter = self.window_of(q);
-            cards.push(self.commit_card(f.commit, f.target).window(quarter.clone()));
+            cards.push(
+                self.commit_card(f.commit, f.target)
+                    .window(quarter.clone())
+                    .href(lq.commit.clone()),
+            );
             cards.push(
                 Kpi::money(
                     "weighted",
@@ -141,10 +186,16 @@ impl Site<'_> {
                     f.weighted,
                     i.get("weighted_sub"),
                 )
-                .window(quarter.clone()),
+                .window(quarter.clone())
+                .href(lq.pipeline.clone()),
             );
-            cards.push(self.coverage_card(f.coverage, f.gap).window(quarter));
+            cards.push(
+                self.coverage_card(f.coverage, f.gap)
+                    .window(quarter)
+                    .href(lq.open.clone()),
+            );
         }
+        let links = self.perf_links(y, kind, Some(id));
         if let Some(r) = self.perf(y, kind, Some(id)) {
             cards.push(
                 Kpi::new(
@@ -159,7 +210,8 @@ impl Site<'_> {
                         i.get("status_lost")
                     ),
                 )
-                .window(self.window_of(y)),
+                .window(self.window_of(y))
+                .href(links.closed.clone()),
             );
             cards.push(
                 Kpi::new(
@@ -173,7 +225,8 @@ impl Site<'_> {
                     ),
                 )
                 .window(i.get("window_open"))
-                .tone(if r.open_risks > 0 { "poor" } else { "" }),
+                .tone(if r.open_risks > 0 { "poor" } else { "" })
+                .href(links.risks.clone()),
             );
         }
         cards
@@ -195,20 +248,20 @@ impl Site<'_> {
         let member = |kind: &str, id: Option<&str>| {
             kind == "person" && id.is_some_and(|x| members.contains(&x))
         };
-        let pick = |p: Period| -> Vec<PerfLine> {
-            self.a
-                .performance
-                .iter()
-                .filter(|r| r.period == p && member(r.scope.kind, r.scope.id.as_deref()))
-                .map(|r| self.perf_line(r))
-                .collect()
+        let pick = |p: Period| -> Board {
+            self.board(
+                self.a
+                    .performance
+                    .iter()
+                    .filter(|r| r.period == p && member(r.scope.kind, r.scope.id.as_deref())),
+            )
         };
         let bars: Vec<StackBar> = self
             .a
             .forecast
             .iter()
             .filter(|r| r.period == q && member(r.scope.kind, r.scope.id.as_deref()))
-            .map(|r| self.stack(r, r.scope.name.clone()))
+            .map(|r| self.stack(r, r.scope.name.clone(), "../"))
             .collect();
         let risks = self.largest_risks_first(
             members
@@ -224,13 +277,14 @@ impl Site<'_> {
                 .as_ref()
                 .map(|m| self.person_link(m.value.as_str())),
             cards: self.perf_cards("team", id),
-            chart_quarters: self.quarter_chart("chart-quarters", "team", Some(id)),
+            chart_quarters: self.quarter_chart("chart-quarters", "team", Some(id), "../"),
             chart_members: self.scopes_chart("chart-members", &q.to_string(), &bars),
             members_quarter: pick(q),
             members_year: pick(y),
             quarter: q.to_string(),
             year: y.to_string(),
             risks: self.section(&risks, |k| self.risk_line(&self.a.risks[k])),
+            call: self.call_view(q, "team", Some(id)),
         }
     }
 
@@ -315,16 +369,17 @@ impl Site<'_> {
                 Vec::new()
             },
             chart_quarters: if reported {
-                self.quarter_chart("chart-quarters", "person", Some(id))
+                self.quarter_chart("chart-quarters", "person", Some(id), "../")
             } else {
                 String::new()
             },
             quarter: a.current.quarter.to_string(),
-            open_deals: self.section(&open, |k| self.deal_line(&self.row(k))),
-            closed_deals: self.section(&closed, |k| self.deal_line(&self.row(k))),
-            member_of: self.section(&member_of, |k| self.deal_line(&self.row(k))),
+            open_deals: self.section(&open, |k| self.deal_line(k)),
+            closed_deals: self.section(&closed, |k| self.deal_line(k)),
+            member_of: self.section(&member_of, |k| self.deal_line(k)),
             risks: self.section(&risks, |k| self.risk_line(&a.risks[k])),
             accounts: self.section(&accounts, |k| self.account_line(&a.accounts[k])),
+            call: reported.then(|| self.call_view(a.current.quarter, "person", Some(id))),
         }
     }
 }
