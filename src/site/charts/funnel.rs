@@ -79,7 +79,7 @@ pub fn funnel(id: &str, title: &str, bars: &[FunnelBar], fm: &Fmt, i: &I18n, w: 
         let amount_tip = format!(
             "{}: {}, {}",
             b.name,
-            i.count("n_deals", b.count),
+            i.count("deals_count", b.count),
             fm.money(b.amount)
         );
         let weighted_tip = format!(

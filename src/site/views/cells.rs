@@ -376,19 +376,16 @@ impl Site<'_> {
     }
 
     /// The footer of a list of the deals in rows `rows` of the analytics:
-    /// their count and amount, and the weighted amount of the open ones
-    /// (closed deals have none).
+    /// their count and amount, and the weighted total as the forecast
+    /// counts it (won + Σ open amount × probability: a closed deal shows
+    /// no weighted amount of its own, but a won one counts in full).
     pub(super) fn deal_totals(&self, rows: &[usize]) -> Totals {
         let (amount, weighted) = rows.iter().fold((Money::ZERO, Money::ZERO), |(a, w), &k| {
             let d = &self.a.deals[k];
-            let open = d.status == Status::Open;
-            (
-                a + d.amount_reporting,
-                if open { w + d.weighted } else { w },
-            )
+            (a + d.amount_reporting, w + d.weighted)
         });
         Totals {
-            label: self.i.count("n_deals", rows.len()),
+            label: self.i.fill("n_deals", &[("n", &self.fm.count(rows.len()))]),
             count: rows.len(),
             amount: num_money(&self.fm, amount),
             weighted: num_money(&self.fm, weighted),

@@ -249,7 +249,7 @@ impl Site<'_> {
                     label: l,
                     sublabel: y,
                     value: m.won,
-                    note: format!(" ({})", i.count("n_deals", m.deals)),
+                    note: format!(" ({})", i.count("deals_count", m.deals)),
                 }
             })
             .collect();

@@ -41,6 +41,10 @@ pub struct DealLine {
     pub probability: Num,
     /// Weighted amount (blank once closed).
     pub weighted: Num,
+    /// What a closed deal adds to the weighted total of a list (its
+    /// amount when won, 0 when lost: the forecast's weighted is won + Σ
+    /// open weighted); empty for an open deal, whose `weighted` counts.
+    pub weighted_total: String,
     /// Forecast category: closed-won (`won`), closed-lost (`lost`), or
     /// the open deal's `commit`, `best_case`, `pipeline`; its title says
     /// when the deal sets it.
@@ -278,6 +282,10 @@ impl Site<'_> {
                 .probability
                 .map_or_else(Num::blank, |p| num_probability(fm, p)),
             weighted: d.weighted.map_or_else(Num::blank, |w| num_money(fm, w)),
+            weighted_total: match d.status {
+                Status::Open => String::new(),
+                _ => f.weighted.to_string(),
+            },
             category: self.category_tag(f, overridden),
             overridden,
             flagged: d.status == Status::Open
