@@ -167,6 +167,8 @@ pub enum InitError {
     Exists(Vec<PathBuf>),
     /// Writing failed.
     Io(PathBuf, std::io::Error),
+    /// The folder is inside the pipeline at this root; nothing was written.
+    Inside(PathBuf),
 }
 
 impl std::fmt::Display for InitError {
@@ -180,13 +182,23 @@ impl std::fmt::Display for InitError {
                 Ok(())
             }
             InitError::Io(p, e) => write!(f, "cannot write {}: {e}", p.display()),
+            InitError::Inside(root) => write!(
+                f,
+                "refusing to create a pipeline inside the pipeline at {} (its dealbook.toml \
+                 would be found first); choose a folder outside it",
+                root.display()
+            ),
         }
     }
 }
 
 /// Writes the scaffold into `dir` (created if needed). Refuses, writing
-/// nothing, when any of the files exists.
+/// nothing, when any of the files exists or `dir` is inside another
+/// pipeline.
 pub fn init(dir: &Path, files: &Scaffold) -> Result<Vec<PathBuf>, InitError> {
+    if let Some(root) = crate::root::enclosing(dir) {
+        return Err(InitError::Inside(root));
+    }
     let existing: Vec<PathBuf> = files
         .iter()
         .map(|(rel, _)| dir.join(rel))
@@ -442,6 +454,11 @@ jobs:
         run: |
           dealbook check "$DEALBOOK_DIR" --format github \
             ${GITHUB_BASE_REF:+--changed-since "origin/$GITHUB_BASE_REF"}
+
+      # Every run: the files are in `dealbook fmt`'s layout (lists the others).
+      - name: Format
+        if: ${{ !cancelled() && steps.ready.outcome == 'success' }}
+        run: dealbook fmt "$DEALBOOK_DIR" --check
 
       # Pull requests: what the change does, as the job summary, an
       # artifact and a comment (cut by dealbook at a section boundary to

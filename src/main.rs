@@ -13,6 +13,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::Parser;
 
 fn main() {
+    // A shell asking for completions (`COMPLETE=bash dealbook -- …`, set
+    // by the script of `dealbook completions`): answer and exit.
+    clap_complete::CompleteEnv::with_factory(<cmd::Cli as clap::CommandFactory>::command)
+        .complete();
     let cli = cmd::Cli::parse();
     let code = cmd::run(cli);
     std::process::exit(code as i32);

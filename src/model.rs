@@ -459,6 +459,15 @@ pub struct Member {
     pub role: Option<Role>,
 }
 
+/// Where an imported deal comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Source {
+    /// The system, e.g. "salesforce".
+    pub system: String,
+    /// The deal's id in that system.
+    pub id: String,
+}
+
 /// A stage change.
 #[derive(Debug, Clone)]
 pub struct HistoryEntry {
@@ -530,6 +539,8 @@ pub struct Deal {
     pub decision_process: Option<String>,
     /// Evidence of value.
     pub value_proof: Option<String>,
+    /// Where it was imported from (`dealbook import`).
+    pub source: Option<Source>,
     /// Buying roles.
     pub stakeholders: Vec<Stakeholder>,
     /// Deal team.

@@ -565,6 +565,24 @@ pub static HISTORY: Kind = Kind {
     ],
 };
 
+/// `source` in a deal.
+pub static SOURCE: Kind = Kind {
+    name: "source",
+    doc: "Where an imported deal comes from: `dealbook import` finds the deal again by it, so importing a newer export updates the deal instead of adding another.",
+    fields: &[
+        req(
+            "system",
+            Ty::Text,
+            "The system it was imported from, e.g. \"salesforce\" (the rules file's `system`).",
+        ),
+        req(
+            "id",
+            Ty::Text,
+            "Its id in that system (the record id, or the columns the rules file names).",
+        ),
+    ],
+};
+
 /// `deals/**/<id>.toml`.
 pub static DEAL: Kind = Kind {
     name: "deal",
@@ -615,6 +633,11 @@ pub static DEAL: Kind = Kind {
             "value_proof",
             Ty::Text,
             "Evidence of value (POC, reference, ROI).",
+        ),
+        opt(
+            "source",
+            Ty::Table(&SOURCE),
+            "Where the deal was imported from, written by `dealbook import`: source = { system = \"hubspot\", id = \"1234\" }.",
         ),
         opt(
             "stakeholder",

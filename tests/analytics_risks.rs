@@ -321,6 +321,17 @@ fn stale() {
         ["stale"]
     );
     assert_eq!(Deal::base().in_stage("develop", "2026-10-06").risks(), NONE);
+    // An entry that repeats the stage only records a new close date
+    // (`dealbook deal push`): the days still count from entering it.
+    let pushed = Deal {
+        history: vec![
+            ("2026-10-01", "qualify", None),
+            ("2026-10-15", "negotiate", Some("2026-12-01")),
+            ("2026-11-10", "negotiate", Some("2026-12-20")),
+        ],
+        ..Deal::base()
+    };
+    assert_eq!(pushed.risks(), ["stale"]);
 }
 
 #[test]

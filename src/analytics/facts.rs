@@ -196,11 +196,7 @@ impl<'p> Facts<'p> {
                 weighted: amount.weighted(probability),
                 close: d.close.as_ref().map(|c| c.value),
                 created: d.created.value,
-                entered: d
-                    .history
-                    .last()
-                    .map(|h| h.date.value)
-                    .unwrap_or(d.created.value),
+                entered: entered(d),
                 owner,
                 team: owner.and_then(|o| person_team[o]),
                 account: d.refs.account,
@@ -315,8 +311,24 @@ pub struct DealFigures {
     pub risks: Codes,
 }
 
-/// Days a deal has been in its current stage as of `as_of`: since the last
-/// history entry, or since `created` without history.
+/// When a deal entered its current stage: the first of the history
+/// entries at the end that name that stage (an entry that only records a
+/// new expected close, as `dealbook deal push` writes, repeats the stage
+/// and does not restart the clock), or `created` without history.
+pub fn entered(d: &crate::model::Deal) -> Date {
+    let h = &d.history;
+    let Some(last) = h.last() else {
+        return d.created.value;
+    };
+    let mut i = h.len() - 1;
+    while i > 0 && h[i - 1].stage.value == last.stage.value {
+        i -= 1;
+    }
+    h[i].date.value
+}
+
+/// Days a deal has been in its current stage as of `as_of`: since it
+/// entered it ([`entered`]).
 pub fn days_in_stage(f: &Facts<'_>, d: &DealFact) -> i64 {
     Facts::days(d.entered, f.as_of)
 }

@@ -88,10 +88,10 @@ pub fn run(a: Args) -> Exit {
             diags,
             sources,
             files,
-            &a.pipeline.dir.to_string_lossy(),
+            &root.to_string_lossy(),
             changed.as_ref(),
         ),
-        Format::Gitlab => diag_out::gitlab(diags, sources, &a.pipeline.dir.to_string_lossy()),
+        Format::Gitlab => diag_out::gitlab(diags, sources, &root.to_string_lossy()),
     };
     if let Err(e) = print_stdout(&text) {
         return e;

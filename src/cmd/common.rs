@@ -14,15 +14,17 @@ use std::time::Duration;
 /// build, watch and serve.
 #[derive(Debug, clap::Args)]
 pub struct PipelineDir {
-    /// The pipeline folder.
+    /// The pipeline folder, or any folder inside it (the root is found by
+    /// looking upward for dealbook.toml).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
 }
 
 impl PipelineDir {
-    /// The folder, checked to exist (see [`pipeline_dir`]).
+    /// The pipeline's root, found upward from the folder, checked to
+    /// exist (see [`pipeline_dir`]).
     pub fn open(&self) -> Result<PathBuf, Exit> {
-        pipeline_dir(&self.dir)
+        pipeline_dir(&self.dir).map(|d| dealbook::root::discover(&d))
     }
 }
 
@@ -106,6 +108,21 @@ pub fn pipeline_dir(dir: &Path) -> Result<PathBuf, Exit> {
             );
             Err(Exit::Failure)
         }
+    }
+}
+
+/// The root of the pipeline `dir` is in, for the commands that write
+/// (import, deal, touch): found upward; an error when there is none.
+pub fn existing_pipeline(dir: &Path) -> Result<PathBuf, Exit> {
+    let root = dealbook::root::discover(&pipeline_dir(dir)?);
+    if root.join(dealbook::root::MARKER).is_file() {
+        Ok(root)
+    } else {
+        eprintln!(
+            "error: {} is not inside a pipeline (no dealbook.toml here or above); `dealbook init` makes one",
+            dir.display()
+        );
+        Err(Exit::Failure)
     }
 }
 

@@ -24,8 +24,8 @@ pub struct Args {
     a: String,
     /// The "after" side, like A; default: the working tree (--dir).
     b: Option<String>,
-    /// The pipeline folder in the working tree; revisions are read from the
-    /// same path inside its git repository.
+    /// The pipeline folder in the working tree (or any folder inside it);
+    /// revisions are read from the same path inside its git repository.
     #[arg(long, default_value = ".")]
     dir: PathBuf,
     /// Output format.
@@ -58,7 +58,7 @@ pub fn run(a: Args) -> Exit {
     let req = diff::Request {
         a: a.a,
         b: a.b,
-        dir: a.dir,
+        dir: dealbook::root::discover(&a.dir),
         period: a.period,
         as_of: a.as_of,
         today: today(),

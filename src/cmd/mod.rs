@@ -6,7 +6,11 @@
 mod build;
 mod check;
 mod common;
+mod complete;
+mod deal;
 mod diff;
+mod fmt;
+mod import;
 mod init;
 mod report;
 mod schema;
@@ -55,6 +59,21 @@ enum Command {
     /// Build, serve the site on 127.0.0.1 and reload open pages on every
     /// change.
     Serve(serve::Args),
+    /// Rewrite every file in the canonical layout (comments kept); with
+    /// --check, list the files that are not.
+    Fmt(fmt::Args),
+    /// Edit a deal in place: new, move, won, lost, push, set (each writes
+    /// the [[history]] entry the change needs and refuses to break the
+    /// pipeline).
+    Deal(deal::DealArgs),
+    /// Create and update deals and accounts from CRM exports (CSV), by a
+    /// preset or a rules file; idempotent; keeps comments.
+    Import(import::Args),
+    /// Log a follow-up with an account (a [[touch]] entry).
+    Touch(deal::TouchArgs),
+    /// Print the shell completion script (completes ids too):
+    /// `source <(dealbook completions bash)`.
+    Completions(complete::Args),
 }
 
 /// Runs a parsed command line.
@@ -68,5 +87,10 @@ pub fn run(cli: Cli) -> Exit {
         Command::Diff(a) => diff::run(a),
         Command::Watch(a) => watch::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Fmt(a) => fmt::run(a),
+        Command::Import(a) => import::run(a),
+        Command::Deal(a) => deal::run(a),
+        Command::Touch(a) => deal::run_touch(a),
+        Command::Completions(a) => complete::run(a),
     }
 }

@@ -461,6 +461,12 @@ fn deal(file: FileId, rel: &str, mut r: Record, diags: &mut Vec<Diagnostic>) -> 
         pains: list(&mut r, "pains"),
         decision_process: text(&mut r, "decision_process"),
         value_proof: text(&mut r, "value_proof"),
+        source: r.record("source").and_then(|mut s| {
+            Some(Source {
+                system: text(&mut s, "system")?,
+                id: text(&mut s, "id")?,
+            })
+        }),
         stakeholders,
         members,
         history,

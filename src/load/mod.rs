@@ -92,6 +92,7 @@ pub enum Content {
 }
 
 /// The outcome of loading one file.
+#[derive(Clone)]
 pub struct Parsed {
     /// The text and path.
     pub source: SourceFile,

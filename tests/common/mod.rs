@@ -66,6 +66,24 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Every file under `dir` (relative path, bytes), sorted: to compare a
+/// folder before and after a command byte for byte.
+pub fn tree_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 /// A copy of the example pipeline to change at will: the temporary folder
 /// (keep it alive) and the pipeline in it (`<tmp>/p`).
 pub fn example_copy() -> (tempfile::TempDir, PathBuf) {

@@ -240,7 +240,7 @@ impl Site<'_> {
         let risks = self.deal_risks(a.deals[k].deal);
         // Timeline.
         let mut events = Vec::new();
-        let mut segs = Vec::new();
+        let mut segs: Vec<Segment> = Vec::new();
         let mut closes: Vec<Date> = Vec::new();
         let mut prev_ix: Option<usize> = None;
         let mut prev_close: Option<Date> = None;
@@ -261,6 +261,8 @@ impl Site<'_> {
         };
         for (n, (date, six, close, note)) in hist.iter().enumerate() {
             let st = &stages[(*six).min(stages.len().saturating_sub(1))];
+            // An entry repeating the stage only records a new close date.
+            let same = n > 0 && prev_ix == Some(*six);
             let back = prev_ix.is_some_and(|p| *six < p);
             let kind = match st.outcome {
                 Some(crate::model::Outcome::Won) => "won",
@@ -272,12 +274,14 @@ impl Site<'_> {
             if back {
                 text = format!("{text} ({})", i.get("moved_back"));
             }
-            events.push(Event {
-                date: date.to_string(),
-                kind,
-                text,
-                note: note.to_string(),
-            });
+            if !same || !note.is_empty() {
+                events.push(Event {
+                    date: date.to_string(),
+                    kind,
+                    text,
+                    note: note.to_string(),
+                });
+            }
             if let Some(c) = close {
                 if let Some(pc) = prev_close
                     && pc != *c
@@ -292,14 +296,17 @@ impl Site<'_> {
             } else {
                 *date
             });
-            segs.push(Segment {
-                from: *date,
-                to: end,
-                stage: st.name.clone(),
-                ix: *six,
-                back,
-                outcome: st.outcome.map(|o| o.as_str()),
-            });
+            match segs.last_mut() {
+                Some(last) if same => last.to = end,
+                _ => segs.push(Segment {
+                    from: *date,
+                    to: end,
+                    stage: st.name.clone(),
+                    ix: *six,
+                    back,
+                    outcome: st.outcome.map(|o| o.as_str()),
+                }),
+            }
             prev_ix = Some(*six);
         }
         if let Some(c) = row.close {
