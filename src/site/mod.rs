@@ -100,6 +100,7 @@ pub const EXPORTS: &[(&str, &str)] = &[
     ("performance.csv", "export_performance_csv"),
     ("risks.csv", "export_risks_csv"),
     ("accounts.csv", "export_accounts_csv"),
+    ("winloss.csv", "export_winloss_csv"),
 ];
 
 /// Navigation: key, path, label key.
@@ -111,6 +112,7 @@ pub const NAV: &[(&str, &str, &str)] = &[
     ("accounts", "accounts.html", "nav_accounts"),
     ("deals", "deals.html", "nav_deals"),
     ("risks", "risks.html", "nav_risks"),
+    ("winloss", "winloss.html", "nav_winloss"),
     ("targets", "targets.html", "nav_targets"),
 ];
 
@@ -153,6 +155,7 @@ enum Job {
     Risks,
     Signal(&'static str, usize),
     Targets,
+    WinLoss,
     Warnings,
     Asset(usize),
     Export(usize),
@@ -258,6 +261,7 @@ fn jobs(site: &Site<'_>, o: &Overrides) -> Vec<Job> {
         Job::Team,
         Job::Risks,
         Job::Targets,
+        Job::WinLoss,
         Job::Warnings,
     ];
     if site.hist.is_some() {
@@ -423,6 +427,13 @@ impl Renderer<'_, '_> {
                 i.get("targets_title").into(),
                 &s.targets_page(),
             ),
+            Job::WinLoss => self.page(
+                "winloss.html",
+                path,
+                "winloss",
+                i.get("winloss_title").into(),
+                &s.winloss_page(),
+            ),
             Job::Warnings => self.page(
                 "warnings.html",
                 path,
@@ -453,6 +464,7 @@ fn job_path(site: &Site<'_>, o: &Overrides, job: &Job) -> String {
         Job::Team => "team.html".into(),
         Job::Risks => "risks.html".into(),
         Job::Targets => "targets.html".into(),
+        Job::WinLoss => "winloss.html".into(),
         Job::Warnings => "warnings.html".into(),
         Job::Period(p) => paths::period(&p.to_string()),
         Job::TeamPage(ix) => paths::team(site.p.teams[*ix].id.value.as_str()),
@@ -499,6 +511,7 @@ fn export(a: &Analytics, p: &Pipeline, k: usize) -> Result<Page, SiteError> {
                 "forecast.csv" => CsvTable::Forecast,
                 "performance.csv" => CsvTable::Performance,
                 "risks.csv" => CsvTable::Risks,
+                "winloss.csv" => CsvTable::Winloss,
                 _ => CsvTable::Accounts,
             };
             // A byte order mark, so that Excel reads the file as UTF-8.

@@ -50,6 +50,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("signal.html", include_str!("../../templates/signal.html")),
     ("targets.html", include_str!("../../templates/targets.html")),
     ("trends.html", include_str!("../../templates/trends.html")),
+    ("winloss.html", include_str!("../../templates/winloss.html")),
     (
         "warnings.html",
         include_str!("../../templates/warnings.html"),

@@ -21,6 +21,7 @@ mod percent;
 mod scores;
 mod timeline;
 mod trend;
+mod winrate;
 
 pub use columns::{Column, columns};
 pub use forecast::{StackBar, forecast_columns, forecast_rows};
@@ -29,6 +30,7 @@ pub use percent::{percent_bars, progress};
 pub use scores::scores;
 pub use timeline::{Segment, timeline};
 pub use trend::{TrendPt, trend};
+pub use winrate::{RateCell, RateRow, RateWords, win_rates};
 
 use super::i18n::Fmt;
 use crate::money::Money;
