@@ -15,9 +15,8 @@ use super::targets::{Source, Targets, money_target};
 use crate::model::{Category, Metric};
 use crate::money::{Money, Ratio};
 use crate::period::Period;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// Sums for one period and scope.
 #[derive(Debug, Clone, Default)]
@@ -80,45 +79,10 @@ impl Acc {
     }
 }
 
-/// A fast hasher for the small keys of the sums (periods, scopes): the
-/// default SipHash guards against hostile keys, which these are not, and
-/// was a fifth of computing everything.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(b as u64);
-        }
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(n as u64);
-    }
-    fn write_u16(&mut self, n: u16) {
-        self.write_u64(n as u64);
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(n as u64);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A map with small keys, hashed with [`KeyHasher`].
-pub type KeyMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
-
 /// All sums, by period and scope.
 #[derive(Debug, Default)]
 pub struct Accumulated {
-    map: KeyMap<(Period, ScopeKey), Acc>,
+    map: FxHashMap<(Period, ScopeKey), Acc>,
     empty: Acc,
 }
 
@@ -132,7 +96,7 @@ impl Accumulated {
 /// Sums by period and person (`None`: nobody known, the organisation
 /// only), before they are rolled up into teams and the organisation.
 #[derive(Default)]
-struct ByPerson(KeyMap<(Period, Option<usize>), Acc>);
+struct ByPerson(FxHashMap<(Period, Option<usize>), Acc>);
 
 impl ByPerson {
     fn add(&mut self, periods: [Period; 3], person: Option<usize>, mut f: impl FnMut(&mut Acc)) {

@@ -22,6 +22,39 @@ enum Format {
     Markdown,
 }
 
+/// `--table`: the CSV tables of [`CsvTable`], as the command line names
+/// and describes them.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Table {
+    /// One row per deal.
+    Deals,
+    /// One row per period and scope.
+    Forecast,
+    /// One row per period, person and team.
+    Performance,
+    /// One row per risk signal.
+    Risks,
+    /// One row per account.
+    Accounts,
+    /// Win/loss per period and scope, one row per figure group: the
+    /// totals, each competitor, each lost reason, each stage, the decision
+    /// times.
+    Winloss,
+}
+
+impl From<Table> for CsvTable {
+    fn from(t: Table) -> CsvTable {
+        match t {
+            Table::Deals => CsvTable::Deals,
+            Table::Forecast => CsvTable::Forecast,
+            Table::Performance => CsvTable::Performance,
+            Table::Risks => CsvTable::Risks,
+            Table::Accounts => CsvTable::Accounts,
+            Table::Winloss => CsvTable::Winloss,
+        }
+    }
+}
+
 /// Arguments of `report`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -32,7 +65,7 @@ pub struct Args {
     format: Format,
     /// Which table to print with --format csv (default: deals).
     #[arg(long, value_enum)]
-    table: Option<CsvTable>,
+    table: Option<Table>,
     /// With --format csv: start with a UTF-8 byte order mark, so that Excel
     /// opens the file as UTF-8 (Chinese names intact) on a double-click.
     #[arg(long, overrides_with = "no_bom")]
@@ -118,7 +151,8 @@ pub fn run(a: Args) -> Exit {
         Format::Table => report::text(&view, p, period, stdout_color()),
         Format::Markdown => report::markdown(&view, p, period),
         Format::Json => report::json(&view, p),
-        Format::Csv => match report::csv(&view, p, a.table.unwrap_or(CsvTable::Deals)) {
+        Format::Csv => match report::csv(&view, p, a.table.map_or(CsvTable::Deals, CsvTable::from))
+        {
             Ok(s) if a.bom && !a.no_bom => format!("{}{s}", report::BOM),
             Ok(s) => s,
             Err(e) => {

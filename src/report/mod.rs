@@ -23,8 +23,9 @@ pub struct Filter {
     pub focus: Option<Focus>,
 }
 
-/// The CSV tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// The CSV tables (the command line's `--table` maps onto these in
+/// `cmd/report.rs`; the library does not depend on clap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CsvTable {
     /// One row per deal.
     Deals,
