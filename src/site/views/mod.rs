@@ -22,14 +22,13 @@ mod history;
 mod lines;
 pub mod query;
 mod risks;
+mod stakeholders;
 mod targets;
 mod team;
 mod warnings;
 mod winloss;
 
-pub use accounts::{
-    AccountTotals, AccountView, AccountsList, ContactLine, MapEntry, MapRow, SurveyLine, TouchLine,
-};
+pub use accounts::{AccountTotals, AccountView, AccountsList, ContactLine, SurveyLine, TouchLine};
 pub use call::{CallGroup, CallView};
 pub use cells::{Fact, Kpi, Link, Num, Pager, PagerItem, Section, Tag};
 pub use dashboard::Dashboard;
@@ -41,6 +40,7 @@ pub use lines::{
     AccountLine, DealLine, ForecastLine, ForecastLinks, PerfLine, PerfLinks, RiskLine,
 };
 pub use risks::{AtRisk, OwnerGroup, RisksView, SignalGroup, SignalView};
+pub use stakeholders::{MapEntry, MapRow};
 pub use targets::{TargetLine, TargetsView};
 pub use team::{Board, PersonView, TeamBoard, TeamView};
 pub use warnings::{WarningLine, WarningsView};
