@@ -4,6 +4,7 @@
 //! or required fields do not resolve (only possible when the pipeline has
 //! errors) are left out of the numbers.
 
+use super::ScopeKind;
 use super::ScopeRef;
 use super::risk::{Codes, Risk};
 use crate::model::{Category, Pipeline};
@@ -250,17 +251,17 @@ impl<'p> Facts<'p> {
     pub fn scope_ref(&self, s: ScopeKey) -> ScopeRef {
         match s {
             ScopeKey::Org => ScopeRef {
-                kind: "org",
+                kind: ScopeKind::Org,
                 id: None,
                 name: self.p.settings.org.name.clone(),
             },
             ScopeKey::Team(i) => ScopeRef {
-                kind: "team",
+                kind: ScopeKind::Team,
                 id: Some(self.p.teams[i].id.value.0.clone()),
                 name: self.p.teams[i].name.clone(),
             },
             ScopeKey::Person(i) => ScopeRef {
-                kind: "person",
+                kind: ScopeKind::Person,
                 id: Some(self.p.people[i].id.value.0.clone()),
                 name: self.p.people[i].name.clone(),
             },

@@ -51,11 +51,42 @@ pub enum Focus {
     Person(String),
 }
 
+/// What kind of scope a figure is for. Serialised (and shown) as `org`,
+/// `person`, `team`; declared in that order, the order of those names, so
+/// that sorting by scope is what it was when the kind was a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeKind {
+    /// The organisation.
+    Org,
+    /// A person.
+    Person,
+    /// A team.
+    Team,
+}
+
+impl ScopeKind {
+    /// The name in JSON, CSV and the site: `org`, `person` or `team`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScopeKind::Org => "org",
+            ScopeKind::Person => "person",
+            ScopeKind::Team => "team",
+        }
+    }
+}
+
+impl std::fmt::Display for ScopeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Who a figure is for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct ScopeRef {
-    /// "org", "team" or "person".
-    pub kind: &'static str,
+    /// The organisation, a team or a person.
+    pub kind: ScopeKind,
     /// Id of the team or person; none for the organisation.
     pub id: Option<String>,
     /// Human name.

@@ -4,6 +4,7 @@
 //! follow-ups and open risks. Also the trailing-year figures behind sales
 //! velocity.
 
+use super::ScopeKind;
 use super::ScopeRef;
 use super::accounts::AccountHealth;
 use super::facts::{DealFigures, Facts, ScopeKey, Status};
@@ -127,7 +128,7 @@ pub fn performance(
                 (scope, row)
             })
             .collect();
-        for kind in ["person", "team"] {
+        for kind in [ScopeKind::Person, ScopeKind::Team] {
             let mut idx: Vec<usize> = (0..rows.len())
                 .filter(|&i| rows[i].1.scope.kind == kind)
                 .collect();
@@ -137,8 +138,8 @@ pub fn performance(
             }
         }
         rows.sort_by(|a, b| {
-            (a.1.scope.kind != "team")
-                .cmp(&(b.1.scope.kind != "team"))
+            (a.1.scope.kind != ScopeKind::Team)
+                .cmp(&(b.1.scope.kind != ScopeKind::Team))
                 .then(a.1.rank.cmp(&b.1.rank))
         });
         out.extend(rows.into_iter().map(|(_, r)| r));

@@ -36,6 +36,7 @@ pub mod timeline;
 pub mod trend;
 pub mod weekly;
 
+use crate::analytics::ScopeKind;
 use crate::analytics::forecast::Forecast;
 use crate::diff::compare::DealView;
 use crate::diff::git::GitError;
@@ -111,9 +112,9 @@ impl Default for Options {
     }
 }
 
-/// Who a figure is for, by id: `("org", None)`, `("team", Some(id))`,
-/// `("person", Some(id))`.
-pub type ScopeId = (&'static str, Option<String>);
+/// Who a figure is for, by id: `(Org, None)`, `(Team, Some(id))`,
+/// `(Person, Some(id))`.
+pub type ScopeId = (ScopeKind, Option<String>);
 
 /// Open amounts of one scope at a snapshot: of the whole pipeline and of
 /// the trend period.

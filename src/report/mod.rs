@@ -4,6 +4,7 @@
 
 pub mod table;
 
+use crate::analytics::ScopeKind;
 use crate::analytics::{Analytics, Focus};
 use crate::fmt;
 use crate::model::Pipeline;
@@ -65,12 +66,12 @@ fn team_of<'p>(p: &'p Pipeline, person: &str) -> Option<&'p str> {
 /// the per-period lists are cut to it (win/loss keeps its quarters too). `p` is the pipeline `a` was computed from.
 pub fn filter(mut a: Analytics, f: &Filter, p: &Pipeline) -> Analytics {
     let focus = f.focus.clone();
-    let keep_scope = |kind: &str, id: Option<&str>| match &focus {
+    let keep_scope = |kind: ScopeKind, id: Option<&str>| match &focus {
         None => true,
-        Some(Focus::Person(x)) => kind == "person" && id == Some(x.as_str()),
+        Some(Focus::Person(x)) => kind == ScopeKind::Person && id == Some(x.as_str()),
         Some(Focus::Team(t)) => {
-            (kind == "team" && id == Some(t.as_str()))
-                || (kind == "person" && id.and_then(|x| team_of(p, x)) == Some(t.as_str()))
+            (kind == ScopeKind::Team && id == Some(t.as_str()))
+                || (kind == ScopeKind::Person && id.and_then(|x| team_of(p, x)) == Some(t.as_str()))
         }
     };
     a.deals.retain(|d| {
@@ -198,8 +199,8 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     t.flex = Some(0);
     for r in a.forecast.iter().filter(|r| r.period == period) {
         let label = match r.scope.kind {
-            "org" => r.scope.name.clone(),
-            "team" => format!("{} (team)", r.scope.name),
+            ScopeKind::Org => r.scope.name.clone(),
+            ScopeKind::Team => format!("{} (team)", r.scope.name),
             _ => format!("  {}", r.scope.name),
         };
         t.row(vec![
@@ -244,7 +245,7 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     for r in a
         .performance
         .iter()
-        .filter(|r| r.period == period && r.scope.kind == "person")
+        .filter(|r| r.period == period && r.scope.kind == ScopeKind::Person)
     {
         t.row(vec![
             r.rank.to_string(),
