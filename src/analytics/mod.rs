@@ -10,10 +10,12 @@
 pub mod accounts;
 pub mod export;
 pub mod facts;
+pub mod figures;
 pub mod forecast;
 pub mod funnel;
 pub mod performance;
 pub mod risk;
+pub mod sums;
 pub mod targets;
 pub mod trends;
 pub mod winloss;
@@ -26,7 +28,8 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-pub use facts::{DealCategory, DealFact, DealFigures, ScopeKey, Status};
+pub use facts::{DealCategory, DealFact, ScopeKey, Status};
+pub use figures::DealFigures;
 
 /// Version of the analytics document (`report --format json`, `data.json`).
 pub const REPORT_VERSION: u32 = 2;
@@ -225,7 +228,7 @@ pub fn compute(p: &Pipeline, as_of: Date, opts: &Options) -> Analytics {
         },
         || {
             let ((accounts, acc), (customers, (trends, (funnel, conversion)))) = rayon::join(
-                || (accounts::health(&f), forecast::accumulate(&f)),
+                || (accounts::health(&f), sums::accumulate(&f)),
                 || {
                     rayon::join(
                         || accounts::customers(&f, &periods),
@@ -242,7 +245,7 @@ pub fn compute(p: &Pipeline, as_of: Date, opts: &Options) -> Analytics {
         },
     );
     let tgt = targets::Targets::new(&f);
-    let deals = facts::figures(&f, &risks);
+    let deals = figures::figures(&f, &risks);
     let forecast = forecast::forecasts(&f, &acc, &tgt, &periods);
     let performance = performance::performance(&f, &acc, &tgt, &periods, &deals, &accounts);
     let target_rows = targets::rows(&f, &acc, &tgt);
@@ -314,7 +317,7 @@ fn kpis(
     f: &Facts<'_>,
     period: Period,
     scope: ScopeKey,
-    acc: &forecast::Accumulated,
+    acc: &sums::Accumulated,
     tgt: &targets::Targets<'_, '_>,
     deals: &[DealFigures],
     accounts: &[accounts::AccountHealth],

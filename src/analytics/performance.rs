@@ -7,8 +7,10 @@
 use super::ScopeKind;
 use super::ScopeRef;
 use super::accounts::AccountHealth;
-use super::facts::{DealFigures, Facts, ScopeKey, Status};
-use super::forecast::{Accumulated, reported_scopes};
+use super::facts::{Facts, ScopeKey, Status};
+use super::figures::DealFigures;
+use super::forecast::reported_scopes;
+use super::sums::Accumulated;
 use super::targets::{Targets, money_target};
 use crate::model::Metric;
 use crate::money::{Money, Ratio, mean_days, median_days};

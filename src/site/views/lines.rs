@@ -9,7 +9,7 @@ use super::query::{Query, cat_code, key};
 use super::{Site, paths, tier_ix};
 use crate::analytics::ScopeKind;
 use crate::analytics::accounts::{AccountHealth, Trend};
-use crate::analytics::facts::DealFigures;
+use crate::analytics::figures::DealFigures;
 use crate::analytics::forecast::Forecast;
 use crate::analytics::performance::Performance;
 use crate::analytics::risk::Risk;

@@ -50,7 +50,7 @@ pub use winloss::{
 
 use crate::analytics::ScopeKind;
 use crate::analytics::export::DealRow;
-use crate::analytics::facts::DealFigures;
+use crate::analytics::figures::DealFigures;
 use crate::analytics::forecast::Forecast;
 use crate::analytics::performance::Performance;
 use crate::analytics::risk::CODES;

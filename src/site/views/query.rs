@@ -15,7 +15,7 @@ use super::Site;
 use crate::analytics::ScopeKind;
 use crate::analytics::Status;
 use crate::analytics::accounts::AccountHealth;
-use crate::analytics::facts::DealFigures;
+use crate::analytics::figures::DealFigures;
 use crate::analytics::risk::CODES;
 use crate::model::Tier;
 use crate::period::{Grain, Period};
