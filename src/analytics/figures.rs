@@ -19,17 +19,17 @@ use rust_decimal::Decimal;
 /// ([`super::export::DealRow`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DealFigures {
-    /// Position in [`Pipeline::deals`].
+    /// Position in [`Pipeline::deals`](crate::model::Pipeline::deals).
     pub deal: usize,
     /// Open, won or lost.
     pub status: Status,
     /// Position of the stage in the settings' stages.
     pub stage: usize,
-    /// Position of the account in [`Pipeline::accounts`].
+    /// Position of the account in [`Pipeline::accounts`](crate::model::Pipeline::accounts).
     pub account: Option<usize>,
-    /// Position of the owner in [`Pipeline::people`].
+    /// Position of the owner in [`Pipeline::people`](crate::model::Pipeline::people).
     pub owner: Option<usize>,
-    /// Position of the owner's team in [`Pipeline::teams`].
+    /// Position of the owner's team in [`Pipeline::teams`](crate::model::Pipeline::teams).
     pub team: Option<usize>,
     /// Amount in the reporting currency, to the cent.
     pub amount_reporting: Money,
