@@ -64,14 +64,9 @@ pub struct SideInfo {
 }
 
 /// Why a side could not be read (exit status 2).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct SideError(pub String);
-
-impl std::fmt::Display for SideError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 impl From<GitError> for SideError {
     fn from(e: GitError) -> Self {

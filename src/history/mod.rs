@@ -54,20 +54,14 @@ pub use timeline::Timeline;
 pub const HISTORY_VERSION: u32 = 1;
 
 /// Why there is no history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// The pipeline is not in a git repository (or it has no commits).
+    #[error("{0}")]
     NoRepository(String),
     /// Git failed.
+    #[error("{0}")]
     Git(String),
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::NoRepository(m) | Error::Git(m) => f.write_str(m),
-        }
-    }
 }
 
 impl From<GitError> for Error {
