@@ -15,7 +15,7 @@
 use clap::Parser;
 use dealbook::analytics::{
     self, Current, Options, ScopeKey, accounts, facts, forecast, funnel, performance, risk,
-    targets, trends,
+    targets, trends, winloss,
 };
 use dealbook::load::LoadOptions;
 use std::path::PathBuf;
@@ -78,6 +78,9 @@ fn breakdown(p: &dealbook::model::Pipeline, as_of: jiff::civil::Date) {
     step("funnel", || funnel::funnel(&f, ScopeKey::Org));
     step("conversion", || funnel::conversion(&f, ScopeKey::Org));
     step("trailing year", || performance::trailing(&f, ScopeKey::Org));
+    step("win/loss", || {
+        winloss::winloss(&f, &periods, current.quarter)
+    });
 }
 
 fn main() {

@@ -81,6 +81,7 @@ catalogue! {
     TooPrecise = "E021", "amount has more than two decimal places";
     BadProbability = "E022", "probability outside 0..=1";
     OutOfRange = "E023", "number out of range";
+    TargetOutOfRange = "E024", "target value outside its metric's range";
     UnknownAccount = "E030", "unknown account";
     UnknownPerson = "E031", "unknown person";
     UnknownTeam = "E032", "unknown team";
@@ -93,6 +94,7 @@ catalogue! {
     HistoryEnd = "E042", "history does not end at the current stage";
     ClosedWithoutClose = "E043", "won or lost deal without `close`";
     LostWithoutReason = "E044", "lost deal without `lost_reason`";
+    ClosedAfterAsOf = "E045", "won or lost deal closed after as_of";
     BadPeriod = "E050", "malformed period";
     BadScope = "E051", "target scope names both a person and a team";
     DuplicateTarget = "E052", "duplicate target";
@@ -341,6 +343,52 @@ pub fn suggest<'a>(
     }
 }
 
+/// The ids of the items (`(id, display name)`) whose name is `written`:
+/// exactly, else ignoring case and surrounding spaces. For a display name
+/// written where an id belongs (`owner = "张敏"`, `--person 李娜`).
+pub fn ids_named<'a>(
+    written: &str,
+    items: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
+) -> Vec<&'a str> {
+    let exact: Vec<&str> = items
+        .clone()
+        .into_iter()
+        .filter(|(id, name)| *name == written && *id != written)
+        .map(|(id, _)| id)
+        .collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    let w = written.trim().to_lowercase();
+    items
+        .into_iter()
+        .filter(|(id, name)| name.trim().to_lowercase() == w && *id != written)
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// The hint for a display name written where the id of a `kind` belongs
+/// (`key = "…"` in a file): which id has that name. None when no item has
+/// it.
+pub fn name_hint<'a>(
+    kind: &str,
+    written: &str,
+    key: &str,
+    items: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
+) -> Option<String> {
+    match ids_named(written, items).as_slice() {
+        [] => None,
+        [id] => Some(format!(
+            "\"{written}\" is the name of {kind} \"{id}\": write {key} = \"{id}\""
+        )),
+        ids => Some(format!(
+            "\"{written}\" is the name of {} {kind}s, {}: write the id of the one you mean",
+            ids.len(),
+            quote_list(ids)
+        )),
+    }
+}
+
 /// `"a", "b", "c"`.
 pub fn quote_list(items: &[&str]) -> String {
     items
@@ -363,6 +411,25 @@ mod tests {
             assert_eq!(s.len(), 4);
             assert!(s.starts_with('E') || s.starts_with('W') || s.starts_with('N'));
         }
+    }
+
+    #[test]
+    fn display_names_point_at_ids() {
+        let people = [
+            ("zhang-min", "张敏"),
+            ("li-na", "李娜"),
+            ("li-na-2", "李娜"),
+        ];
+        assert_eq!(ids_named("张敏", people), ["zhang-min"]);
+        assert_eq!(ids_named(" 张敏 ", people), ["zhang-min"]);
+        assert_eq!(ids_named("李娜", people), ["li-na", "li-na-2"]);
+        assert!(ids_named("王芳", people).is_empty());
+        assert_eq!(
+            name_hint("person", "张敏", "owner", people).as_deref(),
+            Some("\"张敏\" is the name of person \"zhang-min\": write owner = \"zhang-min\"")
+        );
+        let teams = [("sales", "Sales")];
+        assert_eq!(ids_named("SALES", teams), ["sales"]);
     }
 
     #[test]

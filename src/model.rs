@@ -609,6 +609,8 @@ pub struct Target {
     pub metric: Metric,
     /// Target value.
     pub value: Decimal,
+    /// Where the value was written.
+    pub value_span: Span,
     /// Optional stretch tier.
     pub stretch: Option<Sp<Decimal>>,
     /// Where the `[[target]]` header is.

@@ -176,7 +176,7 @@ fn target_figures(f: &analytics::forecast::Forecast) -> String {
 #[test]
 fn header_and_current_periods() {
     let a = a();
-    assert_eq!(a.version, 1);
+    assert_eq!(a.version, 2);
     assert_eq!(a.org, "Small Co");
     assert_eq!(a.currency, "CNY");
     assert_eq!(a.fiscal_year_start, 4);
@@ -202,8 +202,10 @@ fn deal_rows() {
     assert_eq!(iot.amount.to_string(), "12345.67");
     assert_eq!(iot.currency, "USD");
     assert_eq!(iot.amount_reporting.to_string(), "87943.15");
-    assert_eq!(iot.weighted.to_string(), "87943.15"); // won: p = 1
-    assert_eq!(iot.probability.to_string(), "1");
+    // Won: closed-won, with no probability and no weighted amount.
+    assert_eq!(iot.category.to_string(), "closed_won");
+    assert_eq!(o(iot.probability), "none");
+    assert_eq!(o(iot.weighted), "none");
     assert_eq!(o(iot.days_in_stage), "none"); // closed deals have none
     assert_eq!(o(iot.close_quarter), "2026-Q2"); // August = month 5 of the FY
 
@@ -211,8 +213,8 @@ fn deal_rows() {
     // × 0.45 (override) = 64112.2020 → 64112.20
     let usd = d("acme-usd");
     assert_eq!(usd.amount_reporting.to_string(), "142471.56");
-    assert_eq!(usd.probability.to_string(), "0.45");
-    assert_eq!(usd.weighted.to_string(), "64112.20");
+    assert_eq!(o(usd.probability), "0.45");
+    assert_eq!(o(usd.weighted), "64112.20");
     assert_eq!(o(usd.close_quarter), "2026-Q4"); // February 2027 is in FY2026
     assert_eq!(usd.days_in_stage, Some(45)); // 2026-10-01 → 11-15: 30 + 15
     assert_eq!(codes(usd), ["no_champion"]);
@@ -221,13 +223,13 @@ fn deal_rows() {
     // × 0.9 = 32058.828 → 32058.83
     let addon = d("delta-addon");
     assert_eq!(addon.amount_reporting.to_string(), "35620.92");
-    assert_eq!(addon.weighted.to_string(), "32058.83");
+    assert_eq!(o(addon.weighted), "32058.83");
     assert_eq!(addon.days_in_stage, Some(21)); // 10-25 → 11-15: 6 + 15
 
     // Forecast override: develop defaults to pipeline.
     let renewal = d("birch-renewal");
     assert_eq!(renewal.category.to_string(), "best_case");
-    assert_eq!(renewal.weighted.to_string(), "52500.00"); // 150000 × 0.35
+    assert_eq!(o(renewal.weighted), "52500.00"); // 150000 × 0.35
     assert_eq!(renewal.days_in_stage, Some(61)); // 09-15 → 11-15: 15 + 31 + 15
     assert_eq!(codes(renewal), ["stale", "opponent", "backward"]);
 
@@ -238,9 +240,13 @@ fn deal_rows() {
     assert_eq!(d("birch-skip").days_in_stage, Some(41)); // 10-05 → 11-15: 26 + 15
     assert_eq!(d("delta-platform").days_in_stage, Some(36)); // 10-10 → 11-15: 21 + 15
 
-    // Lost: probability 0, weighted 0.00.
+    // Lost: closed-lost, no probability or weighted amount either.
     let lost = d("cedar-lost-2025");
-    assert_eq!(lost.weighted.to_string(), "0.00");
+    assert_eq!(lost.category.to_string(), "closed_lost");
+    assert_eq!(
+        (o(lost.probability), o(lost.weighted)),
+        ("none".into(), "none".into())
+    );
     assert_eq!(o(lost.lost_reason), "price");
     assert_eq!(o(lost.close_quarter), "2025-Q2"); // September 2025
     assert_eq!(o(d("cedar-suite-2025").close_quarter), "2025-Q4"); // January 2026
@@ -409,13 +415,12 @@ fn forecast_current_quarter() {
         figures(west),
         "120000.00 | 155620.92 | 635620.92 | 635620.92 | 402558.83 | 515620.92 | 4"
     );
-    // No team target: cat 100000 (set) + dan 100000 (his October 60000 +
-    // November 40000; December has none) = 200000 from members.
-    // gap 80000; coverage 515620.92 / 80000 = 6.445261… → 6.4453;
-    // attainment 120000 / 200000 = 0.6.
+    // No team target, and no complete set of its members' targets: cat
+    // has 100000 set, but dan has none for the quarter (below). A sum of
+    // cat's alone is not west's target: none.
     assert_eq!(
         target_figures(west),
-        "200000.00 | none | Members | 80000.00 | 6.4453 | 0.6000 | none"
+        "none | none | none | none | none | none | none"
     );
     // Cat: won 120000; best 120000 + 150000 + 80000 = 350000; weighted
     // 120000 + 52500 + 48000 = 220500.
@@ -437,11 +442,11 @@ fn forecast_current_quarter() {
         figures(dan),
         "0.00 | 35620.92 | 285620.92 | 285620.92 | 182058.83 | 285620.92 | 2"
     );
-    // 60000 + 40000 from two of the three months; coverage 285620.92 /
-    // 100000 = 2.8562092 → 2.8562; attainment 0 / 100000 = 0.
+    // October 60000 and November 40000, but no December target: two of
+    // the three months are not the quarter's target, so none.
     assert_eq!(
         target_figures(dan),
-        "100000.00 | none | Periods | 100000.00 | 2.8562 | 0.0000 | none"
+        "none | none | none | none | none | none | none"
     );
     // Eve (no team): cedar-new only, in pipeline; her target is for the
     // year only, which does not flow down to quarters.
@@ -535,13 +540,11 @@ fn forecast_year_month_and_other_periods() {
         figures(east),
         "467943.15 | 867943.15 | 1010414.71 | 1060414.71 | 877055.35 | 592471.56 | 3"
     );
-    // East's year has only its Q3 target: the year is that one quarter
-    // (500000, stretch 600000). gap 32056.85; coverage 592471.56 /
-    // 32056.85 = 18.481901… → 18.4819; attainment 467943.15 / 500000 =
-    // 0.9358863 → 0.9359; stretch 467943.15 / 600000 = 0.779905… → 0.7799.
+    // East's year has only its Q3 target, one of four quarters, and ann
+    // has no target at all: no year target.
     assert_eq!(
         target_figures(east),
-        "500000.00 | 600000.00 | Periods | 32056.85 | 18.4819 | 0.9359 | 0.7799"
+        "none | none | none | none | none | none | none"
     );
     // FY2026 west = cat + dan: won 120000 + 100000 + 75040 + 210000 =
     // 505040; commit + 35620.92 = 540660.92; best + 150000 + 80000 +
@@ -551,12 +554,11 @@ fn forecast_year_month_and_other_periods() {
         figures(west),
         "505040.00 | 540660.92 | 1020660.92 | 1020660.92 | 787598.83 | 515620.92 | 4"
     );
-    // West has no target of its own in any period: cat's year (her Q3,
-    // 100000) + dan's year (his two months, 100000) = 200000 from members.
-    // gap −305040: no coverage; attainment 505040 / 200000 = 2.5252.
+    // West has no target of its own in any period, and neither cat (her
+    // Q3 only) nor dan (two months only) has one for the year: none.
     assert_eq!(
         target_figures(west),
-        "200000.00 | none | Members | -305040.00 | none | 2.5252 | none"
+        "none | none | none | none | none | none | none"
     );
     // Eve: year target set at 200000; cedar-new pipeline 600000, weighted
     // 60000; coverage 600000 / 200000 = 3; attainment 0.
@@ -662,7 +664,7 @@ fn performance_current_quarter() {
     // acme 10-10; acme-usd no_champion.
     assert_eq!(
         row("ann"),
-        "#4 target none won 0.00 att none wr none/none won 0 lost 0 avg none cycle none/none created 0.00 touches 1 overdue 0 risks 1"
+        "#3 target none won 0.00 att none wr none/none won 0 lost 0 avg none cycle none/none created 0.00 touches 1 overdue 0 risks 1"
     );
     // Cat: won birch-support-2026 120000 (08-10 → 10-05 = 21 + 30 + 5 =
     // 56 days); nothing created in the quarter; touch birch 10-01; birch is
@@ -673,10 +675,11 @@ fn performance_current_quarter() {
         "#1 target 100000.00 won 120000.00 att 1.2000 wr 1.0000/1.0000 won 1 lost 0 avg 120000.00 cycle 56.0/56.0 created 0.00 touches 1 overdue 0 risks 4"
     );
     // Dan: lost delta-lost-2026 only: win rate 0/1 by count, 0 / 90000 by
-    // amount; touch delta 11-01; delta-platform's 5 risks.
+    // amount; touch delta 11-01; delta-platform's 5 risks. No quarter
+    // target (two of three months).
     assert_eq!(
         row("dan"),
-        "#3 target 100000.00 won 0.00 att 0.0000 wr 0.0000/0.0000 won 0 lost 1 avg none cycle none/none created 0.00 touches 1 overdue 0 risks 5"
+        "#4 target none won 0.00 att none wr 0.0000/0.0000 won 0 lost 1 avg none cycle none/none created 0.00 touches 1 overdue 0 risks 5"
     );
     // Eve: created cedar-new 600000 (11-01); cedar never touched (overdue);
     // cedar-new large_early + single_threaded.
@@ -687,17 +690,17 @@ fn performance_current_quarter() {
     // East = ann + bob (+ fay, who did nothing this quarter).
     assert_eq!(
         row("east"),
-        "#2 target 500000.00 won 80000.00 att 0.1600 wr 1.0000/1.0000 won 1 lost 0 avg 80000.00 cycle 62.0/62.0 created 50000.00 touches 2 overdue 1 risks 3"
+        "#1 target 500000.00 won 80000.00 att 0.1600 wr 1.0000/1.0000 won 1 lost 0 avg 80000.00 cycle 62.0/62.0 created 50000.00 touches 2 overdue 1 risks 3"
     );
     // West = cat + dan: 1 won of 2 closed; by amount 120000 / (120000 +
-    // 90000) = 0.571428… → 0.5714.
+    // 90000) = 0.571428… → 0.5714. No target (dan has none).
     assert_eq!(
         row("west"),
-        "#1 target 200000.00 won 120000.00 att 0.6000 wr 0.5000/0.5714 won 1 lost 1 avg 120000.00 cycle 56.0/56.0 created 0.00 touches 2 overdue 0 risks 9"
+        "#2 target none won 120000.00 att none wr 0.5000/0.5714 won 1 lost 1 avg 120000.00 cycle 56.0/56.0 created 0.00 touches 2 overdue 0 risks 9"
     );
     // Ranking: teams first, then people, each by attainment (none last),
-    // then won, then id: cat 1.2 > bob 0.2667 > dan 0; ann and eve have
-    // no attainment and won 0: by id.
+    // then won, then id: east 0.16 before west (none); cat 1.2 > bob
+    // 0.2667; ann, dan and eve have no attainment and won 0: by id.
     let order: Vec<String> = a
         .performance
         .iter()
@@ -706,7 +709,7 @@ fn performance_current_quarter() {
         .collect();
     assert_eq!(
         order,
-        ["1west", "2east", "1cat", "2bob", "3dan", "4ann", "5eve"]
+        ["1east", "2west", "1cat", "2bob", "3ann", "4dan", "5eve"]
     );
 }
 
@@ -719,15 +722,15 @@ fn performance_year() {
     // average 295040 / 3 = 98346.666… → 98346.67; cycles 56, 151
     // (01-10 → 06-10: 21 + 28 + 31 + 30 + 31 + 10), 78 (05-15 → 08-01:
     // 16 + 30 + 31 + 1): mean 285 / 3 = 95.0, median 78.0.
-    // Target: her only one is 2026-Q3 (100000), so the year is 100000;
-    // attainment 2.9504. Created in FY2026: support 120000 + crm-2026b
+    // Target: her only one is 2026-Q3 (100000), one quarter of four: no
+    // year target, no attainment. Created in FY2026: support 120000 + crm-2026b
     // 75040 + lost 40000 + renewal 150000 + skip 80000 = 465040
     // (crm-2026a was created in January 2026: FY2025). Touches: birch
     // 08-01 and 10-01.
     let cat = perf(a, "2026", "cat");
     assert_eq!(cat.won.to_string(), "295040.00");
-    assert_eq!(o(cat.target), "100000.00");
-    assert_eq!(o(cat.attainment), "2.9504");
+    assert_eq!(o(cat.target), "none");
+    assert_eq!(o(cat.attainment), "none");
     assert_eq!(o(cat.win_rate), "0.7500");
     assert_eq!(o(cat.win_rate_amount), "0.8806");
     assert_eq!((cat.deals_won, cat.deals_lost), (3, 1));
@@ -736,56 +739,60 @@ fn performance_year() {
     assert_eq!(o(cat.cycle_median_days), "78.0");
     assert_eq!(cat.pipeline_created.to_string(), "465040.00");
     assert_eq!(cat.touches, 2);
-    assert_eq!(cat.rank, 1);
+    assert_eq!(cat.rank, 3);
 
     // Bob FY2026: acme-erp-2026 300000 (02-01 → 05-10: 27 + 31 + 30 + 10 =
     // 98 days) + elm-erp-2026 80000 (62 days) = 380000; mean (98 + 62) / 2
-    // = 80.0, median of two = 80.0; average 190000. Target: Q3's 300000;
-    // attainment 1.2667. Created: acme-expansion 400000 (06-01) + elm-erp
+    // = 80.0, median of two = 80.0; average 190000. Target: Q3's 300000
+    // only: none for the year. Created: acme-expansion 400000 (06-01) + elm-erp
     // 80000 (09-01) + elm-upsell 50000 (10-20) = 530000. Touches: acme
     // 09-20, elm 11-10.
     let bob = perf(a, "2026", "bob");
     assert_eq!(bob.won.to_string(), "380000.00");
-    assert_eq!(o(bob.attainment), "1.2667");
+    assert_eq!(o(bob.attainment), "none");
     assert_eq!(o(bob.average_deal), "190000.00");
     assert_eq!(o(bob.cycle_mean_days), "80.0");
     assert_eq!(o(bob.cycle_median_days), "80.0");
     assert_eq!(bob.pipeline_created.to_string(), "530000.00");
     assert_eq!(bob.touches, 2);
-    assert_eq!(bob.rank, 3);
+    assert_eq!(bob.rank, 2);
 
     // Dan FY2026: won delta-erp-2026 210000 (03-01 → 09-05: 30 + 30 + 31 +
     // 30 + 31 + 31 + 5 = 188 days), lost 90000: 0.5 by count, 210000 /
-    // 300000 = 0.7 by amount. Target 100000 (from his months); 2.1.
+    // 300000 = 0.7 by amount. No year target (two months only).
     // Created: delta-lost 90000 + delta-platform 250000 + delta-addon
     // 35620.92 = 375620.92.
     let dan = perf(a, "2026", "dan");
     assert_eq!(o(dan.win_rate), "0.5000");
     assert_eq!(o(dan.win_rate_amount), "0.7000");
-    assert_eq!(o(dan.attainment), "2.1000");
+    assert_eq!(o(dan.attainment), "none");
     assert_eq!(o(dan.cycle_mean_days), "188.0");
     assert_eq!(dan.pipeline_created.to_string(), "375620.92");
-    assert_eq!(dan.rank, 2);
+    assert_eq!(dan.rank, 4);
 
     // Ann FY2026: acme-iot-2026 87943.15 (04-15 → 08-20: 15 + 31 + 30 + 31
     // + 20 = 127 days); created acme-iot 87943.15 + acme-usd 142471.56 =
-    // 230414.71; no target: ranked last.
+    // 230414.71; no target, and the least won of those without one:
+    // ranked last.
     let ann = perf(a, "2026", "ann");
     assert_eq!(ann.won.to_string(), "87943.15");
     assert_eq!(o(ann.cycle_mean_days), "127.0");
     assert_eq!(ann.pipeline_created.to_string(), "230414.71");
     assert_eq!(o(ann.attainment), "none");
     assert_eq!(ann.rank, 5);
-    // Eve: 0 of 200000.
+    // Eve: 0 of 200000, the only person with a year target: ranked
+    // first (attainment before none); then by won: bob 380000, cat
+    // 295040, dan 210000, ann 87943.15.
     assert_eq!(o(perf(a, "2026", "eve").attainment), "0.0000");
-    assert_eq!(perf(a, "2026", "eve").rank, 4);
+    assert_eq!(perf(a, "2026", "eve").rank, 1);
 
     // East's touches in FY2026: bob 2 + ann 1 + fay 1 (delta, 06-15; fay
     // is in east though she has no row of her own) = 4; west: cat 2 + dan
     // 1 = 3.
     assert_eq!(perf(a, "2026", "east").touches, 4);
     assert_eq!(perf(a, "2026", "west").touches, 3);
-    // West 2.5252 ranks above east 0.9359.
+    // Neither team has a year target: by won, west 505040 above east
+    // 467943.15.
     assert_eq!(perf(a, "2026", "west").rank, 1);
 
     // Eve FY2025: won cedar-suite-2025 30000.51 (10-01 → 01-20: 30 + 30 +
@@ -860,8 +867,8 @@ fn focus_on_a_team_for_a_year() {
     assert_eq!((k.scope.kind, k.scope.name.as_str()), ("team", "West"));
     // The FY2026 west row of forecast_year_month_and_other_periods.
     assert_eq!(k.won.to_string(), "505040.00");
-    assert_eq!(o(k.target), "200000.00");
-    assert_eq!(o(k.attainment), "2.5252");
+    assert_eq!(o(k.target), "none");
+    assert_eq!(o(k.attainment), "none");
     assert_eq!(k.commit.to_string(), "540660.92");
     assert_eq!(k.best_case.to_string(), "1020660.92");
     assert_eq!(k.weighted.to_string(), "787598.83");
@@ -1279,13 +1286,16 @@ fn customers() {
     // FY2026 to as_of: 972983.15. FY2025: 200000 + 71234 + 30000.51 =
     // 301234.51; FY2025 up to 2025-11-15 (the same day a year ago):
     // acme-erp-2025 200000 only.
-    assert_eq!(c.won_this_year.to_string(), "972983.15");
-    assert_eq!(c.won_last_year.to_string(), "301234.51");
+    assert_eq!(c.won_this_year_to_date.to_string(), "972983.15");
+    assert_eq!(c.won_last_year_full.to_string(), "301234.51");
     assert_eq!(c.won_last_year_to_date.to_string(), "200000.00");
-    // (972983.15 − 301234.51) / 301234.51 × 100 = 222.998… → 223.0
-    assert_eq!(o(c.growth_pct), "223.0");
-    // (972983.15 − 200000) / 200000 × 100 = 386.4915… → 386.5
-    assert_eq!(o(c.growth_to_date_pct), "386.5");
+    // Growth is like for like: this year to date against the same days
+    // of last year, (972983.15 − 200000) / 200000 × 100 = 386.4915… →
+    // 386.5.
+    assert_eq!(o(c.growth_pct), "386.5");
+    // Against the whole of last year, under its own name: (972983.15 −
+    // 301234.51) / 301234.51 × 100 = 222.998… → 223.0.
+    assert_eq!(o(c.change_vs_last_full_year_pct), "223.0");
     // Won in FY2025: acme, birch, cedar. Won in FY2026: acme, birch,
     // delta, elm. Retained 2 of 3 = 0.6667.
     assert_eq!((c.retention_base, c.retained), (3, 2));
@@ -1489,26 +1499,186 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn organisation_target_rolls_up_from_teams_and_people_without_a_team() {
     let dir = fixture_without(&["targets/org.toml"]);
-    let checked =
-        dealbook::load_and_check(dir.path(), &LoadOptions::default(), None, date(2000, 1, 1));
-    assert!(!checked.has_errors());
-    let a = analytics::compute(&checked.pipeline, checked.as_of, &Options::default());
-    // FY2026: no organisation target in any period. East's year is its Q3
-    // (500000, stretch 600000), west's the sum of cat's and dan's (200000),
-    // and eve, in no team, has 200000 set: 500000 + 200000 + 200000 =
-    // 900000 from members; stretch 600000 + 200000 + 200000 = 1000000.
-    let fy = forecast(&a, "2026", None);
-    assert_eq!(o(fy.target), "900000.00");
-    assert_eq!(o(fy.stretch), "1000000.00");
-    assert_eq!(fy.target_source, Some(Source::Members));
-    // 972983.15 / 900000 = 1.081092… → 1.0811
-    assert_eq!(o(fy.attainment), "1.0811");
-    // 2026-Q3: east 500000 + west 200000; eve has no quarter target.
+    let load = |dir: &Path| {
+        let checked =
+            dealbook::load_and_check(dir, &LoadOptions::default(), None, date(2000, 1, 1));
+        assert!(!checked.has_errors());
+        let a = analytics::compute(&checked.pipeline, checked.as_of, &Options::default());
+        (checked, a)
+    };
+    let (_c, a) = load(dir.path());
+    // Without organisation targets, every part must have one. FY2026: east
+    // and west have no year target (see forecast_year_month_and_other_
+    // periods): none. 2026-Q3: east 500000 set, but west has none (dan
+    // lacks December): none. FY2025: nobody has a target.
+    for period in ["2026", "2026-Q3", "2025"] {
+        let f = forecast(&a, period, None);
+        assert_eq!((o(f.target), f.target_source), ("none".into(), None));
+    }
+    // Give dan December (20000) and eve the quarter (50000): dan's Q3 is
+    // now his three months, 60000 + 40000 + 20000 = 120000; west's is cat
+    // 100000 + dan 120000 = 220000; the organisation's east 500000 + west
+    // 220000 + eve 50000 = 770000. Stretch: east's 600000, and the others'
+    // targets for want of one: 600000 + 220000 + 50000 = 870000. Fay
+    // (presales, no target) is in east, which has its own target.
+    std::fs::write(
+        dir.path().join("targets/fill.toml"),
+        "[[target]]\nperiod = \"2026-12\"\nperson = \"dan\"\nvalue = 20_000\n\n\
+         [[target]]\nperiod = \"2026-Q3\"\nperson = \"eve\"\nvalue = 50_000\n",
+    )
+    .unwrap();
+    let (_c, a) = load(dir.path());
+    let dan = forecast(&a, "2026-Q3", Some("dan"));
+    assert_eq!(
+        (o(dan.target), dan.target_source),
+        ("120000.00".into(), Some(Source::Periods))
+    );
+    let west = forecast(&a, "2026-Q3", Some("west"));
+    assert_eq!(
+        (o(west.target), west.target_source),
+        ("220000.00".into(), Some(Source::Members))
+    );
     let q3 = forecast(&a, "2026-Q3", None);
-    assert_eq!(o(q3.target), "700000.00");
+    assert_eq!(o(q3.target), "770000.00");
+    assert_eq!(o(q3.stretch), "870000.00");
     assert_eq!(q3.target_source, Some(Source::Members));
-    // FY2025: nobody has a target.
-    assert_eq!(o(forecast(&a, "2025", None).target), "none");
+    // 200000 / 770000 = 0.259740… → 0.2597
+    assert_eq!(o(q3.attainment), "0.2597");
     // Non-additive targets never roll up over members.
     assert!(a.targets.iter().all(|t| t.scope.kind != "org"));
+}
+
+/// Writes a small pipeline of `files` (path, text) into a temporary folder
+/// and checks it; it must have no errors.
+fn mini(files: &[(&str, &str)]) -> (tempfile::TempDir, Checked) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let to = dir.path().join(path);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(&to, text).unwrap();
+    }
+    let checked =
+        dealbook::load_and_check(dir.path(), &LoadOptions::default(), None, date(2000, 1, 1));
+    assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+    (dir, checked)
+}
+
+/// Settings of the small pipelines written by the tests below: calendar
+/// fiscal year, as_of 2026-11-15 (2026-Q4), one open stage, won, lost.
+const MINI_SETTINGS: &str = r#"
+[org]
+name = "Mini"
+currency = "CNY"
+as_of = 2026-11-15
+
+[[stage]]
+id = "qualify"
+name = "Qualify"
+probability = 0.2
+
+[[stage]]
+id = "won"
+name = "Won"
+outcome = "won"
+
+[[stage]]
+id = "lost"
+name = "Lost"
+outcome = "lost"
+"#;
+
+#[test]
+fn target_roll_up_needs_every_part() {
+    // North: Nora (manager) and Ned (sales) have quarter targets; Pia is
+    // presales, owns nothing and has no target, so she is not a part of
+    // north's roll-up. South: Sam has a quarter target, Sue only October
+    // and November. Ivy (no team) has one monthly target, a ramp. Every
+    // seller has a 2026-Q3 target.
+    let team = r#"
+[[team]]
+id = "north"
+name = "North"
+[[team]]
+id = "south"
+name = "South"
+[[person]]
+id = "nora"
+name = "Nora"
+team = "north"
+role = "manager"
+[[person]]
+id = "ned"
+name = "Ned"
+team = "north"
+[[person]]
+id = "pia"
+name = "Pia"
+team = "north"
+role = "presales"
+[[person]]
+id = "sam"
+name = "Sam"
+team = "south"
+[[person]]
+id = "sue"
+name = "Sue"
+team = "south"
+[[person]]
+id = "ivy"
+name = "Ivy"
+"#;
+    let mut targets = String::new();
+    for (period, who, value) in [
+        ("2026-Q4", "nora", 200_000),
+        ("2026-Q4", "ned", 100_000),
+        ("2026-Q4", "sam", 150_000),
+        ("2026-10", "sue", 40_000),
+        ("2026-11", "sue", 50_000),
+        ("2026-11", "ivy", 50_000),
+        ("2026-Q3", "nora", 10_000),
+        ("2026-Q3", "ned", 20_000),
+        ("2026-Q3", "sam", 30_000),
+        ("2026-Q3", "sue", 40_000),
+        ("2026-Q3", "ivy", 50_000),
+    ] {
+        targets.push_str(&format!(
+            "[[target]]\nperiod = \"{period}\"\nperson = \"{who}\"\nvalue = {value}\n\n"
+        ));
+    }
+    let (_dir, checked) = mini(&[
+        ("dealbook.toml", MINI_SETTINGS),
+        ("team.toml", team),
+        ("targets/people.toml", &targets),
+    ]);
+    let a = analytics::compute(&checked.pipeline, checked.as_of, &Options::default());
+    let t = |period: &str, id: Option<&str>| {
+        let f = forecast(&a, period, id);
+        format!(
+            "{} {}",
+            o(f.target),
+            o(f.target_source.map(|s| format!("{s:?}")))
+        )
+    };
+    // Ivy's November ramp is the only November target: it is hers, not the
+    // organisation's (north and south have none in November).
+    assert_eq!(t("2026-11", Some("ivy")), "50000.00 Set");
+    assert_eq!(t("2026-11", None), "none none");
+    // North = Nora 200000 + Ned 100000 = 300000 (Pia does not sell).
+    assert_eq!(t("2026-Q4", Some("north")), "300000.00 Members");
+    // Sue has two of the quarter's three months: no quarter target. So
+    // south (Sam's 150000 is not the team's) and the organisation have
+    // none either; neither has Ivy (one month of three).
+    assert_eq!(t("2026-Q4", Some("sue")), "none none");
+    assert_eq!(t("2026-Q4", Some("ivy")), "none none");
+    assert_eq!(t("2026-Q4", Some("south")), "none none");
+    assert_eq!(t("2026-Q4", None), "none none");
+    // 2026-Q3: every seller has one. North 10000 + 20000 = 30000, south
+    // 30000 + 40000 = 70000, and the organisation north + south + Ivy's
+    // 50000 = 150000.
+    assert_eq!(t("2026-Q3", Some("north")), "30000.00 Members");
+    assert_eq!(t("2026-Q3", Some("south")), "70000.00 Members");
+    assert_eq!(t("2026-Q3", None), "150000.00 Members");
+    // The year: only Q3 and Q4 of four quarters: none, for everyone.
+    assert_eq!(t("2026", Some("nora")), "none none");
+    assert_eq!(t("2026", None), "none none");
 }

@@ -354,7 +354,10 @@ impl Gen {
             .map(|(i, d)| {
                 let stage = d.stage.index(n_open + 2);
                 let created = days(AS_OF, -(d.created_days_ago as i64));
+                // A won or lost deal closed on or before as_of (a close in
+                // the future is an error, E045).
                 let close = days(created, d.close_after as i64);
+                let close = if stage >= n_open { close.min(AS_OF) } else { close };
                 let mut s = format!(
                     "name = \"Deal {i}\"\naccount = \"a{}\"\nowner = \"{}\"\namount = {}\nstage = \"{}\"\ncreated = {created}\nclose = {close}\n",
                     d.account.index(self.accounts.len()),
@@ -568,7 +571,11 @@ fn all_money(a: &Analytics) -> Vec<Money> {
         v.extend([x.lifetime_won, x.open_pipeline]);
     }
     let c = &a.customers;
-    v.extend([c.won_this_year, c.won_last_year, c.won_last_year_to_date]);
+    v.extend([
+        c.won_this_year_to_date,
+        c.won_last_year_full,
+        c.won_last_year_to_date,
+    ]);
     for m in &c.market_share {
         v.extend([m.size, m.won]);
     }
@@ -742,6 +749,46 @@ fn check(g: &Gen, a: &Analytics) -> Result<(), TestCaseError> {
             prop_assert!(
                 r.get() >= rust_decimal::Decimal::ZERO && r.get() <= rust_decimal::Decimal::ONE
             );
+        }
+    }
+
+    // --- win/loss agrees with the performance and forecast rows
+    for w in &a.winloss {
+        let key = (w.period, w.scope.kind, w.scope.id.clone());
+        if let Some(p) = a
+            .performance
+            .iter()
+            .find(|p| (p.period, p.scope.kind, p.scope.id.clone()) == key)
+        {
+            prop_assert_eq!(
+                (w.won, w.lost, w.won_amount),
+                (p.deals_won, p.deals_lost, p.won)
+            );
+            prop_assert_eq!(w.win_rate, p.win_rate);
+        }
+        if let Some(f) = a
+            .forecast
+            .iter()
+            .find(|f| (f.period, f.scope.kind, f.scope.id.clone()) == key)
+        {
+            prop_assert_eq!(
+                (w.won_amount, w.open_deals, w.open_amount),
+                (f.won, f.open_deals, f.open_amount)
+            );
+        }
+        // A competitor's deals are some of the period's; a reason's lost
+        // deals add up to at most the lost ones.
+        for c in &w.competitors {
+            prop_assert!(c.won <= w.won && c.lost <= w.lost && c.open_deals <= w.open_deals);
+        }
+        let reasons: usize = w.lost_reasons.iter().map(|r| r.deals).sum();
+        prop_assert!(reasons <= w.lost);
+        prop_assert!(
+            w.decision_won.deals <= w.won
+                && w.decision_lost.deals + w.without_history <= w.lost + w.won
+        );
+        for st in &w.stages {
+            prop_assert!(st.deals + w.without_history <= w.won + w.lost);
         }
     }
 

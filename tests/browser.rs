@@ -19,6 +19,7 @@ use common::repo;
 use common::webdriver::{Driver, Session, tools};
 use dealbook::analytics::{self, Analytics, Status};
 use dealbook::load::LoadOptions;
+use dealbook::site::i18n::Fmt;
 use dealbook::{Checked, fmt, load_and_check};
 use serde_json::json;
 use std::io::{BufRead, BufReader, Write};
@@ -44,6 +45,16 @@ fn analytics_of(pipeline: &Path) -> (Checked, Analytics) {
     (c, a)
 }
 
+/// A card's figure as shown and its tooltip (the exact figure).
+fn card(s: &Session<'_>, key: &str) -> (String, String) {
+    let sel = format!("[data-kpi=\"{key}\"] .kpi-value");
+    let title = s.js(&format!(
+        "return document.querySelector('{}').getAttribute('title') || '';",
+        sel.replace('\'', "\\'")
+    ));
+    (s.text(&sel), title.as_str().unwrap_or_default().to_string())
+}
+
 fn file_url(dir: &Path, page: &str) -> String {
     format!("file://{}/{page}", dir.join("site").display())
 }
@@ -64,6 +75,7 @@ const PAGES: &[&str] = &[
     "risks.html",
     "risks/backward.html",
     "targets.html",
+    "winloss.html",
     "warnings.html",
 ];
 
@@ -163,17 +175,28 @@ fn every_kind_of_page_in_a_real_browser() {
         );
     }
 
-    // The dashboard shows the analytics' figures.
+    // The dashboard shows the analytics' figures: money in the charts'
+    // compact style (`Fmt::card`), the exact amount as the card's tooltip.
     s.goto(&file_url(out.path(), "index.html"));
     let k = &a.kpis;
+    let fm = Fmt {
+        currency: cur.to_string(),
+        locale: dealbook::model::Locale::En,
+    };
+    for (key, m) in [
+        ("won", k.won),
+        ("commit", k.commit),
+        ("weighted", k.weighted),
+        ("open_deals", k.open_amount),
+    ] {
+        let (shown, exact) = card(&s, key);
+        assert_eq!(shown, fm.card(m), "dashboard figure {key}");
+        assert_eq!(exact, fmt::money(m, cur), "dashboard figure {key}, exact");
+    }
     for (key, want) in [
-        ("won", fmt::money(k.won, cur)),
-        ("commit", fmt::money(k.commit, cur)),
-        ("weighted", fmt::money(k.weighted, cur)),
         ("coverage", fmt::multiple(k.coverage)),
         ("win_rate", fmt::percent(k.win_rate)),
         ("open_risks", k.open_risks.to_string()),
-        ("open_deals", fmt::money(k.open_amount, cur)),
         ("overdue_follow_ups", k.overdue_follow_ups.to_string()),
     ] {
         let shown = s.text(&format!("[data-kpi=\"{key}\"] .kpi-value"));
@@ -181,10 +204,7 @@ fn every_kind_of_page_in_a_real_browser() {
     }
     let won_sub = s.text("[data-kpi=\"won\"] .kpi-sub");
     assert!(won_sub.contains(&fmt::percent(k.attainment)), "{won_sub}");
-    assert!(
-        won_sub.contains(&fmt::opt_money(k.target, cur)),
-        "{won_sub}"
-    );
+    assert!(won_sub.contains(&fm.opt_card(k.target)), "{won_sub}");
 
     // A period page shows that period's forecast.
     let q4 = a
@@ -193,18 +213,13 @@ fn every_kind_of_page_in_a_real_browser() {
         .find(|r| r.period.to_string() == "2026-Q4" && r.scope.kind == "org")
         .unwrap();
     s.goto(&file_url(out.path(), "forecast/2026-Q4.html"));
-    assert_eq!(
-        s.text("[data-kpi=\"won\"] .kpi-value"),
-        fmt::money(q4.won, cur)
-    );
-    assert_eq!(
-        s.text("[data-kpi=\"commit\"] .kpi-value"),
-        fmt::money(q4.commit, cur)
-    );
-    assert_eq!(
-        s.text("[data-kpi=\"pipeline\"] .kpi-value"),
-        fmt::money(q4.pipeline, cur)
-    );
+    for (key, m) in [
+        ("won", q4.won),
+        ("commit", q4.commit),
+        ("pipeline", q4.pipeline),
+    ] {
+        assert_eq!(card(&s, key), (fm.card(m), fmt::money(m, cur)), "{key}");
+    }
 
     // A deal page shows the deal's amount; the funnel its totals.
     let p = &c.pipeline;
@@ -215,8 +230,11 @@ fn every_kind_of_page_in_a_real_browser() {
         .unwrap();
     s.goto(&file_url(out.path(), "deals/beifang-erp.html"));
     assert_eq!(
-        s.text("[data-kpi=\"amount\"] .kpi-value"),
-        fmt::money(deal.amount_reporting, cur)
+        card(&s, "amount"),
+        (
+            fm.card(deal.amount_reporting),
+            fmt::money(deal.amount_reporting, cur)
+        )
     );
     s.goto(&file_url(out.path(), "funnel.html"));
     assert_eq!(
@@ -346,9 +364,13 @@ fn pages_are_complete_without_javascript() {
     assert_eq!(s.count(".filters[hidden]"), 1, "the drop-downs stay hidden");
     assert_eq!(s.count("#search[hidden]"), 1, "so does the search box");
     s.goto(&file_url(out.path(), "index.html"));
+    let fm = Fmt {
+        currency: a.currency.clone(),
+        locale: dealbook::model::Locale::En,
+    };
     assert_eq!(
-        s.text("[data-kpi=\"won\"] .kpi-value"),
-        fmt::money(a.kpis.won, &a.currency)
+        card(&s, "won"),
+        (fm.card(a.kpis.won), fmt::money(a.kpis.won, &a.currency))
     );
     // The phone menu is a checkbox and a label: it opens without script.
     let s = d.session(false, 375);
@@ -573,6 +595,126 @@ fn works_over_http_under_a_sub_path() {
     assert_eq!(url, json!(format!("{base}risks.html")));
     let errors = s.errors();
     assert!(errors.is_empty(), "{errors:?}");
+}
+
+/// The Win/loss page of tests/fixtures/winloss-small shows the analytics'
+/// figures: the cards, every competitor and lost reason, every cell of the
+/// chart, and a link to each won and lost deal of the year.
+#[test]
+fn winloss_page_shows_the_analytics() {
+    let Some(t) = tools() else { return };
+    let fixture = repo().join("tests/fixtures/winloss-small");
+    let (c, a) = analytics_of(&fixture);
+    let out = build(&fixture);
+    let d = Driver::start(&t);
+    let s = d.session(true, 1440);
+    s.goto(&file_url(out.path(), "winloss.html"));
+    let errors = s.errors();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    let cur = a.currency.as_str();
+    let year = a.current.year;
+    let w = a
+        .winloss
+        .iter()
+        .find(|w| w.period == year && w.scope.kind == "org")
+        .unwrap();
+    assert_eq!(
+        s.text("[data-kpi=\"win_rate\"] .kpi-value"),
+        fmt::percent(w.win_rate)
+    );
+    let fm = Fmt {
+        currency: cur.to_string(),
+        locale: dealbook::model::Locale::En,
+    };
+    assert_eq!(
+        card(&s, "lost"),
+        (fm.card(w.lost_amount), fmt::money(w.lost_amount, cur))
+    );
+    // The competitors table, row by row.
+    let cells = |table: &str| -> Vec<Vec<String>> {
+        serde_json::from_value(s.js(&format!(
+            "return Array.prototype.map.call(document.querySelectorAll('#{table} tbody tr'), function (r) {{ return Array.prototype.map.call(r.cells, function (c) {{ return c.textContent.trim(); }}); }});"
+        )))
+        .unwrap()
+    };
+    let rows = cells("competitors-table");
+    assert_eq!(rows.len(), w.competitors.len());
+    for (row, c) in rows.iter().zip(&w.competitors) {
+        assert_eq!(
+            row,
+            &[
+                c.competitor.clone(),
+                c.open_deals.to_string(),
+                fmt::money(c.open_amount, cur),
+                c.won.to_string(),
+                c.lost.to_string(),
+                fmt::percent(c.win_rate),
+                fmt::money(c.lost_amount, cur),
+            ]
+        );
+    }
+    let rows = cells("reasons-table");
+    assert_eq!(rows.len(), w.lost_reasons.len());
+    for (row, r) in rows.iter().zip(&w.lost_reasons) {
+        assert_eq!(
+            row[..3],
+            [
+                r.reason.clone(),
+                r.deals.to_string(),
+                fmt::money(r.amount, cur)
+            ]
+        );
+    }
+    // The chart: a bar for each competitor and quarter with closed deals,
+    // its tooltip the analytics' figures.
+    let tips: Vec<String> = serde_json::from_value(s.js(
+        "return Array.prototype.map.call(document.querySelectorAll('svg#chart-winrate rect.s-won title'), function (t) { return t.textContent; });",
+    ))
+    .unwrap();
+    let cal = c.pipeline.settings.calendar();
+    let mut quarters = cal.children(a.current.previous_year);
+    quarters.extend(cal.children(year));
+    let mut want = Vec::new();
+    for name in w.competitors.iter().map(|c| &c.competitor) {
+        for q in &quarters {
+            let row = a
+                .winloss
+                .iter()
+                .find(|x| x.period == *q && x.scope.kind == "org")
+                .unwrap();
+            if let Some(x) = row.competitors.iter().find(|x| &x.competitor == name)
+                && x.win_rate.is_some()
+            {
+                want.push(format!(
+                    "{name} · {q}: {} won, {} lost, win rate {}",
+                    x.won,
+                    x.lost,
+                    fmt::percent(x.win_rate)
+                ));
+            }
+        }
+    }
+    assert!(!want.is_empty());
+    assert_eq!(tips, want);
+    // Every won and lost deal of the year links to its page.
+    let closed: Vec<String> = a
+        .deals
+        .iter()
+        .filter(|d| d.status != Status::Open && d.close.is_some_and(|x| cal.contains(year, x)))
+        .map(|d| format!("deals/{}.html", c.pipeline.deals[d.deal].id))
+        .collect();
+    let mut links: Vec<String> = serde_json::from_value(s.js(
+        "return Array.prototype.map.call(document.querySelectorAll('#closed-table tbody tr td:first-child a'), function (a) { return a.getAttribute('href'); });",
+    ))
+    .unwrap();
+    links.sort();
+    let mut closed = closed;
+    closed.sort();
+    assert_eq!(links, closed);
+    s.click("#closed-table tbody tr td:first-child a");
+    assert!(s.text("main h1").len() > 1);
+    let errors = s.errors();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
 }
 
 /// The text of the cells of a table's footer with `data-total` (amount,
@@ -868,9 +1010,13 @@ fn the_call_view_adds_up_to_the_forecast() {
         }
         // The cards on the period page are the same figures.
         if page.starts_with("forecast/") {
+            let fm = Fmt {
+                currency: a.currency.clone(),
+                locale: dealbook::model::Locale::En,
+            };
             assert_eq!(
-                s.text("[data-kpi=\"commit\"] .kpi-value"),
-                fmt::money(f.commit, &a.currency)
+                card(&s, "commit"),
+                (fm.card(f.commit), fmt::money(f.commit, &a.currency))
             );
         }
     }

@@ -1389,6 +1389,13 @@ fn the_workflow_diff_step_works() {
         "stage = \"negotiation\"",
         "stage = \"won\"",
     );
+    // Won on a day that has been (a close after as_of is an error, E045).
+    edit(
+        &r,
+        "deals/beta.toml",
+        "close = 2026-12-20",
+        "close = 2026-11-10",
+    );
     r.commit("win beta");
     // The job has not fetched the base branch yet.
     r.git(&["update-ref", "-d", "refs/remotes/origin/main"]);
@@ -1538,6 +1545,12 @@ fn max_chars_cuts_at_a_section_boundary() {
         "stage = \"negotiation\"",
         "stage = \"won\"",
     );
+    edit(
+        &r,
+        "deals/beta.toml",
+        "close = 2026-12-20",
+        "close = 2026-11-10",
+    );
     let b = r.commit("60 new deals, one won");
     let full = String::from_utf8(r.diff(&[r.rev(a), r.rev(b)]).stdout).unwrap();
     assert!(full.chars().count() > 6000, "{}", full.chars().count());
@@ -1686,4 +1699,93 @@ fn report_markdown_keeps_indentation_and_names() {
             "{html}"
         );
     }
+}
+
+/// Risks cleared because their deal closed or went away are counted apart
+/// from risks fixed on a deal that is still open; waterfall rows say
+/// "moved in" and "moved out" whichever way the close moved.
+#[test]
+fn cleared_risks_are_split_and_moves_are_named_by_direction() {
+    let mut r = Repo::new("");
+    base(&r);
+    edit(&r, "deals/alpha.toml", "next_step = \"Call\"\n", "");
+    edit(&r, "deals/beta.toml", "next_step = \"Call\"\n", "");
+    let a = r.commit("two deals without a next step");
+    // Alpha gets its next step back (fixed, still open); beta is won (its
+    // risks go with it); epsilon's close moves later, out of 2026-Q4 and
+    // into 2027-Q1.
+    edit(
+        &r,
+        "deals/alpha.toml",
+        "next_step_date",
+        "next_step = \"Call\"\nnext_step_date",
+    );
+    edit(
+        &r,
+        "deals/beta.toml",
+        "stage = \"negotiation\"",
+        "stage = \"won\"",
+    );
+    edit(
+        &r,
+        "deals/beta.toml",
+        "close = 2026-12-20",
+        "close = 2026-11-10",
+    );
+    edit(
+        &r,
+        "deals/eps.toml",
+        "close = 2026-12-31",
+        "close = 2027-01-20",
+    );
+    let b = r.commit("fix one, win one, move one");
+    let j = r.json(a, b);
+    let why = |deal: &str| -> Vec<String> {
+        j["risks"]["cleared"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["deal"] == deal)
+            .map(|x| {
+                format!(
+                    "{} {}",
+                    x["code"].as_str().unwrap(),
+                    x["why"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(why("alpha"), ["no_next_step fixed"]);
+    let beta = why("beta");
+    assert!(beta.contains(&"no_next_step won".to_string()), "{beta:?}");
+    assert!(beta.iter().all(|x| x.ends_with(" won")), "{beta:?}");
+    // Epsilon's large_early clears too: it no longer closes this quarter.
+    assert_eq!(why("eps"), ["large_early fixed"]);
+    let s = &j["summary"];
+    assert_eq!(s["risks_fixed"], 2);
+    assert_eq!(s["risks_gone"], beta.len());
+    assert_eq!(s["risks_cleared"], 2 + beta.len());
+    let md = String::from_utf8(r.diff(&[r.rev(a), r.rev(b)]).stdout).unwrap();
+    let new = s["risks_introduced"].as_u64().unwrap();
+    let headline = format!(
+        "risks: {new} new, 2 fixed, {} gone with won, lost or removed deals",
+        beta.len()
+    );
+    assert!(md.contains(&headline), "{headline}\n{md}");
+    assert!(
+        md.contains("| Moved in |") && md.contains("| Moved out |"),
+        "{md}"
+    );
+    assert!(
+        !md.contains("Pulled in") && !md.contains("Pushed out"),
+        "{md}"
+    );
+    assert!(md.contains("**Fixed on open deals (2)**"), "{md}");
+    assert!(
+        md.contains(&format!(
+            "**Gone with won, lost or removed deals ({})**",
+            beta.len()
+        )),
+        "{md}"
+    );
 }

@@ -432,7 +432,7 @@ fn json_keys_are_documented() {
 #[test]
 fn json_number_formats() {
     let doc: serde_json::Value = serde_json::from_str(&report(&["--format", "json"])).unwrap();
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], 2);
     let is_money = |v: &serde_json::Value| {
         let s = v.as_str().unwrap();
         let (i, f) = s.split_once('.').unwrap();

@@ -777,7 +777,7 @@ fn chinese_labels() {
     let index = text(&pages["index.html"]);
     assert!(index.contains("<html lang=\"zh-CN\">"));
     assert!(index.contains("销售总览"));
-    assert!(index.contains("本季度赢单"));
+    assert!(index.contains("本季度 · "));
     assert!(!index.contains("Sales dashboard"));
     // Risk reasons are written in the site's language too.
     let risks = text(&pages["risks.html"]);

@@ -185,16 +185,18 @@ pub struct Customers {
     pub year: Period,
     /// The previous fiscal year.
     pub previous_year: Period,
-    /// Won in the current fiscal year (to `as_of`).
-    pub won_this_year: Money,
-    /// Won in the whole previous fiscal year.
-    pub won_last_year: Money,
-    /// Won in the previous fiscal year up to the same day.
+    /// Won in the current fiscal year up to `as_of`.
+    pub won_this_year_to_date: Money,
+    /// Won in the previous fiscal year up to the same day a year earlier.
     pub won_last_year_to_date: Money,
-    /// (this − last) ÷ last, in percent, one decimal place.
+    /// Growth, like for like: (this year to date − last year to date) ÷
+    /// last year to date, in percent, one decimal place.
     pub growth_pct: Option<Decimal>,
-    /// The same against the previous year to the same day.
-    pub growth_to_date_pct: Option<Decimal>,
+    /// Won in the whole previous fiscal year.
+    pub won_last_year_full: Money,
+    /// This year to date against the whole previous year, in percent, one
+    /// decimal place (not growth: the current year is not over).
+    pub change_vs_last_full_year_pct: Option<Decimal>,
     /// Accounts with won revenue in the previous year.
     pub retention_base: usize,
     /// Of those, the ones with won revenue this year.
@@ -309,11 +311,11 @@ pub fn customers(f: &Facts<'_>, periods: &[Period]) -> Customers {
     Customers {
         year,
         previous_year: prev,
-        won_this_year: won_this,
-        won_last_year: won_last,
+        won_this_year_to_date: won_this,
         won_last_year_to_date: won_last_td,
-        growth_pct: change_pct(won_this, won_last),
-        growth_to_date_pct: change_pct(won_this, won_last_td),
+        growth_pct: change_pct(won_this, won_last_td),
+        won_last_year_full: won_last,
+        change_vs_last_full_year_pct: change_pct(won_this, won_last),
         retention_base: accounts_last.len(),
         retained,
         retention: Ratio::of_counts(retained, accounts_last.len()),

@@ -6,10 +6,10 @@
 //! site's `data.json` (`docs/report-json.md`), its rows made as they are
 //! written out.
 
-use super::facts::{DealFigures, Status};
+use super::facts::{DealCategory, DealFigures, Status};
 use super::risk::{Codes, Risk};
 use super::{Analytics, Current, Kpis, accounts, funnel, performance, targets, trends};
-use crate::model::{Category, Locale, Pipeline};
+use crate::model::{Locale, Pipeline};
 use crate::money::Money;
 use crate::period::Period;
 use jiff::civil::Date;
@@ -46,12 +46,13 @@ pub struct DealRow<'p> {
     pub currency: &'p str,
     /// Amount in the reporting currency.
     pub amount_reporting: Money,
-    /// Effective probability.
-    pub probability: Decimal,
-    /// Effective forecast category.
-    pub category: Category,
-    /// Weighted amount.
-    pub weighted: Money,
+    /// Effective probability; none once closed.
+    pub probability: Option<Decimal>,
+    /// Forecast category: the effective one while open, closed-won or
+    /// closed-lost once closed.
+    pub category: DealCategory,
+    /// Weighted amount; none once closed.
+    pub weighted: Option<Money>,
     /// Opened on.
     pub created: Date,
     /// Expected or actual close.
@@ -78,6 +79,7 @@ impl<'p> DealRow<'p> {
     pub fn new(p: &'p Pipeline, f: &DealFigures) -> DealRow<'p> {
         let d = &p.deals[f.deal];
         let stage = &p.settings.stages[f.stage];
+        let open = f.status == Status::Open;
         DealRow {
             id: d.id.as_str(),
             name: &d.name,
@@ -92,9 +94,9 @@ impl<'p> DealRow<'p> {
             amount: d.amount.value,
             currency: d.currency_code(&p.settings),
             amount_reporting: f.amount_reporting,
-            probability: f.probability,
-            category: f.category,
-            weighted: f.weighted,
+            probability: open.then_some(f.probability),
+            category: DealCategory::of(f.status, f.category),
+            weighted: open.then_some(f.weighted),
             created: f.created,
             close: f.close,
             close_quarter: f.close_quarter,
@@ -193,6 +195,7 @@ impl Analytics {
             accounts: &self.accounts,
             customers: &self.customers,
             trends: &self.trends,
+            winloss: &self.winloss,
         }
     }
 }
@@ -241,6 +244,8 @@ pub struct Document<'a> {
     pub customers: &'a accounts::Customers,
     /// Monthly won revenue and product trends.
     pub trends: &'a trends::Trends,
+    /// Win/loss and competition per period and scope.
+    pub winloss: &'a [super::winloss::WinLoss],
 }
 
 fn deal_rows<S: Serializer>(r: &Rows<'_>, s: S) -> Result<S::Ok, S::Error> {

@@ -26,6 +26,55 @@ pub enum Status {
     Lost,
 }
 
+/// A deal's forecast category as shown and exported: its open category,
+/// or closed-won / closed-lost once it is closed (a closed deal is not in
+/// any open category and has no probability or weighted amount).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DealCategory {
+    /// Open, possible.
+    Pipeline,
+    /// Open, likely.
+    BestCase,
+    /// Open, committed by the rep.
+    Commit,
+    /// Won.
+    ClosedWon,
+    /// Lost.
+    ClosedLost,
+}
+
+impl DealCategory {
+    /// The category of a deal with `status` and effective open category
+    /// `open`.
+    pub fn of(status: Status, open: Category) -> DealCategory {
+        match (status, open) {
+            (Status::Won, _) => DealCategory::ClosedWon,
+            (Status::Lost, _) => DealCategory::ClosedLost,
+            (Status::Open, Category::Pipeline) => DealCategory::Pipeline,
+            (Status::Open, Category::BestCase) => DealCategory::BestCase,
+            (Status::Open, Category::Commit) => DealCategory::Commit,
+        }
+    }
+
+    /// The name in JSON and CSV: `pipeline`, …, `closed_won`, `closed_lost`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DealCategory::Pipeline => "pipeline",
+            DealCategory::BestCase => "best_case",
+            DealCategory::Commit => "commit",
+            DealCategory::ClosedWon => "closed_won",
+            DealCategory::ClosedLost => "closed_lost",
+        }
+    }
+}
+
+impl std::fmt::Display for DealCategory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What the numbers know about one deal.
 #[derive(Debug, Clone)]
 pub struct DealFact {
@@ -37,9 +86,11 @@ pub struct DealFact {
     pub stage: usize,
     /// Amount in the reporting currency, to the cent.
     pub amount: Money,
-    /// Effective probability (override or stage default; 1 won, 0 lost).
+    /// Effective probability (override or stage default; 1 won, 0 lost,
+    /// so that the sums need no case; never shown for a closed deal).
     pub probability: Decimal,
-    /// Effective forecast category.
+    /// Effective forecast category (of the stage or the override; only
+    /// open deals are in one).
     pub category: Category,
     /// amount × probability, to the cent.
     pub weighted: Money,
@@ -242,11 +293,11 @@ pub struct DealFigures {
     pub team: Option<usize>,
     /// Amount in the reporting currency, to the cent.
     pub amount_reporting: Money,
-    /// Effective probability.
+    /// Effective probability (1 won, 0 lost; exported only for open deals).
     pub probability: Decimal,
-    /// Effective forecast category.
+    /// Effective forecast category (exported only for open deals).
     pub category: Category,
-    /// Weighted amount.
+    /// Weighted amount (exported only for open deals).
     pub weighted: Money,
     /// Opened on.
     pub created: Date,

@@ -12,11 +12,11 @@
 use super::ScopeRef;
 use super::facts::{Facts, ScopeKey, Status, first_wins};
 use super::targets::{Source, Targets, money_target};
-use crate::model::{Category, Metric, Role};
+use crate::model::{Category, Metric};
 use crate::money::{Money, Ratio};
 use crate::period::Period;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// Sums for one period and scope.
@@ -112,15 +112,14 @@ impl Hasher for KeyHasher {
     }
 }
 
-type KeyMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
+/// A map with small keys, hashed with [`KeyHasher`].
+pub type KeyMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
 
 /// All sums, by period and scope.
 #[derive(Debug, Default)]
 pub struct Accumulated {
     map: KeyMap<(Period, ScopeKey), Acc>,
     empty: Acc,
-    /// People who own a deal or an account.
-    pub owners: BTreeSet<usize>,
 }
 
 impl Accumulated {
@@ -152,9 +151,6 @@ pub fn accumulate(f: &Facts<'_>) -> Accumulated {
     let mut by = ByPerson::default();
     let p = f.p;
     for d in &f.deals {
-        if let Some(o) = d.owner {
-            acc.owners.insert(o);
-        }
         by.add(f.periods_of(d.created), d.owner, |a| a.created += d.amount);
         let Some(close) = d.close else { continue };
         let cycle = Facts::days(d.created, close);
@@ -181,9 +177,6 @@ pub fn accumulate(f: &Facts<'_>) -> Accumulated {
     }
     for a in &p.accounts {
         let owner = p.index.people.get(a.owner.value.as_str()).copied();
-        if let Some(o) = owner {
-            acc.owners.insert(o);
-        }
         for t in &a.touches {
             let Some(&who) = p.index.people.get(t.by.value.as_str()) else {
                 continue;
@@ -252,23 +245,11 @@ pub struct Forecast {
 }
 
 /// The scopes that get forecast and performance rows: the organisation,
-/// every team, and every person who sells (role sales or manager), owns a
-/// deal or an account, or has a target.
-pub fn reported_scopes(f: &Facts<'_>, acc: &Accumulated) -> Vec<ScopeKey> {
+/// every team, and every person on the roster ([`super::targets::roster`]:
+/// who sells, owns a deal or an account, or has a target).
+pub fn reported_scopes(f: &Facts<'_>) -> Vec<ScopeKey> {
     let p = f.p;
-    let with_target: BTreeSet<usize> = p
-        .targets
-        .iter()
-        .filter_map(|t| match &t.scope {
-            crate::model::Scope::Person(id) => p.index.people.get(id.as_str()).copied(),
-            _ => None,
-        })
-        .collect();
-    let reported = |i: usize| {
-        matches!(p.people[i].role, Role::Sales | Role::Manager)
-            || acc.owners.contains(&i)
-            || with_target.contains(&i)
-    };
+    let reported = super::targets::roster(f);
     // The organisation, then each team followed by its people, then the
     // people without a team.
     let mut v = vec![ScopeKey::Org];
@@ -276,13 +257,13 @@ pub fn reported_scopes(f: &Facts<'_>, acc: &Accumulated) -> Vec<ScopeKey> {
         v.push(ScopeKey::Team(t));
         v.extend(
             (0..p.people.len())
-                .filter(|&i| f.person_team[i] == Some(t) && reported(i))
+                .filter(|&i| f.person_team[i] == Some(t) && reported[i])
                 .map(ScopeKey::Person),
         );
     }
     v.extend(
         (0..p.people.len())
-            .filter(|&i| f.person_team[i].is_none() && reported(i))
+            .filter(|&i| f.person_team[i].is_none() && reported[i])
             .map(ScopeKey::Person),
     );
     v
@@ -295,7 +276,7 @@ pub fn forecasts(
     tgt: &Targets<'_, '_>,
     periods: &[Period],
 ) -> Vec<Forecast> {
-    let scopes = reported_scopes(f, acc);
+    let scopes = reported_scopes(f);
     let mut out = Vec::with_capacity(periods.len() * scopes.len());
     for &period in periods {
         for &scope in &scopes {

@@ -1,9 +1,9 @@
 //! The numbers a sales manager runs the business on, as pure functions of
 //! a validated pipeline and an `as_of` date: no I/O, no clock. Every family
-//! (funnel, forecast, performance, risks, accounts, trends) has its module;
-//! [`compute`] runs them all (independent families side by side, on every
-//! core) and returns one [`Analytics`] that the report, the site and the
-//! diff share. Per-deal figures and risk signals are figures, not text:
+//! (funnel, forecast, performance, risks, accounts, trends, win/loss) has
+//! its module; [`compute`] runs them all (independent families side by
+//! side, on every core) and returns one [`Analytics`] that the report, the
+//! site and the diff share. Per-deal figures and risk signals are figures, not text:
 //! they point into the pipeline by position, and [`export`] joins the ids,
 //! names and reasons in where they are shown or written out.
 
@@ -16,6 +16,7 @@ pub mod performance;
 pub mod risk;
 pub mod targets;
 pub mod trends;
+pub mod winloss;
 
 use crate::model::Pipeline;
 use crate::money::{Money, Ratio};
@@ -25,10 +26,10 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-pub use facts::{DealFact, DealFigures, ScopeKey, Status};
+pub use facts::{DealCategory, DealFact, DealFigures, ScopeKey, Status};
 
 /// Version of the analytics document (`report --format json`, `data.json`).
-pub const REPORT_VERSION: u32 = 1;
+pub const REPORT_VERSION: u32 = 2;
 
 /// What to compute for.
 #[derive(Debug, Clone, Default)]
@@ -169,6 +170,8 @@ pub struct Analytics {
     pub customers: accounts::Customers,
     /// Monthly won revenue and product trends.
     pub trends: trends::Trends,
+    /// Win/loss and competition per period (years and quarters) and scope.
+    pub winloss: Vec<winloss::WinLoss>,
 }
 
 /// Computes everything. The risks (themselves split over the cores) run
@@ -182,8 +185,13 @@ pub fn compute(p: &Pipeline, as_of: Date, opts: &Options) -> Analytics {
     opts.periods.push(focus_period);
     let periods = horizon(&f, &current, &opts);
     let scope = focus_scope(&f, opts.focus.as_ref());
-    let (risks, (accounts, acc, customers, trends, funnel, conversion)) = rayon::join(
-        || risk::risks(&f),
+    let ((risks, winloss), (accounts, acc, customers, trends, funnel, conversion)) = rayon::join(
+        || {
+            rayon::join(
+                || risk::risks(&f),
+                || winloss::winloss(&f, &periods, focus_period),
+            )
+        },
         || {
             let ((accounts, acc), (customers, (trends, (funnel, conversion)))) = rayon::join(
                 || (accounts::health(&f), forecast::accumulate(&f)),
@@ -226,6 +234,7 @@ pub fn compute(p: &Pipeline, as_of: Date, opts: &Options) -> Analytics {
         accounts,
         customers,
         trends,
+        winloss,
     }
 }
 

@@ -87,7 +87,7 @@ pub fn performance(
         }
     }
     // The organisation has no row.
-    let now: Vec<(ScopeKey, usize, usize)> = reported_scopes(f, acc)
+    let now: Vec<(ScopeKey, usize, usize)> = reported_scopes(f)
         .into_iter()
         .filter_map(|s| {
             let (r, o) = match s {

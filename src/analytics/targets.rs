@@ -2,12 +2,15 @@
 //! the sum of its quarters' (or months') targets, the mean for rates and
 //! scores. A team without a target takes the sum of its people's, the
 //! organisation the sum of its teams' and of the people in no team
-//! (additive metrics only). Each figure says where it came from.
+//! (additive metrics only). A roll-up needs every part: a quarter with
+//! targets for two of its three months, or a team of which one seller has
+//! no target, has no target (a sum over some of the parts is not the
+//! whole's target). Each figure says where it came from.
 
 use super::ScopeRef;
 use super::facts::{Facts, ScopeKey};
 use super::forecast::Accumulated;
-use crate::model::{Metric, Scope};
+use crate::model::{Metric, Role, Scope};
 use crate::money::{Money, Ratio, round};
 use crate::period::Period;
 use rust_decimal::Decimal;
@@ -49,6 +52,38 @@ pub fn additive(m: Metric) -> bool {
 pub struct Targets<'f, 'p> {
     f: &'f Facts<'p>,
     set: HashMap<(Period, ScopeKey, Metric), (Decimal, Option<Decimal>)>,
+    /// Whether each person is a part of their team's (or, in no team, the
+    /// organisation's) roll-up: the people who get rows ([`roster`]).
+    roster: Vec<bool>,
+}
+
+/// The people who get forecast and performance rows and whose targets a
+/// roll-up over members needs: everyone who sells (role sales or
+/// manager), owns a deal or an account, or has a target. By position in
+/// [`crate::model::Pipeline::people`].
+pub fn roster(f: &Facts<'_>) -> Vec<bool> {
+    let p = f.p;
+    let mut on: Vec<bool> = p
+        .people
+        .iter()
+        .map(|x| matches!(x.role, Role::Sales | Role::Manager))
+        .collect();
+    for o in f.deals.iter().filter_map(|d| d.owner) {
+        on[o] = true;
+    }
+    for a in &p.accounts {
+        if let Some(&o) = p.index.people.get(a.owner.value.as_str()) {
+            on[o] = true;
+        }
+    }
+    for t in &p.targets {
+        if let Scope::Person(id) = &t.scope
+            && let Some(&o) = p.index.people.get(id.as_str())
+        {
+            on[o] = true;
+        }
+    }
+    on
 }
 
 impl<'f, 'p> Targets<'f, 'p> {
@@ -71,7 +106,11 @@ impl<'f, 'p> Targets<'f, 'p> {
                     .or_insert((t.value, t.stretch.as_ref().map(|s| s.value)));
             }
         }
-        Targets { f, set }
+        Targets {
+            f,
+            set,
+            roster: roster(f),
+        }
     }
 
     /// The target of a period, scope and metric, rolled up where needed.
@@ -87,13 +126,15 @@ impl<'f, 'p> Targets<'f, 'p> {
             .or_else(|| self.by_members(period, scope, metric))
     }
 
+    /// The sum (or mean) of the targets of every child period; none when
+    /// a child has none (or the period has no children).
     fn by_periods(&self, period: Period, scope: ScopeKey, metric: Metric) -> Option<Resolved> {
-        let parts: Vec<Resolved> = self
+        let parts: Option<Vec<Resolved>> = self
             .f
             .cal
             .children(period)
             .into_iter()
-            .filter_map(|c| {
+            .map(|c| {
                 self.set
                     .get(&(c, scope, metric))
                     .map(|&(value, stretch)| Resolved {
@@ -104,35 +145,42 @@ impl<'f, 'p> Targets<'f, 'p> {
                     .or_else(|| self.by_periods(c, scope, metric))
             })
             .collect();
-        combine(&parts, metric, Source::Periods)
+        combine(&parts?, metric, Source::Periods)
     }
 
+    /// The sum of the targets of every member (a team's people on the
+    /// roster; the organisation's teams with such people or a target of
+    /// their own, and the people on the roster in no team); none when a
+    /// member has none, or for a metric that does not add up.
     fn by_members(&self, period: Period, scope: ScopeKey, metric: Metric) -> Option<Resolved> {
         if !additive(metric) {
             return None;
         }
+        let people = |team: Option<usize>| {
+            (0..self.f.p.people.len())
+                .filter(move |&i| self.roster[i] && self.f.person_team[i] == team)
+                .map(ScopeKey::Person)
+        };
         let members: Vec<ScopeKey> = match scope {
             ScopeKey::Person(_) => return None,
-            ScopeKey::Team(t) => (0..self.f.p.people.len())
-                .filter(|&i| self.f.person_team[i] == Some(t))
-                .map(ScopeKey::Person)
-                .collect(),
+            ScopeKey::Team(t) => people(Some(t)).collect(),
             // The teams, and the people in none: everyone whose deals count
-            // for the organisation.
+            // for the organisation. A team of nobody who sells counts only
+            // when it has a target anyway.
             ScopeKey::Org => (0..self.f.p.teams.len())
+                .filter(|&t| {
+                    people(Some(t)).next().is_some()
+                        || self.get(period, ScopeKey::Team(t), metric).is_some()
+                })
                 .map(ScopeKey::Team)
-                .chain(
-                    (0..self.f.p.people.len())
-                        .filter(|&i| self.f.person_team[i].is_none())
-                        .map(ScopeKey::Person),
-                )
+                .chain(people(None))
                 .collect(),
         };
-        let parts: Vec<Resolved> = members
+        let parts: Option<Vec<Resolved>> = members
             .into_iter()
-            .filter_map(|m| self.get(period, m, metric))
+            .map(|m| self.get(period, m, metric))
             .collect();
-        combine(&parts, metric, Source::Members)
+        combine(&parts?, metric, Source::Members)
     }
 }
 

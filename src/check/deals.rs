@@ -1,19 +1,44 @@
-//! Rules about deals and accounts: outcomes need a close date (and lost
-//! ones a reason), history is in order and ends at the current stage,
+//! Rules about deals and accounts: outcomes need a close date on or before
+//! `as_of` (and lost ones a reason), history is in order and ends at the current stage,
 //! process compliance with the stages' exit criteria, dates that are odd.
 
 use super::Ctx;
 use crate::diag::{Code, Diagnostic};
 use crate::model::Outcome;
+use jiff::civil::Date;
 use std::collections::HashSet;
 
-/// Won and lost deals have `close`; lost ones a `lost_reason`.
+/// Won and lost deals have `close`, not after `as_of`; lost ones a
+/// `lost_reason`.
 pub fn outcomes(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let p = cx.p;
     for d in &p.deals {
         let Some(stage) = p.stage_of(d) else { continue };
         match stage.outcome {
             Some(o) => {
+                // A close written with a bad value is a placeholder
+                // (`Date::MAX`), reported already.
+                if let Some(c) = d.close.as_ref().filter(|c| c.value != Date::MAX)
+                    && c.value > cx.as_of
+                {
+                    out.push(
+                        Diagnostic::new(
+                            Code::ClosedAfterAsOf,
+                            c.span,
+                            format!(
+                                "deal is {} with close {}, after as_of {}",
+                                o.as_str(),
+                                c.value,
+                                cx.as_of
+                            ),
+                        )
+                        .hint(format!(
+                            "a {} deal's close is the day it closed, on or before {}; a deal still to close stays in an open stage with its expected close",
+                            o.as_str(),
+                            cx.as_of
+                        )),
+                    );
+                }
                 if d.close.is_none() {
                     out.push(
                         Diagnostic::new(

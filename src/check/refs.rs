@@ -3,7 +3,7 @@
 //! failed to load are not reported again (the file's own error says it).
 
 use super::Ctx;
-use crate::diag::{Code, Diagnostic, suggest};
+use crate::diag::{Code, Diagnostic, name_hint, suggest};
 use crate::model::{Account, Pipeline};
 use crate::source::Span;
 use std::collections::HashMap;
@@ -78,10 +78,30 @@ pub fn unique_ids(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The people as (id, name), for hints about a name written as an id.
+pub(super) fn people_named(p: &Pipeline) -> impl Iterator<Item = (&str, &str)> + Clone {
+    p.people
+        .iter()
+        .map(|x| (x.id.value.as_str(), x.name.as_str()))
+}
+
+/// The teams as (id, name).
+pub(super) fn teams_named(p: &Pipeline) -> impl Iterator<Item = (&str, &str)> + Clone {
+    p.teams
+        .iter()
+        .map(|x| (x.id.value.as_str(), x.name.as_str()))
+}
+
 fn unknown_person(p: &Pipeline, out: &mut Vec<Diagnostic>, id: &str, span: Span, role: &str) {
     if id.is_empty() || !p.coverage.team_ok || p.index.people.contains_key(id) {
         return;
     }
+    let key = match role {
+        "team manager" => "manager",
+        "author of a touch" => "by",
+        "deal-team member" => "person",
+        _ => "owner",
+    };
     out.push(
         Diagnostic::new(
             Code::UnknownPerson,
@@ -89,7 +109,8 @@ fn unknown_person(p: &Pipeline, out: &mut Vec<Diagnostic>, id: &str, span: Span,
             format!("unknown person \"{id}\" as {role}"),
         )
         .maybe_hint(
-            suggest(id, p.people.iter().map(|x| x.id.value.as_str()))
+            name_hint("person", id, key, people_named(p))
+                .or_else(|| suggest(id, p.people.iter().map(|x| x.id.value.as_str())))
                 .or_else(|| Some("people are listed in team.toml as [[person]]".into())),
         ),
     );
@@ -99,12 +120,18 @@ fn unknown_contact(out: &mut Vec<Diagnostic>, a: &Account, id: &str, span: Span)
     if a.contact(id).is_some() {
         return;
     }
-    let hint = suggest(id, a.contacts.iter().map(|c| c.id.value.as_str())).unwrap_or_else(|| {
-        format!(
-            "add a [[contact]] with id = \"{id}\" to the account \"{}\"",
-            a.id
-        )
-    });
+    let contacts = a
+        .contacts
+        .iter()
+        .map(|c| (c.id.value.as_str(), c.name.as_str()));
+    let hint = name_hint("contact", id, "contact", contacts)
+        .or_else(|| suggest(id, a.contacts.iter().map(|c| c.id.value.as_str())))
+        .unwrap_or_else(|| {
+            format!(
+                "add a [[contact]] with id = \"{id}\" to the account \"{}\"",
+                a.id
+            )
+        });
     out.push(
         Diagnostic::new(
             Code::UnknownContact,
@@ -128,10 +155,14 @@ pub fn team(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     t.span,
                     format!("unknown team \"{}\"", t.value),
                 )
-                .maybe_hint(suggest(
-                    t.value.as_str(),
-                    p.teams.iter().map(|t| t.id.value.as_str()),
-                )),
+                .maybe_hint(
+                    name_hint("team", t.value.as_str(), "team", teams_named(p)).or_else(|| {
+                        suggest(
+                            t.value.as_str(),
+                            p.teams.iter().map(|t| t.id.value.as_str()),
+                        )
+                    }),
+                ),
             );
         }
     }
@@ -172,10 +203,20 @@ pub fn accounts(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 pub fn deals(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let p = cx.p;
     let stage_ids = || p.settings.stages.iter().map(|s| s.id.value.as_str());
+    let stage_hint = |written: &str| {
+        let stages = p
+            .settings
+            .stages
+            .iter()
+            .map(|s| (s.id.value.as_str(), s.name.as_str()));
+        name_hint("stage", written, "stage", stages).or_else(|| suggest(written, stage_ids()))
+    };
     for d in &p.deals {
         let acc = d.account.value.as_str();
         if !acc.is_empty() && !p.coverage.account_stems.contains(acc) {
-            let hint = suggest(acc, p.coverage.account_stems.iter().map(|s| s.as_str()))
+            let accounts = p.accounts.iter().map(|a| (a.id.as_str(), a.name.as_str()));
+            let hint = name_hint("account", acc, "account", accounts)
+                .or_else(|| suggest(acc, p.coverage.account_stems.iter().map(|s| s.as_str())))
                 .unwrap_or_else(|| format!("create accounts/{acc}.toml, or use the id (file name) of an existing account"));
             out.push(
                 Diagnostic::new(
@@ -195,7 +236,7 @@ pub fn deals(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                         d.stage.span,
                         format!("unknown stage \"{}\"", d.stage.value),
                     )
-                    .maybe_hint(suggest(d.stage.value.as_str(), stage_ids())),
+                    .maybe_hint(stage_hint(d.stage.value.as_str())),
                 );
             }
             for h in &d.history {
@@ -206,7 +247,7 @@ pub fn deals(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                             h.stage.span,
                             format!("unknown stage \"{}\" in history", h.stage.value),
                         )
-                        .maybe_hint(suggest(h.stage.value.as_str(), stage_ids())),
+                        .maybe_hint(stage_hint(h.stage.value.as_str())),
                     );
                 }
             }

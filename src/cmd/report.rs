@@ -4,7 +4,7 @@ use super::common::{
     AsOf, PipelineDir, one_shot, parse_period, print_diagnostics, print_stdout, stdout_color, today,
 };
 use dealbook::analytics::{self, Focus};
-use dealbook::diag::suggest;
+use dealbook::diag::{ids_named, quote_list, suggest};
 use dealbook::period::Period;
 use dealbook::report::{self, CsvTable, Filter};
 use dealbook::{Exit, load_and_check};
@@ -29,9 +29,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
-    /// Which table to print with --format csv.
-    #[arg(long, value_enum, default_value = "deals")]
-    table: CsvTable,
+    /// Which table to print with --format csv (default: deals).
+    #[arg(long, value_enum)]
+    table: Option<CsvTable>,
     /// With --format csv: start with a UTF-8 byte order mark, so that Excel
     /// opens the file as UTF-8 (Chinese names intact) on a double-click.
     #[arg(long, overrides_with = "no_bom")]
@@ -56,6 +56,12 @@ pub struct Args {
 
 /// Runs `report`.
 pub fn run(a: Args) -> Exit {
+    if a.table.is_some() && !matches!(a.format, Format::Csv) {
+        eprintln!(
+            "error: --table picks one table of --format csv; add --format csv, or leave --table out for the whole report"
+        );
+        return Exit::Failure;
+    }
     let root = match a.pipeline.open() {
         Ok(r) => r,
         Err(e) => return e,
@@ -69,13 +75,21 @@ pub fn run(a: Args) -> Exit {
     let focus = match (&a.person, &a.team) {
         (Some(id), _) => {
             if p.person(id).is_none() {
-                return unknown("person", id, p.people.iter().map(|x| x.id.value.as_str()));
+                let named = p
+                    .people
+                    .iter()
+                    .map(|x| (x.id.value.as_str(), x.name.as_str()));
+                return unknown("person", id, named);
             }
             Some(Focus::Person(id.clone()))
         }
         (None, Some(id)) => {
             if p.team(id).is_none() {
-                return unknown("team", id, p.teams.iter().map(|x| x.id.value.as_str()));
+                let named = p
+                    .teams
+                    .iter()
+                    .map(|x| (x.id.value.as_str(), x.name.as_str()));
+                return unknown("team", id, named);
             }
             Some(Focus::Team(id.clone()))
         }
@@ -98,7 +112,7 @@ pub fn run(a: Args) -> Exit {
         Format::Table => report::text(&view, p, period, stdout_color()),
         Format::Markdown => report::markdown(&view, p, period),
         Format::Json => report::json(&view, p),
-        Format::Csv => match report::csv(&view, p, a.table) {
+        Format::Csv => match report::csv(&view, p, a.table.unwrap_or(CsvTable::Deals)) {
             Ok(s) if a.bom && !a.no_bom => format!("{}{s}", report::BOM),
             Ok(s) => s,
             Err(e) => {
@@ -113,13 +127,29 @@ pub fn run(a: Args) -> Exit {
     Exit::Ok
 }
 
-/// Reports an unknown `--person` or `--team` id, with a suggestion.
-fn unknown<'a>(kind: &str, id: &str, known: impl IntoIterator<Item = &'a str> + Clone) -> Exit {
+/// Reports an unknown `--person` or `--team` id, with a suggestion: the
+/// id whose name it is, else a close id. `known` is (id, name).
+fn unknown<'a>(
+    kind: &str,
+    id: &str,
+    known: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
+) -> Exit {
+    let hint = match ids_named(id, known.clone()).as_slice() {
+        [one] => Some(format!(
+            "\"{id}\" is the name of {kind} \"{one}\": use --{kind} {one}"
+        )),
+        [] => {
+            let ids: Vec<&str> = known.into_iter().map(|(i, _)| i).collect();
+            suggest(id, ids.iter().copied())
+        }
+        many => Some(format!(
+            "\"{id}\" is the name of {kind}s {}",
+            quote_list(many)
+        )),
+    };
     eprintln!(
         "error: unknown {kind} \"{id}\"{}",
-        suggest(id, known)
-            .map(|h| format!(" ({h})"))
-            .unwrap_or_default()
+        hint.map(|h| format!(" ({h})")).unwrap_or_default()
     );
     Exit::Failure
 }

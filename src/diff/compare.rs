@@ -29,8 +29,7 @@
 //!   step, stakeholders, …).
 
 use crate::Checked;
-use crate::analytics::{DealFact, Status};
-use crate::model::Category;
+use crate::analytics::{DealCategory, DealFact, Status};
 use crate::money::Money;
 use crate::period::Period;
 use jiff::civil::Date;
@@ -81,11 +80,12 @@ pub struct DealView {
     pub amount_written: Decimal,
     /// Currency as written (or the reporting one).
     pub currency: String,
-    /// Effective forecast category; none when excluded.
-    pub category: Option<Category>,
-    /// Effective probability; none when excluded.
+    /// Forecast category (closed-won or closed-lost once closed); none
+    /// when excluded.
+    pub category: Option<DealCategory>,
+    /// Effective probability; none when closed or excluded.
     pub probability: Option<Decimal>,
-    /// Weighted amount; none when excluded.
+    /// Weighted amount; none when closed or excluded.
     pub weighted: Option<Money>,
     /// Expected or actual close.
     pub close: Option<Date>,
@@ -214,6 +214,7 @@ pub fn views(c: &Checked) -> HashMap<String, DealView> {
             continue;
         }
         let fact = by_ix[ix];
+        let open = fact.filter(|x| x.status == Status::Open);
         let stage = d.refs.stage.map(|i| &p.settings.stages[i]);
         let source = p.sources.get(d.file);
         let close = d.close.as_ref().map(|c| c.value);
@@ -246,9 +247,9 @@ pub fn views(c: &Checked) -> HashMap<String, DealView> {
             amount: fact.map(|x| x.amount),
             amount_written: d.amount.value,
             currency: d.currency_code(&p.settings).to_string(),
-            category: fact.map(|x| x.category),
-            probability: fact.map(|x| x.probability),
-            weighted: fact.map(|x| x.weighted),
+            category: fact.map(|x| DealCategory::of(x.status, x.category)),
+            probability: open.map(|x| x.probability),
+            weighted: open.map(|x| x.weighted),
             close,
             close_quarter: close.map(|c| cal.quarter_of(c)),
             lost_reason: d.lost_reason.clone(),

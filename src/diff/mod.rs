@@ -108,8 +108,12 @@ pub struct Summary {
     pub lost_amount: Money,
     /// Risk signals introduced.
     pub risks_introduced: usize,
-    /// Risk signals cleared.
+    /// Risk signals cleared (fixed + gone).
     pub risks_cleared: usize,
+    /// Of those, the ones fixed on a deal still open at B.
+    pub risks_fixed: usize,
+    /// Of those, the ones gone with their deal: won, lost or removed.
+    pub risks_gone: usize,
     /// Errors at B.
     pub errors: usize,
     /// Warnings at B.
@@ -240,6 +244,8 @@ pub fn compare(
         deals_changed: deals.len(),
         risks_introduced: risks.introduced.len(),
         risks_cleared: risks.cleared.len(),
+        risks_fixed: risks.cleared.iter().filter(|c| !c.why.gone()).count(),
+        risks_gone: risks.cleared.iter().filter(|c| c.why.gone()).count(),
         errors: info_b.errors,
         warnings: info_b.warnings,
         new_diagnostics: diagnostics.iter().filter(|f| f.new).count(),

@@ -506,6 +506,7 @@ fn targets(mut r: Record, diags: &mut Vec<Diagnostic>) -> Vec<Target> {
             scope_span,
             metric: parse_enum(&mut t, "metric", Metric::parse).unwrap_or(Metric::Revenue),
             value: value.value,
+            value_span: value.span,
             stretch: t.dec("stretch"),
             span: t.span,
         });

@@ -58,10 +58,12 @@ pub fn read_document(
         } else {
             Diagnostic::new(
                 Code::Syntax,
-                Span::new(file, range),
+                Span::new(file, range.clone()),
                 format!("TOML syntax: {}", e.message()),
             )
-            .maybe_hint(syntax_hint(e.message()))
+            .maybe_hint(
+                comma_number_hint(line_at(text, range.start)).or_else(|| syntax_hint(e.message())),
+            )
         };
         diags.push(d);
         return None;
@@ -82,6 +84,43 @@ fn required_keys(kind: &Kind) -> String {
     } else {
         quote_list(&keys)
     }
+}
+
+/// The line of `text` that holds byte `at`.
+fn line_at(text: &str, at: usize) -> &str {
+    let at = at.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    &text[start..end]
+}
+
+/// The hint for a number written with thousands commas, `amount =
+/// 50,000` (which TOML reads as a number followed by stray text): the same
+/// number with `_` between the groups.
+fn comma_number_hint(line: &str) -> Option<String> {
+    let (key, value) = line.split_once('=')?;
+    let key = key.trim();
+    let value = value.split('#').next()?.trim();
+    let (int, frac) = match value.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (value, None),
+    };
+    let groups: Vec<&str> = int.split(',').collect();
+    let well_grouped = groups.len() > 1
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    if key.is_empty() || !well_grouped {
+        return None;
+    }
+    let mut number = groups.join("_");
+    if let Some(f) = frac {
+        number = format!("{number}.{f}");
+    }
+    Some(format!(
+        "TOML numbers have no thousands commas: write {key} = {number}"
+    ))
 }
 
 fn syntax_hint(msg: &str) -> Option<String> {
@@ -202,5 +241,25 @@ impl Reader<'_> {
             .label("not a risk signal")
             .hint(hint),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::comma_number_hint;
+
+    #[test]
+    fn thousands_commas() {
+        assert_eq!(
+            comma_number_hint("amount = 50,000").as_deref(),
+            Some("TOML numbers have no thousands commas: write amount = 50_000")
+        );
+        assert_eq!(
+            comma_number_hint("  value = 1,200,000.50  # target").as_deref(),
+            Some("TOML numbers have no thousands commas: write value = 1_200_000.50")
+        );
+        assert_eq!(comma_number_hint("products = [\"a\", \"b\"]"), None);
+        assert_eq!(comma_number_hint("amount = 50,00"), None);
+        assert_eq!(comma_number_hint("x = 1234,567"), None);
     }
 }

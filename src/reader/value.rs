@@ -6,8 +6,8 @@
 use super::Reader;
 use super::record::Val;
 use super::text::{
-    currency_hint, exact_decimal, expected_name, is_currency, rate_hint, slug_hint, toml_date,
-    type_name,
+    currency_hint, exact_decimal, expected_name, is_currency, number_in_text, rate_hint, slug_hint,
+    toml_date, type_name,
 };
 use crate::diag::{Code, Diagnostic, did_you_mean, quote_list};
 use crate::ids::{is_slug, slugify};
@@ -29,11 +29,19 @@ impl Reader<'_> {
             (Ty::Date, DeValue::String(s)) if Date::from_str(s).is_ok() => {
                 Some(format!("write dates without quotes: {} = {s}", field.key))
             }
-            (Ty::Money | Ty::Decimal | Ty::Probability | Ty::Int { .. }, DeValue::String(_)) => {
-                Some(format!(
-                    "write numbers without quotes, e.g. {} = 1_200_000",
-                    field.key
-                ))
+            (Ty::Money | Ty::Decimal | Ty::Probability | Ty::Int { .. }, DeValue::String(s)) => {
+                Some(
+                    match number_in_text(s, matches!(field.ty, Ty::Probability)) {
+                        Some(n) => format!(
+                            "write the number, without quotes, symbol or commas: {} = {n}",
+                            field.key
+                        ),
+                        None => format!(
+                            "write numbers without quotes, e.g. {} = 1_200_000",
+                            field.key
+                        ),
+                    },
+                )
             }
             (Ty::TextList | Ty::EnumList(_), DeValue::String(s)) => {
                 Some(format!("write a list: {} = [\"{s}\"]", field.key))

@@ -7,7 +7,9 @@ pub mod table;
 use crate::analytics::{Analytics, Focus};
 use crate::fmt;
 use crate::model::Pipeline;
+use crate::money::{Money, Ratio};
 use crate::period::Period;
+use rust_decimal::Decimal;
 use table::Table;
 
 /// What to show.
@@ -34,6 +36,10 @@ pub enum CsvTable {
     Risks,
     /// One row per account.
     Accounts,
+    /// Win/loss per period and scope, one row per figure group: the
+    /// totals, each competitor, each lost reason, each stage, the decision
+    /// times.
+    Winloss,
 }
 
 /// Whether a person (by id) is in the focus.
@@ -53,9 +59,9 @@ fn team_of<'p>(p: &'p Pipeline, person: &str) -> Option<&'p str> {
 }
 
 /// Keeps only what the filter selects. Lists of deals, risks, accounts,
-/// forecast, performance and targets are cut to the team or person (deals
-/// and risks by the deal's owner); with an explicit period, the per-period
-/// lists are cut to it. `p` is the pipeline `a` was computed from.
+/// forecast, performance, targets and win/loss are cut to the team or
+/// person (deals and risks by the deal's owner); with an explicit period,
+/// the per-period lists are cut to it (win/loss keeps its quarters too). `p` is the pipeline `a` was computed from.
 pub fn filter(mut a: Analytics, f: &Filter, p: &Pipeline) -> Analytics {
     let focus = f.focus.clone();
     let keep_scope = |kind: &str, id: Option<&str>| match &focus {
@@ -82,7 +88,14 @@ pub fn filter(mut a: Analytics, f: &Filter, p: &Pipeline) -> Analytics {
         .retain(|r| keep_scope(r.scope.kind, r.scope.id.as_deref()));
     a.targets
         .retain(|r| keep_scope(r.scope.kind, r.scope.id.as_deref()));
+    a.winloss
+        .retain(|r| keep_scope(r.scope.kind, r.scope.id.as_deref()));
     if f.period_given {
+        // The period and its quarters: the trend by quarter stays.
+        let cal = crate::period::Calendar::new(a.fiscal_year_start);
+        let within = cal.children(f.period);
+        a.winloss
+            .retain(|r| r.period == f.period || within.contains(&r.period));
         a.forecast.retain(|r| r.period == f.period);
         a.performance.retain(|r| r.period == f.period);
         a.targets.retain(|r| r.period == f.period);
@@ -103,30 +116,55 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
         &["Figure", "Value"],
         &[1],
     );
+    let cal = crate::period::Calendar::new(a.fiscal_year_start);
+    let win_rate = format!(
+        "Win rate (fiscal year {})",
+        cal.year_of(cal.range(k.period).0)
+    );
+
     let rows: Vec<(&str, String)> = vec![
         ("Won", fmt::money(k.won, cur)),
         ("Target", fmt::opt_money(k.target, cur)),
         ("Attainment", fmt::percent(k.attainment)),
         ("Commit", fmt::money(k.commit, cur)),
+        (
+            "Commit against target",
+            fmt::percent(k.target.and_then(|t| k.commit.ratio(t))),
+        ),
         ("Best case", fmt::money(k.best_case, cur)),
         ("Weighted", fmt::money(k.weighted, cur)),
         ("Coverage of the gap", fmt::multiple(k.coverage)),
-        ("Win rate (fiscal year)", fmt::percent(k.win_rate)),
+        (&win_rate, fmt::percent(k.win_rate)),
         (
-            "Open deals",
+            "Open deals (all, now)",
             format!("{} ({})", k.open_deals, fmt::money(k.open_amount, cur)),
         ),
         (
-            "Open risks",
-            format!("{} on {} deals", k.open_risks, k.deals_at_risk),
+            "Open risks (now)",
+            format!(
+                "{} on {} {}",
+                k.open_risks,
+                k.deals_at_risk,
+                if k.deals_at_risk == 1 {
+                    "deal"
+                } else {
+                    "deals"
+                }
+            ),
         ),
-        ("Overdue follow-ups", k.overdue_follow_ups.to_string()),
-        ("Sales cycle (12 months)", fmt::opt_days(k.sales_cycle_days)),
+        ("Overdue follow-ups (now)", k.overdue_follow_ups.to_string()),
         (
-            "Average deal (12 months)",
+            "Sales cycle (trailing 12 months)",
+            fmt::opt_days(k.sales_cycle_days),
+        ),
+        (
+            "Average deal (trailing 12 months)",
             fmt::opt_money(k.average_deal, cur),
         ),
-        ("Velocity per day", fmt::opt_money(k.velocity, cur)),
+        (
+            "Velocity per day (trailing 12 months)",
+            fmt::opt_money(k.velocity, cur),
+        ),
     ];
     for (label, value) in rows {
         t.row(vec![label.into(), value]);
@@ -223,7 +261,7 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     v.push(t);
 
     let mut t = Table::new(
-        format!("Funnel now ({cur})"),
+        format!("Funnel: open deals now ({cur})"),
         &["Stage", "Deals", "Amount", "Weighted", "Converts"],
         &[1, 2, 3, 4],
     );
@@ -251,7 +289,11 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     ]);
     v.push(t);
 
-    let mut t = Table::new("Risks by signal", &["Signal", "Deals", "Amount"], &[1, 2]);
+    let mut t = Table::new(
+        "Risks by signal (open deals, now)",
+        &["Signal", "Deals", "Amount"],
+        &[1, 2],
+    );
     for code in crate::analytics::risk::CODES {
         let hits: Vec<_> = a.risks.iter().filter(|r| r.code() == *code).collect();
         if !hits.is_empty() {
@@ -265,7 +307,11 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     t.empty = "no open risks".into();
     v.push(t);
 
-    let mut t = Table::new("Risks", &["Deal", "Owner", "Signal", "Reason"], &[]);
+    let mut t = Table::new(
+        "Risks (open deals, now)",
+        &["Deal", "Owner", "Signal", "Reason"],
+        &[],
+    );
     t.detail = Some(3);
     t.limit(0, 28);
     t.limit(1, 16);
@@ -285,7 +331,7 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     v.push(t);
 
     let mut t = Table::new(
-        "Follow-ups overdue",
+        "Follow-ups overdue (now)",
         &["Account", "Tier", "Owner", "Last touch", "Days", "Cadence"],
         &[4, 5],
     );
@@ -310,7 +356,7 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     v.push(t);
 
     let mut t = Table::new(
-        format!("Won per month ({cur})"),
+        format!("Won per month, trailing 12 months ({cur})"),
         &["Month", "Won", "Deals"],
         &[1, 2],
     );
@@ -354,6 +400,141 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
         ]);
     }
     t.empty = "no product is declining".into();
+    v.push(t);
+    v.extend(winloss_sections(a, period));
+    v
+}
+
+/// The win/loss tables of the focus scope for `period`: competitors, the
+/// win rate against them by quarter, lost reasons, days in stage and the
+/// decision time.
+fn winloss_sections(a: &Analytics, period: Period) -> Vec<Table> {
+    let cur = a.currency.as_str();
+    let scope = &a.kpis.scope;
+    let of = |p: Period| {
+        a.winloss
+            .iter()
+            .find(|w| w.period == p && w.scope.kind == scope.kind && w.scope.id == scope.id)
+    };
+    let Some(w) = of(period) else {
+        return Vec::new();
+    };
+    let mut v = Vec::new();
+    let mut t = Table::new(
+        format!(
+            "Win/loss {period}: {} won, {} lost, win rate {}",
+            w.won,
+            w.lost,
+            fmt::percent(w.win_rate)
+        ),
+        &[
+            "Competitor",
+            "Open",
+            "Won",
+            "Lost",
+            "Win rate",
+            "Lost amount",
+        ],
+        &[1, 2, 3, 4, 5],
+    );
+    t.flex = Some(0);
+    t.limit(0, 28);
+    for c in &w.competitors {
+        t.row(vec![
+            c.competitor.clone(),
+            c.open_deals.to_string(),
+            c.won.to_string(),
+            c.lost.to_string(),
+            fmt::percent(c.win_rate),
+            fmt::money(c.lost_amount, cur),
+        ]);
+    }
+    t.empty = "no competitor named".into();
+    v.push(t);
+
+    // The trend: the quarters of the fiscal year the period starts in.
+    let cal = crate::period::Calendar::new(a.fiscal_year_start);
+    let quarters = cal.children(cal.year_of(cal.range(period).0));
+    let mut headers = vec!["Competitor".to_string()];
+    headers.extend(quarters.iter().map(|q| q.to_string()));
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut t = Table::new(
+        format!(
+            "Win rate against competitors by quarter, fiscal year {}",
+            cal.year_of(cal.range(period).0)
+        ),
+        &header_refs,
+        &[1, 2, 3, 4],
+    );
+    t.flex = Some(0);
+    t.limit(0, 28);
+    for c in w.competitors.iter().take(10) {
+        let mut row = vec![c.competitor.clone()];
+        for q in &quarters {
+            let r = of(*q).and_then(|x| {
+                x.competitors
+                    .iter()
+                    .find(|y| y.competitor == c.competitor)
+                    .and_then(|y| y.win_rate)
+            });
+            row.push(fmt::percent(r));
+        }
+        t.row(row);
+    }
+    t.empty = "no competitor named".into();
+    v.push(t);
+
+    let mut t = Table::new(
+        format!("Lost reasons {period} ({cur})"),
+        &["Reason", "Deals", "Amount"],
+        &[1, 2],
+    );
+    t.flex = Some(0);
+    for r in &w.lost_reasons {
+        t.row(vec![
+            r.reason.clone(),
+            r.deals.to_string(),
+            fmt::money(r.amount, cur),
+        ]);
+    }
+    t.empty = "no deal lost".into();
+    v.push(t);
+
+    let title = if w.without_history > 0 {
+        format!(
+            "Days in stage, won and lost {period} ({} without history left out)",
+            w.without_history
+        )
+    } else {
+        format!("Days in stage, won and lost {period}")
+    };
+    let mut t = Table::new(
+        title,
+        &["Stage", "Deals", "Mean", "Median", "From created"],
+        &[1, 2, 3, 4],
+    );
+    t.flex = Some(0);
+    for s in &w.stages {
+        t.row(vec![
+            s.name.clone(),
+            s.deals.to_string(),
+            fmt::opt_days(s.mean_days),
+            fmt::opt_days(s.median_days),
+            fmt::opt_days(s.from_created_mean_days),
+        ]);
+    }
+    for (label, d) in [
+        ("Decision, won", &w.decision_won),
+        ("Decision, lost", &w.decision_lost),
+    ] {
+        t.row(vec![
+            label.to_string(),
+            d.deals.to_string(),
+            fmt::opt_days(d.mean_days),
+            fmt::opt_days(d.median_days),
+            String::new(),
+        ]);
+    }
     v.push(t);
     v
 }
@@ -464,9 +645,9 @@ pub fn csv(a: &Analytics, p: &Pipeline, which: CsvTable) -> Result<String, csv::
                     d.amount.to_string(),
                     d.currency.to_string(),
                     d.amount_reporting.to_string(),
-                    d.probability.to_string(),
+                    o(d.probability.map(|x| x.to_string())),
                     d.category.to_string(),
-                    d.weighted.to_string(),
+                    o(d.weighted.map(|x| x.to_string())),
                     d.created.to_string(),
                     o(d.close.map(|c| c.to_string())),
                     o(d.close_quarter.map(|c| c.to_string())),
@@ -635,9 +816,170 @@ pub fn csv(a: &Analytics, p: &Pipeline, which: CsvTable) -> Result<String, csv::
                 ])?;
             }
         }
+        CsvTable::Winloss => winloss_csv(&mut w, a)?,
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"))
+}
+
+/// The figure cells of a row of the win/loss table; those that do not
+/// apply to the row's kind stay empty.
+#[derive(Default)]
+struct WinLossCells {
+    deals: Option<usize>,
+    open_deals: Option<usize>,
+    open_amount: Option<Money>,
+    won: Option<usize>,
+    won_amount: Option<Money>,
+    lost: Option<usize>,
+    lost_amount: Option<Money>,
+    win_rate: Option<Ratio>,
+    days: Option<(Option<Decimal>, Option<Decimal>)>,
+    from_created: Option<(Option<Decimal>, Option<Decimal>)>,
+}
+
+impl WinLossCells {
+    fn strings(self) -> [String; 12] {
+        fn c<T: ToString>(x: Option<T>) -> String {
+            x.map(|x| x.to_string()).unwrap_or_default()
+        }
+        let (mean, median) = self.days.unwrap_or_default();
+        let (from_mean, from_median) = self.from_created.unwrap_or_default();
+        [
+            c(self.deals),
+            c(self.open_deals),
+            c(self.open_amount),
+            c(self.won),
+            c(self.won_amount),
+            c(self.lost),
+            c(self.lost_amount),
+            c(self.win_rate),
+            c(mean),
+            c(median),
+            c(from_mean),
+            c(from_median),
+        ]
+    }
+}
+
+/// The win/loss table: per period and scope, a `total` row, a
+/// `no_history` row (closed deals left out of the timing), then one row
+/// per `competitor`, `lost_reason` and `stage`, and `decision_won` /
+/// `decision_lost`. Cells that do not apply to a kind are empty.
+fn winloss_csv(w: &mut csv::Writer<Vec<u8>>, a: &Analytics) -> Result<(), csv::Error> {
+    w.write_record([
+        "period",
+        "scope",
+        "id",
+        "name",
+        "kind",
+        "item",
+        "deals",
+        "open_deals",
+        "open_amount",
+        "won",
+        "won_amount",
+        "lost",
+        "lost_amount",
+        "win_rate",
+        "mean_days",
+        "median_days",
+        "from_created_mean_days",
+        "from_created_median_days",
+    ])?;
+    for r in &a.winloss {
+        let mut row = |kind: &str, item: &str, cells: WinLossCells| {
+            let mut rec = vec![
+                r.period.to_string(),
+                r.scope.kind.to_string(),
+                r.scope.id.clone().unwrap_or_default(),
+                safe(&r.scope.name),
+                kind.to_string(),
+                safe(item),
+            ];
+            rec.extend(cells.strings());
+            w.write_record(rec)
+        };
+        row(
+            "total",
+            "",
+            WinLossCells {
+                deals: Some(r.won + r.lost),
+                open_deals: Some(r.open_deals),
+                open_amount: Some(r.open_amount),
+                won: Some(r.won),
+                won_amount: Some(r.won_amount),
+                lost: Some(r.lost),
+                lost_amount: Some(r.lost_amount),
+                win_rate: r.win_rate,
+                ..WinLossCells::default()
+            },
+        )?;
+        row(
+            "no_history",
+            "",
+            WinLossCells {
+                deals: Some(r.without_history),
+                ..WinLossCells::default()
+            },
+        )?;
+        for c in &r.competitors {
+            row(
+                "competitor",
+                &c.competitor,
+                WinLossCells {
+                    deals: Some(c.open_deals + c.won + c.lost),
+                    open_deals: Some(c.open_deals),
+                    open_amount: Some(c.open_amount),
+                    won: Some(c.won),
+                    won_amount: Some(c.won_amount),
+                    lost: Some(c.lost),
+                    lost_amount: Some(c.lost_amount),
+                    win_rate: c.win_rate,
+                    ..WinLossCells::default()
+                },
+            )?;
+        }
+        for x in &r.lost_reasons {
+            row(
+                "lost_reason",
+                &x.reason,
+                WinLossCells {
+                    deals: Some(x.deals),
+                    lost: Some(x.deals),
+                    lost_amount: Some(x.amount),
+                    ..WinLossCells::default()
+                },
+            )?;
+        }
+        for x in &r.stages {
+            row(
+                "stage",
+                &x.stage,
+                WinLossCells {
+                    deals: Some(x.deals),
+                    days: Some((x.mean_days, x.median_days)),
+                    from_created: Some((x.from_created_mean_days, x.from_created_median_days)),
+                    ..WinLossCells::default()
+                },
+            )?;
+        }
+        for (kind, d) in [
+            ("decision_won", &r.decision_won),
+            ("decision_lost", &r.decision_lost),
+        ] {
+            row(
+                kind,
+                "",
+                WinLossCells {
+                    deals: Some(d.deals),
+                    days: Some((d.mean_days, d.median_days)),
+                    ..WinLossCells::default()
+                },
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// The JSON document (`p` is the pipeline `a` was computed from).

@@ -97,6 +97,7 @@ pub const EXPORTS: &[(&str, &str)] = &[
     ("performance.csv", "export_performance_csv"),
     ("risks.csv", "export_risks_csv"),
     ("accounts.csv", "export_accounts_csv"),
+    ("winloss.csv", "export_winloss_csv"),
 ];
 
 /// Navigation: key, path, label key.
@@ -108,6 +109,7 @@ pub const NAV: &[(&str, &str, &str)] = &[
     ("accounts", "accounts.html", "nav_accounts"),
     ("deals", "deals.html", "nav_deals"),
     ("risks", "risks.html", "nav_risks"),
+    ("winloss", "winloss.html", "nav_winloss"),
     ("targets", "targets.html", "nav_targets"),
 ];
 
@@ -149,6 +151,7 @@ enum Job {
     Risks,
     Signal(&'static str, usize),
     Targets,
+    WinLoss,
     Warnings,
     Asset(usize),
     Export(usize),
@@ -239,6 +242,7 @@ fn jobs(site: &Site<'_>, o: &Overrides) -> Vec<Job> {
         Job::Team,
         Job::Risks,
         Job::Targets,
+        Job::WinLoss,
         Job::Warnings,
     ];
     v.extend(site.periods.iter().map(|p| Job::Period(*p)));
@@ -394,6 +398,13 @@ impl Renderer<'_, '_> {
                 i.get("targets_title").into(),
                 &s.targets_page(),
             ),
+            Job::WinLoss => self.page(
+                "winloss.html",
+                path,
+                "winloss",
+                i.get("winloss_title").into(),
+                &s.winloss_page(),
+            ),
             Job::Warnings => self.page(
                 "warnings.html",
                 path,
@@ -423,6 +434,7 @@ fn job_path(site: &Site<'_>, o: &Overrides, job: &Job) -> String {
         Job::Team => "team.html".into(),
         Job::Risks => "risks.html".into(),
         Job::Targets => "targets.html".into(),
+        Job::WinLoss => "winloss.html".into(),
         Job::Warnings => "warnings.html".into(),
         Job::Period(p) => paths::period(&p.to_string()),
         Job::TeamPage(ix) => paths::team(site.p.teams[*ix].id.value.as_str()),
@@ -469,6 +481,7 @@ fn export(a: &Analytics, p: &Pipeline, k: usize) -> Result<Page, SiteError> {
                 "forecast.csv" => CsvTable::Forecast,
                 "performance.csv" => CsvTable::Performance,
                 "risks.csv" => CsvTable::Risks,
+                "winloss.csv" => CsvTable::Winloss,
                 _ => CsvTable::Accounts,
             };
             // A byte order mark, so that Excel reads the file as UTF-8.

@@ -45,6 +45,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("risks.html", include_str!("../../templates/risks.html")),
     ("signal.html", include_str!("../../templates/signal.html")),
     ("targets.html", include_str!("../../templates/targets.html")),
+    ("winloss.html", include_str!("../../templates/winloss.html")),
     (
         "warnings.html",
         include_str!("../../templates/warnings.html"),

@@ -453,7 +453,9 @@
           n++;
           totals.forEach(function (t, j) {
             var cell = row.cells[t.col];
-            sums[j] += cents(cell ? cell.getAttribute("data-sort") : "");
+            // A closed deal shows no weighted amount but counts in the
+            // total as the forecast counts it (`data-total-v`).
+            sums[j] += cents(cell ? cell.getAttribute("data-total-v") || cell.getAttribute("data-sort") : "");
           });
         }
       });

@@ -65,13 +65,25 @@ pub(super) fn risks_section(cx: &Ctx<'_>, out: &mut String) {
             r.introduced.len() > FOLD_OVER,
         );
     }
-    if !r.cleared.is_empty() {
-        block(
-            out,
-            &format!("Cleared ({})", r.cleared.len()),
-            &risk_rows(cx, &r.cleared),
-            r.cleared.len() > FOLD_OVER,
-        );
+    // Fixed on a live deal, then gone with a won, lost or removed one.
+    for (gone, title) in [
+        (false, "Fixed on open deals"),
+        (true, "Gone with won, lost or removed deals"),
+    ] {
+        let rows: Vec<RiskRow> = r
+            .cleared
+            .iter()
+            .filter(|c| c.why.gone() == gone)
+            .map(|c| c.row.clone())
+            .collect();
+        if !rows.is_empty() {
+            block(
+                out,
+                &format!("{title} ({})", rows.len()),
+                &risk_rows(cx, &rows),
+                rows.len() > FOLD_OVER,
+            );
+        }
     }
 }
 

@@ -63,8 +63,8 @@ pub(super) fn waterfall_section(cx: &Ctx<'_>, out: &mut String) {
     rows.push(start);
     for (i, label) in [
         "New",
-        "Pulled in",
-        "Pushed out",
+        "Moved in",
+        "Moved out",
         "Amount up",
         "Amount down",
         "Won",

@@ -88,10 +88,15 @@ pub(super) fn headline(cx: &Ctx<'_>) -> String {
         ));
     }
     if s.risks_introduced + s.risks_cleared > 0 {
-        parts.push(format!(
-            "risks: {} new, {} cleared",
-            s.risks_introduced, s.risks_cleared
-        ));
+        let mut risks = format!("risks: {} new, {} fixed", s.risks_introduced, s.risks_fixed);
+        if s.risks_gone > 0 {
+            let _ = write!(
+                risks,
+                ", {} gone with won, lost or removed deals",
+                s.risks_gone
+            );
+        }
+        parts.push(risks);
     }
     parts.push(if d.valid {
         "✅ no errors".into()

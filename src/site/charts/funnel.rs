@@ -77,10 +77,9 @@ pub fn funnel(id: &str, title: &str, bars: &[FunnelBar], fm: &Fmt, i: &I18n, w: 
             text(&mut o, "val", w - mr + 8.0, beside(yb, bh), None, &figures);
         }
         let amount_tip = format!(
-            "{}: {} {}, {}",
+            "{}: {}, {}",
             b.name,
-            b.count,
-            i.get("deals_n"),
+            i.count("deals_count", b.count),
             fm.money(b.amount)
         );
         let weighted_tip = format!(

@@ -20,6 +20,7 @@ mod funnel;
 mod percent;
 mod scores;
 mod timeline;
+mod winrate;
 
 pub use columns::{Column, columns};
 pub use forecast::{StackBar, forecast_columns, forecast_rows};
@@ -27,6 +28,7 @@ pub use funnel::{FunnelBar, funnel};
 pub use percent::{percent_bars, progress};
 pub use scores::scores;
 pub use timeline::{Segment, timeline};
+pub use winrate::{RateCell, RateRow, RateWords, win_rates};
 
 use super::i18n::Fmt;
 use crate::money::Money;

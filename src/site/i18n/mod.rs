@@ -68,6 +68,20 @@ impl I18n {
         s
     }
 
+    /// A count with its noun, in the locale's plural form: the label
+    /// `{key}_one` for exactly one where the locale has it ("1 deal"),
+    /// else `key` ("0 deals", "3 deals"; Chinese has one form, "3 个商机").
+    /// `{n}` is the count, grouped.
+    pub fn count(&self, key: &str, n: usize) -> String {
+        let one = format!("{key}_one");
+        let key = if n == 1 && self.map.contains_key(one.as_str()) {
+            one.as_str()
+        } else {
+            key
+        };
+        self.fill(key, &[("n", &fmt::group(Decimal::from(n)))])
+    }
+
     /// The label of an enum value, e.g. `("role", "sales")`.
     pub fn of(&self, prefix: &str, value: &str) -> &'static str {
         let key = format!("{prefix}_{value}");
@@ -117,7 +131,12 @@ impl Fmt {
     /// Compact money for charts and narrow places: "¥1.23M" (en) or
     /// "¥123.5万" (zh-CN).
     pub fn compact(&self, m: Money) -> String {
-        let sym = fmt::symbol(&self.currency);
+        self.compact_in(m, &self.currency)
+    }
+
+    /// [`Fmt::compact`] in some currency (as written in a deal).
+    pub fn compact_in(&self, m: Money, currency: &str) -> String {
+        let sym = fmt::symbol(currency);
         let v = m.get();
         let sign = if v.is_sign_negative() && !v.is_zero() {
             "-"
@@ -147,6 +166,47 @@ impl Fmt {
             let c = fmt::compact(Money::cents(a));
             format!("{sign}{sym}{c}")
         }
+    }
+
+    /// Money on a card: the compact style of the charts, with one more
+    /// digit where English would round to three ("¥12.29M", not "¥12.3M",
+    /// so commit and weighted can be told apart), trailing zeros trimmed
+    /// ("¥350K"). Chinese (万, 亿) is as [`Fmt::compact`].
+    pub fn card(&self, m: Money) -> String {
+        self.card_in(m, &self.currency)
+    }
+
+    /// [`Fmt::card`] in some currency (as written in a deal).
+    pub fn card_in(&self, m: Money, currency: &str) -> String {
+        if self.locale == Locale::ZhCn {
+            return self.compact_in(m, currency);
+        }
+        let v = m.get();
+        let sign = if v.is_sign_negative() && !v.is_zero() {
+            "-"
+        } else {
+            ""
+        };
+        let a = v.abs();
+        let (scaled, unit) = [(1_000_000_000, "B"), (1_000_000, "M"), (1_000, "K")]
+            .into_iter()
+            .find(|(n, _)| a >= Decimal::from(*n))
+            .map(|(n, u)| (a / Decimal::from(n), u))
+            .unwrap_or((a, ""));
+        let dp = if unit.is_empty() {
+            0
+        } else if scaled >= Decimal::from(100) {
+            1
+        } else {
+            2
+        };
+        let r = round(scaled, dp).normalize();
+        format!("{sign}{}{}{unit}", fmt::symbol(currency), fmt::group(r))
+    }
+
+    /// Optional card money; "—" for none.
+    pub fn opt_card(&self, m: Option<Money>) -> String {
+        m.map(|m| self.card(m)).unwrap_or_else(|| fmt::NONE.into())
     }
 
     /// Optional compact money; "—" for none.
@@ -238,6 +298,10 @@ mod tests {
                 i.of(prefix, v);
             }
         }
+        // Closed deals: closed-won and closed-lost.
+        for c in ["won", "lost"] {
+            i.of("category", c);
+        }
         for c in crate::analytics::risk::CODES {
             i.of("risk", c);
             i.get(&format!("risk_{c}_desc"));
@@ -262,5 +326,11 @@ mod tests {
         assert_eq!(zh.compact(m("5000")), "¥5000");
         assert_eq!(en.compact(m("-2500000")), "-¥2.50M");
         assert_eq!(en.probability(Decimal::from_str("0.25").unwrap()), "25%");
+        assert_eq!(en.card(m("12294500")), "¥12.29M");
+        assert_eq!(en.card(m("350000")), "¥350K");
+        assert_eq!(en.card(m("123456789")), "¥123.5M");
+        assert_eq!(en.card(m("950.40")), "¥950");
+        assert_eq!(en.card(m("2500000000")), "¥2.5B");
+        assert_eq!(zh.card(m("12294500")), "¥1229万");
     }
 }

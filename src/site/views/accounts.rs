@@ -352,7 +352,7 @@ impl Site<'_> {
         if let Some(h) = h {
             facts.push(Fact::text(
                 i.get("cadence"),
-                i.fill("cadence_days", &[("n", &h.follow_up_days.to_string())]),
+                i.count("cadence_days", h.follow_up_days as usize),
             ));
             cards = vec![
                 Kpi::new(
@@ -386,13 +386,13 @@ impl Site<'_> {
                     "lifetime_won",
                     i.get("lifetime_won"),
                     fm.money(h.lifetime_won),
-                    i.fill("deals_won_n", &[("n", &fm.count(h.won_deals))]),
+                    i.count("deals_won_n", h.won_deals),
                 ),
                 Kpi::new(
                     "open_pipeline",
                     i.get("open_pipeline"),
                     fm.money(h.open_pipeline),
-                    i.fill("open_deals_n", &[("n", &fm.count(h.open_deals))]),
+                    i.count("open_deals_n", h.open_deals),
                 ),
             ];
         }

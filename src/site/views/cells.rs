@@ -4,6 +4,7 @@
 use super::{LIST_PAGE_ROWS, SECTION_ROWS, Site};
 use crate::analytics::Status;
 use crate::money::{Money, Ratio};
+use crate::period::{Grain, Period};
 use crate::site::charts;
 use crate::site::i18n::Fmt;
 use jiff::civil::Date;
@@ -71,8 +72,15 @@ pub struct Kpi {
     pub key: &'static str,
     /// Label.
     pub label: String,
-    /// The figure.
+    /// The window the figure is for: "This quarter · 2026-Q3", "All open
+    /// deals, now", "Trailing 12 months"…
+    pub window: String,
+    /// The figure, money in the compact style of the locale (the style of
+    /// the charts: "¥1.23M", "¥123.5万"; see [`Fmt::card`]).
     pub value: String,
+    /// The exact figure, when `value` is rounded ("¥1,234,567"): the
+    /// card's tooltip.
+    pub exact: String,
     /// A line of context under it.
     pub sub: String,
     /// "good", "fair", "poor" or "" (neutral).
@@ -199,11 +207,35 @@ impl Kpi {
         Kpi {
             key,
             label: label.into(),
+            window: String::new(),
             value,
+            exact: String::new(),
             sub: sub.into(),
             tone: "",
             href: None,
             bar: String::new(),
+        }
+    }
+
+    /// A card of an amount of money: compact, exact in the tooltip.
+    pub(super) fn money(
+        key: &'static str,
+        label: impl Into<String>,
+        fm: &Fmt,
+        m: Money,
+        sub: impl Into<String>,
+    ) -> Kpi {
+        Kpi {
+            exact: fm.money(m),
+            ..Kpi::new(key, label, fm.card(m), sub)
+        }
+    }
+
+    /// The card with the window its figure is for.
+    pub(super) fn window(self, window: impl Into<String>) -> Kpi {
+        Kpi {
+            window: window.into(),
+            ..self
         }
     }
 
@@ -323,7 +355,30 @@ impl Site<'_> {
         self.label_tag("status", code)
     }
 
-    /// The footer of a list of the deals in rows `rows` of the analytics.
+    /// The window of a figure for `period`: "This quarter · 2026-Q3",
+    /// "This fiscal year · 2026", else "Quarter 2026-Q4", "Fiscal year
+    /// 2025", "Month 2026-11".
+    pub(super) fn window_of(&self, period: Period) -> String {
+        let p = period.to_string();
+        let cur = &self.a.current;
+        let key = if period == cur.quarter {
+            "window_this_quarter"
+        } else if period == cur.year {
+            "window_this_year"
+        } else {
+            match period.grain() {
+                Grain::Year => "window_year",
+                Grain::Quarter => "window_quarter",
+                Grain::Month => "window_month",
+            }
+        };
+        self.i.fill(key, &[("period", &p)])
+    }
+
+    /// The footer of a list of the deals in rows `rows` of the analytics:
+    /// their count and amount, and the weighted total as the forecast
+    /// counts it (won + Σ open amount × probability: a closed deal shows
+    /// no weighted amount of its own, but a won one counts in full).
     pub(super) fn deal_totals(&self, rows: &[usize]) -> Totals {
         let (amount, weighted) = rows.iter().fold((Money::ZERO, Money::ZERO), |(a, w), &k| {
             let d = &self.a.deals[k];
@@ -404,14 +459,13 @@ impl Site<'_> {
         }
     }
 
-    /// "72% · of $1.2M target" under a won amount, or "no target".
+    /// "72% of $1.2M target" under a won amount, or "no target".
     pub(super) fn target_sub(&self, attainment: Option<Ratio>, target: Option<Money>) -> String {
         let (fm, i) = (&self.fm, &self.i);
         match target {
-            Some(t) => format!(
-                "{} · {}",
-                fm.percent(attainment),
-                i.fill("of_target", &[("target", &fm.money(t))])
+            Some(t) => i.fill(
+                "of_target",
+                &[("pct", &fm.percent(attainment)), ("target", &fm.card(t))],
             ),
             None => i.get("no_target").into(),
         }
@@ -426,20 +480,39 @@ impl Site<'_> {
         target: Option<Money>,
         attainment: Option<Ratio>,
     ) -> Kpi {
-        Kpi::new(
+        Kpi::money(
             key,
             label,
-            self.fm.money(won),
+            &self.fm,
+            won,
             self.target_sub(attainment, target),
         )
         .bar(charts::progress(attainment))
+    }
+
+    /// A card of the commit against the target: "82% of ¥1.2M target ·
+    /// won + open commit".
+    pub(super) fn commit_card(&self, commit: Money, target: Option<Money>) -> Kpi {
+        let against = target.and_then(|t| commit.ratio(t));
+        Kpi::money(
+            "commit",
+            self.i.get("commit"),
+            &self.fm,
+            commit,
+            format!(
+                "{} · {}",
+                self.target_sub(against, target),
+                self.i.get("commit_sub")
+            ),
+        )
+        .bar(charts::progress(against))
     }
 
     /// The coverage card: the multiple, and the gap to the target it covers.
     pub(super) fn coverage_card(&self, coverage: Option<Ratio>, gap: Option<Money>) -> Kpi {
         let (fm, i) = (&self.fm, &self.i);
         let sub = match gap {
-            Some(g) if g.get() > Decimal::ZERO => i.fill("coverage_sub", &[("gap", &fm.money(g))]),
+            Some(g) if g.get() > Decimal::ZERO => i.fill("coverage_sub", &[("gap", &fm.card(g))]),
             _ => i.get("coverage_none").into(),
         };
         Kpi::new("coverage", i.get("coverage"), fm.multiple(coverage), sub)

@@ -8,6 +8,7 @@ use super::query::Filters;
 use super::{Site, paths};
 use crate::analytics::Status;
 use crate::model::Deal;
+use crate::money::Money;
 use crate::site::charts::{self, Segment};
 use crate::site::markdown;
 use jiff::civil::Date;
@@ -150,21 +151,18 @@ impl Site<'_> {
         let line = self.deal_line(k);
         let open = row.status == Status::Open;
         let mut cards = vec![
-            Kpi::new(
+            Kpi::money(
                 "amount",
                 i.fill("amount_reporting", &[("cur", &a.currency)]),
-                line.amount.s.clone(),
+                &self.fm,
+                row.amount_reporting,
                 if line.original.is_empty() {
                     String::new()
                 } else {
-                    i.fill("in_currency", &[("cur", row.currency)]) + " " + &line.original
+                    i.fill("in_currency", &[("cur", row.currency)])
+                        + " "
+                        + &self.fm.card_in(Money::cents(row.amount), row.currency)
                 },
-            ),
-            Kpi::new(
-                "probability",
-                i.get("probability"),
-                line.probability.s.clone(),
-                format!("{} {}", i.get("weighted"), line.weighted.s),
             ),
             Kpi::new(
                 "close",
@@ -184,11 +182,30 @@ impl Site<'_> {
             ),
         ];
         if open {
+            cards.insert(
+                1,
+                Kpi::new(
+                    "probability",
+                    i.get("probability"),
+                    line.probability.s.clone(),
+                    format!("{} {}", i.get("weighted"), self.fm.opt_card(row.weighted)),
+                ),
+            );
             cards.push(Kpi::new(
                 "days_in_stage",
                 i.get("days_in_stage"),
                 line.days_in_stage.s.clone(),
                 row.stage_name,
+            ));
+        } else if let Some(close) = row.close {
+            // A closed deal has no probability: its outcome and how long
+            // it took instead.
+            let days = (close - row.created).get_days();
+            cards.push(Kpi::new(
+                "sales_cycle",
+                i.get("sales_cycle"),
+                i.count("n_days", days.max(0) as usize),
+                format!("{} → {}", row.created, close),
             ));
         }
         let mut facts = vec![
@@ -382,15 +399,9 @@ impl Site<'_> {
     fn close_event(&self, date: String, from: Date, to: Date) -> Event {
         let days = (to - from).get_days() as i64;
         let (kind, change) = if days > 0 {
-            (
-                "slip",
-                self.i.fill("slipped_by", &[("n", &days.to_string())]),
-            )
+            ("slip", self.i.count("slipped_by", days as usize))
         } else {
-            (
-                "pull",
-                self.i.fill("pulled_in_by", &[("n", &(-days).to_string())]),
-            )
+            ("pull", self.i.count("pulled_in_by", (-days) as usize))
         };
         Event {
             date,

@@ -23,6 +23,10 @@ pub struct ForecastView {
     pub months: Vec<ForecastLine>,
     /// Teams and people for the quarter.
     pub scopes: Vec<ForecastLine>,
+    /// What the quarters chart covers.
+    pub window_quarters: String,
+    /// What the month rows cover.
+    pub window_months: String,
 }
 
 /// `forecast/<period>.html`.
@@ -104,6 +108,14 @@ impl Site<'_> {
             periods,
             months,
             scopes,
+            window_quarters: self.i.fill(
+                "window_quarters",
+                &[
+                    ("year", &self.a.current.year.to_string()),
+                    ("next", &self.cal.next(self.a.current.quarter).to_string()),
+                ],
+            ),
+            window_months: self.window_of(self.a.current.year),
         }
     }
 
@@ -114,21 +126,25 @@ impl Site<'_> {
         let org = self.forecast(period, "org", None);
         let mut cards = Vec::new();
         if let Some(r) = org {
+            let window = self.window_of(period);
             // Each card links to the list of the deals it sums.
             let l = self.forecast_links(period, "org", None);
             cards.push(
                 self.won_card("won", i.get("won"), r.won, r.target, r.attainment)
                     .href(l.won.clone()),
             );
+            cards.push(self.commit_card(r.commit, r.target).href(l.commit.clone()));
             for (key, m, href) in [
-                ("commit", r.commit, &l.commit),
                 ("best_case", r.best_case, &l.best_case),
                 ("pipeline", r.pipeline, &l.pipeline),
                 ("weighted", r.weighted, &l.pipeline),
             ] {
-                cards.push(Kpi::new(key, i.get(key), fm.money(m), "").href(href.clone()));
+                cards.push(Kpi::money(key, i.get(key), fm, m, "").href(href.clone()));
             }
             cards.push(self.coverage_card(r.coverage, r.gap).href(l.open.clone()));
+            for c in &mut cards {
+                c.window = window.clone();
+            }
         }
         let (scopes, bars) = self.scope_lines(period, "../");
         let mut related: Vec<Period> = self.cal.parents(period);

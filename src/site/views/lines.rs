@@ -7,13 +7,12 @@ use super::cells::{
 };
 use super::query::{Query, cat_code, key};
 use super::{Site, paths, tier_ix};
-use crate::analytics::Status;
 use crate::analytics::accounts::{AccountHealth, Trend};
 use crate::analytics::facts::DealFigures;
 use crate::analytics::forecast::Forecast;
 use crate::analytics::performance::Performance;
 use crate::analytics::risk::Risk;
-use crate::model::Category;
+use crate::analytics::{DealCategory, Status};
 use crate::period::Period;
 use crate::site::charts::{self, StackBar};
 use serde::Serialize;
@@ -38,12 +37,17 @@ pub struct DealLine {
     pub amount: Num,
     /// Amount as written, when in another currency.
     pub original: String,
-    /// Probability.
+    /// Probability (blank once closed).
     pub probability: Num,
-    /// Weighted amount.
+    /// Weighted amount (blank once closed).
     pub weighted: Num,
-    /// Forecast category: `won`, `lost`, or the open deal's `commit`,
-    /// `best_case`, `pipeline`; its title says when the deal sets it.
+    /// What a closed deal adds to the weighted total of a list (its
+    /// amount when won, 0 when lost: the forecast's weighted is won + Σ
+    /// open weighted); empty for an open deal, whose `weighted` counts.
+    pub weighted_total: String,
+    /// Forecast category: closed-won (`won`), closed-lost (`lost`), or
+    /// the open deal's `commit`, `best_case`, `pipeline`; its title says
+    /// when the deal sets it.
     pub category: Tag,
     /// The category is set on the deal (`forecast = …`), not its stage's.
     pub overridden: bool,
@@ -274,12 +278,18 @@ impl Site<'_> {
             status: self.status_tag(d.status),
             amount: num_money(fm, d.amount_reporting),
             original,
-            probability: num_probability(fm, d.probability),
-            weighted: num_money(fm, d.weighted),
+            probability: d
+                .probability
+                .map_or_else(Num::blank, |p| num_probability(fm, p)),
+            weighted: d.weighted.map_or_else(Num::blank, |w| num_money(fm, w)),
+            weighted_total: match d.status {
+                Status::Open => String::new(),
+                _ => f.weighted.to_string(),
+            },
             category: self.category_tag(f, overridden),
             overridden,
             flagged: d.status == Status::Open
-                && d.category == Category::Commit
+                && d.category == DealCategory::Commit
                 && !d.risks.is_empty(),
             keys: self.deal_keys(f),
             close: num_date(d.close),

@@ -24,6 +24,7 @@ mod risks;
 mod targets;
 mod team;
 mod warnings;
+mod winloss;
 
 pub use accounts::{
     AccountTotals, AccountView, AccountsList, ContactLine, MapEntry, MapRow, SurveyLine, TouchLine,
@@ -41,6 +42,9 @@ pub use risks::{AtRisk, OwnerGroup, RisksView, SignalGroup, SignalView};
 pub use targets::{TargetLine, TargetsView};
 pub use team::{Board, PersonView, TeamBoard, TeamView};
 pub use warnings::{WarningLine, WarningsView};
+pub use winloss::{
+    ClosedLine, CompetitorLine, DecisionLine, ReasonLine, ScopeLine, StageLine, WinLossView,
+};
 
 use crate::analytics::export::DealRow;
 use crate::analytics::facts::DealFigures;

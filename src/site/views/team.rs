@@ -157,37 +157,50 @@ impl Site<'_> {
         let mut cards = Vec::new();
         // Each card links to the list of the deals it sums.
         let lq = self.forecast_links(q, kind, Some(id));
-        for (key, label, p) in [("won", "this_quarter", q), ("won_year", "this_year", y)] {
+        for (key, p) in [("won", q), ("won_year", y)] {
             let f = self.forecast(p, kind, Some(id));
             cards.push(
                 self.won_card(
                     key,
-                    format!("{} · {} {}", i.get("won"), i.get(label), p),
+                    i.get("won"),
                     f.map(|f| f.won).unwrap_or_default(),
                     f.and_then(|f| f.target),
                     f.and_then(|f| f.attainment),
                 )
+                .window(self.window_of(p))
                 .href(self.forecast_links(p, kind, Some(id)).won),
             );
         }
         if let Some(f) = self.forecast(q, kind, Some(id)) {
+            let quarter = self.window_of(q);
             cards.push(
-                Kpi::new(
-                    "commit",
-                    format!("{} {}", i.get("commit"), q),
-                    fm.money(f.commit),
-                    format!("{} {}", i.get("weighted"), fm.money(f.weighted)),
-                )
-                .href(lq.commit.clone()),
+                self.commit_card(f.commit, f.target)
+                    .window(quarter.clone())
+                    .href(lq.commit.clone()),
             );
-            cards.push(self.coverage_card(f.coverage, f.gap).href(lq.open.clone()));
+            cards.push(
+                Kpi::money(
+                    "weighted",
+                    i.get("weighted"),
+                    fm,
+                    f.weighted,
+                    i.get("weighted_sub"),
+                )
+                .window(quarter.clone())
+                .href(lq.pipeline.clone()),
+            );
+            cards.push(
+                self.coverage_card(f.coverage, f.gap)
+                    .window(quarter)
+                    .href(lq.open.clone()),
+            );
         }
         let links = self.perf_links(y, kind, Some(id));
         if let Some(r) = self.perf(y, kind, Some(id)) {
             cards.push(
                 Kpi::new(
                     "win_rate",
-                    format!("{} {}", i.get("win_rate"), y),
+                    i.get("win_rate"),
                     fm.percent(r.win_rate),
                     format!(
                         "{} {} · {} {}",
@@ -197,6 +210,7 @@ impl Site<'_> {
                         i.get("status_lost")
                     ),
                 )
+                .window(self.window_of(y))
                 .href(links.closed.clone()),
             );
             cards.push(
@@ -210,6 +224,7 @@ impl Site<'_> {
                         fm.count(r.overdue_follow_ups)
                     ),
                 )
+                .window(i.get("window_open"))
                 .tone(if r.open_risks > 0 { "poor" } else { "" })
                 .href(links.risks.clone()),
             );
