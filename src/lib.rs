@@ -14,6 +14,7 @@ pub mod diag_out;
 pub mod diff;
 pub mod edit;
 pub mod fmt;
+pub mod history;
 pub mod ids;
 pub mod import;
 pub mod init;

@@ -138,6 +138,23 @@ str_enum! {
         /// Against us.
         Opponent = "opponent",
     }
+    /// The day a week ends on (`[history] week_ends`).
+    WeekEnd {
+        /// Monday.
+        Monday = "monday",
+        /// Tuesday.
+        Tuesday = "tuesday",
+        /// Wednesday.
+        Wednesday = "wednesday",
+        /// Thursday.
+        Thursday = "thursday",
+        /// Friday.
+        Friday = "friday",
+        /// Saturday.
+        Saturday = "saturday",
+        /// Sunday, the end of the ISO week.
+        Sunday = "sunday",
+    }
     /// What a target measures.
     Metric {
         /// Won revenue, reporting currency.
@@ -307,6 +324,24 @@ pub struct Settings {
     pub rules: Rules,
     /// Market sizes.
     pub markets: Vec<Market>,
+    /// The day a week of the history ends on (`[history] week_ends`).
+    pub week_ends: WeekEnd,
+}
+
+impl WeekEnd {
+    /// The day as a `jiff` weekday.
+    pub fn weekday(self) -> jiff::civil::Weekday {
+        use jiff::civil::Weekday as W;
+        match self {
+            WeekEnd::Monday => W::Monday,
+            WeekEnd::Tuesday => W::Tuesday,
+            WeekEnd::Wednesday => W::Wednesday,
+            WeekEnd::Thursday => W::Thursday,
+            WeekEnd::Friday => W::Friday,
+            WeekEnd::Saturday => W::Saturday,
+            WeekEnd::Sunday => W::Sunday,
+        }
+    }
 }
 
 impl Settings {
@@ -658,6 +693,20 @@ pub struct Pipeline {
     pub index: Index,
 }
 
+/// Resolves a deal's references (and its history's stages) by the lookup
+/// tables `ix`.
+fn resolve_deal(ix: &Index, settings: &Settings, d: &mut Deal) {
+    d.refs = DealRefs {
+        stage: ix.stages.get(&d.stage.value).copied(),
+        account: ix.accounts.get(&d.account.value).copied(),
+        owner: ix.people.get(&d.owner.value).copied(),
+        rate: settings.rate(d.currency_code(settings)),
+    };
+    for h in &mut d.history {
+        h.stage_ix = ix.stages.get(&h.stage.value).copied();
+    }
+}
+
 /// Positions by id.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
@@ -696,19 +745,23 @@ impl Pipeline {
         for (i, d) in self.deals.iter().enumerate() {
             ix.deals.entry(d.id.clone()).or_insert(i);
         }
-        let settings = &self.settings;
         for d in &mut self.deals {
-            d.refs = DealRefs {
-                stage: ix.stages.get(&d.stage.value).copied(),
-                account: ix.accounts.get(&d.account.value).copied(),
-                owner: ix.people.get(&d.owner.value).copied(),
-                rate: settings.rate(d.currency_code(settings)),
-            };
-            for h in &mut d.history {
-                h.stage_ix = ix.stages.get(&h.stage.value).copied();
-            }
+            resolve_deal(&ix, &self.settings, d);
         }
         self.index = ix;
+    }
+
+    /// Resolves the references of the deal at position `ix` again, against
+    /// the lookup tables as they are (after replacing that deal in place
+    /// with one of the same id: the tables do not change).
+    pub fn resolve_deal(&mut self, ix: usize) {
+        let Pipeline {
+            index,
+            settings,
+            deals,
+            ..
+        } = self;
+        resolve_deal(index, settings, &mut deals[ix]);
     }
 
     /// The stage of a deal, if it resolves.

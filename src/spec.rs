@@ -124,6 +124,8 @@ pub const BUYING_ROLES: &[&str] = crate::model::BuyingRole::NAMES;
 pub const ATTITUDES: &[&str] = crate::model::Attitude::NAMES;
 /// Target metrics.
 pub const METRICS: &[&str] = crate::model::Metric::NAMES;
+/// Days a week can end on, for the weekly snapshots of the history.
+pub const WEEKDAYS: &[&str] = crate::model::WeekEnd::NAMES;
 /// Deal fields a stage may list in `requires` (exit criteria).
 pub const REQUIRABLE: &[&str] = &[
     "pains",
@@ -375,6 +377,17 @@ pub static MARKET: Kind = Kind {
     ],
 };
 
+/// `[history]` in `dealbook.toml`.
+pub static HISTORY_SETTINGS: Kind = Kind {
+    name: "history_settings",
+    doc: "`[history]` in dealbook.toml: how `dealbook history` and the site's trends read the pipeline's git history.",
+    fields: &[opt(
+        "week_ends",
+        Ty::Enum(WEEKDAYS),
+        "Day the week ends on: the weekly snapshots are taken at the end of it (default \"sunday\", the end of the ISO week).",
+    )],
+};
+
 /// `dealbook.toml`.
 pub static SETTINGS: Kind = Kind {
     name: "settings",
@@ -397,6 +410,11 @@ pub static SETTINGS: Kind = Kind {
             "Risk thresholds, and which risk signals are on.",
         ),
         opt("market", Ty::Tables(&MARKET), "Market sizes."),
+        opt(
+            "history",
+            Ty::Table(&HISTORY_SETTINGS),
+            "Settings of the history read from git.",
+        ),
     ],
 };
 
@@ -704,7 +722,7 @@ pub static FILE_KINDS: &[(&str, &Kind)] = &[
     ("targets/**/*.toml", &TARGETS_FILE),
 ];
 
-fn type_name(ty: &Ty) -> String {
+fn type_name(ty: &Ty, key: &str) -> String {
     let list = |v: &[&str]| {
         v.iter()
             .map(|s| format!("`{s}`"))
@@ -726,8 +744,8 @@ fn type_name(ty: &Ty) -> String {
         Ty::EnumList(v) => format!("list of {}", list(v)),
         Ty::TextList => "list of text".into(),
         Ty::Period => "period (years 1900 to 2999)".into(),
-        Ty::Table(k) => format!("table `[{}]`", k.name),
-        Ty::Tables(k) => format!("tables `[[{}]]`", k.name),
+        Ty::Table(_) => format!("table `[{key}]`"),
+        Ty::Tables(_) => format!("tables `[[{key}]]`"),
         Ty::Rates => "table of currency = rate (above 0, at most 10^5)".into(),
         Ty::Bool => "`true` or `false`".into(),
     }
@@ -744,7 +762,7 @@ fn kind_markdown(k: &Kind, heading: &str, out: &mut String, seen: &mut Vec<&'sta
         out.push_str(&format!(
             "| `{}` | {} | {} | {} |\n",
             f.key,
-            type_name(&f.ty),
+            type_name(&f.ty, f.key),
             if f.required { "yes" } else { "no" },
             f.doc.replace('|', "\\|")
         ));

@@ -597,6 +597,189 @@ fn works_over_http_under_a_sub_path() {
     assert!(errors.is_empty(), "{errors:?}");
 }
 
+/// The history's pages of a pipeline in git (the repository of
+/// tests/history.rs): the Trends page shows `dealbook history`'s figures
+/// (each snapshot of the quarter's trend, the chart's points, "Since last
+/// week", forecast accuracy of the closed quarter), a deal page its
+/// changes; with JavaScript and without, on a wide screen and a phone.
+#[test]
+fn the_trends_page_shows_the_history() {
+    let Some(t) = tools() else { return };
+    let r = common::scenario::scenario();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let b = r.dealbook(&["build", ".", "--output", site.to_str().unwrap()]);
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    let h = r.dealbook(&["history", ".", "--format", "json"]);
+    assert!(h.status.success(), "{}", String::from_utf8_lossy(&h.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&h.stdout).unwrap();
+    let org = doc["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["scope"]["kind"] == "org")
+        .unwrap()["points"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let url = |page: &str| format!("file://{}/{page}", site.display());
+    let d = Driver::start(&t);
+    for (js, width) in [(true, 1440), (false, 375)] {
+        let s = d.session(js, width);
+        s.goto(&url("trends.html"));
+        assert!(s.errors().is_empty(), "{:?}", s.errors());
+        let overflow = s.js("return document.documentElement.scrollWidth - window.innerWidth;");
+        assert!(
+            overflow.as_i64().unwrap() <= 0,
+            "{width}px: wider by {overflow}"
+        );
+        // The menu has the page.
+        assert_eq!(s.count("#nav a[href=\"trends.html\"]"), 1);
+        // Every snapshot's figures, as the history computed them: the raw
+        // values of the cells are the JSON's.
+        let rows = s.js(
+            "return Array.prototype.map.call(document.querySelectorAll('#chart-trend-table tbody tr'), function (r) { return { date: r.getAttribute('data-date'), invalid: r.classList.contains('invalid'), cells: Array.prototype.map.call(r.querySelectorAll('td[data-sort]'), function (c) { return c.getAttribute('data-sort'); }) }; });",
+        );
+        let rows = rows.as_array().unwrap();
+        assert_eq!(rows.len(), org.len());
+        for (row, p) in rows.iter().zip(&org) {
+            assert_eq!(row["date"], p["date"]);
+            if p["errors"].as_u64().unwrap() > 0 {
+                assert_eq!(row["invalid"], true, "{}", p["date"]);
+                continue;
+            }
+            let want: Vec<String> = [
+                "won",
+                "commit",
+                "best_case",
+                "pipeline",
+                "weighted",
+                "target",
+                "open_deals",
+            ]
+            .iter()
+            .map(|k| match &p[k] {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
+                v => v.to_string(),
+            })
+            .collect();
+            let got: Vec<String> = row["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap().to_string())
+                .collect();
+            assert_eq!(got, want, "{}", p["date"]);
+        }
+        // The chart (the one shown at this width) has a point per valid
+        // snapshot on each line.
+        let valid = org.iter().filter(|p| p["errors"] == 0).count() as u64;
+        let shown = if width < 500 {
+            "#chart-trend-n"
+        } else {
+            "#chart-trend"
+        };
+        assert_eq!(
+            s.js(&format!(
+                "return document.querySelectorAll('{shown} g.series.tl-won .mk').length;"
+            )),
+            json!(valid)
+        );
+        assert_eq!(
+            s.js(&format!(
+                "return getComputedStyle(document.querySelector('{shown}')).display !== 'none';"
+            )),
+            json!(true)
+        );
+        // Since last week: every bucket of the quarter, as computed.
+        let last = doc["weekly"].as_array().unwrap().last().unwrap();
+        let buckets = s.js(
+            "return Array.prototype.map.call(document.querySelectorAll('#since-table tbody tr'), function (r) { return [r.getAttribute('data-bucket'), r.querySelector('td.num').getAttribute('data-sort')]; });",
+        );
+        let buckets = buckets.as_array().unwrap();
+        assert_eq!(buckets.first().unwrap()[0], "start");
+        assert_eq!(buckets.last().unwrap()[0], "end");
+        for b in buckets {
+            let key = b[0].as_str().unwrap();
+            assert_eq!(b[1], last["period"][key]["amount"], "bucket {key}");
+        }
+        assert!(s.text("#since-table").contains("Delta CRM"));
+        // Forecast accuracy of Q3: the organisation's row.
+        let q3 = &doc["accuracy"]["periods"][0];
+        let org_acc = &q3["scopes"][0];
+        let cells = s.js(
+            "return Array.prototype.map.call(document.querySelectorAll('#accuracy-2026-Q3 tbody tr:first-child td[data-sort]'), function (c) { return c.getAttribute('data-sort'); });",
+        );
+        let cells = cells.as_array().unwrap();
+        assert_eq!(cells[0], org_acc["actual"]);
+        let n = cells.len();
+        assert_eq!(cells[n - 4], org_acc["commit_mae"]);
+        assert_eq!(cells[n - 3], org_acc["commit_bias"]);
+        assert_eq!(cells[n - 2], org_acc["weighted_mae"]);
+        assert_eq!(cells[n - 1], org_acc["weighted_bias"]);
+        // A deal's changes: one row per entry of its log.
+        s.goto(&url("deals/gamma.html"));
+        assert!(s.errors().is_empty(), "{:?}", s.errors());
+        let gamma = doc["deals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == "gamma")
+            .unwrap();
+        assert_eq!(
+            s.count("#changes-table tbody tr"),
+            gamma["entries"].as_array().unwrap().len()
+        );
+        assert!(s.text("#changes").contains("2026-11-15 → 2026-12-20"));
+        // The dashboard has the panel; a team page its trend.
+        s.goto(&url("index.html"));
+        assert_eq!(s.count("#since-last-week"), 1);
+        s.goto(&url("teams/west.html"));
+        assert_eq!(s.count("#trend svg.chart"), 2);
+        let overflow = s.js("return document.documentElement.scrollWidth - window.innerWidth;");
+        assert!(
+            overflow.as_i64().unwrap() <= 0,
+            "team page at {width}px: wider by {overflow}"
+        );
+        // The pages the history adds to keep the site's rules: no list
+        // cut off on a wide screen or sideways on a phone, cards that show
+        // what matters, text that contrasts in light and dark.
+        for page in [
+            "trends.html",
+            "index.html",
+            "forecast.html",
+            "deals/gamma.html",
+            "teams/west.html",
+            "people/li-wei.html",
+        ] {
+            s.goto(&url(page));
+            assert_eq!(
+                s.js(SCROLLING_TABLES),
+                json!([]),
+                "{page} at {width}px: a list cut off"
+            );
+            if width < 500 {
+                assert_eq!(
+                    s.js(PHONE_CARDS),
+                    json!([]),
+                    "{page}: a card hides what matters"
+                );
+            }
+            for scheme in ["light", "dark"] {
+                s.emulate_media("", &[("prefers-color-scheme", scheme)]);
+                s.goto(&url(page));
+                assert_eq!(
+                    s.js(LOW_CONTRAST),
+                    json!([]),
+                    "{page} ({scheme}, {width} px): text under 4.5:1"
+                );
+            }
+            s.emulate_media("", &[]);
+        }
+    }
+}
+
 /// The Win/loss page of tests/fixtures/winloss-small shows the analytics'
 /// figures: the cards, every competitor and lost reason, every cell of the
 /// chart, and a link to each won and lost deal of the year.

@@ -536,6 +536,7 @@ fn run(c: &Case) {
         diagnostics: &checked.diagnostics,
         overrides: &Overrides::default(),
         base_url: None,
+        history: None,
     })
     .expect("a pipeline that passes check renders");
     let total: usize = pages.iter().map(|p| p.bytes.len()).sum();

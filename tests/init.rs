@@ -359,7 +359,7 @@ fn help_shows_docs_exit_codes_and_date_formats() {
     }
     let mut dates = 0;
     for cmd in [
-        "check", "schema", "init", "report", "build", "diff", "watch", "serve",
+        "check", "schema", "init", "report", "build", "diff", "watch", "serve", "history",
     ] {
         let help = String::from_utf8(dealbook(&[cmd, "--help"], tmp.path()).stdout).unwrap();
         // Options are listed as `--name <VALUE>` with the help under them.

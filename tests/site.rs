@@ -43,6 +43,7 @@ fn render(dir: &Path, overrides: &templates::Overrides, base_url: Option<&str>) 
         diagnostics: &checked.diagnostics,
         overrides,
         base_url,
+        history: None,
     })
     .expect("renders")
 }
@@ -814,7 +815,11 @@ fn every_template_is_documented() {
 
 #[test]
 fn every_label_the_templates_use_exists() {
-    let keys: BTreeSet<&str> = site::i18n::LABELS.iter().map(|(k, ..)| *k).collect();
+    let keys: BTreeSet<&str> = site::i18n::LABELS
+        .iter()
+        .chain(site::i18n::HISTORY_LABELS)
+        .map(|(k, ..)| *k)
+        .collect();
     for (name, src) in templates::BUILTIN {
         for (at, _) in src.match_indices("t.") {
             let before = src[..at].chars().last();

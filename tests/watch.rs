@@ -166,6 +166,7 @@ fn assert_same_site(state: &mut State, root: &Path) {
             diagnostics: &c.diagnostics,
             overrides: &o,
             base_url: None,
+            history: None,
         })
         .unwrap()
     };

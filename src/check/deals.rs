@@ -12,7 +12,7 @@ use std::collections::HashSet;
 /// `lost_reason`.
 pub fn outcomes(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let p = cx.p;
-    for d in &p.deals {
+    for d in cx.deals() {
         let Some(stage) = p.stage_of(d) else { continue };
         match stage.outcome {
             Some(o) => {
@@ -70,7 +70,7 @@ pub fn outcomes(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 
 /// `created` is not after `close`.
 pub fn dates(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for d in &cx.p.deals {
+    for d in cx.deals() {
         if let Some(close) = &d.close
             && d.complete
             && d.created.value > close.value
@@ -200,7 +200,7 @@ fn join_missing(items: &[String]) -> String {
 
 /// Each contact at most once among a deal's stakeholders.
 pub fn stakeholders(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for d in &cx.p.deals {
+    for d in cx.deals() {
         let mut seen = HashSet::new();
         for s in &d.stakeholders {
             if !seen.insert(s.contact.value.as_str()) {

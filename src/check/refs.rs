@@ -211,7 +211,7 @@ pub fn deals(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             .map(|s| (s.id.value.as_str(), s.name.as_str()));
         name_hint("stage", written, "stage", stages).or_else(|| suggest(written, stage_ids()))
     };
-    for d in &p.deals {
+    for d in cx.deals() {
         let acc = d.account.value.as_str();
         if !acc.is_empty() && !p.coverage.account_stems.contains(acc) {
             let accounts = p.accounts.iter().map(|a| (a.id.as_str(), a.name.as_str()));

@@ -2,9 +2,11 @@
 //! atomically. Exit 1 when the pipeline (or one of its templates) has
 //! errors, 2 when the output cannot be written.
 
-use super::common::{AsOf, PipelineDir, one_shot, print_diagnostics, today};
+use super::common::{
+    AsOf, PipelineDir, Rev, load_at, one_shot, print_diagnostics, site_history, today,
+};
 use dealbook::site::{self, SiteError, SiteInput, output::Staging, templates};
-use dealbook::{Exit, analytics, load_and_check};
+use dealbook::{Exit, analytics};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -21,6 +23,15 @@ pub struct Args {
     /// Public address of the site; only used for <link rel="canonical">.
     #[arg(long, value_parser = parse_base_url)]
     base_url: Option<String>,
+    #[command(flatten)]
+    rev: Rev,
+    /// Leave out what the git history adds (the Trends page, "Since last
+    /// week", the deals' changes).
+    #[arg(long)]
+    no_history: bool,
+    /// Print where the time went.
+    #[arg(long, hide = true)]
+    timings: bool,
 }
 
 fn parse_base_url(s: &str) -> Result<String, String> {
@@ -51,7 +62,34 @@ pub fn run(a: Args) -> Exit {
     {
         opts.skip.push(out.clone());
     }
-    let checked = load_and_check(&root, &opts, a.as_of.as_of, today());
+    // The history is read while the pipeline loads (at a revision, once
+    // its date is known).
+    let early_end = (!a.no_history && a.rev.rev.is_none())
+        .then(|| dealbook::history::range_end(&root, a.as_of.as_of, today()));
+    let mut times: Vec<(&str, std::time::Duration)> = Vec::new();
+    let (loaded, early) = std::thread::scope(|s| {
+        let at = root.as_path();
+        let history = early_end.map(|end| {
+            s.spawn(move || {
+                let clock = Instant::now();
+                let t = site_history(at, end, None);
+                (end, t, clock.elapsed())
+            })
+        });
+        let clock = Instant::now();
+        let loaded = load_at(&root, &opts, a.as_of.as_of, &a.rev);
+        times.push(("load and check", clock.elapsed()));
+        let early = history.map(|h| h.join().expect("reading the history panicked"));
+        (loaded, early)
+    });
+    let early = early.map(|(end, t, took)| {
+        times.push(("read the history (beside)", took));
+        (end, t)
+    });
+    let mut checked = match loaded {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
     if checked.has_errors() {
         print_diagnostics(&checked);
         eprintln!("error: not building the site: the pipeline has errors");
@@ -67,17 +105,35 @@ pub fn run(a: Args) -> Exit {
     for s in &overrides.skipped {
         eprintln!("warning: {}", dealbook::diag_out::printable(s));
     }
+    let timeline = match early {
+        _ if a.no_history => None,
+        Some((end, t)) if end == checked.as_of => t,
+        _ => site_history(&root, checked.as_of, a.rev.rev.clone()),
+    };
+    let clock = Instant::now();
+    let history = timeline.map(|t| t.finish(&checked));
+    if let Some(h) = &history {
+        dealbook::history::enrich::stage_history(
+            &mut checked.pipeline,
+            &h.timeline.log,
+            checked.as_of,
+        );
+    }
+    times.push(("the history's latest point", clock.elapsed()));
+    let clock = Instant::now();
     let analytics = analytics::compute(
         &checked.pipeline,
         checked.as_of,
         &analytics::Options::default(),
     );
+    times.push(("analytics", clock.elapsed()));
     let input = SiteInput {
         pipeline: &checked.pipeline,
         analytics: &analytics,
         diagnostics: &checked.diagnostics,
         overrides: &overrides,
         base_url: a.base_url.as_deref(),
+        history: history.as_ref(),
     };
     let staging = match Staging::begin(&out) {
         Ok(s) => s,
@@ -89,7 +145,10 @@ pub fn run(a: Args) -> Exit {
             return Exit::Failure;
         }
     };
-    let pages = match site::render_to(&input, |page| staging.write(&page)) {
+    let clock = Instant::now();
+    let rendered = site::render_to(&input, |page| staging.write(&page));
+    times.push(("render and write", clock.elapsed()));
+    let pages = match rendered {
         Ok(n) => n,
         Err(SiteError::Io(e)) => {
             eprintln!("error: {e}");
@@ -113,8 +172,12 @@ pub fn run(a: Args) -> Exit {
     }
     let warnings = dealbook::diag_out::Summary::of(&checked.diagnostics, 0).warnings;
     eprintln!(
-        "built {pages} files into {} in {:.2?}{}",
+        "built {pages} files into {}{} in {:.2?}{}",
         out.display(),
+        match &history {
+            Some(h) => format!(" with the history of {} commits", h.timeline.commits.len()),
+            None => String::new(),
+        },
         started.elapsed(),
         match warnings {
             0 => String::new(),
@@ -122,5 +185,10 @@ pub fn run(a: Args) -> Exit {
             n => format!(" ({n} warnings: see warnings.html)"),
         }
     );
+    if a.timings {
+        for (what, took) in &times {
+            eprintln!("    {what}: {took:.2?}");
+        }
+    }
     Exit::Ok
 }

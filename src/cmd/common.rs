@@ -49,6 +49,10 @@ pub struct LoopArgs {
     /// Print where the time of each build went.
     #[arg(long, hide = true)]
     pub timings: bool,
+    /// Leave out what the git history adds (the Trends page, "Since last
+    /// week", the deals' changes).
+    #[arg(long)]
+    pub no_history: bool,
 }
 
 impl LoopArgs {
@@ -58,6 +62,7 @@ impl LoopArgs {
         cfg.as_of = self.as_of.as_of;
         cfg.poll = self.poll.then_some(watch::POLL_EVERY);
         cfg.color = stderr_color();
+        cfg.history = !self.no_history;
         cfg
     }
 
@@ -90,6 +95,72 @@ pub fn one_shot() -> dealbook::load::LoadOptions {
     dealbook::load::LoadOptions {
         drop_clean_text: true,
         ..Default::default()
+    }
+}
+
+/// `--rev` of `report` and `build`: the pipeline as it was at a git
+/// revision (evaluated as of its date unless `--as-of`).
+#[derive(Debug, clap::Args)]
+pub struct Rev {
+    /// Show the pipeline as it was at this git revision (a branch, tag,
+    /// HEAD~4, a commit id), evaluated as of the day of that commit
+    /// (--as-of overrides it).
+    #[arg(long)]
+    pub rev: Option<String>,
+}
+
+/// Loads and checks the pipeline: the folder as it is, or, with `--rev`,
+/// as it was at that revision (saying so on stderr).
+pub fn load_at(
+    root: &Path,
+    opts: &dealbook::load::LoadOptions,
+    as_of: Option<Date>,
+    rev: &Rev,
+) -> Result<dealbook::Checked, Exit> {
+    match &rev.rev {
+        None => Ok(dealbook::load_and_check(root, opts, as_of, today())),
+        Some(r) => match dealbook::history::at::load(root, r, as_of, today()) {
+            Ok((checked, at)) => {
+                eprintln!(
+                    "the pipeline at {} ({}, {}), as of {}",
+                    at.rev,
+                    &at.commit[..at.commit.len().min(7)],
+                    at.date,
+                    checked.as_of
+                );
+                Ok(checked)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                Err(Exit::Failure)
+            }
+        },
+    }
+}
+
+/// The history of the site (`build`): none outside a git repository or
+/// when it has no snapshot before the range's end `end` yet; a git
+/// failure is a warning and the site is built without it. `rev`: the
+/// revision it ends at.
+pub fn site_history(
+    root: &Path,
+    end: Date,
+    rev: Option<String>,
+) -> Option<std::sync::Arc<dealbook::history::Timeline>> {
+    let opts = dealbook::history::site_options(root, end, rev);
+    match dealbook::history::Timeline::read(root, end, &opts) {
+        Ok(t) if t.has_snapshots() => Some(std::sync::Arc::new(t)),
+        Ok(_) => {
+            eprintln!(
+                "note: the git history has no snapshot before {end}; the site is built without it"
+            );
+            None
+        }
+        Err(dealbook::history::Error::NoRepository(_)) => None,
+        Err(e) => {
+            eprintln!("warning: the site is built without its history: {e}");
+            None
+        }
     }
 }
 
@@ -186,11 +257,12 @@ pub fn print_report(r: &Report, output: &Path, serving: bool, timings: bool) {
             eprintln!("    {reused} pages not rendered again (input unchanged)");
         }
         eprintln!(
-            "    waited {:?}, refresh {:?} (read {}), assemble {:?}, check {:?}, analytics {:?}, prepare {:?}, live after {:?}, render+write {:?}",
+            "    waited {:?}, refresh {:?} (read {}), assemble {:?}, history {:?}, check {:?}, analytics {:?}, prepare {:?}, live after {:?}, render+write {:?}",
             t.waited,
             t.refresh,
             r.read,
             t.assemble,
+            t.history,
             t.check,
             t.analytics,
             t.render,

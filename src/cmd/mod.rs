@@ -10,6 +10,7 @@ mod complete;
 mod deal;
 mod diff;
 mod fmt;
+mod history;
 mod import;
 mod init;
 mod report;
@@ -59,6 +60,9 @@ enum Command {
     /// Build, serve the site on 127.0.0.1 and reload open pages on every
     /// change.
     Serve(serve::Args),
+    /// The pipeline through its git history: forecast trend, the last
+    /// week's change, forecast accuracy of closed periods.
+    History(history::Args),
     /// Rewrite every file in the canonical layout (comments kept); with
     /// --check, list the files that are not.
     Fmt(fmt::Args),
@@ -87,6 +91,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Diff(a) => diff::run(a),
         Command::Watch(a) => watch::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::History(a) => history::run(a),
         Command::Fmt(a) => fmt::run(a),
         Command::Import(a) => import::run(a),
         Command::Deal(a) => deal::run(a),

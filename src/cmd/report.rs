@@ -1,13 +1,14 @@
 //! `dealbook report`: the summaries in the terminal.
 
 use super::common::{
-    AsOf, PipelineDir, one_shot, parse_period, print_diagnostics, print_stdout, stdout_color, today,
+    AsOf, PipelineDir, Rev, load_at, one_shot, parse_period, print_diagnostics, print_stdout,
+    stdout_color,
 };
+use dealbook::Exit;
 use dealbook::analytics::{self, Focus};
 use dealbook::diag::{ids_named, quote_list, suggest};
 use dealbook::period::Period;
 use dealbook::report::{self, CsvTable, Filter};
-use dealbook::{Exit, load_and_check};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum Format {
@@ -52,6 +53,8 @@ pub struct Args {
     /// Only this team (id).
     #[arg(long)]
     team: Option<String>,
+    #[command(flatten)]
+    rev: Rev,
 }
 
 /// Runs `report`.
@@ -66,7 +69,10 @@ pub fn run(a: Args) -> Exit {
         Ok(r) => r,
         Err(e) => return e,
     };
-    let checked = load_and_check(&root, &one_shot(), a.as_of.as_of, today());
+    let checked = match load_at(&root, &one_shot(), a.as_of.as_of, &a.rev) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
     if checked.has_errors() {
         print_diagnostics(&checked);
         return Exit::Invalid;

@@ -213,52 +213,62 @@ pub fn views(c: &Checked) -> HashMap<String, DealView> {
         if p.index.deals.get(d.id.as_str()) != Some(&ix) {
             continue;
         }
-        let fact = by_ix[ix];
-        let open = fact.filter(|x| x.status == Status::Open);
-        let stage = d.refs.stage.map(|i| &p.settings.stages[i]);
-        let source = p.sources.get(d.file);
-        let close = d.close.as_ref().map(|c| c.value);
-        let view = DealView {
-            path: source.rel_path.clone(),
-            name: d.name.clone(),
-            status: match fact.map(|x| x.status) {
-                None => State::Excluded,
-                Some(Status::Open) => State::Open,
-                Some(Status::Won) => State::Won,
-                Some(Status::Lost) => State::Lost,
-            },
-            stage: d.stage.value.to_string(),
-            stage_name: stage
-                .map(|s| s.name.clone())
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| d.stage.value.to_string()),
-            owner: d.owner.value.to_string(),
-            owner_name: d
-                .refs
-                .owner
-                .map(|o| p.people[o].name.clone())
-                .unwrap_or_else(|| d.owner.value.to_string()),
-            account: d.account.value.to_string(),
-            account_name: d
-                .refs
-                .account
-                .map(|a| p.accounts[a].name.clone())
-                .unwrap_or_else(|| d.account.value.to_string()),
-            amount: fact.map(|x| x.amount),
-            amount_written: d.amount.value,
-            currency: d.currency_code(&p.settings).to_string(),
-            category: fact.map(|x| DealCategory::of(x.status, x.category)),
-            probability: open.map(|x| x.probability),
-            weighted: open.map(|x| x.weighted),
-            close,
-            close_quarter: close.map(|c| cal.quarter_of(c)),
-            lost_reason: d.lost_reason.clone(),
-            stage_ix: d.refs.stage,
-            text: source.text.clone(),
-        };
-        out.insert(d.id.to_string(), view);
+        out.insert(d.id.to_string(), view(p, ix, by_ix[ix], &cal));
     }
     out
+}
+
+/// The view of the deal at position `ix` of the pipeline, with its facts
+/// (none when it is left out of the numbers).
+pub fn view(
+    p: &crate::model::Pipeline,
+    ix: usize,
+    fact: Option<&DealFact>,
+    cal: &crate::period::Calendar,
+) -> DealView {
+    let d = &p.deals[ix];
+    let stage = d.refs.stage.map(|i| &p.settings.stages[i]);
+    let source = p.sources.get(d.file);
+    let close = d.close.as_ref().map(|c| c.value);
+    let open = fact.filter(|x| x.status == Status::Open);
+    DealView {
+        path: source.rel_path.clone(),
+        name: d.name.clone(),
+        status: match fact.map(|x| x.status) {
+            None => State::Excluded,
+            Some(Status::Open) => State::Open,
+            Some(Status::Won) => State::Won,
+            Some(Status::Lost) => State::Lost,
+        },
+        stage: d.stage.value.to_string(),
+        stage_name: stage
+            .map(|s| s.name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| d.stage.value.to_string()),
+        owner: d.owner.value.to_string(),
+        owner_name: d
+            .refs
+            .owner
+            .map(|o| p.people[o].name.clone())
+            .unwrap_or_else(|| d.owner.value.to_string()),
+        account: d.account.value.to_string(),
+        account_name: d
+            .refs
+            .account
+            .map(|a| p.accounts[a].name.clone())
+            .unwrap_or_else(|| d.account.value.to_string()),
+        amount: fact.map(|x| x.amount),
+        amount_written: d.amount.value,
+        currency: d.currency_code(&p.settings).to_string(),
+        category: fact.map(|x| DealCategory::of(x.status, x.category)),
+        probability: open.map(|x| x.probability),
+        weighted: open.map(|x| x.weighted),
+        close,
+        close_quarter: close.map(|c| cal.quarter_of(c)),
+        lost_reason: d.lost_reason.clone(),
+        stage_ix: d.refs.stage,
+        text: source.text.clone(),
+    }
 }
 
 /// A deal on each side: the pairs the diff compares.

@@ -50,7 +50,7 @@ pub struct TreeFile {
 
 /// A `git` command run in `dir`, with optional locks off so that nothing
 /// (not even an index refresh) is written.
-fn git(dir: &Path) -> Command {
+pub(crate) fn git(dir: &Path) -> Command {
     let mut c = Command::new("git");
     c.arg("-C")
         .arg(dir)
@@ -62,7 +62,7 @@ fn git(dir: &Path) -> Command {
 
 /// Runs a command, returning stdout on success and stderr's first line on
 /// failure.
-fn output(mut c: Command) -> Result<Result<Vec<u8>, String>, GitError> {
+pub(crate) fn output(mut c: Command) -> Result<Result<Vec<u8>, String>, GitError> {
     let out = c
         .output()
         .map_err(|e| GitError(format!("cannot run git: {e}")))?;
@@ -266,11 +266,25 @@ impl Repo {
     }
 
     /// The contents of blobs, in the order asked, through one
-    /// `git cat-file --batch` process. A writer thread feeds the ids while
-    /// this thread reads, so neither pipe can fill up and stall the other.
+    /// `git cat-file --batch` process.
     pub fn blobs(&self, oids: &[&str]) -> Result<Vec<Vec<u8>>, GitError> {
+        let mut out = Vec::with_capacity(oids.len());
+        self.blobs_each(oids, |_, b| out.push(b))?;
+        Ok(out)
+    }
+
+    /// The contents of blobs, handed to `each` with their position in
+    /// `oids` as they arrive, through one `git cat-file --batch` process
+    /// (so the caller can work on the first while git reads the rest). A
+    /// writer thread feeds the ids while this thread reads, so neither
+    /// pipe can fill up and stall the other.
+    pub fn blobs_each(
+        &self,
+        oids: &[&str],
+        each: impl FnMut(usize, Vec<u8>),
+    ) -> Result<(), GitError> {
         if oids.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
         let mut c = git(&self.top);
         c.args(["cat-file", "--batch"])
@@ -292,12 +306,12 @@ impl Repo {
                 // A write error means git exited early; the reader reports it.
                 let _ = stdin.write_all(request.as_bytes());
             });
-            read_batch(BufReader::with_capacity(1 << 16, stdout), oids)
+            read_batch(BufReader::with_capacity(1 << 16, stdout), oids, each)
         });
         let status = child.wait();
-        let blobs = result?;
+        result?;
         match status {
-            Ok(s) if s.success() => Ok(blobs),
+            Ok(s) if s.success() => Ok(()),
             _ => {
                 let mut err = String::new();
                 if let Some(mut e) = child.stderr.take() {
@@ -314,10 +328,13 @@ impl Repo {
 
 /// Reads the answers of `git cat-file --batch`: per object a header line
 /// `<oid> <type> <size>`, the content, and a newline.
-fn read_batch(mut r: impl BufRead, oids: &[&str]) -> Result<Vec<Vec<u8>>, GitError> {
-    let mut out = Vec::with_capacity(oids.len());
+fn read_batch(
+    mut r: impl BufRead,
+    oids: &[&str],
+    mut each: impl FnMut(usize, Vec<u8>),
+) -> Result<(), GitError> {
     let mut header = String::new();
-    for oid in oids {
+    for (k, oid) in oids.iter().enumerate() {
         header.clear();
         let n = r
             .read_line(&mut header)
@@ -342,7 +359,7 @@ fn read_batch(mut r: impl BufRead, oids: &[&str]) -> Result<Vec<Vec<u8>>, GitErr
         r.read_exact(&mut buf)
             .map_err(|e| GitError(format!("reading from git cat-file: {e}")))?;
         buf.pop(); // the newline after the content
-        out.push(buf);
+        each(k, buf);
     }
-    Ok(out)
+    Ok(())
 }

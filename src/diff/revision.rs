@@ -263,46 +263,71 @@ fn readable(f: &TreeFile) -> bool {
     f.size <= load::MAX_FILE_BYTES
 }
 
+/// What a file of a revision's tree is to the pipeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Class {
+    /// Not a pipeline file (a dot-folder, `public/`, `templates/`, not
+    /// `.toml`): left out silently, as the folder walk does.
+    Ignored,
+    /// Not part of the pipeline, with the diagnostic the walk would give.
+    Problem(Code, String),
+    /// A pipeline file of this kind.
+    File(FileKind),
+}
+
+/// Classifies a path of a revision's tree (relative to the pipeline
+/// folder) with its git file mode, like the folder walk would.
+pub fn classify(rel: &str, mode: &str) -> Class {
+    let parts: Vec<&str> = rel.split('/').collect();
+    if parts.iter().any(|p| p.starts_with('.')) {
+        return Class::Ignored;
+    }
+    if parts.len() > 1 && (parts[0] == "public" || parts[0] == "templates") {
+        return Class::Ignored;
+    }
+    if !rel.ends_with(".toml") {
+        return Class::Ignored;
+    }
+    let Some(kind) = FileKind::of(rel) else {
+        if mode == "120000" {
+            return Class::Ignored;
+        }
+        return Class::Problem(
+            Code::IgnoredFile,
+            "this .toml file is not part of the pipeline layout and is ignored".into(),
+        );
+    };
+    if mode == "120000" {
+        return Class::Problem(
+            Code::SkippedLink,
+            "symbolic link; links are not followed when reading a git revision".into(),
+        );
+    }
+    Class::File(kind)
+}
+
 /// The pipeline files of a tree listing, in the folder walk's order, and
 /// the problems of the paths that cannot be part of the pipeline.
 fn select(listing: Vec<TreeFile>) -> (Vec<(TreeFile, FileKind)>, Problems) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for f in listing {
-        let parts: Vec<&str> = f.rel.split('/').collect();
-        if parts.iter().any(|p| p.starts_with('.')) {
-            continue;
+        match classify(&f.rel, &f.mode) {
+            Class::Ignored => {}
+            Class::Problem(code, msg) => problems.push((f.rel, code, msg)),
+            Class::File(kind) => files.push((f, kind)),
         }
-        if parts.len() > 1 && (parts[0] == "public" || parts[0] == "templates") {
-            continue;
-        }
-        if !f.rel.ends_with(".toml") {
-            continue;
-        }
-        let Some(kind) = FileKind::of(&f.rel) else {
-            if f.mode != "120000" {
-                problems.push((
-                    f.rel,
-                    Code::IgnoredFile,
-                    "this .toml file is not part of the pipeline layout and is ignored".into(),
-                ));
-            }
-            continue;
-        };
-        if f.mode == "120000" {
-            problems.push((
-                f.rel,
-                Code::SkippedLink,
-                "symbolic link; links are not followed when reading a git revision".into(),
-            ));
-            continue;
-        }
-        files.push((f, kind));
     }
     // The walk visits each folder's entries by name, depth first: that is
     // the order of the paths' components.
-    files.sort_by(|(a, _), (b, _)| a.rel.split('/').cmp(b.rel.split('/')));
+    sort_walk_order(&mut files, |(f, _)| &f.rel);
     (files, problems)
+}
+
+/// Sorts items by their relative path in the folder walk's order (each
+/// folder's entries by name, depth first: the order of the components).
+pub fn sort_walk_order<T>(items: &mut [T], rel: impl Fn(&T) -> &str) {
+    items.sort_by(|a, b| rel(a).split('/').cmp(rel(b).split('/')));
 }
 
 #[cfg(test)]

@@ -48,6 +48,7 @@ pub fn default_settings(file: FileId) -> Settings {
         stages: Vec::new(),
         rules: default_rules(span),
         markets: Vec::new(),
+        week_ends: WeekEnd::Sunday,
     }
 }
 
@@ -254,6 +255,11 @@ fn settings(file: FileId, mut r: Record) -> Item {
             size: size.value,
             name: text(&mut m, "name"),
         });
+    }
+    if let Some(mut h) = r.record("history")
+        && let Some(w) = parse_enum(&mut h, "week_ends", WeekEnd::parse)
+    {
+        s.week_ends = w;
     }
     Item::Settings(Box::new(s), stages_ok)
 }

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use convert::{default_settings, stem_of};
+pub use convert::{Item, default_settings, stem_of};
 
 /// Files larger than this are not read (a deal file is a few kilobytes).
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;

@@ -171,7 +171,8 @@ pub struct Prepared<'a> {
 impl<'a> Prepared<'a> {
     /// Prepares `input`; fails on a template that does not parse.
     pub fn new(input: &SiteInput<'a>) -> Result<Prepared<'a>, SiteError> {
-        let site = Site::new(input.pipeline, input.analytics, input.diagnostics);
+        let site = Site::new(input.pipeline, input.analytics, input.diagnostics)
+            .with_history(input.history);
         let global = global_context(&site, input.base_url);
         let mut salt = Fp::new(1);
         salt.bytes(format!("{global:?}").as_bytes());
@@ -309,6 +310,7 @@ mod tests {
             diagnostics: &c.diagnostics,
             overrides: &o,
             base_url: None,
+            history: None,
         };
         let all = super::super::render(&input).unwrap();
         let p = Prepared::new(&input).unwrap();

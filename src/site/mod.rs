@@ -58,6 +58,9 @@ pub struct SiteInput<'a> {
     pub overrides: &'a Overrides,
     /// Where the site will be served, for `<link rel="canonical">` only.
     pub base_url: Option<&'a str>,
+    /// The pipeline's git history (the Trends page, "Since last week",
+    /// the deals' Changes); none outside git or with `--no-history`.
+    pub history: Option<&'a crate::history::History>,
 }
 
 /// Why the site could not be rendered.
@@ -140,6 +143,7 @@ enum Job {
     Dashboard,
     Funnel,
     Forecast,
+    Trends,
     Period(Period),
     Team,
     TeamPage(usize),
@@ -175,7 +179,7 @@ fn canonical_base(b: Option<&str>) -> Option<String> {
 fn global_context(site: &Site<'_>, base_url: Option<&str>) -> Context {
     let i = &site.i;
     let labels: BTreeMap<&str, &str> = i.labels().into_iter().collect();
-    let nav: Vec<NavItem> = NAV
+    let mut nav: Vec<NavItem> = NAV
         .iter()
         .map(|(key, href, label)| NavItem {
             key,
@@ -183,6 +187,21 @@ fn global_context(site: &Site<'_>, base_url: Option<&str>) -> Context {
             label: i.get(label),
         })
         .collect();
+    if site.hist.is_some() {
+        // After the forecast.
+        let at = nav
+            .iter()
+            .position(|n| n.key == "forecast")
+            .map_or(0, |k| k + 1);
+        nav.insert(
+            at,
+            NavItem {
+                key: "trends",
+                href: "trends.html",
+                label: i.get("nav_trends"),
+            },
+        );
+    }
     let exports: Vec<NavItem> = EXPORTS
         .iter()
         .map(|(href, label)| NavItem {
@@ -245,6 +264,9 @@ fn jobs(site: &Site<'_>, o: &Overrides) -> Vec<Job> {
         Job::WinLoss,
         Job::Warnings,
     ];
+    if site.hist.is_some() {
+        v.push(Job::Trends);
+    }
     v.extend(site.periods.iter().map(|p| Job::Period(*p)));
     v.extend((0..site.p.teams.len()).map(Job::TeamPage));
     v.extend((0..site.p.people.len()).map(Job::Person));
@@ -329,6 +351,13 @@ impl Renderer<'_, '_> {
                 "forecast",
                 i.get("forecast_title").into(),
                 &s.forecast_page(),
+            ),
+            Job::Trends => self.page(
+                "trends.html",
+                path,
+                "trends",
+                i.get("trends_title").into(),
+                &s.trends_page(),
             ),
             Job::Period(p) => self.page(
                 "period.html",
@@ -431,6 +460,7 @@ fn job_path(site: &Site<'_>, o: &Overrides, job: &Job) -> String {
         Job::Dashboard => "index.html".into(),
         Job::Funnel => "funnel.html".into(),
         Job::Forecast => "forecast.html".into(),
+        Job::Trends => "trends.html".into(),
         Job::Team => "team.html".into(),
         Job::Risks => "risks.html".into(),
         Job::Targets => "targets.html".into(),

@@ -22,6 +22,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "components.html",
         include_str!("../../templates/components.html"),
     ),
+    (
+        "history_parts.html",
+        include_str!("../../templates/history_parts.html"),
+    ),
     ("index.html", include_str!("../../templates/index.html")),
     ("funnel.html", include_str!("../../templates/funnel.html")),
     (
@@ -45,6 +49,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("risks.html", include_str!("../../templates/risks.html")),
     ("signal.html", include_str!("../../templates/signal.html")),
     ("targets.html", include_str!("../../templates/targets.html")),
+    ("trends.html", include_str!("../../templates/trends.html")),
     ("winloss.html", include_str!("../../templates/winloss.html")),
     (
         "warnings.html",

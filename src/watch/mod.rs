@@ -64,6 +64,9 @@ pub struct Config {
     /// (`serve`, which serves a new build from memory at once), instead of
     /// right away (`watch`).
     pub defer_writes: Option<Duration>,
+    /// Show the git history (read once, at the first good build; the
+    /// latest point follows every build).
+    pub history: bool,
 }
 
 impl Config {
@@ -79,6 +82,7 @@ impl Config {
             max_delay: MAX_DELAY,
             color: false,
             defer_writes: None,
+            history: true,
         }
     }
 }

@@ -104,6 +104,9 @@ pub struct Timings {
     pub refresh: Duration,
     /// Assemble the pipeline from the cached files.
     pub assemble: Duration,
+    /// The git history: read (the first build), the stage moves git saw
+    /// given to the deals, and the latest point (every build).
+    pub history: Duration,
     /// Check it (and compute the analytics alongside).
     pub check: Duration,
     /// Analytics (run alongside the check).

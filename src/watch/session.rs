@@ -49,6 +49,46 @@ pub struct Session {
     /// Fingerprints of the pages in the output folder (see
     /// [`crate::site::incremental::Memo`]).
     fingerprints: HashMap<String, u64>,
+    /// The git history up to `HEAD`, read at the first good build (and
+    /// again when `HEAD` or the range's end moves).
+    history: HistoryCache,
+}
+
+/// What the session knows of the git history.
+#[derive(Default)]
+struct HistoryCache {
+    /// Read (none: not in git, or nothing to show yet).
+    timeline: Option<Arc<crate::history::Timeline>>,
+    /// `HEAD` and the range's end it was read for (none: never read).
+    key: Option<(Option<String>, jiff::civil::Date)>,
+}
+
+impl HistoryCache {
+    /// The history for a build whose range ends at `end`: read when never
+    /// read, or when `HEAD` or the end moved since.
+    fn get(
+        &mut self,
+        root: &Path,
+        end: jiff::civil::Date,
+    ) -> Option<Arc<crate::history::Timeline>> {
+        let head = crate::diff::git::discover(root)
+            .ok()
+            .and_then(|r| r.resolve("HEAD").ok().flatten());
+        let key = (head, end);
+        if self.key.as_ref() != Some(&key) {
+            self.timeline = if key.0.is_none() {
+                None
+            } else {
+                let opts = crate::history::site_options(root, end, None);
+                crate::history::Timeline::read(root, end, &opts)
+                    .ok()
+                    .filter(|t| t.has_snapshots())
+                    .map(Arc::new)
+            };
+            self.key = Some(key);
+        }
+        self.timeline.clone()
+    }
 }
 
 /// A good build, checked and prepared, not written yet.
@@ -118,6 +158,7 @@ impl Session {
             settled: false,
             builds: 0,
             fingerprints: HashMap::new(),
+            history: HistoryCache::default(),
         })
     }
 
@@ -208,24 +249,36 @@ impl Session {
         self.overrides = Some(overrides.clone());
         self.settled = true;
         let now = Instant::now();
-        let loaded = self.state.assemble();
+        let mut loaded = self.state.assemble();
         t.assemble = now.elapsed();
+        // The git history (read at the first build, then kept): the stage
+        // moves git saw go to the deals without [[history]] before the
+        // numbers are computed.
+        let now = Instant::now();
+        let today = (self.cfg.today)();
+        let timeline = if self.cfg.history {
+            let end = crate::effective_as_of(&loaded.pipeline, self.cfg.as_of, today);
+            let t = self.history.get(&self.cfg.root, end);
+            if let Some(t) = &t {
+                crate::history::enrich::stage_history(&mut loaded.pipeline, &t.log, end);
+            }
+            t
+        } else {
+            None
+        };
+        t.history = now.elapsed();
         // Check, and compute the analytics alongside. Analytics of a
         // pipeline with errors are thrown away; whatever they do with bad
         // data must not take the loop down.
         let now = Instant::now();
-        let (checked, numbers) = crate::finish_alongside(
-            loaded,
-            self.cfg.as_of,
-            (self.cfg.today)(),
-            |pipeline, as_of| {
+        let (checked, numbers) =
+            crate::finish_alongside(loaded, self.cfg.as_of, today, |pipeline, as_of| {
                 let started = Instant::now();
                 let a = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     analytics::compute(pipeline, as_of, &analytics::Options::default())
                 }));
                 (a, started.elapsed())
-            },
-        );
+            });
         t.check = now.elapsed();
         t.analytics = numbers.1;
         if checked.has_errors() {
@@ -244,10 +297,14 @@ impl Session {
         };
         let warnings = Summary::of(&checked.diagnostics, 0).warnings;
         let now = Instant::now();
+        let history = timeline.map(|tl| tl.finish(&checked));
+        t.history += now.elapsed();
+        let now = Instant::now();
         let site = Snapshot::new(Built {
             checked,
             analytics,
             overrides,
+            history,
         });
         t.render = now.elapsed();
         match site {

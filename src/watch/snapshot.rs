@@ -21,6 +21,8 @@ pub struct Built {
     /// The pipeline's templates (shared with the session, which keeps
     /// them until they change).
     pub overrides: Arc<Overrides>,
+    /// The git history with this build as its latest point, if shown.
+    pub history: Option<crate::history::History>,
 }
 
 self_cell::self_cell!(
@@ -45,6 +47,7 @@ impl Snapshot {
                 diagnostics: &b.checked.diagnostics,
                 overrides: &b.overrides,
                 base_url: None,
+                history: b.history.as_ref(),
             })
         })
         .map(Snapshot)

@@ -19,7 +19,9 @@
 #![allow(dead_code)]
 
 pub mod diags;
+pub mod git;
 pub mod process;
+pub mod scenario;
 pub mod tools;
 pub mod webdriver;
 

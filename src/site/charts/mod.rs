@@ -20,6 +20,7 @@ mod funnel;
 mod percent;
 mod scores;
 mod timeline;
+mod trend;
 mod winrate;
 
 pub use columns::{Column, columns};
@@ -28,6 +29,7 @@ pub use funnel::{FunnelBar, funnel};
 pub use percent::{percent_bars, progress};
 pub use scores::scores;
 pub use timeline::{Segment, timeline};
+pub use trend::{TrendPt, trend};
 pub use winrate::{RateCell, RateRow, RateWords, win_rates};
 
 use super::i18n::Fmt;

@@ -11,9 +11,16 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
+mod history_labels;
 mod labels;
 
+pub use history_labels::HISTORY_LABELS;
 pub use labels::LABELS;
+
+/// Every label: [`LABELS`], then [`HISTORY_LABELS`].
+fn all_labels() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    LABELS.iter().chain(HISTORY_LABELS)
+}
 
 /// The word of `locale` from a row of [`LABELS`].
 fn pick(locale: Locale, en: &'static str, zh: &'static str) -> &'static str {
@@ -30,8 +37,7 @@ pub struct I18n {
 impl I18n {
     /// The labels of `locale`.
     pub fn new(locale: Locale) -> I18n {
-        let map = LABELS
-            .iter()
+        let map = all_labels()
             .map(|(k, en, zh)| (*k, pick(locale, en, zh)))
             .collect();
         I18n { locale, map }
@@ -96,8 +102,7 @@ impl I18n {
 
     /// All labels in table order, for the templates' `t`.
     pub fn labels(&self) -> Vec<(&'static str, &'static str)> {
-        LABELS
-            .iter()
+        all_labels()
             .map(|(k, en, zh)| (*k, pick(self.locale, en, zh)))
             .collect()
     }
@@ -258,7 +263,7 @@ mod tests {
     #[test]
     fn keys_are_unique_and_both_languages_filled() {
         let mut seen = HashSet::new();
-        for (k, en, zh) in LABELS {
+        for (k, en, zh) in all_labels() {
             assert!(seen.insert(*k), "duplicate label {k}");
             assert!(!en.is_empty() && !zh.is_empty(), "empty label {k}");
             assert!(

@@ -45,6 +45,8 @@ pub struct Dashboard {
     pub leaders_total: usize,
     /// Overdue follow-ups.
     pub follow_ups: Vec<AccountLine>,
+    /// Since last week (with a git history).
+    pub since: Option<super::SinceView>,
     /// The windows of the charts and lists.
     pub windows: Windows,
 }
@@ -347,6 +349,7 @@ impl Site<'_> {
             leaders,
             leaders_total,
             follow_ups,
+            since: self.since_panel(),
         }
     }
 }

@@ -74,6 +74,8 @@ pub struct DealView {
     pub lost_reason: String,
     /// Sanitised Markdown notes.
     pub notes_html: String,
+    /// Changes seen in git (with a git history).
+    pub changes: Option<super::ChangesView>,
 }
 
 /// A risk signal on the deal page.
@@ -380,6 +382,7 @@ impl Site<'_> {
             value_proof: d.value_proof.clone().unwrap_or_default(),
             lost_reason: row.lost_reason.unwrap_or_default().to_string(),
             notes_html: markdown::render(&d.notes),
+            changes: self.changes_of(d.id.as_str()),
         }
     }
 

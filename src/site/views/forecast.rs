@@ -23,6 +23,8 @@ pub struct ForecastView {
     pub months: Vec<ForecastLine>,
     /// Teams and people for the quarter.
     pub scopes: Vec<ForecastLine>,
+    /// Since last week (with a git history).
+    pub since: Option<super::SinceView>,
     /// What the quarters chart covers.
     pub window_quarters: String,
     /// What the month rows cover.
@@ -108,6 +110,7 @@ impl Site<'_> {
             periods,
             months,
             scopes,
+            since: self.since_panel(),
             window_quarters: self.i.fill(
                 "window_quarters",
                 &[

@@ -18,6 +18,7 @@ mod dashboard;
 mod deals;
 mod forecast;
 mod funnel;
+mod history;
 mod lines;
 pub mod query;
 mod risks;
@@ -35,6 +36,7 @@ pub use dashboard::Dashboard;
 pub use deals::{DealRisk, DealView, DealsList, Event, MemberLine, StakeholderLine};
 pub use forecast::{ForecastView, PeriodView};
 pub use funnel::{ConversionLine, FunnelLine, FunnelView};
+pub use history::{ChangesView, SinceView, SiteHistory, TrendView, TrendsView};
 pub use lines::{
     AccountLine, DealLine, ForecastLine, ForecastLinks, PerfLine, PerfLinks, RiskLine,
 };
@@ -166,6 +168,8 @@ pub struct Site<'a> {
     pub periods: Vec<Period>,
     /// The signals that fire, with their risks (indices) in list order.
     signals: Vec<(&'static str, Vec<usize>)>,
+    /// The git history, when the site shows it.
+    pub hist: Option<SiteHistory<'a>>,
     /// The drop-downs of the lists of deals, found on first use.
     facets: std::sync::OnceLock<Vec<query::Facet>>,
 }
@@ -347,8 +351,15 @@ impl<'a> Site<'a> {
             account_order,
             periods,
             signals,
+            hist: None,
             facets: Default::default(),
         }
+    }
+
+    /// The site with (or without) its git history.
+    pub fn with_history(mut self, h: Option<&'a crate::history::History>) -> Self {
+        self.hist = h.map(SiteHistory::new);
+        self
     }
 
     /// The locale.
@@ -420,7 +431,7 @@ impl<'a> Site<'a> {
             .then_with(|| dx.deal.cmp(&dy.deal))
     }
 
-    fn scope_link(&self, kind: &str, id: Option<&str>, name: &str) -> Link {
+    pub(crate) fn scope_link(&self, kind: &str, id: Option<&str>, name: &str) -> Link {
         match (kind, id) {
             ("team", Some(id)) => self.team_link(id),
             ("person", Some(id)) => self.person_link(id),

@@ -67,6 +67,8 @@ pub struct TeamView {
     pub risks: Section<RiskLine>,
     /// The forecast call of the quarter.
     pub call: CallView,
+    /// The quarter's forecast trend (with a git history).
+    pub trend: Option<super::TrendView>,
 }
 
 /// `people/<id>.html`.
@@ -104,6 +106,8 @@ pub struct PersonView {
     pub accounts: Section<AccountLine>,
     /// The forecast call of the quarter (for people with figures).
     pub call: Option<CallView>,
+    /// The quarter's forecast trend (with a git history).
+    pub trend: Option<super::TrendView>,
 }
 
 impl Site<'_> {
@@ -285,6 +289,7 @@ impl Site<'_> {
             year: y.to_string(),
             risks: self.section(&risks, |k| self.risk_line(&self.a.risks[k])),
             call: self.call_view(q, "team", Some(id)),
+            trend: self.trend_of("team", Some(id)),
         }
     }
 
@@ -380,6 +385,7 @@ impl Site<'_> {
             risks: self.section(&risks, |k| self.risk_line(&a.risks[k])),
             accounts: self.section(&accounts, |k| self.account_line(&a.accounts[k])),
             call: reported.then(|| self.call_view(a.current.quarter, "person", Some(id))),
+            trend: self.trend_of("person", Some(id)),
         }
     }
 }

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# bench/history.sh — how fast is `dealbook history`, and what does the
+# history add to `dealbook build`?
+#
+# Usage:  bench/history.sh             (from anywhere inside the repository)
+#
+# What it does, per size in $SIZES:
+#   1. builds the release binary and the `gen` example;
+#   2. generates a synthetic pipeline of that many deals as a git
+#      repository (examples/gen.rs --git-weeks $WEEKS --git-changes
+#      $CHANGES: the pipeline, then $WEEKS weekly commits each changing
+#      $CHANGES deals; packed) under $BENCH_DIR/history-<deals>/, once per
+#      generator source;
+#   3. runs `dealbook history --timings` once and prints what it read: the
+#      commits, the distinct blobs read from git and the file versions
+#      parsed (each distinct blob once per path), the snapshots taken, and
+#      where the time went;
+#   4. times, in rounds of a rotating order after a warm-up:
+#        dealbook history                (tables; every weekly snapshot)
+#        dealbook build                  (with the history)
+#        dealbook build --no-history
+#      and prints the median wall time, CPU use (user+sys over wall, 200% =
+#      both cores) and peak memory of each, and build's ratio with and
+#      without the history.
+#
+# Environment:
+#   RUNS=5          timed runs per command (median of these)
+#   SIZES=10000     sizes to measure ("10000 100000" for both)
+#   WEEKS=104       weekly commits after the first
+#   CHANGES=100     deals changed per commit
+#   BENCH_DIR=/tmp/dealbook-bench
+#
+# The goals (issue "History from git"): history under 3 s and build with
+# history at most 1.3x the build without, at 10k deals. The load average
+# is printed before and after: measure on a quiet machine (load < 1).
+set -euo pipefail
+
+RUNS=${RUNS:-5}
+SIZES=${SIZES:-10000}
+WEEKS=${WEEKS:-104}
+CHANGES=${CHANGES:-100}
+BENCH_DIR=${BENCH_DIR:-/tmp/dealbook-bench}
+
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_gnu_time
+build_release --example gen
+
+summary=()
+for deals in $SIZES; do
+    work=$BENCH_DIR/history-$deals
+    repo=$work/repo
+    stamp="deals=$deals weeks=$WEEKS changes=$CHANGES gen=$gen_hash"
+    if [ "$(cat "$work/stamp" 2>/dev/null)" != "$stamp" ]; then
+        echo "generating $deals deals and $WEEKS weekly commits into $repo…" >&2
+        rm -rf "$work"
+        mkdir -p "$work"
+        "$gen_bin" --deals "$deals" --git-weeks "$WEEKS" --git-changes "$CHANGES" "$repo" >&2
+        echo "$stamp" >"$work/stamp"
+    else
+        echo "reusing $repo" >&2
+    fi
+    cd "$repo"
+    git diff --quiet HEAD || { echo "$repo has uncommitted changes" >&2; exit 1; }
+    site=$work/site
+    echo "== $deals deals: what dealbook history reads" >&2
+    "$bin" history . --timings 2>&1 >/dev/null | sed 's/^/   /' >&2
+    echo "cores: $(nproc); load before: $(load_average)" >&2
+    names=("history" "build (history)" "build --no-history")
+    cmds=("$bin history ." "$bin build . --output $site" "$bin build . --output $site --no-history")
+    n=${#cmds[@]}
+    for c in "${!cmds[@]}"; do
+        # shellcheck disable=SC2086 # the command is split on purpose
+        measure ${cmds[$c]} >/dev/null # warm-up
+    done
+    declare -a ts=() rs=() cs=()
+    for ((i = 0; i < RUNS; i++)); do
+        for ((k = 0; k < n; k++)); do
+            c=$(((i + k) % n))
+            rm -rf "$site"
+            sync
+            # shellcheck disable=SC2086
+            read -r t r p rc < <(measure ${cmds[$c]})
+            [ "$rc" = 0 ] || { echo "${names[$c]} exited $rc" >&2; exit 1; }
+            ts[c]+="$t " rs[c]+="$r " cs[c]+="$p "
+        done
+        echo "  run $((i + 1))/$RUNS: load $(cut -d' ' -f1 /proc/loadavg)" >&2
+    done
+    declare -a med=()
+    for c in "${!cmds[@]}"; do
+        echo "  ${names[$c]}: ${ts[c]}" >&2
+        # shellcheck disable=SC2086
+        med[c]=$(printf '%s\n' ${ts[c]} | median)
+        # shellcheck disable=SC2086
+        summary+=("$(printf '%-8s %-20s %9.3f %8s%% %9.0f' "$deals" "${names[$c]}" "${med[c]}" \
+            "$(printf '%s\n' ${cs[c]} | median)" "$(($(printf '%s\n' ${rs[c]} | maximum) / 1024))")")
+    done
+    summary+=("$(printf '%-8s %-20s %9s' "$deals" "build ratio" \
+        "$(awk -v a="${med[1]}" -v b="${med[2]}" 'BEGIN { printf "%.2fx", a / b }')")")
+    cd "$repo_root"
+done
+echo
+printf '%-8s %-20s %9s %9s %9s\n' deals command "wall (s)" CPU MiB
+printf '%s\n' "${summary[@]}"
+echo
+echo "median of $RUNS runs, warm cache; max RSS over the runs; $(nproc) cores; load after: $(load_average)"

@@ -1,0 +1,189 @@
+//! `dealbook history`: the pipeline through its git history — forecast
+//! trend, the last week's change and forecast accuracy — as tables,
+//! Markdown, CSV or one JSON document.
+
+use super::common::{
+    PipelineDir, one_shot, parse_date, parse_period, print_stdout, stdout_color, today,
+};
+use dealbook::analytics::Focus;
+use dealbook::diag::suggest;
+use dealbook::history::{self, Every, render};
+use dealbook::period::Period;
+use dealbook::{Exit, load_and_check};
+use jiff::civil::Date;
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    /// Aligned tables for an 80-column terminal.
+    Table,
+    /// One versioned JSON document (docs/history-json.md).
+    Json,
+    /// One CSV table (see --table).
+    Csv,
+    /// Markdown tables.
+    Markdown,
+}
+
+/// Arguments of `history`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pipeline: PipelineDir,
+    /// The period of the trend: 2026, 2026-Q4 or 2026-11. Default: the
+    /// quarter of the range's end. Its grain is also the grain of the
+    /// closed periods whose accuracy is measured.
+    #[arg(long, value_parser = parse_period)]
+    period: Option<Period>,
+    /// Start at the last commit on or before this date, YYYY-MM-DD (a
+    /// long history reads faster).
+    #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+    since: Option<Date>,
+    /// How often to take a snapshot.
+    #[arg(long, value_enum, default_value = "week")]
+    every: Every,
+    /// Only this person (id).
+    #[arg(long, conflicts_with = "team")]
+    person: Option<String>,
+    /// Only this team (id) and its people.
+    #[arg(long)]
+    team: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Which table to print with --format csv.
+    #[arg(long, value_enum, default_value = "trend")]
+    table: render::CsvTable,
+    /// The range's end (the latest point's date), YYYY-MM-DD: default the
+    /// settings' as_of, else today.
+    #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
+    as_of: Option<Date>,
+    /// Print what reading the history cost (for the benchmark).
+    #[arg(long, hide = true)]
+    timings: bool,
+    /// Check every snapshot in full too, to test the incremental check.
+    #[arg(long, hide = true)]
+    verify_checks: bool,
+}
+
+/// Runs `history`.
+pub fn run(a: Args) -> Exit {
+    let root = match a.pipeline.open() {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let opts = history::Options {
+        every: a.every,
+        since: a.since,
+        period: a.period,
+        grain: a
+            .period
+            .map_or(dealbook::period::Grain::Quarter, |p| p.grain()),
+        verify: a.verify_checks,
+        ..history::Options::default()
+    };
+    // The history is read while the pipeline as it is now loads: the two
+    // are independent once the range's end is known.
+    let end = history::range_end(&root, a.as_of, today());
+    let clock = std::time::Instant::now();
+    let (checked, read) = std::thread::scope(|s| {
+        let history = s.spawn(|| {
+            let clock = std::time::Instant::now();
+            (history::Timeline::read(&root, end, &opts), clock.elapsed())
+        });
+        let checked = load_and_check(&root, &one_shot(), a.as_of, today());
+        let load_time = clock.elapsed();
+        let read = history.join().expect("reading the history panicked");
+        ((checked, load_time), read)
+    });
+    let (checked, load_time) = checked;
+    let (timeline, read_time) = read;
+    let mut timeline = match timeline {
+        Ok(t) => std::sync::Arc::new(t),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Failure;
+        }
+    };
+    if timeline.end != checked.as_of {
+        // dealbook.toml said otherwise once loaded in full.
+        match history::Timeline::read(&root, checked.as_of, &opts) {
+            Ok(t) => timeline = std::sync::Arc::new(t),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Exit::Failure;
+            }
+        }
+    }
+    let p = &checked.pipeline;
+    let focus = match (&a.person, &a.team) {
+        (Some(id), _) => {
+            if p.person(id).is_none() && !p.people.is_empty() {
+                return unknown("person", id, p.people.iter().map(|x| x.id.value.as_str()));
+            }
+            Some(Focus::Person(id.clone()))
+        }
+        (None, Some(id)) => {
+            if p.team(id).is_none() && !p.teams.is_empty() {
+                return unknown("team", id, p.teams.iter().map(|x| x.id.value.as_str()));
+            }
+            Some(Focus::Team(id.clone()))
+        }
+        (None, None) => None,
+    };
+    let clock = std::time::Instant::now();
+    let h = timeline.finish(&checked);
+    let finish_time = clock.elapsed();
+    if a.timings {
+        let s = &h.timeline.stats;
+        let t = &s.timings;
+        eprintln!(
+            "history: {} commits, {} paths, {} distinct blobs read, {} file versions parsed, {} snapshots, {} rebuilds",
+            s.commits, s.files, s.blobs, s.parsed, s.points, s.rebuilds
+        );
+        eprintln!(
+            "    load the working tree {load_time:?}; read the history {read_time:?}: git log {:?}, cat-file {:?} (parsing as the blobs come), replay {:?} beside it (waited for parses {:?}, assemble {:?}, check {:?} ({} deals checked), figures {:?}); the latest point {finish_time:?}",
+            t.log, t.blobs, t.replay, t.parse, t.assemble, t.check, s.deals_checked, t.figures
+        );
+    }
+    let sel = history::json::select(&h, focus.as_ref());
+    let currency = p.settings.org.currency.value.as_str();
+    let text = match a.format {
+        Format::Table => render::text(&h, &sel, currency, stdout_color()),
+        Format::Markdown => render::markdown(&h, &sel, currency),
+        Format::Json => history::json::json(&h, &sel, focus.is_none(), currency),
+        Format::Csv => match render::csv(&h, &sel, a.table) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: cannot write CSV: {e}");
+                return Exit::Failure;
+            }
+        },
+    };
+    if let Err(e) = print_stdout(&text) {
+        return e;
+    }
+    let failed = checked.has_errors().then(|| {
+        dealbook::diag_out::Summary::of(&checked.diagnostics, checked.file_count()).line()
+    });
+    // The process ends here: freeing every parsed version of every file
+    // and the pipeline one by one would only make it slower to exit.
+    std::mem::forget(h);
+    std::mem::forget(timeline);
+    std::mem::forget(checked);
+    if let Some(line) = failed {
+        eprintln!("error: the pipeline has errors now ({line}); run `dealbook check`");
+        return Exit::Invalid;
+    }
+    Exit::Ok
+}
+
+/// Reports an unknown `--person` or `--team` id, with a suggestion.
+fn unknown<'a>(kind: &str, id: &str, known: impl IntoIterator<Item = &'a str> + Clone) -> Exit {
+    eprintln!(
+        "error: unknown {kind} \"{id}\"{}",
+        suggest(id, known)
+            .map(|h| format!(" ({h})"))
+            .unwrap_or_default()
+    );
+    Exit::Failure
+}
