@@ -164,8 +164,8 @@ pub fn bucket_name(b: &str) -> &'static str {
     match b {
         "start" => "start",
         "new" => "new",
-        "pulled_in" => "pulled in",
-        "pushed_out" => "pushed out",
+        "pulled_in" => "moved in",
+        "pushed_out" => "moved out",
         "amount_up" => "amount up",
         "amount_down" => "amount down",
         "won" => "won",
