@@ -1,5 +1,6 @@
 //! `dealbook report`: the summaries in the terminal.
 
+use super::Failure;
 use super::common::{
     AsOf, PipelineDir, Rev, load_at, one_shot, parse_period, print_diagnostics, print_stdout,
     stdout_color,
@@ -91,24 +92,17 @@ pub struct Args {
 }
 
 /// Runs `report`.
-pub fn run(a: Args) -> Exit {
+pub fn run(a: Args) -> Result<Exit, Failure> {
     if a.table.is_some() && !matches!(a.format, Format::Csv) {
-        eprintln!(
-            "error: --table picks one table of --format csv; add --format csv, or leave --table out for the whole report"
-        );
-        return Exit::Failure;
+        return Err(Failure::error(
+            "--table picks one table of --format csv; add --format csv, or leave --table out for the whole report",
+        ));
     }
-    let root = match a.pipeline.open() {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
-    let checked = match load_at(&root, &one_shot(), a.as_of.as_of, &a.rev) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
+    let root = a.pipeline.open()?;
+    let checked = load_at(&root, &one_shot(), a.as_of.as_of, &a.rev)?;
     if checked.has_errors() {
         print_diagnostics(&checked);
-        return Exit::Invalid;
+        return Ok(Exit::Invalid);
     }
     let p = &checked.pipeline;
     let focus = match (&a.person, &a.team) {
@@ -118,7 +112,7 @@ pub fn run(a: Args) -> Exit {
                     .people
                     .iter()
                     .map(|x| (x.id.value.as_str(), x.name.as_str()));
-                return unknown("person", id, named);
+                return Err(unknown("person", id, named));
             }
             Some(Focus::Person(id.clone()))
         }
@@ -128,7 +122,7 @@ pub fn run(a: Args) -> Exit {
                     .teams
                     .iter()
                     .map(|x| (x.id.value.as_str(), x.name.as_str()));
-                return unknown("team", id, named);
+                return Err(unknown("team", id, named));
             }
             Some(Focus::Team(id.clone()))
         }
@@ -155,16 +149,11 @@ pub fn run(a: Args) -> Exit {
         {
             Ok(s) if a.bom && !a.no_bom => format!("{}{s}", report::BOM),
             Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: cannot write CSV: {e}");
-                return Exit::Failure;
-            }
+            Err(e) => return Err(Failure::error(format!("cannot write CSV: {e}"))),
         },
     };
-    if let Err(e) = print_stdout(&text) {
-        return e;
-    }
-    Exit::Ok
+    print_stdout(&text)?;
+    Ok(Exit::Ok)
 }
 
 /// Reports an unknown `--person` or `--team` id, with a suggestion: the
@@ -173,7 +162,7 @@ fn unknown<'a>(
     kind: &str,
     id: &str,
     known: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
-) -> Exit {
+) -> Failure {
     let hint = match ids_named(id, known.clone()).as_slice() {
         [one] => Some(format!(
             "\"{id}\" is the name of {kind} \"{one}\": use --{kind} {one}"
@@ -187,9 +176,8 @@ fn unknown<'a>(
             quote_list(many)
         )),
     };
-    eprintln!(
-        "error: unknown {kind} \"{id}\"{}",
+    Failure::error(format!(
+        "unknown {kind} \"{id}\"{}",
         hint.map(|h| format!(" ({h})")).unwrap_or_default()
-    );
-    Exit::Failure
+    ))
 }
