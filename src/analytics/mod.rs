@@ -49,9 +49,9 @@ pub struct Options {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Focus {
     /// A team, by id.
-    Team(String),
+    Team(crate::ids::TeamId),
     /// A person, by id.
-    Person(String),
+    Person(crate::ids::PersonId),
 }
 
 /// What kind of scope a figure is for. Serialised (and shown) as `org`,

@@ -111,7 +111,7 @@ pub fn run(a: Args) -> Result<Exit, Failure> {
                     p.people.iter().map(|x| x.id.value.as_str()),
                 ));
             }
-            Some(Focus::Person(id.clone()))
+            Some(Focus::Person(id.as_str().into()))
         }
         (None, Some(id)) => {
             if p.team(id).is_none() && !p.teams.is_empty() {
@@ -121,7 +121,7 @@ pub fn run(a: Args) -> Result<Exit, Failure> {
                     p.teams.iter().map(|x| x.id.value.as_str()),
                 ));
             }
-            Some(Focus::Team(id.clone()))
+            Some(Focus::Team(id.as_str().into()))
         }
         (None, None) => None,
     };

@@ -114,7 +114,7 @@ pub fn run(a: Args) -> Result<Exit, Failure> {
                     .map(|x| (x.id.value.as_str(), x.name.as_str()));
                 return Err(unknown("person", id, named));
             }
-            Some(Focus::Person(id.clone()))
+            Some(Focus::Person(id.as_str().into()))
         }
         (None, Some(id)) => {
             if p.team(id).is_none() {
@@ -124,7 +124,7 @@ pub fn run(a: Args) -> Result<Exit, Failure> {
                     .map(|x| (x.id.value.as_str(), x.name.as_str()));
                 return Err(unknown("team", id, named));
             }
-            Some(Focus::Team(id.clone()))
+            Some(Focus::Team(id.as_str().into()))
         }
         (None, None) => None,
     };

@@ -44,12 +44,12 @@ pub fn select(h: &History, focus: Option<&Focus>) -> Selection {
         Some(Focus::Person(id)) => {
             let s = all
                 .iter()
-                .find(|s| s.kind == ScopeKind::Person && s.id.as_deref() == Some(id))
+                .find(|s| s.kind == ScopeKind::Person && s.id.as_deref() == Some(id.as_str()))
                 .cloned()
                 .unwrap_or(ScopeRef {
                     kind: ScopeKind::Person,
-                    id: Some(id.clone()),
-                    name: id.clone(),
+                    id: Some(id.to_string()),
+                    name: id.to_string(),
                 });
             Selection {
                 focus: s.clone(),
@@ -73,8 +73,8 @@ pub fn select(h: &History, focus: Option<&Focus>) -> Selection {
             }
             let focus = scopes.first().cloned().unwrap_or(ScopeRef {
                 kind: ScopeKind::Team,
-                id: Some(id.clone()),
-                name: id.clone(),
+                id: Some(id.to_string()),
+                name: id.to_string(),
             });
             if scopes.is_empty() {
                 scopes.push(focus.clone());
