@@ -944,26 +944,28 @@ struct WinLossCells {
 }
 
 impl WinLossCells {
-    fn strings(self) -> [String; 12] {
+    /// A row with these figure cells (the period, scope and kind empty).
+    fn into_row(self) -> WinLossCsvRow {
         fn c<T: ToString>(x: Option<T>) -> String {
             x.map(|x| x.to_string()).unwrap_or_default()
         }
         let (mean, median) = self.days.unwrap_or_default();
         let (from_mean, from_median) = self.from_created.unwrap_or_default();
-        [
-            c(self.deals),
-            c(self.open_deals),
-            c(self.open_amount),
-            c(self.won),
-            c(self.won_amount),
-            c(self.lost),
-            c(self.lost_amount),
-            c(self.win_rate),
-            c(mean),
-            c(median),
-            c(from_mean),
-            c(from_median),
-        ]
+        WinLossCsvRow {
+            deals: c(self.deals),
+            open_deals: c(self.open_deals),
+            open_amount: c(self.open_amount),
+            won: c(self.won),
+            won_amount: c(self.won_amount),
+            lost: c(self.lost),
+            lost_amount: c(self.lost_amount),
+            win_rate: c(self.win_rate),
+            mean_days: c(mean),
+            median_days: c(median),
+            from_created_mean_days: c(from_mean),
+            from_created_median_days: c(from_median),
+            ..WinLossCsvRow::default()
+        }
     }
 }
 
@@ -977,20 +979,6 @@ fn winloss_csv(w: &mut csv::Writer<Vec<u8>>, a: &Analytics) -> Result<(), csv::E
     }
     for r in &a.winloss {
         let mut row = |kind: &str, item: &str, cells: WinLossCells| {
-            let [
-                deals,
-                open_deals,
-                open_amount,
-                won,
-                won_amount,
-                lost,
-                lost_amount,
-                win_rate,
-                mean_days,
-                median_days,
-                from_created_mean_days,
-                from_created_median_days,
-            ] = cells.strings();
             w.serialize(WinLossCsvRow {
                 period: r.period.to_string(),
                 scope: r.scope.kind.to_string(),
@@ -998,18 +986,7 @@ fn winloss_csv(w: &mut csv::Writer<Vec<u8>>, a: &Analytics) -> Result<(), csv::E
                 name: safe(&r.scope.name),
                 kind: kind.to_string(),
                 item: safe(item),
-                deals,
-                open_deals,
-                open_amount,
-                won,
-                won_amount,
-                lost,
-                lost_amount,
-                win_rate,
-                mean_days,
-                median_days,
-                from_created_mean_days,
-                from_created_median_days,
+                ..cells.into_row()
             })
         };
         row(
