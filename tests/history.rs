@@ -1185,9 +1185,9 @@ fn watch_reads_the_history_once_and_follows_the_working_tree() {
             .filter(|t| t.contains("working tree") && t.contains("¥2,500,000"))
     });
     common::wait_for("the trend's latest point to be the working tree", || {
-        std::fs::read_to_string(&trends).ok().filter(|t| {
-            t.contains("\">working tree</td>") && t.contains("2900000.00")
-        })
+        std::fs::read_to_string(&trends)
+            .ok()
+            .filter(|t| t.contains("\">working tree</td>") && t.contains("2900000.00"))
     });
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();
     assert!(
