@@ -3,6 +3,7 @@
 //! market share.
 
 use super::facts::{Facts, Status, first_wins};
+use crate::ix::AccountIx;
 use crate::model::{Tier, TouchKind};
 use crate::money::{Money, Ratio, round};
 use crate::period::Period;
@@ -81,12 +82,12 @@ pub fn health(f: &Facts<'_>) -> Vec<AccountHealth> {
         let Some(a) = d.account else { continue };
         match d.status {
             Status::Won => {
-                won[a].0 += d.amount;
-                won[a].1 += 1;
+                won[a.get()].0 += d.amount;
+                won[a.get()].1 += 1;
             }
             Status::Open => {
-                open[a].0 += d.amount;
-                open[a].1 += 1;
+                open[a.get()].0 += d.amount;
+                open[a.get()].1 += 1;
             }
             Status::Lost => {}
         }
@@ -237,8 +238,8 @@ pub fn customers(f: &Facts<'_>, periods: &[Period]) -> Customers {
     let mut won_this = Money::ZERO;
     let mut won_last = Money::ZERO;
     let mut won_last_td = Money::ZERO;
-    let mut accounts_last: BTreeSet<usize> = BTreeSet::new();
-    let mut accounts_this: BTreeSet<usize> = BTreeSet::new();
+    let mut accounts_last: BTreeSet<AccountIx> = BTreeSet::new();
+    let mut accounts_this: BTreeSet<AccountIx> = BTreeSet::new();
     let (year_start, _) = f.cal.range(year);
     let (_, prev_end) = f.cal.range(prev);
     for d in f.deals.iter().filter(|d| d.status == Status::Won) {

@@ -74,19 +74,19 @@ pub fn performance(
     let mut per_person = vec![(0usize, 0usize); f.p.people.len()];
     for d in deals {
         if let Some(o) = d.owner {
-            per_person[o].0 += d.risks.len();
+            per_person[o.get()].0 += d.risks.len();
         }
     }
     for a in accounts.iter().filter(|a| a.follow_up_overdue) {
         if let Some(&i) = f.p.index.people.get(a.owner.as_str()) {
-            per_person[i].1 += 1;
+            per_person[i.get()].1 += 1;
         }
     }
     let mut per_team = vec![(0usize, 0usize); f.p.teams.len()];
     for (&(r, o), team) in per_person.iter().zip(&f.person_team) {
         if let Some(t) = *team {
-            per_team[t].0 += r;
-            per_team[t].1 += o;
+            per_team[t.get()].0 += r;
+            per_team[t.get()].1 += o;
         }
     }
     // The organisation has no row.
@@ -95,8 +95,8 @@ pub fn performance(
         .filter_map(|s| {
             let (r, o) = match s {
                 ScopeKey::Org => return None,
-                ScopeKey::Person(p) => per_person[p],
-                ScopeKey::Team(t) => per_team[t],
+                ScopeKey::Person(p) => per_person[p.get()],
+                ScopeKey::Team(t) => per_team[t.get()],
             };
             Some((s, r, o))
         })
@@ -164,7 +164,7 @@ fn ranking(a: &Performance, b: &Performance) -> Ordering {
 /// Whether a person id falls in a scope.
 pub fn in_scope(f: &Facts<'_>, s: ScopeKey, person: Option<&str>) -> bool {
     let ix = person.and_then(|id| f.p.index.people.get(id).copied());
-    s.covers(ix, ix.and_then(|i| f.person_team[i]))
+    s.covers(ix, ix.and_then(|i| f.team_of(i)))
 }
 
 /// Figures over the 365 days up to `as_of`, behind sales velocity.

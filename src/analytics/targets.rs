@@ -10,6 +10,7 @@
 use super::ScopeRef;
 use super::facts::{Facts, ScopeKey};
 use super::sums::Accumulated;
+use crate::ix::{PersonIx, TeamIx, range};
 use crate::model::{Metric, Role, Scope};
 use crate::money::{Money, Ratio, round};
 use crate::period::Period;
@@ -69,18 +70,18 @@ pub fn roster(f: &Facts<'_>) -> Vec<bool> {
         .map(|x| matches!(x.role, Role::Sales | Role::Manager))
         .collect();
     for o in f.deals.iter().filter_map(|d| d.owner) {
-        on[o] = true;
+        on[o.get()] = true;
     }
     for a in &p.accounts {
         if let Some(&o) = p.index.people.get(a.owner.value.as_str()) {
-            on[o] = true;
+            on[o.get()] = true;
         }
     }
     for t in &p.targets {
         if let Scope::Person(id) = &t.scope
             && let Some(&o) = p.index.people.get(id.as_str())
         {
-            on[o] = true;
+            on[o.get()] = true;
         }
     }
     on
@@ -156,9 +157,9 @@ impl<'f, 'p> Targets<'f, 'p> {
         if !additive(metric) {
             return None;
         }
-        let people = |team: Option<usize>| {
-            (0..self.f.p.people.len())
-                .filter(move |&i| self.roster[i] && self.f.person_team[i] == team)
+        let people = |team: Option<TeamIx>| {
+            range(self.f.p.people.len())
+                .filter(move |&i: &PersonIx| self.roster[i.get()] && self.f.team_of(i) == team)
                 .map(ScopeKey::Person)
         };
         let members: Vec<ScopeKey> = match scope {
@@ -167,7 +168,7 @@ impl<'f, 'p> Targets<'f, 'p> {
             // The teams, and the people in none: everyone whose deals count
             // for the organisation. A team of nobody who sells counts only
             // when it has a target anyway.
-            ScopeKey::Org => (0..self.f.p.teams.len())
+            ScopeKey::Org => range(self.f.p.teams.len())
                 .filter(|&t| {
                     people(Some(t)).next().is_some()
                         || self.get(period, ScopeKey::Team(t), metric).is_some()

@@ -30,6 +30,7 @@
 
 use crate::Checked;
 use crate::analytics::{DealCategory, DealFact, Status};
+use crate::ix::{DealIx, StageIx, enumerate};
 use crate::money::Money;
 use crate::period::Period;
 use jiff::civil::Date;
@@ -95,7 +96,7 @@ pub struct DealView {
     pub lost_reason: Option<String>,
     /// Position of the stage (for forward and backward).
     #[serde(skip)]
-    pub stage_ix: Option<usize>,
+    pub stage_ix: Option<StageIx>,
     /// The file's text (for renames and edits).
     #[serde(skip)]
     pub text: Arc<str>,
@@ -206,14 +207,14 @@ pub fn views(c: &Checked) -> HashMap<String, DealView> {
     let cal = p.settings.calendar();
     let mut by_ix: Vec<Option<&DealFact>> = vec![None; p.deals.len()];
     for df in &f.deals {
-        by_ix[df.ix] = Some(df);
+        by_ix[df.ix.get()] = Some(df);
     }
     let mut out = HashMap::with_capacity(p.deals.len());
-    for (ix, d) in p.deals.iter().enumerate() {
+    for (ix, d) in enumerate(&p.deals) {
         if p.index.deals.get(d.id.as_str()) != Some(&ix) {
             continue;
         }
-        out.insert(d.id.to_string(), view(p, ix, by_ix[ix], &cal));
+        out.insert(d.id.to_string(), view(p, ix, by_ix[ix.get()], &cal));
     }
     out
 }
@@ -222,7 +223,7 @@ pub fn views(c: &Checked) -> HashMap<String, DealView> {
 /// (none when it is left out of the numbers).
 pub fn view(
     p: &crate::model::Pipeline,
-    ix: usize,
+    ix: DealIx,
     fact: Option<&DealFact>,
     cal: &crate::period::Calendar,
 ) -> DealView {
