@@ -5,7 +5,7 @@
 //!
 //! Each type indexes its own list (`p.deals[ix]` with a [`DealIx`]) and
 //! nothing else; a side table kept in step with a list (one slot per
-//! account, say) is indexed by [`Ix::get`].
+//! account, say) is an [`IxVec`], indexed by the same position type.
 //!
 //! A deal's position does not index the people:
 //!
@@ -28,6 +28,7 @@
 //! ```
 
 use crate::model::{Account, Deal, Person, Stage, Team};
+use std::marker::PhantomData;
 
 /// What every position type offers.
 pub trait Ix: Copy {
@@ -45,6 +46,98 @@ pub fn enumerate<I: Ix, T>(items: &[T]) -> impl DoubleEndedIterator<Item = (I, &
 /// The typed positions `0..n`.
 pub fn range<I: Ix>(n: usize) -> impl DoubleEndedIterator<Item = I> + Clone {
     (0..n).map(I::new)
+}
+
+/// A side table with one slot per item of a list, indexed by that list's
+/// position type (`IxVec<PersonIx, Option<TeamIx>>`: each person's team).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IxVec<I, T> {
+    items: Vec<T>,
+    ix: PhantomData<fn(I)>,
+}
+
+impl<I: Ix, T> IxVec<I, T> {
+    /// `n` slots, each `v`.
+    pub fn filled(n: usize, v: T) -> Self
+    where
+        T: Clone,
+    {
+        vec![v; n].into_iter().collect()
+    }
+
+    /// The slot at `ix`, if the table reaches it.
+    pub fn get(&self, ix: I) -> Option<&T> {
+        self.items.get(ix.get())
+    }
+
+    /// Grows (or shrinks) the table to `n` slots, filling with `f`.
+    pub fn resize_with(&mut self, n: usize, f: impl FnMut() -> T) {
+        self.items.resize_with(n, f);
+    }
+
+    /// How many slots.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are no slots.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The slots in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.items.iter()
+    }
+
+    /// The slots in order, to change.
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, T> {
+        self.items.iter_mut()
+    }
+
+    /// The slots with their positions, in order.
+    pub fn iter_enumerated(&self) -> impl DoubleEndedIterator<Item = (I, &T)> + Clone {
+        enumerate(&self.items)
+    }
+
+    /// The slots with their positions, in order, by value.
+    pub fn into_iter_enumerated(self) -> impl DoubleEndedIterator<Item = (I, T)> {
+        self.items
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| (I::new(i), t))
+    }
+}
+
+impl<I, T> Default for IxVec<I, T> {
+    fn default() -> Self {
+        IxVec {
+            items: Vec::new(),
+            ix: PhantomData,
+        }
+    }
+}
+
+impl<I, T> FromIterator<T> for IxVec<I, T> {
+    fn from_iter<It: IntoIterator<Item = T>>(iter: It) -> Self {
+        IxVec {
+            items: iter.into_iter().collect(),
+            ix: PhantomData,
+        }
+    }
+}
+
+impl<I: Ix, T> std::ops::Index<I> for IxVec<I, T> {
+    type Output = T;
+    fn index(&self, ix: I) -> &T {
+        &self.items[ix.get()]
+    }
+}
+
+impl<I: Ix, T> std::ops::IndexMut<I> for IxVec<I, T> {
+    fn index_mut(&mut self, ix: I) -> &mut T {
+        &mut self.items[ix.get()]
+    }
 }
 
 macro_rules! ix_type {
@@ -139,5 +232,11 @@ mod tests {
             all,
             vec![PersonIx::new(0), PersonIx::new(1), PersonIx::new(2)]
         );
+        let mut side: IxVec<AccountIx, u32> = IxVec::filled(2, 0);
+        side[AccountIx::new(1)] += 5;
+        assert_eq!(side.get(AccountIx::new(1)), Some(&5));
+        assert_eq!(side.get(AccountIx::new(2)), None);
+        let got: Vec<(AccountIx, &u32)> = side.iter_enumerated().collect();
+        assert_eq!(got, vec![(AccountIx::new(0), &0), (AccountIx::new(1), &5)]);
     }
 }

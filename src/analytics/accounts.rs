@@ -3,7 +3,7 @@
 //! market share.
 
 use super::facts::{Facts, Status, first_wins};
-use crate::ix::AccountIx;
+use crate::ix::{AccountIx, IxVec, enumerate};
 use crate::model::{Tier, TouchKind};
 use crate::money::{Money, Ratio, round};
 use crate::period::Period;
@@ -76,28 +76,28 @@ pub struct AccountHealth {
 /// Health of every account, by id.
 pub fn health(f: &Facts<'_>) -> Vec<AccountHealth> {
     let p = f.p;
-    let mut won: Vec<(Money, usize)> = vec![(Money::ZERO, 0); p.accounts.len()];
-    let mut open: Vec<(Money, usize)> = vec![(Money::ZERO, 0); p.accounts.len()];
+    let mut won: IxVec<AccountIx, (Money, usize)> =
+        IxVec::filled(p.accounts.len(), (Money::ZERO, 0));
+    let mut open: IxVec<AccountIx, (Money, usize)> =
+        IxVec::filled(p.accounts.len(), (Money::ZERO, 0));
     for d in &f.deals {
         let Some(a) = d.account else { continue };
         match d.status {
             Status::Won => {
-                won[a.get()].0 += d.amount;
-                won[a.get()].1 += 1;
+                won[a].0 += d.amount;
+                won[a].1 += 1;
             }
             Status::Open => {
-                open[a.get()].0 += d.amount;
-                open[a.get()].1 += 1;
+                open[a].0 += d.amount;
+                open[a].1 += 1;
             }
             Status::Lost => {}
         }
     }
     let fu = p.settings.rules.follow_up;
-    p.accounts
-        .iter()
-        .enumerate()
+    enumerate(&p.accounts)
         .filter(|(_, a)| a.complete)
-        .map(|(i, a)| {
+        .map(|(i, a): (AccountIx, _)| {
             let cadence = a.follow_up_days.unwrap_or(match a.tier {
                 Tier::Key => fu.key,
                 Tier::Growth => fu.growth,
@@ -263,7 +263,7 @@ pub fn customers(f: &Facts<'_>, periods: &[Period]) -> Customers {
     let retained = accounts_last.intersection(&accounts_this).count();
     // Each account under the year, quarter and month of its first win.
     let mut by_period: HashMap<Period, Vec<&str>> = HashMap::new();
-    for (a, first) in first_wins(f).into_iter().enumerate() {
+    for (a, first) in first_wins(f).into_iter_enumerated() {
         let Some((close, _)) = first else { continue };
         for per in f.periods_of(close) {
             by_period

@@ -6,7 +6,7 @@
 
 use super::ScopeKind;
 use super::ScopeRef;
-use crate::ix::{AccountIx, DealIx, PersonIx, StageIx, TeamIx, enumerate};
+use crate::ix::{AccountIx, DealIx, IxVec, PersonIx, StageIx, TeamIx, enumerate};
 use crate::model::{Category, Pipeline};
 use crate::money::Money;
 use crate::period::{Calendar, Period};
@@ -145,16 +145,15 @@ pub struct Facts<'p> {
     pub deals: Vec<DealFact>,
     /// Positions of the open stages, in order.
     pub open_stages: Vec<StageIx>,
-    /// Team position of each person (by [`PersonIx::get`]; read it with
-    /// [`Facts::team_of`]).
-    pub person_team: Vec<Option<TeamIx>>,
+    /// Team position of each person.
+    pub person_team: IxVec<PersonIx, Option<TeamIx>>,
 }
 
 impl<'p> Facts<'p> {
     /// Works out the facts of every usable deal.
     pub fn new(p: &'p Pipeline, as_of: Date) -> Facts<'p> {
         let stages = &p.settings.stages;
-        let person_team: Vec<Option<TeamIx>> = p
+        let person_team: IxVec<PersonIx, Option<TeamIx>> = p
             .people
             .iter()
             .map(|x| {
@@ -200,7 +199,7 @@ impl<'p> Facts<'p> {
                 created: d.created.value,
                 entered: entered(d),
                 owner,
-                team: owner.and_then(|o| person_team[o.get()]),
+                team: owner.and_then(|o| person_team[o]),
                 account: d.refs.account,
             })
         };
@@ -234,7 +233,7 @@ impl<'p> Facts<'p> {
 
     /// The team of the person at `person`, if they have one that resolves.
     pub fn team_of(&self, person: PersonIx) -> Option<TeamIx> {
-        self.person_team[person.get()]
+        self.person_team[person]
     }
 
     /// Whether a deal counts for a scope.
@@ -308,14 +307,15 @@ pub const BATCH: usize = 2048;
 /// [`Pipeline::accounts`], with its close: the earliest close, then the
 /// smallest deal id. It makes the account a new account in the periods of
 /// that close.
-pub fn first_wins<'f>(f: &'f Facts<'_>) -> Vec<Option<(Date, &'f DealFact)>> {
-    let mut first: Vec<Option<(Date, &DealFact)>> = vec![None; f.p.accounts.len()];
+pub fn first_wins<'f>(f: &'f Facts<'_>) -> IxVec<AccountIx, Option<(Date, &'f DealFact)>> {
+    let mut first: IxVec<AccountIx, Option<(Date, &DealFact)>> =
+        IxVec::filled(f.p.accounts.len(), None);
     for d in f.deals.iter().filter(|d| d.status == Status::Won) {
         let (Some(a), Some(close)) = (d.account, d.close) else {
             continue;
         };
         let id = |x: &DealFact| &f.p.deals[x.ix].id;
-        match &mut first[a.get()] {
+        match &mut first[a] {
             Some((c, e)) if (*c, id(e)) <= (close, id(d)) => {}
             slot => *slot = Some((close, d)),
         }

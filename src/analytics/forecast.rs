@@ -70,13 +70,13 @@ pub fn reported_scopes(f: &Facts<'_>) -> Vec<ScopeKey> {
         v.push(ScopeKey::Team(t));
         v.extend(
             range(p.people.len())
-                .filter(|&i| f.team_of(i) == Some(t) && reported[i.get()])
+                .filter(|&i| f.team_of(i) == Some(t) && reported[i])
                 .map(ScopeKey::Person),
         );
     }
     v.extend(
         range(p.people.len())
-            .filter(|&i| f.team_of(i).is_none() && reported[i.get()])
+            .filter(|&i| f.team_of(i).is_none() && reported[i])
             .map(ScopeKey::Person),
     );
     v

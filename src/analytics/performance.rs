@@ -12,6 +12,7 @@ use super::figures::DealFigures;
 use super::forecast::reported_scopes;
 use super::sums::Accumulated;
 use super::targets::{Targets, money_target};
+use crate::ix::{IxVec, PersonIx, TeamIx};
 use crate::model::Metric;
 use crate::money::{Money, Ratio, mean_days, median_days};
 use crate::period::Period;
@@ -71,22 +72,22 @@ pub fn performance(
 ) -> Vec<Performance> {
     // Open risks and overdue follow-ups now, per person (looking each
     // owner up once), then per team as the sum of its people.
-    let mut per_person = vec![(0usize, 0usize); f.p.people.len()];
+    let mut per_person: IxVec<PersonIx, (usize, usize)> = IxVec::filled(f.p.people.len(), (0, 0));
     for d in deals {
         if let Some(o) = d.owner {
-            per_person[o.get()].0 += d.risks.len();
+            per_person[o].0 += d.risks.len();
         }
     }
     for a in accounts.iter().filter(|a| a.follow_up_overdue) {
         if let Some(&i) = f.p.index.people.get(a.owner.as_str()) {
-            per_person[i.get()].1 += 1;
+            per_person[i].1 += 1;
         }
     }
-    let mut per_team = vec![(0usize, 0usize); f.p.teams.len()];
-    for (&(r, o), team) in per_person.iter().zip(&f.person_team) {
+    let mut per_team: IxVec<TeamIx, (usize, usize)> = IxVec::filled(f.p.teams.len(), (0, 0));
+    for (&(r, o), team) in per_person.iter().zip(f.person_team.iter()) {
         if let Some(t) = *team {
-            per_team[t.get()].0 += r;
-            per_team[t.get()].1 += o;
+            per_team[t].0 += r;
+            per_team[t].1 += o;
         }
     }
     // The organisation has no row.
@@ -95,8 +96,8 @@ pub fn performance(
         .filter_map(|s| {
             let (r, o) = match s {
                 ScopeKey::Org => return None,
-                ScopeKey::Person(p) => per_person[p.get()],
-                ScopeKey::Team(t) => per_team[t.get()],
+                ScopeKey::Person(p) => per_person[p],
+                ScopeKey::Team(t) => per_team[t],
             };
             Some((s, r, o))
         })

@@ -150,7 +150,7 @@ pub fn accumulate(f: &Facts<'_>) -> Accumulated {
     }
     // New accounts: the first won deal of each account, counted for that
     // deal's owner.
-    for (close, d) in first_wins(f).into_iter().flatten() {
+    for &(close, d) in first_wins(f).iter().flatten() {
         by.add(f.periods_of(close), d.owner, |x| x.new_accounts += 1);
     }
     for ((period, person), a) in by.0 {

@@ -10,7 +10,7 @@
 use super::ScopeRef;
 use super::facts::{Facts, ScopeKey};
 use super::sums::Accumulated;
-use crate::ix::{PersonIx, TeamIx, range};
+use crate::ix::{IxVec, PersonIx, TeamIx, range};
 use crate::model::{Metric, Role, Scope};
 use crate::money::{Money, Ratio, round};
 use crate::period::Period;
@@ -55,33 +55,33 @@ pub struct Targets<'f, 'p> {
     set: HashMap<(Period, ScopeKey, Metric), (Decimal, Option<Decimal>)>,
     /// Whether each person is a part of their team's (or, in no team, the
     /// organisation's) roll-up: the people who get rows ([`roster`]).
-    roster: Vec<bool>,
+    roster: IxVec<PersonIx, bool>,
 }
 
 /// The people who get forecast and performance rows and whose targets a
 /// roll-up over members needs: everyone who sells (role sales or
 /// manager), owns a deal or an account, or has a target. By position in
 /// [`crate::model::Pipeline::people`].
-pub fn roster(f: &Facts<'_>) -> Vec<bool> {
+pub fn roster(f: &Facts<'_>) -> IxVec<PersonIx, bool> {
     let p = f.p;
-    let mut on: Vec<bool> = p
+    let mut on: IxVec<PersonIx, bool> = p
         .people
         .iter()
         .map(|x| matches!(x.role, Role::Sales | Role::Manager))
         .collect();
     for o in f.deals.iter().filter_map(|d| d.owner) {
-        on[o.get()] = true;
+        on[o] = true;
     }
     for a in &p.accounts {
         if let Some(&o) = p.index.people.get(a.owner.value.as_str()) {
-            on[o.get()] = true;
+            on[o] = true;
         }
     }
     for t in &p.targets {
         if let Scope::Person(id) = &t.scope
             && let Some(&o) = p.index.people.get(id.as_str())
         {
-            on[o.get()] = true;
+            on[o] = true;
         }
     }
     on
@@ -159,7 +159,7 @@ impl<'f, 'p> Targets<'f, 'p> {
         }
         let people = |team: Option<TeamIx>| {
             range(self.f.p.people.len())
-                .filter(move |&i: &PersonIx| self.roster[i.get()] && self.f.team_of(i) == team)
+                .filter(move |&i: &PersonIx| self.roster[i] && self.f.team_of(i) == team)
                 .map(ScopeKey::Person)
         };
         let members: Vec<ScopeKey> = match scope {

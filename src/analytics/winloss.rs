@@ -22,7 +22,7 @@
 use super::ScopeRef;
 use super::facts::{Facts, ScopeKey, Status};
 use super::forecast::reported_scopes;
-use crate::ix::{DealIx, PersonIx, StageIx};
+use crate::ix::{DealIx, IxVec, PersonIx, StageIx, TeamIx};
 use crate::money::{Money, Ratio, median_days, round};
 use crate::period::{Grain, Period};
 use jiff::civil::Date;
@@ -350,10 +350,10 @@ struct Acc {
     without_history: usize,
     against: FxHashMap<usize, Against>,
     why: FxHashMap<usize, (usize, Money)>,
-    /// Per stage position ([`StageIx::get`]).
-    stays: Vec<Hist>,
-    /// Per stage position ([`StageIx::get`]).
-    reached: Vec<Hist>,
+    /// Per stage position.
+    stays: IxVec<StageIx, Hist>,
+    /// Per stage position.
+    reached: IxVec<StageIx, Hist>,
     decision_won: Hist,
     decision_lost: Hist,
 }
@@ -379,10 +379,10 @@ impl Acc {
         self.stays.resize_with(stages, Hist::default);
         self.reached.resize_with(stages, Hist::default);
         for &(s, d) in &r.stays {
-            self.stays[s.get()].push(d);
+            self.stays[s].push(d);
         }
         for &(s, d) in &r.reached {
-            self.reached[s.get()].push(d);
+            self.reached[s].push(d);
         }
         if let Some(d) = r.decision {
             if r.status == Status::Won {
@@ -408,7 +408,7 @@ impl Acc {
             if mine.len() < theirs.len() {
                 mine.resize_with(theirs.len(), Hist::default);
             }
-            for (m, t) in mine.iter_mut().zip(theirs) {
+            for (m, t) in mine.iter_mut().zip(theirs.iter()) {
                 m.absorb(t);
             }
         }
@@ -475,18 +475,18 @@ pub fn winloss(f: &Facts<'_>, periods: &[Period], focus: Period) -> Vec<WinLoss>
     let mut out = Vec::with_capacity(periods.len() * scopes.len());
     for &period in &periods {
         // The teams' and the organisation's sums, from the owners'.
-        let mut teams: Vec<Acc> = vec![Acc::default(); p.teams.len()];
+        let mut teams: IxVec<TeamIx, Acc> = IxVec::filled(p.teams.len(), Acc::default());
         let mut org = Acc::default();
         for ((_, owner), a) in by.iter().filter(|((per, _), _)| *per == period) {
             org.absorb(a);
             if let Some(t) = owner.and_then(|o| f.team_of(o)) {
-                teams[t.get()].absorb(a);
+                teams[t].absorb(a);
             }
         }
         for &scope in &scopes {
             let acc = match scope {
                 ScopeKey::Org => &org,
-                ScopeKey::Team(t) => &teams[t.get()],
+                ScopeKey::Team(t) => &teams[t],
                 ScopeKey::Person(o) => by.get(&(period, Some(o))).unwrap_or(&empty),
             };
             out.push(row(f, period, scope, acc, (&competitors, &reasons)));
@@ -543,8 +543,8 @@ fn row(
         .open_stages
         .iter()
         .map(|&s| {
-            let days = a.stays.get(s.get()).unwrap_or(&none).days();
-            let from = a.reached.get(s.get()).unwrap_or(&none).days();
+            let days = a.stays.get(s).unwrap_or(&none).days();
+            let from = a.reached.get(s).unwrap_or(&none).days();
             StageTime {
                 stage: stages[s].id.value.to_string(),
                 name: stages[s].name.clone(),

@@ -30,7 +30,7 @@
 
 use crate::Checked;
 use crate::analytics::{DealCategory, DealFact, Status};
-use crate::ix::{DealIx, StageIx, enumerate};
+use crate::ix::{DealIx, IxVec, StageIx, enumerate};
 use crate::money::Money;
 use crate::period::Period;
 use jiff::civil::Date;
@@ -205,16 +205,16 @@ pub fn views(c: &Checked) -> HashMap<String, DealView> {
     let p = &c.pipeline;
     let f = crate::analytics::facts::Facts::new(p, c.as_of);
     let cal = p.settings.calendar();
-    let mut by_ix: Vec<Option<&DealFact>> = vec![None; p.deals.len()];
+    let mut by_ix: IxVec<DealIx, Option<&DealFact>> = IxVec::filled(p.deals.len(), None);
     for df in &f.deals {
-        by_ix[df.ix.get()] = Some(df);
+        by_ix[df.ix] = Some(df);
     }
     let mut out = HashMap::with_capacity(p.deals.len());
     for (ix, d) in enumerate(&p.deals) {
         if p.index.deals.get(d.id.as_str()) != Some(&ix) {
             continue;
         }
-        out.insert(d.id.to_string(), view(p, ix, by_ix[ix.get()], &cal));
+        out.insert(d.id.to_string(), view(p, ix, by_ix[ix], &cal));
     }
     out
 }
