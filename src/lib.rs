@@ -22,6 +22,7 @@ pub mod history;
 pub mod ids;
 pub mod import;
 pub mod init;
+pub mod ix;
 pub mod limits;
 pub mod load;
 pub mod model;

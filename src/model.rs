@@ -5,6 +5,7 @@
 //! does not resolve stays `None` here and is reported by the checker.
 
 use crate::ids::{AccountId, ContactId, DealId, PersonId, StageId, TeamId};
+use crate::ix::{AccountIx, DealIx, PersonIx, StageIx, TeamIx, enumerate};
 use crate::period::{Calendar, Period};
 use crate::source::{FileId, SourceMap, Sp, Span};
 use jiff::civil::Date;
@@ -518,18 +519,18 @@ pub struct HistoryEntry {
     /// Comment.
     pub note: Option<String>,
     /// Resolved stage position.
-    pub stage_ix: Option<usize>,
+    pub stage_ix: Option<StageIx>,
 }
 
 /// References of a deal resolved against the rest of the pipeline.
 #[derive(Debug, Clone, Default)]
 pub struct DealRefs {
     /// Position of `stage` in the stage list.
-    pub stage: Option<usize>,
+    pub stage: Option<StageIx>,
     /// Position of the account in [`Pipeline::accounts`].
-    pub account: Option<usize>,
+    pub account: Option<AccountIx>,
     /// Position of the owner in [`Pipeline::people`].
-    pub owner: Option<usize>,
+    pub owner: Option<PersonIx>,
     /// Rate of the deal's currency into the reporting currency.
     pub rate: Option<Decimal>,
 }
@@ -714,15 +715,15 @@ fn resolve_deal(ix: &Index, settings: &Settings, d: &mut Deal) {
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     /// Stage id → position.
-    pub stages: HashMap<StageId, usize>,
+    pub stages: HashMap<StageId, StageIx>,
     /// Team id → position.
-    pub teams: HashMap<TeamId, usize>,
+    pub teams: HashMap<TeamId, TeamIx>,
     /// Person id → position.
-    pub people: HashMap<PersonId, usize>,
+    pub people: HashMap<PersonId, PersonIx>,
     /// Account id → position.
-    pub accounts: HashMap<AccountId, usize>,
+    pub accounts: HashMap<AccountId, AccountIx>,
     /// Deal id → position.
-    pub deals: HashMap<DealId, usize>,
+    pub deals: HashMap<DealId, DealIx>,
 }
 
 impl Pipeline {
@@ -733,19 +734,19 @@ impl Pipeline {
         self.accounts.sort_by(|a, b| a.id.cmp(&b.id));
         self.deals.sort_by(|a, b| a.id.cmp(&b.id));
         let mut ix = Index::default();
-        for (i, s) in self.settings.stages.iter().enumerate() {
+        for (i, s) in enumerate(&self.settings.stages) {
             ix.stages.entry(s.id.value.clone()).or_insert(i);
         }
-        for (i, t) in self.teams.iter().enumerate() {
+        for (i, t) in enumerate(&self.teams) {
             ix.teams.entry(t.id.value.clone()).or_insert(i);
         }
-        for (i, p) in self.people.iter().enumerate() {
+        for (i, p) in enumerate(&self.people) {
             ix.people.entry(p.id.value.clone()).or_insert(i);
         }
-        for (i, a) in self.accounts.iter().enumerate() {
+        for (i, a) in enumerate(&self.accounts) {
             ix.accounts.entry(a.id.clone()).or_insert(i);
         }
-        for (i, d) in self.deals.iter().enumerate() {
+        for (i, d) in enumerate(&self.deals) {
             ix.deals.entry(d.id.clone()).or_insert(i);
         }
         for d in &mut self.deals {
@@ -757,7 +758,7 @@ impl Pipeline {
     /// Resolves the references of the deal at position `ix` again, against
     /// the lookup tables as they are (after replacing that deal in place
     /// with one of the same id: the tables do not change).
-    pub fn resolve_deal(&mut self, ix: usize) {
+    pub fn resolve_deal(&mut self, ix: DealIx) {
         let Pipeline {
             index,
             settings,
@@ -798,7 +799,7 @@ impl Pipeline {
     }
 
     /// Position of a stage by id.
-    pub fn stage_ix(&self, id: &str) -> Option<usize> {
+    pub fn stage_ix(&self, id: &str) -> Option<StageIx> {
         self.index.stages.get(id).copied()
     }
 }

@@ -509,7 +509,7 @@ fn noise_needs_more_than_half_and_twenty_deals() {
     let risks = |n: usize| -> Vec<Risk> {
         (0..n)
             .map(|deal| Risk {
-                deal,
+                deal: dealbook::ix::DealIx::new(deal),
                 amount: Money::ZERO,
                 signal: Signal::NoNextStep(None),
             })

@@ -3,6 +3,7 @@
 //! market share.
 
 use super::facts::{Facts, Status, first_wins};
+use crate::ix::{AccountIx, IxVec, enumerate};
 use crate::model::{Tier, TouchKind};
 use crate::money::{Money, Ratio, round};
 use crate::period::Period;
@@ -75,8 +76,10 @@ pub struct AccountHealth {
 /// Health of every account, by id.
 pub fn health(f: &Facts<'_>) -> Vec<AccountHealth> {
     let p = f.p;
-    let mut won: Vec<(Money, usize)> = vec![(Money::ZERO, 0); p.accounts.len()];
-    let mut open: Vec<(Money, usize)> = vec![(Money::ZERO, 0); p.accounts.len()];
+    let mut won: IxVec<AccountIx, (Money, usize)> =
+        IxVec::filled(p.accounts.len(), (Money::ZERO, 0));
+    let mut open: IxVec<AccountIx, (Money, usize)> =
+        IxVec::filled(p.accounts.len(), (Money::ZERO, 0));
     for d in &f.deals {
         let Some(a) = d.account else { continue };
         match d.status {
@@ -92,11 +95,9 @@ pub fn health(f: &Facts<'_>) -> Vec<AccountHealth> {
         }
     }
     let fu = p.settings.rules.follow_up;
-    p.accounts
-        .iter()
-        .enumerate()
+    enumerate(&p.accounts)
         .filter(|(_, a)| a.complete)
-        .map(|(i, a)| {
+        .map(|(i, a): (AccountIx, _)| {
             let cadence = a.follow_up_days.unwrap_or(match a.tier {
                 Tier::Key => fu.key,
                 Tier::Growth => fu.growth,
@@ -237,8 +238,8 @@ pub fn customers(f: &Facts<'_>, periods: &[Period]) -> Customers {
     let mut won_this = Money::ZERO;
     let mut won_last = Money::ZERO;
     let mut won_last_td = Money::ZERO;
-    let mut accounts_last: BTreeSet<usize> = BTreeSet::new();
-    let mut accounts_this: BTreeSet<usize> = BTreeSet::new();
+    let mut accounts_last: BTreeSet<AccountIx> = BTreeSet::new();
+    let mut accounts_this: BTreeSet<AccountIx> = BTreeSet::new();
     let (year_start, _) = f.cal.range(year);
     let (_, prev_end) = f.cal.range(prev);
     for d in f.deals.iter().filter(|d| d.status == Status::Won) {
@@ -262,7 +263,7 @@ pub fn customers(f: &Facts<'_>, periods: &[Period]) -> Customers {
     let retained = accounts_last.intersection(&accounts_this).count();
     // Each account under the year, quarter and month of its first win.
     let mut by_period: HashMap<Period, Vec<&str>> = HashMap::new();
-    for (a, first) in first_wins(f).into_iter().enumerate() {
+    for (a, first) in first_wins(f).into_iter_enumerated() {
         let Some((close, _)) = first else { continue };
         for per in f.periods_of(close) {
             by_period

@@ -10,6 +10,7 @@ use super::facts::{DealCategory, Status};
 use super::figures::DealFigures;
 use super::risk::{Codes, Risk};
 use super::{Analytics, Current, Kpis, accounts, funnel, performance, targets, trends};
+use crate::ix::DealIx;
 use crate::model::{Locale, Pipeline};
 use crate::money::Money;
 use crate::period::Period;
@@ -170,7 +171,7 @@ impl Analytics {
 
     /// The risks of the deal at position `deal` in [`Pipeline::deals`]
     /// (the risks are in deal order).
-    pub fn risks_of(&self, deal: usize) -> &[Risk] {
+    pub fn risks_of(&self, deal: DealIx) -> &[Risk] {
         let start = self.risks.partition_point(|r| r.deal < deal);
         let end = start + self.risks[start..].partition_point(|r| r.deal == deal);
         &self.risks[start..end]

@@ -6,6 +6,7 @@
 
 use super::ScopeKind;
 use super::ScopeRef;
+use crate::ix::{AccountIx, DealIx, IxVec, PersonIx, StageIx, TeamIx, enumerate};
 use crate::model::{Category, Pipeline};
 use crate::money::Money;
 use crate::period::{Calendar, Period};
@@ -79,11 +80,11 @@ impl std::fmt::Display for DealCategory {
 #[derive(Debug, Clone)]
 pub struct DealFact {
     /// Position in [`Pipeline::deals`].
-    pub ix: usize,
+    pub ix: DealIx,
     /// Open, won or lost.
     pub status: Status,
     /// Position of the stage.
-    pub stage: usize,
+    pub stage: StageIx,
     /// Amount in the reporting currency, to the cent.
     pub amount: Money,
     /// Effective probability (override or stage default; 1 won, 0 lost,
@@ -102,11 +103,11 @@ pub struct DealFact {
     /// entry, else `created`.
     pub entered: Date,
     /// Position of the owner in [`Pipeline::people`].
-    pub owner: Option<usize>,
+    pub owner: Option<PersonIx>,
     /// Position of the owner's team.
-    pub team: Option<usize>,
+    pub team: Option<TeamIx>,
     /// Position of the account.
-    pub account: Option<usize>,
+    pub account: Option<AccountIx>,
 }
 
 /// A scope to accumulate figures by.
@@ -115,15 +116,15 @@ pub enum ScopeKey {
     /// Everything.
     Org,
     /// A team, by position.
-    Team(usize),
+    Team(TeamIx),
     /// A person, by position.
-    Person(usize),
+    Person(PersonIx),
 }
 
 impl ScopeKey {
     /// Whether what a person owns counts for this scope, given the owner's
     /// position and their team's.
-    pub fn covers(self, owner: Option<usize>, team: Option<usize>) -> bool {
+    pub fn covers(self, owner: Option<PersonIx>, team: Option<TeamIx>) -> bool {
         match self {
             ScopeKey::Org => true,
             ScopeKey::Team(t) => team == Some(t),
@@ -143,16 +144,16 @@ pub struct Facts<'p> {
     /// Usable deals, in id order.
     pub deals: Vec<DealFact>,
     /// Positions of the open stages, in order.
-    pub open_stages: Vec<usize>,
+    pub open_stages: Vec<StageIx>,
     /// Team position of each person.
-    pub person_team: Vec<Option<usize>>,
+    pub person_team: IxVec<PersonIx, Option<TeamIx>>,
 }
 
 impl<'p> Facts<'p> {
     /// Works out the facts of every usable deal.
     pub fn new(p: &'p Pipeline, as_of: Date) -> Facts<'p> {
         let stages = &p.settings.stages;
-        let person_team: Vec<Option<usize>> = p
+        let person_team: IxVec<PersonIx, Option<TeamIx>> = p
             .people
             .iter()
             .map(|x| {
@@ -163,7 +164,7 @@ impl<'p> Facts<'p> {
             .collect();
         // In batches on every core: reading 100k deals scattered over the
         // heap is mostly waiting for memory.
-        let fact = |(ix, d): (usize, &crate::model::Deal)| {
+        let fact = |(ix, d): (DealIx, &crate::model::Deal)| {
             let stage_ix = d.refs.stage?;
             let rate = d.refs.rate?;
             if !d.complete {
@@ -211,15 +212,13 @@ impl<'p> Facts<'p> {
                 chunk
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, d)| fact((first + i, d)))
+                    .filter_map(|(i, d)| fact((DealIx::new(first + i), d)))
                     .collect()
             })
             .collect();
         let deals = batches.concat();
-        let open_stages = stages
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.is_open())
+        let open_stages = enumerate(stages)
+            .filter(|(_, s): &(StageIx, _)| s.is_open())
             .map(|(i, _)| i)
             .collect();
         Facts {
@@ -230,6 +229,11 @@ impl<'p> Facts<'p> {
             open_stages,
             person_team,
         }
+    }
+
+    /// The team of the person at `person`, if they have one that resolves.
+    pub fn team_of(&self, person: PersonIx) -> Option<TeamIx> {
+        self.person_team[person]
     }
 
     /// Whether a deal counts for a scope.
@@ -303,8 +307,9 @@ pub const BATCH: usize = 2048;
 /// [`Pipeline::accounts`], with its close: the earliest close, then the
 /// smallest deal id. It makes the account a new account in the periods of
 /// that close.
-pub fn first_wins<'f>(f: &'f Facts<'_>) -> Vec<Option<(Date, &'f DealFact)>> {
-    let mut first: Vec<Option<(Date, &DealFact)>> = vec![None; f.p.accounts.len()];
+pub fn first_wins<'f>(f: &'f Facts<'_>) -> IxVec<AccountIx, Option<(Date, &'f DealFact)>> {
+    let mut first: IxVec<AccountIx, Option<(Date, &DealFact)>> =
+        IxVec::filled(f.p.accounts.len(), None);
     for d in f.deals.iter().filter(|d| d.status == Status::Won) {
         let (Some(a), Some(close)) = (d.account, d.close) else {
             continue;

@@ -6,6 +6,7 @@
 
 use super::facts::{Facts, Status, days_in_stage};
 use super::risk::{Codes, Risk};
+use crate::ix::{AccountIx, DealIx, PersonIx, StageIx, TeamIx};
 use crate::model::Category;
 use crate::money::Money;
 use crate::period::Period;
@@ -20,17 +21,17 @@ use rust_decimal::Decimal;
 #[derive(Debug, Clone, PartialEq)]
 pub struct DealFigures {
     /// Position in [`Pipeline::deals`](crate::model::Pipeline::deals).
-    pub deal: usize,
+    pub deal: DealIx,
     /// Open, won or lost.
     pub status: Status,
     /// Position of the stage in the settings' stages.
-    pub stage: usize,
+    pub stage: StageIx,
     /// Position of the account in [`Pipeline::accounts`](crate::model::Pipeline::accounts).
-    pub account: Option<usize>,
+    pub account: Option<AccountIx>,
     /// Position of the owner in [`Pipeline::people`](crate::model::Pipeline::people).
-    pub owner: Option<usize>,
+    pub owner: Option<PersonIx>,
     /// Position of the owner's team in [`Pipeline::teams`](crate::model::Pipeline::teams).
-    pub team: Option<usize>,
+    pub team: Option<TeamIx>,
     /// Amount in the reporting currency, to the cent.
     pub amount_reporting: Money,
     /// Effective probability (1 won, 0 lost; exported only for open deals).

@@ -14,6 +14,7 @@ use super::ScopeRef;
 use super::facts::{Facts, ScopeKey};
 use super::sums::{Acc, Accumulated};
 use super::targets::{Source, Targets, money_target};
+use crate::ix::range;
 use crate::model::Metric;
 use crate::money::{Money, Ratio};
 use crate::period::Period;
@@ -65,17 +66,17 @@ pub fn reported_scopes(f: &Facts<'_>) -> Vec<ScopeKey> {
     // The organisation, then each team followed by its people, then the
     // people without a team.
     let mut v = vec![ScopeKey::Org];
-    for t in 0..p.teams.len() {
+    for t in range(p.teams.len()) {
         v.push(ScopeKey::Team(t));
         v.extend(
-            (0..p.people.len())
-                .filter(|&i| f.person_team[i] == Some(t) && reported[i])
+            range(p.people.len())
+                .filter(|&i| f.team_of(i) == Some(t) && reported[i])
                 .map(ScopeKey::Person),
         );
     }
     v.extend(
-        (0..p.people.len())
-            .filter(|&i| f.person_team[i].is_none() && reported[i])
+        range(p.people.len())
+            .filter(|&i| f.team_of(i).is_none() && reported[i])
             .map(ScopeKey::Person),
     );
     v

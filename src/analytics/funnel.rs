@@ -7,6 +7,7 @@
 //! converts into won.
 
 use super::facts::{Facts, ScopeKey, Status};
+use crate::ix::StageIx;
 use crate::money::{Money, Ratio};
 use serde::Serialize;
 
@@ -101,7 +102,7 @@ pub fn furthest(f: &Facts<'_>, d: &super::DealFact) -> usize {
     if d.status == Status::Won {
         return n;
     }
-    let pos = |stage_ix: usize| f.open_stages.iter().position(|&i| i == stage_ix);
+    let pos = |stage_ix: StageIx| f.open_stages.iter().position(|&i| i == stage_ix);
     let deal = &f.p.deals[d.ix];
     let mut best = if d.status == Status::Open {
         pos(d.stage)

@@ -12,6 +12,7 @@ use super::figures::DealFigures;
 use super::forecast::reported_scopes;
 use super::sums::Accumulated;
 use super::targets::{Targets, money_target};
+use crate::ix::{IxVec, PersonIx, TeamIx};
 use crate::model::Metric;
 use crate::money::{Money, Ratio, mean_days, median_days};
 use crate::period::Period;
@@ -71,7 +72,7 @@ pub fn performance(
 ) -> Vec<Performance> {
     // Open risks and overdue follow-ups now, per person (looking each
     // owner up once), then per team as the sum of its people.
-    let mut per_person = vec![(0usize, 0usize); f.p.people.len()];
+    let mut per_person: IxVec<PersonIx, (usize, usize)> = IxVec::filled(f.p.people.len(), (0, 0));
     for d in deals {
         if let Some(o) = d.owner {
             per_person[o].0 += d.risks.len();
@@ -82,8 +83,8 @@ pub fn performance(
             per_person[i].1 += 1;
         }
     }
-    let mut per_team = vec![(0usize, 0usize); f.p.teams.len()];
-    for (&(r, o), team) in per_person.iter().zip(&f.person_team) {
+    let mut per_team: IxVec<TeamIx, (usize, usize)> = IxVec::filled(f.p.teams.len(), (0, 0));
+    for (&(r, o), team) in per_person.iter().zip(f.person_team.iter()) {
         if let Some(t) = *team {
             per_team[t].0 += r;
             per_team[t].1 += o;
@@ -164,7 +165,7 @@ fn ranking(a: &Performance, b: &Performance) -> Ordering {
 /// Whether a person id falls in a scope.
 pub fn in_scope(f: &Facts<'_>, s: ScopeKey, person: Option<&str>) -> bool {
     let ix = person.and_then(|id| f.p.index.people.get(id).copied());
-    s.covers(ix, ix.and_then(|i| f.person_team[i]))
+    s.covers(ix, ix.and_then(|i| f.team_of(i)))
 }
 
 /// Figures over the 365 days up to `as_of`, behind sales velocity.

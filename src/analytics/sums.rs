@@ -6,6 +6,7 @@
 //! read the sums, do not import each other.
 
 use super::facts::{Facts, ScopeKey, Status, first_wins};
+use crate::ix::PersonIx;
 use crate::model::Category;
 use crate::money::Money;
 use crate::period::Period;
@@ -89,10 +90,10 @@ impl Accumulated {
 /// Sums by period and person (`None`: nobody known, the organisation
 /// only), before they are rolled up into teams and the organisation.
 #[derive(Default)]
-struct ByPerson(FxHashMap<(Period, Option<usize>), Acc>);
+struct ByPerson(FxHashMap<(Period, Option<PersonIx>), Acc>);
 
 impl ByPerson {
-    fn add(&mut self, periods: [Period; 3], person: Option<usize>, mut f: impl FnMut(&mut Acc)) {
+    fn add(&mut self, periods: [Period; 3], person: Option<PersonIx>, mut f: impl FnMut(&mut Acc)) {
         for p in periods {
             f(self.0.entry((p, person)).or_default());
         }
@@ -149,11 +150,11 @@ pub fn accumulate(f: &Facts<'_>) -> Accumulated {
     }
     // New accounts: the first won deal of each account, counted for that
     // deal's owner.
-    for (close, d) in first_wins(f).into_iter().flatten() {
+    for &(close, d) in first_wins(f).iter().flatten() {
         by.add(f.periods_of(close), d.owner, |x| x.new_accounts += 1);
     }
     for ((period, person), a) in by.0 {
-        let team = person.and_then(|o| f.person_team[o]).map(ScopeKey::Team);
+        let team = person.and_then(|o| f.team_of(o)).map(ScopeKey::Team);
         for s in [Some(ScopeKey::Org), team].into_iter().flatten() {
             acc.map.entry((period, s)).or_default().absorb(&a);
         }

@@ -10,6 +10,7 @@
 use super::ScopeRef;
 use super::facts::{Facts, ScopeKey};
 use super::sums::Accumulated;
+use crate::ix::{IxVec, PersonIx, TeamIx, range};
 use crate::model::{Metric, Role, Scope};
 use crate::money::{Money, Ratio, round};
 use crate::period::Period;
@@ -54,16 +55,16 @@ pub struct Targets<'f, 'p> {
     set: HashMap<(Period, ScopeKey, Metric), (Decimal, Option<Decimal>)>,
     /// Whether each person is a part of their team's (or, in no team, the
     /// organisation's) roll-up: the people who get rows ([`roster`]).
-    roster: Vec<bool>,
+    roster: IxVec<PersonIx, bool>,
 }
 
 /// The people who get forecast and performance rows and whose targets a
 /// roll-up over members needs: everyone who sells (role sales or
 /// manager), owns a deal or an account, or has a target. By position in
 /// [`crate::model::Pipeline::people`].
-pub fn roster(f: &Facts<'_>) -> Vec<bool> {
+pub fn roster(f: &Facts<'_>) -> IxVec<PersonIx, bool> {
     let p = f.p;
-    let mut on: Vec<bool> = p
+    let mut on: IxVec<PersonIx, bool> = p
         .people
         .iter()
         .map(|x| matches!(x.role, Role::Sales | Role::Manager))
@@ -156,9 +157,9 @@ impl<'f, 'p> Targets<'f, 'p> {
         if !additive(metric) {
             return None;
         }
-        let people = |team: Option<usize>| {
-            (0..self.f.p.people.len())
-                .filter(move |&i| self.roster[i] && self.f.person_team[i] == team)
+        let people = |team: Option<TeamIx>| {
+            range(self.f.p.people.len())
+                .filter(move |&i: &PersonIx| self.roster[i] && self.f.team_of(i) == team)
                 .map(ScopeKey::Person)
         };
         let members: Vec<ScopeKey> = match scope {
@@ -167,7 +168,7 @@ impl<'f, 'p> Targets<'f, 'p> {
             // The teams, and the people in none: everyone whose deals count
             // for the organisation. A team of nobody who sells counts only
             // when it has a target anyway.
-            ScopeKey::Org => (0..self.f.p.teams.len())
+            ScopeKey::Org => range(self.f.p.teams.len())
                 .filter(|&t| {
                     people(Some(t)).next().is_some()
                         || self.get(period, ScopeKey::Team(t), metric).is_some()

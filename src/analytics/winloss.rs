@@ -22,6 +22,7 @@
 use super::ScopeRef;
 use super::facts::{Facts, ScopeKey, Status};
 use super::forecast::reported_scopes;
+use crate::ix::{DealIx, IxVec, PersonIx, StageIx, TeamIx};
 use crate::money::{Money, Ratio, median_days, round};
 use crate::period::{Grain, Period};
 use jiff::civil::Date;
@@ -208,9 +209,9 @@ struct Rec {
     /// Whether the deal has a history.
     history: bool,
     /// (open stage, days spent in it), each stage once.
-    stays: Vec<(usize, i64)>,
+    stays: Vec<(StageIx, i64)>,
     /// (open stage, days from created to its first entry).
-    reached: Vec<(usize, i64)>,
+    reached: Vec<(StageIx, i64)>,
     /// First entry into the last open stage → close.
     decision: Option<i64>,
 }
@@ -233,14 +234,14 @@ struct Names {
     /// Normalised, by key position (the order of ties).
     keys: Vec<String>,
     /// The (close, deal position) `shown` comes from.
-    first: Vec<(Date, usize)>,
+    first: Vec<(Date, DealIx)>,
 }
 
 impl Names {
     /// The key of `written`, seen on the deal at position `deal` closing
     /// on `close`: the earliest (close, position) decides how the group is
     /// shown, whatever the order deals come in.
-    fn key(&mut self, written: &str, at: (Date, usize)) -> Option<usize> {
+    fn key(&mut self, written: &str, at: (Date, DealIx)) -> Option<usize> {
         let k = normalise(written);
         if k.is_empty() {
             return None;
@@ -265,8 +266,8 @@ impl Names {
 /// deal has none.
 fn timing(f: &Facts<'_>, d: &crate::model::Deal, close: Date, closed: bool) -> Rec {
     let stages = &f.p.settings.stages;
-    let open = |ix: usize| stages.get(ix).is_some_and(|s| s.is_open());
-    let h: Vec<(Date, usize)> = if closed {
+    let open = |ix: StageIx| stages.get(ix.get()).is_some_and(|s| s.is_open());
+    let h: Vec<(Date, StageIx)> = if closed {
         d.history
             .iter()
             .filter_map(|e| e.stage_ix.map(|s| (e.date.value, s)))
@@ -274,8 +275,8 @@ fn timing(f: &Facts<'_>, d: &crate::model::Deal, close: Date, closed: bool) -> R
     } else {
         Vec::new()
     };
-    let mut stays: Vec<(usize, i64)> = Vec::new();
-    let mut reached: Vec<(usize, i64)> = Vec::new();
+    let mut stays: Vec<(StageIx, i64)> = Vec::new();
+    let mut reached: Vec<(StageIx, i64)> = Vec::new();
     for (k, &(date, s)) in h.iter().enumerate() {
         if !open(s) {
             continue;
@@ -350,9 +351,9 @@ struct Acc {
     against: FxHashMap<usize, Against>,
     why: FxHashMap<usize, (usize, Money)>,
     /// Per stage position.
-    stays: Vec<Hist>,
+    stays: IxVec<StageIx, Hist>,
     /// Per stage position.
-    reached: Vec<Hist>,
+    reached: IxVec<StageIx, Hist>,
     decision_won: Hist,
     decision_lost: Hist,
 }
@@ -407,7 +408,7 @@ impl Acc {
             if mine.len() < theirs.len() {
                 mine.resize_with(theirs.len(), Hist::default);
             }
-            for (m, t) in mine.iter_mut().zip(theirs) {
+            for (m, t) in mine.iter_mut().zip(theirs.iter()) {
                 m.absorb(t);
             }
         }
@@ -431,7 +432,7 @@ pub fn winloss(f: &Facts<'_>, periods: &[Period], focus: Period) -> Vec<WinLoss>
     let (mut competitors, mut reasons) = (Names::default(), Names::default());
     // (period, owner) → sums; the deals in the order they are stored (a
     // walk in close order would jump around the heap).
-    let mut by: FxHashMap<(Period, Option<usize>), Acc> = FxHashMap::default();
+    let mut by: FxHashMap<(Period, Option<PersonIx>), Acc> = FxHashMap::default();
     for df in &f.deals {
         let Some(close) = df.close else { continue };
         let d = &p.deals[df.ix];
@@ -461,7 +462,7 @@ pub fn winloss(f: &Facts<'_>, periods: &[Period], focus: Period) -> Vec<WinLoss>
     }
     for &year in periods.iter().filter(|x| x.grain() == Grain::Year) {
         let quarters = f.cal.children(year);
-        let mut sums: FxHashMap<Option<usize>, Acc> = FxHashMap::default();
+        let mut sums: FxHashMap<Option<PersonIx>, Acc> = FxHashMap::default();
         for ((per, owner), a) in &by {
             if quarters.contains(per) {
                 sums.entry(*owner).or_default().absorb(a);
@@ -474,11 +475,11 @@ pub fn winloss(f: &Facts<'_>, periods: &[Period], focus: Period) -> Vec<WinLoss>
     let mut out = Vec::with_capacity(periods.len() * scopes.len());
     for &period in &periods {
         // The teams' and the organisation's sums, from the owners'.
-        let mut teams: Vec<Acc> = vec![Acc::default(); p.teams.len()];
+        let mut teams: IxVec<TeamIx, Acc> = IxVec::filled(p.teams.len(), Acc::default());
         let mut org = Acc::default();
         for ((_, owner), a) in by.iter().filter(|((per, _), _)| *per == period) {
             org.absorb(a);
-            if let Some(t) = owner.and_then(|o| f.person_team[o]) {
+            if let Some(t) = owner.and_then(|o| f.team_of(o)) {
                 teams[t].absorb(a);
             }
         }

@@ -158,7 +158,7 @@ pub fn exit_criteria(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let mut missing: Vec<String> = Vec::new();
-        for st in &stages[..i] {
+        for st in &stages[..i.get()] {
             for f in &st.requires {
                 if !d.is_filled(&f.value) {
                     missing.push(format!("`{}` (exit criterion of {})", f.value, st.name));
@@ -166,7 +166,7 @@ pub fn exit_criteria(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         if !missing.is_empty() {
-            let fields: Vec<&str> = stages[..i]
+            let fields: Vec<&str> = stages[..i.get()]
                 .iter()
                 .flat_map(|st| st.requires.iter())
                 .filter(|f| !d.is_filled(&f.value))

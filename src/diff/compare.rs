@@ -30,6 +30,7 @@
 
 use crate::Checked;
 use crate::analytics::{DealCategory, DealFact, Status};
+use crate::ix::{DealIx, IxVec, StageIx, enumerate};
 use crate::money::Money;
 use crate::period::Period;
 use jiff::civil::Date;
@@ -95,7 +96,7 @@ pub struct DealView {
     pub lost_reason: Option<String>,
     /// Position of the stage (for forward and backward).
     #[serde(skip)]
-    pub stage_ix: Option<usize>,
+    pub stage_ix: Option<StageIx>,
     /// The file's text (for renames and edits).
     #[serde(skip)]
     pub text: Arc<str>,
@@ -204,12 +205,12 @@ pub fn views(c: &Checked) -> HashMap<String, DealView> {
     let p = &c.pipeline;
     let f = crate::analytics::facts::Facts::new(p, c.as_of);
     let cal = p.settings.calendar();
-    let mut by_ix: Vec<Option<&DealFact>> = vec![None; p.deals.len()];
+    let mut by_ix: IxVec<DealIx, Option<&DealFact>> = IxVec::filled(p.deals.len(), None);
     for df in &f.deals {
         by_ix[df.ix] = Some(df);
     }
     let mut out = HashMap::with_capacity(p.deals.len());
-    for (ix, d) in p.deals.iter().enumerate() {
+    for (ix, d) in enumerate(&p.deals) {
         if p.index.deals.get(d.id.as_str()) != Some(&ix) {
             continue;
         }
@@ -222,7 +223,7 @@ pub fn views(c: &Checked) -> HashMap<String, DealView> {
 /// (none when it is left out of the numbers).
 pub fn view(
     p: &crate::model::Pipeline,
-    ix: usize,
+    ix: DealIx,
     fact: Option<&DealFact>,
     cal: &crate::period::Calendar,
 ) -> DealView {

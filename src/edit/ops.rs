@@ -19,6 +19,7 @@
 use super::doc::{Doc, Lit};
 use super::snapshot::{Changes, Snapshot, new_diagnostics};
 use crate::diag::{Diagnostic, Severity, did_you_mean};
+use crate::ix::StageIx;
 use crate::model::{Account, Deal, Outcome, Pipeline};
 use crate::spec::{self, Ty};
 use crate::{Checked, diag_out};
@@ -161,16 +162,16 @@ impl Session {
     }
 
     /// A stage by id or (case-insensitive) name: its position.
-    pub fn stage(&self, name: &str) -> Result<usize, EditError> {
+    pub fn stage(&self, name: &str) -> Result<StageIx, EditError> {
         let stages = &self.p().settings.stages;
         if let Some(i) = stages.iter().position(|s| s.id.value.as_str() == name) {
-            return Ok(i);
+            return Ok(StageIx::new(i));
         }
         if let Some(i) = stages
             .iter()
             .position(|s| s.name.eq_ignore_ascii_case(name))
         {
-            return Ok(i);
+            return Ok(StageIx::new(i));
         }
         let ids: Vec<&str> = stages.iter().map(|s| s.id.value.as_str()).collect();
         let hint = match did_you_mean(name, ids.iter().copied()) {
@@ -181,12 +182,13 @@ impl Session {
     }
 
     /// The first stage with this outcome.
-    fn outcome_stage(&self, o: Outcome) -> Result<usize, EditError> {
+    fn outcome_stage(&self, o: Outcome) -> Result<StageIx, EditError> {
         self.p()
             .settings
             .stages
             .iter()
             .position(|s| s.outcome == Some(o))
+            .map(StageIx::new)
             .ok_or_else(|| {
                 EditError::Usage(format!(
                     "dealbook.toml has no stage with outcome = \"{}\"",
@@ -308,7 +310,7 @@ pub fn new_deal(s: &Session, n: &NewDeal) -> Result<Edit, EditError> {
     let stages = &s.p().settings.stages;
     let stage_ix = match &n.stage {
         Some(st) => s.stage(st)?,
-        None if !stages.is_empty() => 0,
+        None if !stages.is_empty() => StageIx::new(0),
         None => return usage("dealbook.toml has no stages"),
     };
     let stage = stages[stage_ix].id.value.as_str().to_string();

@@ -14,6 +14,7 @@
 //! revision loads (up to the order of its files).
 
 use crate::diag::Severity;
+use crate::ix::DealIx;
 use crate::load::{self, Content, FileKind, Item, Parsed};
 use crate::model::Pipeline;
 use crate::source::{FileId, SourceFile};
@@ -379,7 +380,7 @@ impl Replay {
                         (Some(o), Some(d)) if o == d.id.as_str() => {
                             let Ok(at) = find(p, &o) else { return false };
                             p.deals[at] = (**d).clone();
-                            replaced.push(at);
+                            replaced.push(DealIx::new(at));
                             slot.placed = Some(o);
                         }
                         (old, new) => {

@@ -13,6 +13,7 @@ use crate::analytics::facts::{Facts, Status};
 use crate::analytics::forecast::{self, Forecast};
 use crate::analytics::targets::Targets;
 use crate::diff::compare::{self, DealView};
+use crate::ix::{DealIx, enumerate};
 use crate::model::Pipeline;
 use crate::period::Period;
 use jiff::civil::Date;
@@ -77,7 +78,7 @@ pub(super) fn views_of(
 ) -> (HashMap<String, DealView>, HashMap<String, Option<String>>) {
     let p = f.p;
     let cal = p.settings.calendar();
-    let fact = |ix: usize| {
+    let fact = |ix: DealIx| {
         f.deals
             .binary_search_by_key(&ix, |d| d.ix)
             .ok()
@@ -85,7 +86,7 @@ pub(super) fn views_of(
     };
     let mut views = HashMap::new();
     let mut teams = HashMap::new();
-    let mut add = |ix: usize| {
+    let mut add = |ix: DealIx| {
         let d = &p.deals[ix];
         views.insert(d.id.to_string(), compare::view(p, ix, fact(ix), &cal));
         teams.insert(d.id.to_string(), team_of(p, d.owner.value.as_str()));
@@ -99,7 +100,7 @@ pub(super) fn views_of(
             }
         }
         None => {
-            for (ix, d) in p.deals.iter().enumerate() {
+            for (ix, d) in enumerate(&p.deals) {
                 if p.index.deals.get(d.id.as_str()) == Some(&ix) {
                     add(ix);
                 }

@@ -20,6 +20,7 @@ pub mod values;
 use crate::diag::{Severity, did_you_mean};
 use crate::edit::doc::{Doc, Lit};
 use crate::edit::snapshot::{Changes, Snapshot, new_diagnostics};
+use crate::ix::{DealIx, StageIx, enumerate};
 use crate::model::{Deal, Outcome, Pipeline};
 use crate::spec;
 use crate::{Checked, ids};
@@ -388,11 +389,11 @@ struct Mapper<'a> {
     as_of: Date,
     people: HashMap<String, String>,
     person_names: Vec<String>,
-    stages: HashMap<String, usize>,
+    stages: HashMap<String, StageIx>,
     accounts_by_name: HashMap<String, String>,
     account_ids: HashSet<String>,
     deal_ids: HashSet<String>,
-    by_source: HashMap<String, usize>,
+    by_source: HashMap<String, DealIx>,
     /// Source id → the row that had it (first), and its values.
     seen: HashMap<String, Seen>,
     /// Accepted rows, by source id, in order.
@@ -437,7 +438,7 @@ impl<'a> Mapper<'a> {
             people.insert(lower(k), v.clone());
         }
         let mut stages = HashMap::new();
-        for (i, st) in p.settings.stages.iter().enumerate() {
+        for (i, st) in enumerate(&p.settings.stages) {
             stages.insert(lower(&st.name), i);
             stages.insert(lower(st.id.value.as_str()), i);
         }
@@ -460,7 +461,7 @@ impl<'a> Mapper<'a> {
             .map(|r| crate::load::stem_of(r).to_string())
             .collect();
         let mut by_source = HashMap::new();
-        for (i, d) in p.deals.iter().enumerate() {
+        for (i, d) in enumerate(&p.deals) {
             if let Some(s) = &d.source
                 && s.system == rules.system
             {
@@ -587,7 +588,8 @@ impl<'a> Mapper<'a> {
                     .settings
                     .stages
                     .iter()
-                    .position(|s| s.outcome == Some(o));
+                    .position(|s| s.outcome == Some(o))
+                    .map(StageIx::new);
                 if stage_ix.is_none() {
                     err(
                         &mut errors,
@@ -1131,7 +1133,7 @@ impl<'a> Mapper<'a> {
         plan.changes.insert(rel, text);
     }
 
-    fn update(&mut self, ix: usize, m: &Mapped, account: &str, plan: &mut Plan) {
+    fn update(&mut self, ix: DealIx, m: &Mapped, account: &str, plan: &mut Plan) {
         let deal = &self.p.deals[ix];
         let rel = self.p.sources.get(deal.file).rel_path.clone();
         let current = current_values(deal);

@@ -26,6 +26,7 @@ pub mod views;
 
 use crate::analytics::Analytics;
 use crate::diag::Diagnostic;
+use crate::ix::{AccountIx, PersonIx, TeamIx, range};
 use crate::model::Pipeline;
 use crate::period::Period;
 use crate::report::{self, CsvTable};
@@ -136,10 +137,10 @@ enum Job {
     Trends,
     Period(Period),
     Team,
-    TeamPage(usize),
-    Person(usize),
+    TeamPage(TeamIx),
+    Person(PersonIx),
     Accounts(usize),
-    Account(usize),
+    Account(AccountIx),
     Deals(usize),
     Deal(usize),
     Risks,
@@ -258,10 +259,10 @@ fn jobs(site: &Site<'_>, o: &Overrides) -> Vec<Job> {
         v.push(Job::Trends);
     }
     v.extend(site.periods.iter().map(|p| Job::Period(*p)));
-    v.extend((0..site.p.teams.len()).map(Job::TeamPage));
-    v.extend((0..site.p.people.len()).map(Job::Person));
+    v.extend(range(site.p.teams.len()).map(Job::TeamPage));
+    v.extend(range(site.p.people.len()).map(Job::Person));
     v.extend((1..=Site::page_count(site.a.accounts.len())).map(Job::Accounts));
-    v.extend((0..site.p.accounts.len()).map(Job::Account));
+    v.extend(range(site.p.accounts.len()).map(Job::Account));
     v.extend((1..=Site::page_count(site.a.deals.len())).map(Job::Deals));
     for (code, rows) in site.signals() {
         v.extend((1..=Site::page_count(rows.len())).map(|n| Job::Signal(code, n)));

@@ -14,6 +14,7 @@
 //! bytes.
 
 use super::views::Site;
+use crate::ix::{AccountIx, enumerate};
 use std::io::Write as _;
 
 /// Where the index is written, from the site's root.
@@ -28,14 +29,14 @@ const KINDS: [&str; 5] = [
     "kind_team",
 ];
 
-fn row(o: &mut Vec<u8>, kind: u8, id: &str, name: &str, account: Option<Option<usize>>) {
+fn row(o: &mut Vec<u8>, kind: u8, id: &str, name: &str, account: Option<Option<AccountIx>>) {
     let _ = write!(o, "[{kind},");
     let _ = serde_json::to_writer(&mut *o, id);
     o.push(b',');
     let _ = serde_json::to_writer(&mut *o, name);
     match account {
         Some(Some(a)) => {
-            let _ = write!(o, ",{a}");
+            let _ = write!(o, ",{}", a.get());
         }
         Some(None) => o.extend_from_slice(b",null"),
         None => {}
@@ -58,7 +59,7 @@ pub fn index(site: &Site<'_>) -> Vec<u8> {
         let d = &p.deals[f.deal];
         row(&mut o, 0, d.id.as_str(), &d.name, Some(f.account));
     }
-    for (k, a) in p.accounts.iter().enumerate() {
+    for (k, a) in enumerate(&p.accounts) {
         for c in &a.contacts {
             row(&mut o, 2, c.id.value.as_str(), &c.name, Some(Some(k)));
         }

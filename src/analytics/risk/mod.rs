@@ -10,6 +10,7 @@
 pub mod reason;
 
 use super::facts::{BATCH, DealFact, Facts, Status, days_in_stage};
+use crate::ix::{DealIx, StageIx, enumerate};
 use crate::model::{Attitude, BuyingRole, Deal, Influence, Locale, Pipeline, Tier};
 use crate::money::Money;
 use crate::period::Period;
@@ -63,9 +64,9 @@ pub struct Late {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Move {
     /// Position of the stage left.
-    pub from: usize,
+    pub from: StageIx,
     /// Position of the (earlier) stage entered.
-    pub to: usize,
+    pub to: StageIx,
     /// When.
     pub on: Date,
 }
@@ -74,7 +75,7 @@ pub struct Move {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Missing {
     /// Position of the stage that requires it.
-    pub stage: usize,
+    pub stage: StageIx,
     /// Position of the field in that stage's `requires`.
     pub field: usize,
 }
@@ -91,7 +92,7 @@ pub enum Signal {
     /// `stale`: longer in the stage than its `max_days`.
     Stale {
         /// Position of the stage.
-        stage: usize,
+        stage: StageIx,
         /// Days in it.
         days: i64,
         /// Its `max_days`.
@@ -111,7 +112,7 @@ pub enum Signal {
     /// `no_economic_buyer`: a key account this far along without one.
     NoEconomicBuyer {
         /// Position of the deal's stage.
-        stage: usize,
+        stage: StageIx,
     },
     /// `single_threaded`: too few stakeholders.
     SingleThreaded {
@@ -134,20 +135,20 @@ pub enum Signal {
     /// along (the competitors are the deal's).
     CompetitiveNoProof {
         /// Position of the deal's stage.
-        stage: usize,
+        stage: StageIx,
     },
     /// `large_early`: a large deal in an early stage closing this quarter
     /// (the amount is the risk's).
     LargeEarly {
         /// Position of the deal's stage.
-        stage: usize,
+        stage: StageIx,
         /// The quarter of `as_of`.
         quarter: Period,
     },
     /// `no_champion`: no coach or champion this far along.
     NoChampion {
         /// Position of the deal's stage.
-        stage: usize,
+        stage: StageIx,
     },
     /// `backward`: the deal went back to earlier stages.
     Backward {
@@ -185,7 +186,7 @@ impl Signal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Risk {
     /// Position of the deal in [`Pipeline::deals`].
-    pub deal: usize,
+    pub deal: DealIx,
     /// The deal's amount in the reporting currency.
     pub amount: Money,
     /// What fired and why.
@@ -411,14 +412,12 @@ pub fn signals(f: &Facts<'_>, df: &DealFact, d: &Deal, out: &mut Vec<Risk>) {
 
     // exit_criteria
     let criteria = if on(ix::EXIT_CRITERIA) {
-        &stages[..df.stage]
+        &stages[..df.stage.get()]
     } else {
         &[]
     };
-    let missing: Vec<Missing> = criteria
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.is_open())
+    let missing: Vec<Missing> = enumerate(criteria)
+        .filter(|(_, s): &(StageIx, _)| s.is_open())
         .flat_map(|(si, s)| {
             s.requires
                 .iter()

@@ -7,6 +7,7 @@
 //! in ISO form in both languages. `docs/metrics.md` lists every sentence.
 
 use super::{Late, Missing, Risk, Signal};
+use crate::ix::StageIx;
 use crate::model::{Locale, Pipeline};
 use std::fmt::{self, Display, Write};
 
@@ -59,7 +60,7 @@ struct Words<'a> {
 }
 
 impl<'a> Words<'a> {
-    fn stage(&self, ix: usize) -> &'a str {
+    fn stage(&self, ix: StageIx) -> &'a str {
         self.p.settings.stages[ix].name.as_str()
     }
 

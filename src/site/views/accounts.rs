@@ -9,6 +9,7 @@ use super::stakeholders::MapRow;
 use super::{Site, by_status_and_close, paths, plausible_email};
 use crate::analytics::accounts::AccountHealth;
 use crate::analytics::accounts::Trend;
+use crate::ix::AccountIx;
 use crate::model::{Attitude, Contact};
 use crate::money::Money;
 use crate::site::charts;
@@ -173,7 +174,7 @@ impl Site<'_> {
     }
 
     /// The page of account `ix` (in [`Pipeline::accounts`]).
-    pub fn account_page(&self, ix: usize) -> AccountView {
+    pub fn account_page(&self, ix: AccountIx) -> AccountView {
         let (a, fm, i) = (self.a, &self.fm, &self.i);
         let acc = &self.p.accounts[ix];
         let id = acc.id.as_str();

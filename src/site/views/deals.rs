@@ -7,6 +7,7 @@ use super::lines::DealLine;
 use super::query::Filters;
 use super::{Site, paths};
 use crate::analytics::Status;
+use crate::ix::{DealIx, StageIx};
 use crate::model::Deal;
 use crate::money::Money;
 use crate::site::charts::{self, Segment};
@@ -244,17 +245,22 @@ impl Site<'_> {
         let mut events = Vec::new();
         let mut segs: Vec<Segment> = Vec::new();
         let mut closes: Vec<Date> = Vec::new();
-        let mut prev_ix: Option<usize> = None;
+        let mut prev_ix: Option<StageIx> = None;
         let mut prev_close: Option<Date> = None;
-        let hist: Vec<(Date, usize, Option<Date>, &str)> = if d.history.is_empty() {
-            vec![(d.created.value, d.refs.stage.unwrap_or(0), None, "")]
+        let hist: Vec<(Date, StageIx, Option<Date>, &str)> = if d.history.is_empty() {
+            vec![(
+                d.created.value,
+                d.refs.stage.unwrap_or(StageIx::new(0)),
+                None,
+                "",
+            )]
         } else {
             d.history
                 .iter()
                 .map(|h| {
                     (
                         h.date.value,
-                        h.stage_ix.unwrap_or(0),
+                        h.stage_ix.unwrap_or(StageIx::new(0)),
                         h.close.as_ref().map(|c| c.value),
                         h.note.as_deref().unwrap_or(""),
                     )
@@ -262,7 +268,7 @@ impl Site<'_> {
                 .collect()
         };
         for (n, (date, six, close, note)) in hist.iter().enumerate() {
-            let st = &stages[(*six).min(stages.len().saturating_sub(1))];
+            let st = &stages[six.get().min(stages.len().saturating_sub(1))];
             // An entry repeating the stage only records a new close date.
             let same = n > 0 && prev_ix == Some(*six);
             let back = prev_ix.is_some_and(|p| *six < p);
@@ -304,7 +310,7 @@ impl Site<'_> {
                     from: *date,
                     to: end,
                     stage: st.name.clone(),
-                    ix: *six,
+                    ix: six.get(),
                     back,
                     outcome: st.outcome.map(|o| o.as_str()),
                 }),
@@ -390,7 +396,7 @@ impl Site<'_> {
 
     /// The risk signals of the deal at position `deal` of the pipeline,
     /// with their reasons in the site's language.
-    pub(super) fn deal_risks(&self, deal: usize) -> Vec<DealRisk> {
+    pub(super) fn deal_risks(&self, deal: DealIx) -> Vec<DealRisk> {
         self.a
             .risks_of(deal)
             .iter()

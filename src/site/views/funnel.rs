@@ -3,6 +3,7 @@
 use super::Site;
 use super::cells::{Num, num_count, num_money, num_probability, num_ratio};
 use super::query::{Query, key};
+use crate::ix::StageIx;
 use crate::money::Ratio;
 use crate::site::charts::{self, FunnelBar};
 use serde::Serialize;
@@ -71,7 +72,7 @@ impl Site<'_> {
             .map(|s| FunnelLine {
                 name: s.name.clone(),
                 href: Some(self.stage_href(&s.stage)),
-                ix: self.p.stage_ix(&s.stage).unwrap_or(0),
+                ix: self.p.stage_ix(&s.stage).map_or(0, StageIx::get),
                 probability: num_probability(fm, s.probability),
                 count: num_count(fm, s.count),
                 amount: num_money(fm, s.amount),

@@ -14,6 +14,7 @@ use crate::analytics::forecast::Forecast;
 use crate::analytics::performance::Performance;
 use crate::analytics::risk::Risk;
 use crate::analytics::{DealCategory, Status};
+use crate::ix::StageIx;
 use crate::period::Period;
 use crate::site::charts::{self, StackBar};
 use serde::Serialize;
@@ -257,7 +258,7 @@ impl Site<'_> {
         let f = &self.a.deals[k];
         let d = &self.row(k);
         let overridden = self.p.deals[f.deal].forecast.is_some();
-        let stage_ix = self.p.stage_ix(d.stage).unwrap_or(0);
+        let stage_ix = self.p.stage_ix(d.stage).map_or(0, StageIx::get);
         let original = if d.currency != self.a.currency {
             fm.money_in(d.amount, d.currency)
         } else {

@@ -56,6 +56,7 @@ use crate::analytics::performance::Performance;
 use crate::analytics::risk::CODES;
 use crate::analytics::{Analytics, ScopeRef, Status};
 use crate::diag::{Diagnostic, Severity};
+use crate::ix::DealIx;
 use crate::model::{Locale, Pipeline, Tier};
 use crate::period::{Calendar, Period};
 use crate::site::i18n::{Fmt, I18n};
@@ -375,7 +376,7 @@ impl<'a> Site<'a> {
 
     /// The row (in the analytics' deals) of the deal at position `deal` of
     /// the pipeline; none when it is left out of the numbers.
-    fn row_of(&self, deal: usize) -> Option<usize> {
+    fn row_of(&self, deal: DealIx) -> Option<usize> {
         self.a.deals.binary_search_by_key(&deal, |f| f.deal).ok()
     }
 

@@ -8,6 +8,7 @@ use super::query::{Filters, Query, key};
 use super::{LIST_PAGE_ROWS, Site, paths};
 use crate::analytics::Status;
 use crate::analytics::risk::{self, CODES, Risk};
+use crate::ix::DealIx;
 use crate::model::Category;
 use crate::money::Money;
 use serde::Serialize;
@@ -109,7 +110,7 @@ pub struct SignalView {
 impl Site<'_> {
     /// How many deals `risks` are on, and their amount.
     fn deals_at_risk<'r>(&self, risks: impl Iterator<Item = &'r Risk>) -> (usize, Money) {
-        let mut deals: Vec<usize> = risks.map(|r| r.deal).collect();
+        let mut deals: Vec<DealIx> = risks.map(|r| r.deal).collect();
         deals.sort_unstable();
         deals.dedup();
         let amount = deals

@@ -8,6 +8,7 @@ use super::{Site, by_close, plausible_email};
 use crate::analytics::ScopeKind;
 use crate::analytics::Status;
 use crate::analytics::performance::Performance;
+use crate::ix::{PersonIx, TeamIx};
 use crate::period::Period;
 use crate::site::charts::StackBar;
 use serde::Serialize;
@@ -238,7 +239,7 @@ impl Site<'_> {
     }
 
     /// The page of team `ix`.
-    pub fn team_page(&self, ix: usize) -> TeamView {
+    pub fn team_page(&self, ix: TeamIx) -> TeamView {
         let t = &self.p.teams[ix];
         let id = t.id.value.as_str();
         let q = self.a.current.quarter;
@@ -304,7 +305,7 @@ impl Site<'_> {
     }
 
     /// The page of person `ix`.
-    pub fn person_page(&self, ix: usize) -> PersonView {
+    pub fn person_page(&self, ix: PersonIx) -> PersonView {
         let x = &self.p.people[ix];
         let id = x.id.value.as_str();
         let a = self.a;
