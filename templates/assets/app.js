@@ -265,7 +265,8 @@
    * build time with the rows of all its pages (`rows/deals.js`…, see
    * src/site/views/rows.rs): `window.dealbookRows[<table id>] = {kind, l,
    * t, r}`, each row an array in the list's order whose shared values
-   * (filter keys, links, badges) are positions in `t`. It is loaded the
+   * (links, badges, and its filter keys: a few space-separated strings of
+   * `facet:value`) are positions in `t`. It is loaded the
    * first time a filter is set on the list; the matching rows of all pages
    * are then drawn (the first DRAW_MAX of them) with the markup of the
    * built-in templates, and the totals count every match. */
@@ -370,7 +371,7 @@
         var cat = t[r[6]];
         var tr = el("tr", "status-" + status[0] + (r[14] ? " flagged" : ""));
         var main = cell(tr, "c-main", "", r[1]);
-        linkTo(main, [r[1], r[0]]);
+        linkTo(main, [r[1], d.l.deal_href.replace("{id}", r[0])]);
         if (status[0] !== "open") {
           text(main, " ");
           tagOf(main, status, "status");
@@ -446,7 +447,7 @@
       draw: function (r, d, lab) {
         var t = d.t;
         var tr = el("tr");
-        linkTo(cell(tr, "c-main", "", r[0]), [r[0], r[1]]);
+        linkTo(cell(tr, "c-main", "", r[0]), [r[0], d.l.account_href.replace("{id}", r[1])]);
         tagOf(cell(tr, "c-tier", lab[1], r[3]), t[r[2]], "tier");
         cell(tr, "c-opt").textContent = t[r[4]];
         linkTo(cell(tr, "", lab[3]), t[r[5]]);
@@ -477,7 +478,7 @@
         var t = d.t;
         var tr = el("tr");
         var main = cell(tr, "c-main", "", r[0]);
-        linkTo(main, [r[0], r[1]]);
+        linkTo(main, [r[0], d.l.deal_href.replace("{id}", r[1])]);
         var acc = el("span", "sub");
         linkTo(acc, t[r[2]]);
         main.appendChild(acc);
@@ -504,10 +505,6 @@
     function settle() {
       var d = window.dealbookRows && window.dealbookRows[id];
       if (d && KINDS[d.kind]) {
-        d.ix = {};
-        d.t.forEach(function (v, k) {
-          if (typeof v === "string") d.ix[v] = k;
-        });
         d.text = [];
         e.state = "ready";
         e.data = d;
@@ -739,11 +736,22 @@
      * DRAW_MAX matches; returns the count and the footer's sums. */
     function applyAll(d, words, wanted) {
       var kind = KINDS[d.kind];
-      var want = wanted.map(function (list) {
-        return list.map(function (k) {
-          return d.ix[k] === undefined ? -1 : d.ix[k];
-        });
+      // Whether a shared string of keys holds one of a facet's values,
+      // found once per string.
+      var hits = wanted.map(function () {
+        return {};
       });
+      function holds(f, g) {
+        var h = hits[f][g];
+        if (h === undefined) {
+          var ks = " " + d.t[g] + " ";
+          h = wanted[f].some(function (k) {
+            return ks.indexOf(" " + k + " ") !== -1;
+          });
+          hits[f][g] = h;
+        }
+        return h;
+      }
       var sums = totals.map(function () {
         return 0;
       });
@@ -754,9 +762,9 @@
       var n = 0;
       d.r.forEach(function (r, i) {
         var keys = r[kind.keys];
-        for (var f = 0; f < want.length; f++) {
+        for (var f = 0; f < wanted.length; f++) {
           var hit = false;
-          for (var j = 0; j < want[f].length && !hit; j++) hit = keys.indexOf(want[f][j]) !== -1;
+          for (var j = 0; j < keys.length && !hit; j++) hit = holds(f, keys[j]);
           if (!hit) return;
         }
         if (words.length) {

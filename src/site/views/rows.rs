@@ -12,12 +12,15 @@
 //! few labels the rows need in the site's language, `t` the values many
 //! rows share (filter keys, links to accounts and people, badges, stages),
 //! each written once, and `r` one array per row, in the list's order, that
-//! refers to them by position in `t`. Money is in whole cents (exact
+//! refers to them by position in `t`; a row's filter keys are three
+//! positions of shared strings of keys, its page is found from its id
+//! (`l.deal_href`, `l.account_href`). Money is in whole cents (exact
 //! sums). One row per line: the same input gives the same bytes. The
 //! fields of each kind are listed in `docs/site.md`.
 
-use super::Site;
 use super::cells::{Link, Tag};
+use super::query::key;
+use super::{Site, paths};
 use crate::analytics::Status;
 use crate::money::Money;
 use rust_decimal::Decimal;
@@ -57,11 +60,29 @@ impl Shared {
         self.of(json!([t.code, t.text, t.title]))
     }
 
-    /// The filter keys (`facet:value`, space-separated) as positions.
+    /// The filter keys (`facet:value`, space-separated) as the positions
+    /// of three shared strings of keys: the periods (close and created),
+    /// the state (category, stage, risks, signal), and who (team, owner,
+    /// tier, follow-up). Rows share these far more often than the whole
+    /// set, and three positions are shorter than a dozen.
     fn keys(&mut self, keys: &str) -> Vec<usize> {
-        keys.split(' ')
-            .filter(|k| !k.is_empty())
-            .map(|k| self.of(Value::from(k)))
+        let mut groups = [String::new(), String::new(), String::new()];
+        for k in keys.split(' ').filter(|k| !k.is_empty()) {
+            let facet = k.split(':').next().unwrap_or_default();
+            let g = match facet {
+                key::PERIOD | key::CREATED => 0,
+                key::CAT | key::STAGE | key::RISK | key::SIGNAL => 1,
+                _ => 2,
+            };
+            if !groups[g].is_empty() {
+                groups[g].push(' ');
+            }
+            groups[g].push_str(k);
+        }
+        groups
+            .into_iter()
+            .filter(|g| !g.is_empty())
+            .map(|g| self.of(Value::from(g)))
             .collect()
     }
 }
@@ -110,6 +131,9 @@ impl Site<'_> {
             "commit_at_risk_desc": i.get("commit_at_risk_desc"),
             "close_passed": i.get("close_passed"),
             "days_ago": i.get("days_ago"),
+            // Pages from ids: rows hold the id only.
+            "deal_href": paths::deal("{id}"),
+            "account_href": paths::account("{id}"),
         })
     }
 
@@ -123,7 +147,7 @@ impl Site<'_> {
                 let d = self.deal_line(k);
                 let open = self.a.deals[k].status == Status::Open;
                 json!([
-                    d.link.href,
+                    d.id,
                     d.link.text,
                     sh.tag(&d.status),
                     sh.link(&d.account),
@@ -173,7 +197,7 @@ impl Site<'_> {
                 let a = self.account_line(h);
                 json!([
                     a.link.text,
-                    a.link.href,
+                    h.id,
                     sh.tag(&a.tier),
                     a.tier_ix,
                     sh.of(Value::from(a.industry)),
@@ -208,7 +232,7 @@ impl Site<'_> {
                 let x = self.risk_line(r);
                 json!([
                     x.deal.text,
-                    x.deal.href,
+                    self.p.deals[r.deal].id.as_str(),
                     sh.link(&x.account),
                     sh.link(&x.owner),
                     sh.of(Value::from(x.stage)),
