@@ -14,8 +14,8 @@
 
 use clap::Parser;
 use dealbook::analytics::{
-    self, Current, Options, ScopeKey, accounts, facts, forecast, funnel, performance, risk,
-    targets, trends, winloss,
+    self, Current, Options, ScopeKey, accounts, facts, figures, forecast, funnel, performance,
+    risk, sums, targets, trends, winloss,
 };
 use dealbook::load::LoadOptions;
 use std::path::PathBuf;
@@ -63,12 +63,12 @@ fn breakdown(p: &dealbook::model::Pipeline, as_of: jiff::civil::Date) {
     let periods = analytics::horizon(&f, &current, &Options::default());
     let risks = step("risks", || risk::risks(&f));
     let health = step("account health", || accounts::health(&f));
-    let acc = step("accumulate", || forecast::accumulate(&f));
+    let acc = step("accumulate", || sums::accumulate(&f));
     let tgt = step("targets index", || targets::Targets::new(&f));
     step("forecast rows", || {
         forecast::forecasts(&f, &acc, &tgt, &periods)
     });
-    let deals = step("deal figures", || facts::figures(&f, &risks));
+    let deals = step("deal figures", || figures::figures(&f, &risks));
     step("performance rows", || {
         performance::performance(&f, &acc, &tgt, &periods, &deals, &health)
     });

@@ -161,35 +161,29 @@ pub fn workflow() -> String {
 }
 
 /// Why `init` did not write anything.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum InitError {
     /// These files exist already; nothing was written.
+    #[error("refusing to overwrite existing files:{}", listed(.0))]
     Exists(Vec<PathBuf>),
     /// Writing failed.
-    Io(PathBuf, std::io::Error),
+    #[error("cannot write {}: {}", .0.display(), .1)]
+    Io(PathBuf, #[source] std::io::Error),
     /// The folder is inside the pipeline at this root; nothing was written.
+    #[error(
+        "refusing to create a pipeline inside the pipeline at {} (its dealbook.toml \
+         would be found first); choose a folder outside it",
+        .0.display()
+    )]
     Inside(PathBuf),
 }
 
-impl std::fmt::Display for InitError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            InitError::Exists(paths) => {
-                write!(f, "refusing to overwrite existing files:")?;
-                for p in paths {
-                    write!(f, "\n  {}", p.display())?;
-                }
-                Ok(())
-            }
-            InitError::Io(p, e) => write!(f, "cannot write {}: {e}", p.display()),
-            InitError::Inside(root) => write!(
-                f,
-                "refusing to create a pipeline inside the pipeline at {} (its dealbook.toml \
-                 would be found first); choose a folder outside it",
-                root.display()
-            ),
-        }
-    }
+/// The paths of [`InitError::Exists`], one per line, indented.
+fn listed(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| format!("\n  {}", p.display()))
+        .collect()
 }
 
 /// Writes the scaffold into `dir` (created if needed). Refuses, writing

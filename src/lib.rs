@@ -1,10 +1,14 @@
 //! dealbook: sales pipeline as code.
 //!
-//! The data flows one way: [`load`] (walk and parse, keeping spans) →
-//! [`check`] (all diagnostics) → [`model`] (typed, resolved) → analytics
-//! (pure functions of the model and an `as_of` date) → site. The binary's
-//! commands are thin wrappers over the functions here, so tests and
-//! benchmarks call the same code.
+//! The data flows one way: [`spec`] (the format, declared once) →
+//! [`reader`] (each document read against the spec, keeping spans) →
+//! [`load`] (walk, parse, build the typed, resolved [`model`]) → [`check`]
+//! (all diagnostics) → [`analytics`] (pure functions of the model and an
+//! `as_of` date) → [`report`] / [`site`] / [`diff`]; [`history`] feeds the
+//! analytics one revision at a time, [`watch`] and [`serve`] rebuild on
+//! every save. The binary's commands are thin wrappers over the functions
+//! here, so tests and benchmarks call the same code. `ARCHITECTURE.md`
+//! at the repository's root is the map.
 
 pub mod analytics;
 pub mod bidi;

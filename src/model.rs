@@ -25,6 +25,9 @@ macro_rules! str_enum {
             /// The spellings allowed in files, in order.
             pub const NAMES: &'static [&'static str] = &[$($s),*];
 
+            /// Every value, in the order declared (the order of [`Self::NAMES`]).
+            pub const ALL: &'static [Self] = &[$($name::$variant),*];
+
             /// Parses a spelling; `None` when it is not one of [`Self::NAMES`].
             pub fn parse(s: &str) -> Option<Self> {
                 match s { $($s => Some($name::$variant),)* _ => None }

@@ -53,6 +53,7 @@
 //! | elm-upsell     | 0.10 | pipeline  | 50000 × 0.1 = 5000.00                   |
 
 use dealbook::Checked;
+use dealbook::analytics::ScopeKind;
 use dealbook::analytics::targets::Source;
 use dealbook::analytics::{self, Analytics, Focus, Options};
 use dealbook::load::LoadOptions;
@@ -358,7 +359,7 @@ fn forecast_current_quarter() {
     // 340000 + 52500 + 48000 + 60000 + 32058.83 + 150000 = 882558.83;
     // open = 1715620.92 − 200000 = 1515620.92 in 6 deals.
     let org = forecast(a, "2026-Q3", None);
-    assert_eq!(org.scope.kind, "org");
+    assert_eq!(org.scope.kind, ScopeKind::Org);
     assert_eq!(
         figures(org),
         "200000.00 | 635620.92 | 1115620.92 | 1715620.92 | 882558.83 | 1515620.92 | 6"
@@ -817,7 +818,7 @@ fn performance_year() {
 fn kpis() {
     let k = &a().kpis;
     assert_eq!(k.period, p("2026-Q3"));
-    assert_eq!(k.scope.kind, "org");
+    assert_eq!(k.scope.kind, ScopeKind::Org);
     assert_eq!(k.scope.name, "Small Co");
     // The quarter's forecast row (see forecast_current_quarter).
     assert_eq!(k.won.to_string(), "200000.00");
@@ -864,7 +865,10 @@ fn focus_on_a_team_for_a_year() {
     });
     let k = &a.kpis;
     assert_eq!(k.period, Period::Year(2026));
-    assert_eq!((k.scope.kind, k.scope.name.as_str()), ("team", "West"));
+    assert_eq!(
+        (k.scope.kind, k.scope.name.as_str()),
+        (ScopeKind::Team, "West")
+    );
     // The FY2026 west row of forecast_year_month_and_other_periods.
     assert_eq!(k.won.to_string(), "505040.00");
     assert_eq!(o(k.target), "none");
@@ -1545,7 +1549,7 @@ fn organisation_target_rolls_up_from_teams_and_people_without_a_team() {
     // 200000 / 770000 = 0.259740… → 0.2597
     assert_eq!(o(q3.attainment), "0.2597");
     // Non-additive targets never roll up over members.
-    assert!(a.targets.iter().all(|t| t.scope.kind != "org"));
+    assert!(a.targets.iter().all(|t| t.scope.kind != ScopeKind::Org));
 }
 
 /// Writes a small pipeline of `files` (path, text) into a temporary folder

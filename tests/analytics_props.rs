@@ -5,6 +5,7 @@
 //!
 //! `PROPTEST_CASES` raises the number of cases (default 64).
 
+use dealbook::analytics::ScopeKind;
 use dealbook::analytics::{self, Analytics, Options};
 use dealbook::load::LoadOptions;
 use dealbook::money::{Money, Ratio};
@@ -654,12 +655,12 @@ fn check(g: &Gen, a: &Analytics) -> Result<(), TestCaseError> {
         let mut org = None;
         for r in &rows {
             match r.scope.kind {
-                "person" => {
+                ScopeKind::Person => {
                     let t = team_of[r.scope.id.as_deref().unwrap()].clone();
                     let e = by_team.entry(t).or_insert(zero);
                     *e = add(*e, sums(r));
                 }
-                "team" => {
+                ScopeKind::Team => {
                     teams.insert(r.scope.id.clone(), sums(r));
                 }
                 _ => org = Some(sums(r)),
@@ -687,11 +688,11 @@ fn check(g: &Gen, a: &Analytics) -> Result<(), TestCaseError> {
                 .iter()
                 .filter(|r| r.period == period)
                 .collect();
-            for t in perf.iter().filter(|r| r.scope.kind == "team") {
+            for t in perf.iter().filter(|r| r.scope.kind == ScopeKind::Team) {
                 let people: Vec<_> = perf
                     .iter()
                     .filter(|r| {
-                        r.scope.kind == "person"
+                        r.scope.kind == ScopeKind::Person
                             && team_of[r.scope.id.as_deref().unwrap()] == t.scope.id
                     })
                     .collect();

@@ -17,6 +17,7 @@ mod common;
 
 use common::repo;
 use common::webdriver::{Driver, Session, tools};
+use dealbook::analytics::ScopeKind;
 use dealbook::analytics::{self, Analytics, Status};
 use dealbook::load::LoadOptions;
 use dealbook::site::i18n::Fmt;
@@ -210,7 +211,7 @@ fn every_kind_of_page_in_a_real_browser() {
     let q4 = a
         .forecast
         .iter()
-        .find(|r| r.period.to_string() == "2026-Q4" && r.scope.kind == "org")
+        .find(|r| r.period.to_string() == "2026-Q4" && r.scope.kind == ScopeKind::Org)
         .unwrap();
     s.goto(&file_url(out.path(), "forecast/2026-Q4.html"));
     for (key, m) in [
@@ -799,7 +800,7 @@ fn winloss_page_shows_the_analytics() {
     let w = a
         .winloss
         .iter()
-        .find(|w| w.period == year && w.scope.kind == "org")
+        .find(|w| w.period == year && w.scope.kind == ScopeKind::Org)
         .unwrap();
     assert_eq!(
         s.text("[data-kpi=\"win_rate\"] .kpi-value"),
@@ -863,7 +864,7 @@ fn winloss_page_shows_the_analytics() {
             let row = a
                 .winloss
                 .iter()
-                .find(|x| x.period == *q && x.scope.kind == "org")
+                .find(|x| x.period == *q && x.scope.kind == ScopeKind::Org)
                 .unwrap();
             if let Some(x) = row.competitors.iter().find(|x| &x.competitor == name)
                 && x.win_rate.is_some()
@@ -918,7 +919,7 @@ fn a_filter_set_in_the_url_shows_its_rows_and_totals() {
     let org = a
         .forecast
         .iter()
-        .find(|r| r.period == q4 && r.scope.kind == "org")
+        .find(|r| r.period == q4 && r.scope.kind == ScopeKind::Org)
         .unwrap();
     // This quarter's commit: its won and open commit deals.
     let commit: Vec<_> = a
@@ -1142,15 +1143,20 @@ fn the_call_view_adds_up_to_the_forecast() {
     let s = d.session(true, 1440);
     let quarter = a.current.quarter;
     for (page, period, kind, id) in [
-        ("forecast/2026-Q4.html", quarter, "org", None),
-        ("forecast/2026.html", a.current.year, "org", None),
-        ("teams/east.html", quarter, "team", Some("east")),
-        ("teams/north.html", quarter, "team", Some("north")),
-        ("people/tom-wu.html", quarter, "person", Some("tom-wu")),
+        ("forecast/2026-Q4.html", quarter, ScopeKind::Org, None),
+        ("forecast/2026.html", a.current.year, ScopeKind::Org, None),
+        ("teams/east.html", quarter, ScopeKind::Team, Some("east")),
+        ("teams/north.html", quarter, ScopeKind::Team, Some("north")),
+        (
+            "people/tom-wu.html",
+            quarter,
+            ScopeKind::Person,
+            Some("tom-wu"),
+        ),
         (
             "people/zhang-min.html",
             quarter,
-            "person",
+            ScopeKind::Person,
             Some("zhang-min"),
         ),
     ] {

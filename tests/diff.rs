@@ -621,7 +621,7 @@ fn assert_forecast_matches_analytics(r: &Repo, j: &Value, a: usize, b: usize) {
             let scope = &row["scope"];
             let f = an.forecast.iter().find(|f| {
                 f.period == period
-                    && f.scope.kind == scope["kind"].as_str().unwrap()
+                    && f.scope.kind.as_str() == scope["kind"].as_str().unwrap()
                     && f.scope.id.as_deref() == scope["id"].as_str()
             });
             let got = &row[side];

@@ -32,6 +32,7 @@
 //! Every deal enters qualify on the day it is created (0 days).
 
 use dealbook::Checked;
+use dealbook::analytics::ScopeKind;
 use dealbook::analytics::winloss::{Competitor, WinLoss};
 use dealbook::analytics::{self, Analytics, Options};
 use dealbook::load::LoadOptions;
@@ -103,7 +104,7 @@ fn periods_and_scopes() {
     let periods: Vec<String> = a
         .winloss
         .iter()
-        .filter(|w| w.scope.kind == "org")
+        .filter(|w| w.scope.kind == ScopeKind::Org)
         .map(|w| w.period.to_string())
         .collect();
     assert_eq!(

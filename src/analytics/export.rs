@@ -6,7 +6,8 @@
 //! site's `data.json` (`docs/report-json.md`), its rows made as they are
 //! written out.
 
-use super::facts::{DealCategory, DealFigures, Status};
+use super::facts::{DealCategory, Status};
+use super::figures::DealFigures;
 use super::risk::{Codes, Risk};
 use super::{Analytics, Current, Kpis, accounts, funnel, performance, targets, trends};
 use crate::model::{Locale, Pipeline};

@@ -4,8 +4,8 @@
 //! or required fields do not resolve (only possible when the pipeline has
 //! errors) are left out of the numbers.
 
+use super::ScopeKind;
 use super::ScopeRef;
-use super::risk::{Codes, Risk};
 use crate::model::{Category, Pipeline};
 use crate::money::Money;
 use crate::period::{Calendar, Period};
@@ -250,17 +250,17 @@ impl<'p> Facts<'p> {
     pub fn scope_ref(&self, s: ScopeKey) -> ScopeRef {
         match s {
             ScopeKey::Org => ScopeRef {
-                kind: "org",
+                kind: ScopeKind::Org,
                 id: None,
                 name: self.p.settings.org.name.clone(),
             },
             ScopeKey::Team(i) => ScopeRef {
-                kind: "team",
+                kind: ScopeKind::Team,
                 id: Some(self.p.teams[i].id.value.0.clone()),
                 name: self.p.teams[i].name.clone(),
             },
             ScopeKey::Person(i) => ScopeRef {
-                kind: "person",
+                kind: ScopeKind::Person,
                 id: Some(self.p.people[i].id.value.0.clone()),
                 name: self.p.people[i].name.clone(),
             },
@@ -271,44 +271,6 @@ impl<'p> Facts<'p> {
     pub fn days(a: Date, b: Date) -> i64 {
         (b - a).get_days() as i64
     }
-}
-
-/// What the numbers say about one usable deal: figures and positions, no
-/// text. Ids and names are in the pipeline at [`DealFigures::deal`] and are
-/// joined in where a deal is shown or exported
-/// ([`super::export::DealRow`]).
-#[derive(Debug, Clone, PartialEq)]
-pub struct DealFigures {
-    /// Position in [`Pipeline::deals`].
-    pub deal: usize,
-    /// Open, won or lost.
-    pub status: Status,
-    /// Position of the stage in the settings' stages.
-    pub stage: usize,
-    /// Position of the account in [`Pipeline::accounts`].
-    pub account: Option<usize>,
-    /// Position of the owner in [`Pipeline::people`].
-    pub owner: Option<usize>,
-    /// Position of the owner's team in [`Pipeline::teams`].
-    pub team: Option<usize>,
-    /// Amount in the reporting currency, to the cent.
-    pub amount_reporting: Money,
-    /// Effective probability (1 won, 0 lost; exported only for open deals).
-    pub probability: Decimal,
-    /// Effective forecast category (exported only for open deals).
-    pub category: Category,
-    /// Weighted amount (exported only for open deals).
-    pub weighted: Money,
-    /// Opened on.
-    pub created: Date,
-    /// Expected or actual close.
-    pub close: Option<Date>,
-    /// Fiscal quarter of the close.
-    pub close_quarter: Option<Period>,
-    /// Days in the current stage (open deals).
-    pub days_in_stage: Option<i64>,
-    /// Codes of the risk signals on the deal.
-    pub risks: Codes,
 }
 
 /// When a deal entered its current stage: the first of the history
@@ -354,56 +316,4 @@ pub fn first_wins<'f>(f: &'f Facts<'_>) -> Vec<Option<(Date, &'f DealFact)>> {
         }
     }
     first
-}
-
-/// The risks of each usable deal, in the order of [`Facts::deals`].
-/// `risks` are in deal order, as [`super::risk::risks`] returns them (and
-/// as the deals are), so both lists are walked in step.
-fn risks_by_deal<'r>(f: &Facts<'_>, risks: &'r [Risk]) -> Vec<&'r [Risk]> {
-    let mut next = 0;
-    f.deals
-        .iter()
-        .map(|df| {
-            while next < risks.len() && risks[next].deal < df.ix {
-                next += 1;
-            }
-            let start = next;
-            while next < risks.len() && risks[next].deal == df.ix {
-                next += 1;
-            }
-            &risks[start..next]
-        })
-        .collect()
-}
-
-/// The figures of all usable deals, in [`Facts::deals`] order, with the
-/// codes of their `risks`.
-pub fn figures(f: &Facts<'_>, risks: &[Risk]) -> Vec<DealFigures> {
-    f.deals
-        .par_iter()
-        .zip(risks_by_deal(f, risks))
-        .map(|(df, deal_risks)| {
-            let mut codes = Codes::default();
-            for r in deal_risks {
-                codes.insert(&r.signal);
-            }
-            DealFigures {
-                deal: df.ix,
-                status: df.status,
-                stage: df.stage,
-                account: df.account,
-                owner: df.owner,
-                team: df.team,
-                amount_reporting: df.amount,
-                probability: df.probability,
-                category: df.category,
-                weighted: df.weighted,
-                created: df.created,
-                close: df.close,
-                close_quarter: df.close.map(|c| f.cal.quarter_of(c)),
-                days_in_stage: (df.status == Status::Open).then(|| days_in_stage(f, df)),
-                risks: codes,
-            }
-        })
-        .collect()
 }

@@ -10,10 +10,12 @@
 pub mod accounts;
 pub mod export;
 pub mod facts;
+pub mod figures;
 pub mod forecast;
 pub mod funnel;
 pub mod performance;
 pub mod risk;
+pub mod sums;
 pub mod targets;
 pub mod trends;
 pub mod winloss;
@@ -26,7 +28,8 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-pub use facts::{DealCategory, DealFact, DealFigures, ScopeKey, Status};
+pub use facts::{DealCategory, DealFact, ScopeKey, Status};
+pub use figures::DealFigures;
 
 /// Version of the analytics document (`report --format json`, `data.json`).
 pub const REPORT_VERSION: u32 = 2;
@@ -46,16 +49,47 @@ pub struct Options {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Focus {
     /// A team, by id.
-    Team(String),
+    Team(crate::ids::TeamId),
     /// A person, by id.
-    Person(String),
+    Person(crate::ids::PersonId),
+}
+
+/// What kind of scope a figure is for. Serialised (and shown) as `org`,
+/// `person`, `team`; declared in that order, the order of those names, so
+/// that sorting by scope is what it was when the kind was a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeKind {
+    /// The organisation.
+    Org,
+    /// A person.
+    Person,
+    /// A team.
+    Team,
+}
+
+impl ScopeKind {
+    /// The name in JSON, CSV and the site: `org`, `person` or `team`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScopeKind::Org => "org",
+            ScopeKind::Person => "person",
+            ScopeKind::Team => "team",
+        }
+    }
+}
+
+impl std::fmt::Display for ScopeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Who a figure is for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct ScopeRef {
-    /// "org", "team" or "person".
-    pub kind: &'static str,
+    /// The organisation, a team or a person.
+    pub kind: ScopeKind,
     /// Id of the team or person; none for the organisation.
     pub id: Option<String>,
     /// Human name.
@@ -194,7 +228,7 @@ pub fn compute(p: &Pipeline, as_of: Date, opts: &Options) -> Analytics {
         },
         || {
             let ((accounts, acc), (customers, (trends, (funnel, conversion)))) = rayon::join(
-                || (accounts::health(&f), forecast::accumulate(&f)),
+                || (accounts::health(&f), sums::accumulate(&f)),
                 || {
                     rayon::join(
                         || accounts::customers(&f, &periods),
@@ -211,7 +245,7 @@ pub fn compute(p: &Pipeline, as_of: Date, opts: &Options) -> Analytics {
         },
     );
     let tgt = targets::Targets::new(&f);
-    let deals = facts::figures(&f, &risks);
+    let deals = figures::figures(&f, &risks);
     let forecast = forecast::forecasts(&f, &acc, &tgt, &periods);
     let performance = performance::performance(&f, &acc, &tgt, &periods, &deals, &accounts);
     let target_rows = targets::rows(&f, &acc, &tgt);
@@ -283,7 +317,7 @@ fn kpis(
     f: &Facts<'_>,
     period: Period,
     scope: ScopeKey,
-    acc: &forecast::Accumulated,
+    acc: &sums::Accumulated,
     tgt: &targets::Targets<'_, '_>,
     deals: &[DealFigures],
     accounts: &[accounts::AccountHealth],

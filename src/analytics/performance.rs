@@ -4,10 +4,13 @@
 //! follow-ups and open risks. Also the trailing-year figures behind sales
 //! velocity.
 
+use super::ScopeKind;
 use super::ScopeRef;
 use super::accounts::AccountHealth;
-use super::facts::{DealFigures, Facts, ScopeKey, Status};
-use super::forecast::{Accumulated, reported_scopes};
+use super::facts::{Facts, ScopeKey, Status};
+use super::figures::DealFigures;
+use super::forecast::reported_scopes;
+use super::sums::Accumulated;
 use super::targets::{Targets, money_target};
 use crate::model::Metric;
 use crate::money::{Money, Ratio, mean_days, median_days};
@@ -127,7 +130,7 @@ pub fn performance(
                 (scope, row)
             })
             .collect();
-        for kind in ["person", "team"] {
+        for kind in [ScopeKind::Person, ScopeKind::Team] {
             let mut idx: Vec<usize> = (0..rows.len())
                 .filter(|&i| rows[i].1.scope.kind == kind)
                 .collect();
@@ -137,8 +140,8 @@ pub fn performance(
             }
         }
         rows.sort_by(|a, b| {
-            (a.1.scope.kind != "team")
-                .cmp(&(b.1.scope.kind != "team"))
+            (a.1.scope.kind != ScopeKind::Team)
+                .cmp(&(b.1.scope.kind != ScopeKind::Team))
                 .then(a.1.rank.cmp(&b.1.rank))
         });
         out.extend(rows.into_iter().map(|(_, r)| r));

@@ -9,7 +9,7 @@
 
 use super::ScopeRef;
 use super::facts::{Facts, ScopeKey};
-use super::forecast::Accumulated;
+use super::sums::Accumulated;
 use crate::model::{Metric, Role, Scope};
 use crate::money::{Money, Ratio, round};
 use crate::period::Period;

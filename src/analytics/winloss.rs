@@ -21,12 +21,12 @@
 
 use super::ScopeRef;
 use super::facts::{Facts, ScopeKey, Status};
-use super::forecast::KeyMap;
 use super::forecast::reported_scopes;
 use crate::money::{Money, Ratio, median_days, round};
 use crate::period::{Grain, Period};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -134,7 +134,7 @@ pub struct Days {
 /// the median is read off the counts.
 #[derive(Debug, Clone, Default)]
 struct Hist {
-    counts: KeyMap<i64, u64>,
+    counts: FxHashMap<i64, u64>,
     n: u64,
     sum: i64,
 }
@@ -347,8 +347,8 @@ struct Acc {
     /// All the deals.
     all: Against,
     without_history: usize,
-    against: KeyMap<usize, Against>,
-    why: KeyMap<usize, (usize, Money)>,
+    against: FxHashMap<usize, Against>,
+    why: FxHashMap<usize, (usize, Money)>,
     /// Per stage position.
     stays: Vec<Hist>,
     /// Per stage position.
@@ -427,11 +427,11 @@ pub fn winloss(f: &Facts<'_>, periods: &[Period], focus: Period) -> Vec<WinLoss>
         .copied()
         .filter(|x| x.grain() != Grain::Month || *x == focus)
         .collect();
-    let wanted: KeyMap<Period, ()> = periods.iter().map(|&x| (x, ())).collect();
+    let wanted: FxHashMap<Period, ()> = periods.iter().map(|&x| (x, ())).collect();
     let (mut competitors, mut reasons) = (Names::default(), Names::default());
     // (period, owner) → sums; the deals in the order they are stored (a
     // walk in close order would jump around the heap).
-    let mut by: KeyMap<(Period, Option<usize>), Acc> = KeyMap::default();
+    let mut by: FxHashMap<(Period, Option<usize>), Acc> = FxHashMap::default();
     for df in &f.deals {
         let Some(close) = df.close else { continue };
         let d = &p.deals[df.ix];
@@ -461,7 +461,7 @@ pub fn winloss(f: &Facts<'_>, periods: &[Period], focus: Period) -> Vec<WinLoss>
     }
     for &year in periods.iter().filter(|x| x.grain() == Grain::Year) {
         let quarters = f.cal.children(year);
-        let mut sums: KeyMap<Option<usize>, Acc> = KeyMap::default();
+        let mut sums: FxHashMap<Option<usize>, Acc> = FxHashMap::default();
         for ((per, owner), a) in &by {
             if quarters.contains(per) {
                 sums.entry(*owner).or_default().absorb(a);

@@ -2,6 +2,7 @@
 //! atomically. Exit 1 when the pipeline (or one of its templates) has
 //! errors, 2 when the output cannot be written.
 
+use super::Failure;
 use super::common::{
     AsOf, PipelineDir, Rev, load_at, one_shot, print_diagnostics, site_history, today,
 };
@@ -45,16 +46,12 @@ fn parse_base_url(s: &str) -> Result<String, String> {
 }
 
 /// Runs `build`.
-pub fn run(a: Args) -> Exit {
+pub fn run(a: Args) -> Result<Exit, Failure> {
     let started = Instant::now();
-    let root = match a.pipeline.open() {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
+    let root = a.pipeline.open()?;
     let out = a.output.clone().unwrap_or_else(|| root.join("public"));
     if let Some(why) = dealbook::paths::output_conflict(&root, &out) {
-        eprintln!("error: {why}");
-        return Exit::Failure;
+        return Err(Failure::error(why));
     }
     let mut opts = one_shot();
     if dealbook::paths::is_within(&out, &root)
@@ -86,22 +83,15 @@ pub fn run(a: Args) -> Exit {
         times.push(("read the history (beside)", took));
         (end, t)
     });
-    let mut checked = match loaded {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
+    let mut checked = loaded?;
     if checked.has_errors() {
         print_diagnostics(&checked);
-        eprintln!("error: not building the site: the pipeline has errors");
-        return Exit::Invalid;
+        return Err(Failure::invalid(
+            "not building the site: the pipeline has errors",
+        ));
     }
-    let overrides = match templates::read_overrides(&root.join("templates")) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: cannot read the pipeline's templates: {e}");
-            return Exit::Failure;
-        }
-    };
+    let overrides = templates::read_overrides(&root.join("templates"))
+        .map_err(|e| Failure::error(format!("cannot read the pipeline's templates: {e}")))?;
     for s in &overrides.skipped {
         eprintln!("warning: {}", dealbook::diag_out::printable(s));
     }
@@ -135,40 +125,28 @@ pub fn run(a: Args) -> Exit {
         base_url: a.base_url.as_deref(),
         history: history.as_ref(),
     };
-    let staging = match Staging::begin(&out) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            if out.exists() {
-                eprintln!("the previous site in {} is unchanged", out.display());
-            }
-            return Exit::Failure;
-        }
+    let unchanged = |e: &dyn std::fmt::Display| {
+        format!("{e}\nthe previous site in {} is unchanged", out.display())
     };
+    let staging = Staging::begin(&out).map_err(|e| {
+        Failure::error(if out.exists() {
+            unchanged(&e)
+        } else {
+            e.to_string()
+        })
+    })?;
     let clock = Instant::now();
     let rendered = site::render_to(&input, |page| staging.write(&page));
     times.push(("render and write", clock.elapsed()));
     let pages = match rendered {
         Ok(n) => n,
-        Err(SiteError::Io(e)) => {
-            eprintln!("error: {e}");
-            eprintln!("the previous site in {} is unchanged", out.display());
-            return Exit::Failure;
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("the previous site in {} is unchanged", out.display());
-            return Exit::Invalid;
-        }
+        Err(SiteError::Io(e)) => return Err(Failure::error(unchanged(&e))),
+        Err(e) => return Err(Failure::invalid(unchanged(&e))),
     };
     match staging.commit() {
         Ok(None) => {}
         Ok(Some(warning)) => eprintln!("warning: {warning}"),
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("the previous site in {} is unchanged", out.display());
-            return Exit::Failure;
-        }
+        Err(e) => return Err(Failure::error(unchanged(&e))),
     }
     let warnings = dealbook::diag_out::Summary::of(&checked.diagnostics, 0).warnings;
     eprintln!(
@@ -190,5 +168,5 @@ pub fn run(a: Args) -> Exit {
             eprintln!("    {what}: {took:.2?}");
         }
     }
-    Exit::Ok
+    Ok(Exit::Ok)
 }

@@ -1,5 +1,6 @@
 //! `dealbook check`: validate and print diagnostics.
 
+use super::Failure;
 use super::common::{PipelineDir, one_shot, parse_date, print_stdout, stdout_color, today};
 use dealbook::diag_out;
 use dealbook::{Exit, load_and_check};
@@ -41,14 +42,10 @@ pub struct Args {
 }
 
 /// Runs `check`.
-pub fn run(a: Args) -> Exit {
-    let root = match a.pipeline.open() {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
+pub fn run(a: Args) -> Result<Exit, Failure> {
+    let root = a.pipeline.open()?;
     if a.changed_since.is_some() && !matches!(a.format, Format::Github) {
-        eprintln!("error: --changed-since works with --format github");
-        return Exit::Failure;
+        return Err(Failure::error("--changed-since works with --format github"));
     }
     let changed = match &a.changed_since {
         Some(rev) => match dealbook::diff::git::changed_since(&root, rev) {
@@ -56,10 +53,7 @@ pub fn run(a: Args) -> Exit {
                 since: rev.clone(),
                 files,
             }),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Exit::Failure;
-            }
+            Err(e) => return Err(Failure::error(e)),
         },
         None => None,
     };
@@ -93,9 +87,7 @@ pub fn run(a: Args) -> Exit {
         ),
         Format::Gitlab => diag_out::gitlab(diags, sources, &root.to_string_lossy()),
     };
-    if let Err(e) = print_stdout(&text) {
-        return e;
-    }
+    print_stdout(&text)?;
     let exit = if summary.errors > 0 || (a.deny_warnings && summary.warnings > 0) {
         Exit::Invalid
     } else {
@@ -104,5 +96,5 @@ pub fn run(a: Args) -> Exit {
     // The process ends right after this: freeing a large pipeline one
     // allocation at a time would only delay the exit (0.15 s at 100k deals).
     std::mem::forget(checked);
-    exit
+    Ok(exit)
 }

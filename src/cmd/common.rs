@@ -2,6 +2,7 @@
 //! stays thin: argument groups flattened into the commands' `Args` (same
 //! flags, same help everywhere) and the helpers around them.
 
+use super::Failure;
 use dealbook::Exit;
 use dealbook::watch::{self, Config, Outcome, Report, Watch};
 use jiff::civil::Date;
@@ -23,7 +24,7 @@ pub struct PipelineDir {
 impl PipelineDir {
     /// The pipeline's root, found upward from the folder, checked to
     /// exist (see [`pipeline_dir`]).
-    pub fn open(&self) -> Result<PathBuf, Exit> {
+    pub fn open(&self) -> Result<PathBuf, Failure> {
         pipeline_dir(&self.dir).map(|d| dealbook::root::discover(&d))
     }
 }
@@ -116,7 +117,7 @@ pub fn load_at(
     opts: &dealbook::load::LoadOptions,
     as_of: Option<Date>,
     rev: &Rev,
-) -> Result<dealbook::Checked, Exit> {
+) -> Result<dealbook::Checked, Failure> {
     match &rev.rev {
         None => Ok(dealbook::load_and_check(root, opts, as_of, today())),
         Some(r) => match dealbook::history::at::load(root, r, as_of, today()) {
@@ -130,10 +131,7 @@ pub fn load_at(
                 );
                 Ok(checked)
             }
-            Err(e) => {
-                eprintln!("error: {e}");
-                Err(Exit::Failure)
-            }
+            Err(e) => Err(Failure::error(e)),
         },
     }
 }
@@ -165,35 +163,28 @@ pub fn site_history(
 }
 
 /// Checks that the pipeline folder exists, printing the I/O error if not.
-pub fn pipeline_dir(dir: &Path) -> Result<PathBuf, Exit> {
+pub fn pipeline_dir(dir: &Path) -> Result<PathBuf, Failure> {
     match std::fs::metadata(dir) {
         Ok(m) if m.is_dir() => Ok(dir.to_path_buf()),
-        Ok(_) => {
-            eprintln!("error: {} is not a folder", dir.display());
-            Err(Exit::Failure)
-        }
-        Err(e) => {
-            eprintln!(
-                "error: cannot open the pipeline folder {}: {e}",
-                dir.display()
-            );
-            Err(Exit::Failure)
-        }
+        Ok(_) => Err(Failure::error(format!("{} is not a folder", dir.display()))),
+        Err(e) => Err(Failure::error(format!(
+            "cannot open the pipeline folder {}: {e}",
+            dir.display()
+        ))),
     }
 }
 
 /// The root of the pipeline `dir` is in, for the commands that write
 /// (import, deal, touch): found upward; an error when there is none.
-pub fn existing_pipeline(dir: &Path) -> Result<PathBuf, Exit> {
+pub fn existing_pipeline(dir: &Path) -> Result<PathBuf, Failure> {
     let root = dealbook::root::discover(&pipeline_dir(dir)?);
     if root.join(dealbook::root::MARKER).is_file() {
         Ok(root)
     } else {
-        eprintln!(
-            "error: {} is not inside a pipeline (no dealbook.toml here or above); `dealbook init` makes one",
+        Err(Failure::error(format!(
+            "{} is not inside a pipeline (no dealbook.toml here or above); `dealbook init` makes one",
             dir.display()
-        );
-        Err(Exit::Failure)
+        )))
     }
 }
 
@@ -228,12 +219,12 @@ pub fn parse_period(s: &str) -> Result<dealbook::period::Period, String> {
 }
 
 /// Writes a command's output to stdout; a failure (a closed pipe) is
-/// exit 2.
-pub fn print_stdout(text: &str) -> Result<(), Exit> {
+/// exit 2, with nothing more said.
+pub fn print_stdout(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())
-        .map_err(|_| Exit::Failure)
+        .map_err(|_| Failure::silent(Exit::Failure))
 }
 
 /// `[14:03:22] ` for the terminal lines.
@@ -273,11 +264,8 @@ pub fn print_report(r: &Report, output: &Path, serving: bool, timings: bool) {
 }
 
 /// Starts a watch session, printing why it cannot start.
-pub fn start_watch(cfg: Config) -> Result<Watch, Exit> {
-    Watch::new(cfg).map_err(|e| {
-        eprintln!("error: {e}");
-        Exit::Failure
-    })
+pub fn start_watch(cfg: Config) -> Result<Watch, Failure> {
+    Watch::new(cfg).map_err(Failure::error)
 }
 
 /// What the main thread of `watch` and `serve` waits for.
@@ -290,16 +278,13 @@ pub enum Wake {
 
 /// Catches Ctrl-C and SIGTERM: each becomes a [`Wake::Signal`] on the
 /// returned channel (see [`run_until_stopped`]).
-pub fn stop_on_ctrl_c() -> Result<(Sender<Wake>, Receiver<Wake>), Exit> {
+pub fn stop_on_ctrl_c() -> Result<(Sender<Wake>, Receiver<Wake>), Failure> {
     let (tx, rx) = mpsc::channel();
     let signals = tx.clone();
     ctrlc::set_handler(move || {
         let _ = signals.send(Wake::Signal);
     })
-    .map_err(|e| {
-        eprintln!("error: cannot catch Ctrl-C: {e}");
-        Exit::Failure
-    })?;
+    .map_err(|e| Failure::error(format!("cannot catch Ctrl-C: {e}")))?;
     Ok((tx, rx))
 }
 
@@ -322,7 +307,7 @@ pub fn run_until_stopped<H: watch::Hooks + Send + 'static>(
     w: Watch,
     mut hooks: H,
     (tx, rx): (Sender<Wake>, Receiver<Wake>),
-) -> Exit {
+) -> Result<Exit, Failure> {
     let stopper = w.stopper();
     let worker = std::thread::Builder::new()
         .name("dealbook-watch".into())
@@ -331,8 +316,7 @@ pub fn run_until_stopped<H: watch::Hooks + Send + 'static>(
             let _ = tx.send(Wake::Done);
         });
     if let Err(e) = worker {
-        eprintln!("error: cannot start the watch loop: {e}");
-        return Exit::Failure;
+        return Err(Failure::error(format!("cannot start the watch loop: {e}")));
     }
     match rx.recv() {
         Ok(Wake::Done) | Err(_) => {}
@@ -344,10 +328,10 @@ pub fn run_until_stopped<H: watch::Hooks + Send + 'static>(
                 eprintln!(
                     "stopped (the build in progress was abandoned; the output folder keeps the last complete build)"
                 );
-                return Exit::Ok;
+                return Ok(Exit::Ok);
             }
         }
     }
     eprintln!("stopped");
-    Exit::Ok
+    Ok(Exit::Ok)
 }

@@ -9,6 +9,7 @@
 //! the same dealbook version, hence the advice to generate it when the
 //! shell starts (docs/edit.md).
 
+use super::Failure;
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 use clap_complete::env::{Bash, EnvCompleter, Fish, Zsh};
 use dealbook::Exit;
@@ -117,7 +118,7 @@ pub struct Args {
 }
 
 /// Prints the registration script for the shell.
-pub fn run(a: Args) -> Exit {
+pub fn run(a: Args) -> Result<Exit, Failure> {
     let shell: &dyn EnvCompleter = match a.shell {
         Shell::Bash => &Bash,
         Shell::Zsh => &Zsh,
@@ -127,11 +128,8 @@ pub fn run(a: Args) -> Exit {
     if let Err(e) =
         shell.write_registration("COMPLETE", "dealbook", "dealbook", "dealbook", &mut buf)
     {
-        eprintln!("error: {e}");
-        return Exit::Failure;
+        return Err(Failure::error(e));
     }
-    match super::common::print_stdout(&String::from_utf8_lossy(&buf)) {
-        Ok(()) => Exit::Ok,
-        Err(e) => e,
-    }
+    super::common::print_stdout(&String::from_utf8_lossy(&buf))?;
+    Ok(Exit::Ok)
 }

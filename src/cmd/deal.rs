@@ -3,6 +3,7 @@
 //! it atomically or refuse, and print what was done and the warnings the
 //! edit brought.
 
+use super::Failure;
 use super::common::{parse_date, stderr_color, today};
 use dealbook::Exit;
 use dealbook::edit::ops::{self, Edit, EditError, Session};
@@ -181,7 +182,7 @@ pub struct TouchArgs {
 }
 
 /// Runs `deal …`.
-pub fn run(a: DealArgs) -> Exit {
+pub fn run(a: DealArgs) -> Result<Exit, Failure> {
     match a.command {
         DealCommand::New(n) => {
             let spec = ops::NewDeal {
@@ -248,7 +249,7 @@ pub fn run(a: DealArgs) -> Exit {
 }
 
 /// Runs `touch`.
-pub fn run_touch(a: TouchArgs) -> Exit {
+pub fn run_touch(a: TouchArgs) -> Result<Exit, Failure> {
     let t = ops::NewTouch {
         account: a.account,
         kind: a.kind,
@@ -260,11 +261,11 @@ pub fn run_touch(a: TouchArgs) -> Exit {
 }
 
 /// Opens the pipeline, computes the edit, commits it and reports.
-fn edit(c: &Common, make: impl FnOnce(&Session) -> Result<Edit, EditError>) -> Exit {
-    let root = match super::common::existing_pipeline(&c.dir) {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
+fn edit(
+    c: &Common,
+    make: impl FnOnce(&Session) -> Result<Edit, EditError>,
+) -> Result<Exit, Failure> {
+    let root = super::common::existing_pipeline(&c.dir)?;
     let today = today();
     let mut session = Session::open(&root, c.date.unwrap_or(today), today);
     session.color = stderr_color();
@@ -282,15 +283,12 @@ fn edit(c: &Common, make: impl FnOnce(&Session) -> Result<Edit, EditError>) -> E
                     if done.warning_count == 1 { "" } else { "s" }
                 );
             }
-            Exit::Ok
+            Ok(Exit::Ok)
         }
         Err(EditError::Refused(text)) => {
             eprintln!("{text}");
-            Exit::Invalid
+            Ok(Exit::Invalid)
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            Exit::Failure
-        }
+        Err(e) => Err(Failure::error(e)),
     }
 }

@@ -1,6 +1,7 @@
 //! `dealbook diff`: compare the pipeline at two git revisions (or two
 //! folders) and print the review as Markdown or JSON.
 
+use super::Failure;
 use super::common::{parse_date, parse_period, print_stdout, today};
 use dealbook::Exit;
 use dealbook::diff::{self, markdown};
@@ -54,7 +55,7 @@ pub struct Args {
 }
 
 /// Runs `diff`.
-pub fn run(a: Args) -> Exit {
+pub fn run(a: Args) -> Result<Exit, Failure> {
     let req = diff::Request {
         a: a.a,
         b: a.b,
@@ -63,13 +64,7 @@ pub fn run(a: Args) -> Exit {
         as_of: a.as_of,
         today: today(),
     };
-    let d = match diff::run(&req) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Failure;
-        }
-    };
+    let d = diff::run(&req).map_err(Failure::error)?;
     let text = match a.format {
         Format::Markdown => markdown::markdown(
             &d,
@@ -81,8 +76,6 @@ pub fn run(a: Args) -> Exit {
         ),
         Format::Json => diff::json::json(&d),
     };
-    if let Err(e) = print_stdout(&text) {
-        return e;
-    }
-    if d.valid { Exit::Ok } else { Exit::Invalid }
+    print_stdout(&text)?;
+    Ok(if d.valid { Exit::Ok } else { Exit::Invalid })
 }

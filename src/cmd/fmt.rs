@@ -1,6 +1,7 @@
 //! `dealbook fmt`: rewrite every pipeline file in the canonical layout
 //! (see `dealbook::tidy`), or with `--check` list the files that are not.
 
+use super::Failure;
 use super::common::{PipelineDir, print_stdout};
 use dealbook::Exit;
 use dealbook::tidy::files::{self, Status};
@@ -17,11 +18,8 @@ pub struct Args {
 }
 
 /// Runs `fmt`.
-pub fn run(a: Args) -> Exit {
-    let root = match a.pipeline.open() {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
+pub fn run(a: Args) -> Result<Exit, Failure> {
+    let root = a.pipeline.open()?;
     let results = files::check(&root, !a.check);
     let mut failed = 0;
     let mut changed = 0;
@@ -39,16 +37,16 @@ pub fn run(a: Args) -> Exit {
                     listed.push_str(&f.rel);
                     listed.push('\n');
                 } else if let Err(e) = dealbook::edit::write_atomic(&f.path, text.as_bytes()) {
-                    eprintln!("error: cannot write {}: {e}", f.path.display());
-                    return Exit::Failure;
+                    return Err(Failure::error(format!(
+                        "cannot write {}: {e}",
+                        f.path.display()
+                    )));
                 }
             }
         }
     }
     let total = results.len();
-    if let Err(e) = print_stdout(&listed) {
-        return e;
-    }
+    print_stdout(&listed)?;
     if a.check {
         if changed > 0 {
             eprintln!(
@@ -61,9 +59,9 @@ pub fn run(a: Args) -> Exit {
     } else {
         eprintln!("formatted {changed} of {total} files");
     }
-    if failed > 0 || (a.check && changed > 0) {
+    Ok(if failed > 0 || (a.check && changed > 0) {
         Exit::Invalid
     } else {
         Exit::Ok
-    }
+    })
 }

@@ -2,6 +2,7 @@
 //! trend, the last week's change and forecast accuracy — as tables,
 //! Markdown, CSV or one JSON document.
 
+use super::Failure;
 use super::common::{
     PipelineDir, one_shot, parse_date, parse_period, print_stdout, stdout_color, today,
 };
@@ -66,11 +67,8 @@ pub struct Args {
 }
 
 /// Runs `history`.
-pub fn run(a: Args) -> Exit {
-    let root = match a.pipeline.open() {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
+pub fn run(a: Args) -> Result<Exit, Failure> {
+    let root = a.pipeline.open()?;
     let opts = history::Options {
         every: a.every,
         since: a.since,
@@ -97,36 +95,33 @@ pub fn run(a: Args) -> Exit {
     });
     let (checked, load_time) = checked;
     let (timeline, read_time) = read;
-    let mut timeline = match timeline {
-        Ok(t) => std::sync::Arc::new(t),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Failure;
-        }
-    };
+    let mut timeline = std::sync::Arc::new(timeline.map_err(Failure::error)?);
     if timeline.end != checked.as_of {
         // dealbook.toml said otherwise once loaded in full.
-        match history::Timeline::read(&root, checked.as_of, &opts) {
-            Ok(t) => timeline = std::sync::Arc::new(t),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Exit::Failure;
-            }
-        }
+        let t = history::Timeline::read(&root, checked.as_of, &opts).map_err(Failure::error)?;
+        timeline = std::sync::Arc::new(t);
     }
     let p = &checked.pipeline;
     let focus = match (&a.person, &a.team) {
         (Some(id), _) => {
             if p.person(id).is_none() && !p.people.is_empty() {
-                return unknown("person", id, p.people.iter().map(|x| x.id.value.as_str()));
+                return Err(unknown(
+                    "person",
+                    id,
+                    p.people.iter().map(|x| x.id.value.as_str()),
+                ));
             }
-            Some(Focus::Person(id.clone()))
+            Some(Focus::Person(id.as_str().into()))
         }
         (None, Some(id)) => {
             if p.team(id).is_none() && !p.teams.is_empty() {
-                return unknown("team", id, p.teams.iter().map(|x| x.id.value.as_str()));
+                return Err(unknown(
+                    "team",
+                    id,
+                    p.teams.iter().map(|x| x.id.value.as_str()),
+                ));
             }
-            Some(Focus::Team(id.clone()))
+            Some(Focus::Team(id.as_str().into()))
         }
         (None, None) => None,
     };
@@ -153,15 +148,10 @@ pub fn run(a: Args) -> Exit {
         Format::Json => history::json::json(&h, &sel, focus.is_none(), currency),
         Format::Csv => match render::csv(&h, &sel, a.table) {
             Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: cannot write CSV: {e}");
-                return Exit::Failure;
-            }
+            Err(e) => return Err(Failure::error(format!("cannot write CSV: {e}"))),
         },
     };
-    if let Err(e) = print_stdout(&text) {
-        return e;
-    }
+    print_stdout(&text)?;
     let failed = checked.has_errors().then(|| {
         dealbook::diag_out::Summary::of(&checked.diagnostics, checked.file_count()).line()
     });
@@ -171,19 +161,19 @@ pub fn run(a: Args) -> Exit {
     std::mem::forget(timeline);
     std::mem::forget(checked);
     if let Some(line) = failed {
-        eprintln!("error: the pipeline has errors now ({line}); run `dealbook check`");
-        return Exit::Invalid;
+        return Err(Failure::invalid(format!(
+            "the pipeline has errors now ({line}); run `dealbook check`"
+        )));
     }
-    Exit::Ok
+    Ok(Exit::Ok)
 }
 
 /// Reports an unknown `--person` or `--team` id, with a suggestion.
-fn unknown<'a>(kind: &str, id: &str, known: impl IntoIterator<Item = &'a str> + Clone) -> Exit {
-    eprintln!(
-        "error: unknown {kind} \"{id}\"{}",
+fn unknown<'a>(kind: &str, id: &str, known: impl IntoIterator<Item = &'a str> + Clone) -> Failure {
+    Failure::error(format!(
+        "unknown {kind} \"{id}\"{}",
         suggest(id, known)
             .map(|h| format!(" ({h})"))
             .unwrap_or_default()
-    );
-    Exit::Failure
+    ))
 }

@@ -3,6 +3,7 @@
 //! problems of each row, what was created and updated, and with
 //! `--dry-run` writes nothing and prints the change as a `dealbook diff`.
 
+use super::Failure;
 use super::common::{parse_date, print_stdout, today};
 use dealbook::Exit;
 use dealbook::diff::{self, markdown, revision::SideInfo};
@@ -40,13 +41,11 @@ pub struct Args {
 }
 
 /// Runs `import`.
-pub fn run(a: Args) -> Exit {
+pub fn run(a: Args) -> Result<Exit, Failure> {
     if let Some(name) = &a.print_preset {
         let text = import::rules::preset(name).unwrap_or_default();
-        return match print_stdout(text) {
-            Ok(()) => Exit::Ok,
-            Err(e) => e,
-        };
+        print_stdout(text)?;
+        return Ok(Exit::Ok);
     }
     let rules = match (&a.preset, &a.rules) {
         (Some(p), _) => Rules::parse(import::rules::preset(p).unwrap_or_default(), p),
@@ -59,17 +58,8 @@ pub fn run(a: Args) -> Exit {
                 .into(),
         ),
     };
-    let rules = match rules {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Failure;
-        }
-    };
-    let root = match super::common::existing_pipeline(&a.dir) {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
+    let rules = rules.map_err(Failure::error)?;
+    let root = super::common::existing_pipeline(&a.dir)?;
     let today = today();
     let snapshot = Snapshot::load(&root);
     let before = snapshot.check(&Default::default(), None, today);
@@ -82,13 +72,8 @@ pub fn run(a: Args) -> Exit {
             name: p.display().to_string(),
         })
         .collect();
-    let mut plan = match import::plan(&snapshot, &before, &rules, &inputs, date) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Failure;
-        }
-    };
+    let mut plan =
+        import::plan(&snapshot, &before, &rules, &inputs, date).map_err(Failure::error)?;
     let after = import::verify(&snapshot, &before, &mut plan, today);
     import::sort_problems(&mut plan.problems);
     for p in &plan.problems {
@@ -100,13 +85,13 @@ pub fn run(a: Args) -> Exit {
     let after = match after {
         Ok(c) => c,
         Err(errors) => {
-            eprintln!(
-                "error: the import would leave the pipeline with new errors outside the imported files; nothing was written:"
+            let mut m = String::from(
+                "the import would leave the pipeline with new errors outside the imported files; nothing was written:",
             );
             for e in errors {
-                eprintln!("  {e}");
+                m.push_str(&format!("\n  {e}"));
             }
-            return Exit::Invalid;
+            return Err(Failure::invalid(m));
         }
     };
     let summary = format!(
@@ -150,9 +135,7 @@ pub fn run(a: Args) -> Exit {
             None,
         );
         out.push_str(&markdown::markdown(&d, &markdown::Options::default()));
-        if let Err(e) = print_stdout(&out) {
-            return e;
-        }
+        print_stdout(&out)?;
         eprintln!("dry run, nothing written: {summary}");
     } else {
         let changes: Vec<(&String, &String)> = plan.changes.iter().collect();
@@ -172,16 +155,15 @@ pub fn run(a: Args) -> Exit {
             })
             .collect();
         if let Some(Err(e)) = results.into_iter().find(Result::is_err) {
-            eprintln!("error: {e}");
-            return Exit::Failure;
+            return Err(Failure::error(e));
         }
         eprintln!("{summary}");
     }
     std::mem::forget(after);
     std::mem::forget(before);
-    if plan.has_errors() {
+    Ok(if plan.has_errors() {
         Exit::Invalid
     } else {
         Exit::Ok
-    }
+    })
 }

@@ -1,5 +1,6 @@
 //! `dealbook init`: scaffold a new pipeline.
 
+use super::Failure;
 use super::common::today;
 use dealbook::Exit;
 use dealbook::init::{self, Install};
@@ -29,25 +30,19 @@ pub struct Args {
 }
 
 /// Runs `init`.
-pub fn run(a: Args) -> Exit {
+pub fn run(a: Args) -> Result<Exit, Failure> {
     let install = match a.install_from {
         Some(url) => Install::Git(url),
         None => Install::default(),
     };
-    match init::init(&a.dir, &init::files_with(today(), &install)) {
-        Ok(written) => {
-            for p in written {
-                println!("created {}", p.display());
-            }
-            println!(
-                "next: edit the files, then run `dealbook check {}`",
-                a.dir.display()
-            );
-            Exit::Ok
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            Exit::Failure
-        }
+    let written =
+        init::init(&a.dir, &init::files_with(today(), &install)).map_err(Failure::error)?;
+    for p in written {
+        println!("created {}", p.display());
     }
+    println!(
+        "next: edit the files, then run `dealbook check {}`",
+        a.dir.display()
+    );
+    Ok(Exit::Ok)
 }

@@ -1,7 +1,9 @@
 //! Command-line interface: the argument types (clap derive) and dispatch.
 //! Each command lives in its own module and stays thin: parse arguments,
-//! call the library, print, pick the exit status. What several of them
-//! share (argument groups, helpers) is in `common.rs`.
+//! call the library, print, pick the exit status. A command returns
+//! `Result<Exit, Failure>`; [`run`] is the one place a [`Failure`] is
+//! printed (`error: …`) and turned into its exit status. What several of
+//! them share (argument groups, helpers) is in `common.rs`.
 
 mod build;
 mod check;
@@ -80,9 +82,10 @@ enum Command {
     Completions(complete::Args),
 }
 
-/// Runs a parsed command line.
+/// Runs a parsed command line. Every command returns its exit status or
+/// a [`Failure`]; this is the one place a failure is printed.
 pub fn run(cli: Cli) -> Exit {
-    match cli.command {
+    let result = match cli.command {
         Command::Check(a) => check::run(a),
         Command::Schema(a) => schema::run(a),
         Command::Init(a) => init::run(a),
@@ -97,5 +100,52 @@ pub fn run(cli: Cli) -> Exit {
         Command::Deal(a) => deal::run(a),
         Command::Touch(a) => deal::run_touch(a),
         Command::Completions(a) => complete::run(a),
+    };
+    match result {
+        Ok(exit) => exit,
+        Err(f) => {
+            if let Some(m) = &f.message {
+                eprintln!("error: {m}");
+            }
+            f.exit
+        }
+    }
+}
+
+/// Why a command stopped early: the exit status, and the message that
+/// [`run`] prints on stderr as `error: …`.
+#[derive(Debug)]
+pub struct Failure {
+    /// The exit status.
+    pub exit: Exit,
+    /// What to print; none when the command has said why already (the
+    /// pipeline's diagnostics) or there is nothing to say (stdout closed).
+    pub message: Option<String>,
+}
+
+impl Failure {
+    /// A usage or I/O error (exit 2).
+    pub fn error(message: impl std::fmt::Display) -> Failure {
+        Failure {
+            exit: Exit::Failure,
+            message: Some(message.to_string()),
+        }
+    }
+
+    /// The pipeline has errors (exit 1), and the command says what it did
+    /// not do because of them.
+    pub fn invalid(message: impl std::fmt::Display) -> Failure {
+        Failure {
+            exit: Exit::Invalid,
+            message: Some(message.to_string()),
+        }
+    }
+
+    /// Exit with `exit`, printing nothing more.
+    pub fn silent(exit: Exit) -> Failure {
+        Failure {
+            exit,
+            message: None,
+        }
     }
 }

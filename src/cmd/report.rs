@@ -1,5 +1,6 @@
 //! `dealbook report`: the summaries in the terminal.
 
+use super::Failure;
 use super::common::{
     AsOf, PipelineDir, Rev, load_at, one_shot, parse_period, print_diagnostics, print_stdout,
     stdout_color,
@@ -22,6 +23,39 @@ enum Format {
     Markdown,
 }
 
+/// `--table`: the CSV tables of [`CsvTable`], as the command line names
+/// and describes them.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Table {
+    /// One row per deal.
+    Deals,
+    /// One row per period and scope.
+    Forecast,
+    /// One row per period, person and team.
+    Performance,
+    /// One row per risk signal.
+    Risks,
+    /// One row per account.
+    Accounts,
+    /// Win/loss per period and scope, one row per figure group: the
+    /// totals, each competitor, each lost reason, each stage, the decision
+    /// times.
+    Winloss,
+}
+
+impl From<Table> for CsvTable {
+    fn from(t: Table) -> CsvTable {
+        match t {
+            Table::Deals => CsvTable::Deals,
+            Table::Forecast => CsvTable::Forecast,
+            Table::Performance => CsvTable::Performance,
+            Table::Risks => CsvTable::Risks,
+            Table::Accounts => CsvTable::Accounts,
+            Table::Winloss => CsvTable::Winloss,
+        }
+    }
+}
+
 /// Arguments of `report`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -32,7 +66,7 @@ pub struct Args {
     format: Format,
     /// Which table to print with --format csv (default: deals).
     #[arg(long, value_enum)]
-    table: Option<CsvTable>,
+    table: Option<Table>,
     /// With --format csv: start with a UTF-8 byte order mark, so that Excel
     /// opens the file as UTF-8 (Chinese names intact) on a double-click.
     #[arg(long, overrides_with = "no_bom")]
@@ -58,24 +92,17 @@ pub struct Args {
 }
 
 /// Runs `report`.
-pub fn run(a: Args) -> Exit {
+pub fn run(a: Args) -> Result<Exit, Failure> {
     if a.table.is_some() && !matches!(a.format, Format::Csv) {
-        eprintln!(
-            "error: --table picks one table of --format csv; add --format csv, or leave --table out for the whole report"
-        );
-        return Exit::Failure;
+        return Err(Failure::error(
+            "--table picks one table of --format csv; add --format csv, or leave --table out for the whole report",
+        ));
     }
-    let root = match a.pipeline.open() {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
-    let checked = match load_at(&root, &one_shot(), a.as_of.as_of, &a.rev) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
+    let root = a.pipeline.open()?;
+    let checked = load_at(&root, &one_shot(), a.as_of.as_of, &a.rev)?;
     if checked.has_errors() {
         print_diagnostics(&checked);
-        return Exit::Invalid;
+        return Ok(Exit::Invalid);
     }
     let p = &checked.pipeline;
     let focus = match (&a.person, &a.team) {
@@ -85,9 +112,9 @@ pub fn run(a: Args) -> Exit {
                     .people
                     .iter()
                     .map(|x| (x.id.value.as_str(), x.name.as_str()));
-                return unknown("person", id, named);
+                return Err(unknown("person", id, named));
             }
-            Some(Focus::Person(id.clone()))
+            Some(Focus::Person(id.as_str().into()))
         }
         (None, Some(id)) => {
             if p.team(id).is_none() {
@@ -95,9 +122,9 @@ pub fn run(a: Args) -> Exit {
                     .teams
                     .iter()
                     .map(|x| (x.id.value.as_str(), x.name.as_str()));
-                return unknown("team", id, named);
+                return Err(unknown("team", id, named));
             }
-            Some(Focus::Team(id.clone()))
+            Some(Focus::Team(id.as_str().into()))
         }
         (None, None) => None,
     };
@@ -118,19 +145,15 @@ pub fn run(a: Args) -> Exit {
         Format::Table => report::text(&view, p, period, stdout_color()),
         Format::Markdown => report::markdown(&view, p, period),
         Format::Json => report::json(&view, p),
-        Format::Csv => match report::csv(&view, p, a.table.unwrap_or(CsvTable::Deals)) {
+        Format::Csv => match report::csv(&view, p, a.table.map_or(CsvTable::Deals, CsvTable::from))
+        {
             Ok(s) if a.bom && !a.no_bom => format!("{}{s}", report::BOM),
             Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: cannot write CSV: {e}");
-                return Exit::Failure;
-            }
+            Err(e) => return Err(Failure::error(format!("cannot write CSV: {e}"))),
         },
     };
-    if let Err(e) = print_stdout(&text) {
-        return e;
-    }
-    Exit::Ok
+    print_stdout(&text)?;
+    Ok(Exit::Ok)
 }
 
 /// Reports an unknown `--person` or `--team` id, with a suggestion: the
@@ -139,7 +162,7 @@ fn unknown<'a>(
     kind: &str,
     id: &str,
     known: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
-) -> Exit {
+) -> Failure {
     let hint = match ids_named(id, known.clone()).as_slice() {
         [one] => Some(format!(
             "\"{id}\" is the name of {kind} \"{one}\": use --{kind} {one}"
@@ -153,9 +176,8 @@ fn unknown<'a>(
             quote_list(many)
         )),
     };
-    eprintln!(
-        "error: unknown {kind} \"{id}\"{}",
+    Failure::error(format!(
+        "unknown {kind} \"{id}\"{}",
         hint.map(|h| format!(" ({h})")).unwrap_or_default()
-    );
-    Exit::Failure
+    ))
 }

@@ -1,5 +1,6 @@
 //! `dealbook schema`: print (or write) the JSON Schema of the file kinds.
 
+use super::Failure;
 use dealbook::Exit;
 use dealbook::schema::{self, KIND_NAMES};
 use std::path::PathBuf;
@@ -16,21 +17,25 @@ pub struct Args {
 }
 
 /// Runs `schema`.
-pub fn run(a: Args) -> Exit {
+pub fn run(a: Args) -> Result<Exit, Failure> {
     if let Some(dir) = a.out {
         if let Err(e) = std::fs::create_dir_all(&dir) {
-            eprintln!("error: cannot create {}: {e}", dir.display());
-            return Exit::Failure;
+            return Err(Failure::error(format!(
+                "cannot create {}: {e}",
+                dir.display()
+            )));
         }
         for (name, text) in schema::files() {
             let path = dir.join(name);
             if let Err(e) = std::fs::write(&path, text) {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return Exit::Failure;
+                return Err(Failure::error(format!(
+                    "cannot write {}: {e}",
+                    path.display()
+                )));
             }
             println!("wrote {}", path.display());
         }
-        return Exit::Ok;
+        return Ok(Exit::Ok);
     }
     let value = match a.kind.as_deref() {
         Some(name) => {
@@ -42,5 +47,5 @@ pub fn run(a: Args) -> Exit {
         "{}",
         serde_json::to_string_pretty(&value).expect("schema serialises")
     );
-    Exit::Ok
+    Ok(Exit::Ok)
 }

@@ -3,6 +3,7 @@
 //! `--output` says otherwise, so a preview never touches `DIR/public`.
 //! Ctrl-C exits 0; a port in use exits 2 with a free port to try.
 
+use super::Failure;
 use super::common::{
     LoopArgs, PipelineDir, print_report, run_until_stopped, start_watch, stop_on_ctrl_c,
     watcher_warning,
@@ -136,18 +137,9 @@ fn server_addr_is_public(url: &str) -> bool {
 }
 
 /// Runs `serve`.
-pub fn run(a: Args) -> Exit {
-    let root = match a.pipeline.open() {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
-    let listener = match serve::bind(&a.bind, a.port) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Failure;
-        }
-    };
+pub fn run(a: Args) -> Result<Exit, Failure> {
+    let root = a.pipeline.open()?;
+    let listener = serve::bind(&a.bind, a.port).map_err(Failure::error)?;
     let (output, _temp) = match &a.output {
         Some(o) => (o.clone(), None),
         None => {
@@ -160,36 +152,18 @@ pub fn run(a: Args) -> Exit {
     // Pages of a new build are served from memory at once; the folder is
     // written when the saves pause.
     cfg.defer_writes = Some(dealbook::watch::SERVE_WRITE_DELAY);
-    let w = match start_watch(cfg) {
-        Ok(w) => w,
-        Err(e) => return e,
-    };
+    let w = start_watch(cfg)?;
     let hub = Arc::new(Hub::new());
-    let mut server = match Server::new(listener, w.session().output().to_path_buf(), hub.clone()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: cannot prepare {}: {e}", output.display());
-            return Exit::Failure;
-        }
-    };
+    let mut server = Server::new(listener, w.session().output().to_path_buf(), hub.clone())
+        .map_err(|e| Failure::error(format!("cannot prepare {}: {e}", output.display())))?;
     server.allow_host(&a.bind);
     for h in &a.allow_host {
         server.allow_host(h);
     }
-    let url = match server.local_addr() {
-        Ok(addr) => serve::url_of(addr),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Failure;
-        }
-    };
-    let signals = match stop_on_ctrl_c() {
-        Ok(s) => s,
-        Err(e) => return e,
-    };
+    let url = serve::url_of(server.local_addr().map_err(Failure::error)?);
+    let signals = stop_on_ctrl_c()?;
     if let Err(e) = server.spawn() {
-        eprintln!("error: cannot start the server: {e}");
-        return Exit::Failure;
+        return Err(Failure::error(format!("cannot start the server: {e}")));
     }
     eprintln!(
         "serving {} on {url} (Ctrl-C to stop){}",

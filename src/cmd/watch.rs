@@ -2,6 +2,7 @@
 //! change until Ctrl-C (exit 0). The loop and the incremental state are in
 //! the library ([`dealbook::watch`]); this prints one line per build.
 
+use super::Failure;
 use super::common::{
     LoopArgs, PipelineDir, print_report, run_until_stopped, start_watch, stop_on_ctrl_c,
     watcher_warning,
@@ -40,20 +41,11 @@ impl Hooks for Terminal {
 }
 
 /// Runs `watch`.
-pub fn run(a: Args) -> Exit {
-    let root = match a.pipeline.open() {
-        Ok(r) => r,
-        Err(e) => return e,
-    };
+pub fn run(a: Args) -> Result<Exit, Failure> {
+    let root = a.pipeline.open()?;
     let output = a.output.clone().unwrap_or_else(|| root.join("public"));
-    let w = match start_watch(a.looping.config(root.clone(), output.clone())) {
-        Ok(w) => w,
-        Err(e) => return e,
-    };
-    let signals = match stop_on_ctrl_c() {
-        Ok(s) => s,
-        Err(e) => return e,
-    };
+    let w = start_watch(a.looping.config(root.clone(), output.clone()))?;
+    let signals = stop_on_ctrl_c()?;
     eprintln!(
         "watching {} (Ctrl-C to stop){}",
         root.display(),

@@ -2,6 +2,7 @@
 //! same row (period and scope) at B. The organisation's row of every period
 //! is kept; a team's or a person's only when something in it changed.
 
+use crate::analytics::ScopeKind;
 use crate::analytics::forecast::Forecast;
 use crate::analytics::{Analytics, ScopeRef};
 use crate::money::{Money, Ratio};
@@ -68,7 +69,7 @@ impl ForecastDelta {
     }
 }
 
-type Key = (Period, &'static str, Option<String>);
+type Key = (Period, ScopeKind, Option<String>);
 
 fn key(f: &Forecast) -> Key {
     (f.period, f.scope.kind, f.scope.id.clone())
@@ -81,7 +82,7 @@ pub fn periods(a: &Analytics, b: &Analytics, cal: &Calendar) -> Vec<Period> {
         .forecast
         .iter()
         .chain(&b.forecast)
-        .filter(|f| f.scope.kind == "org")
+        .filter(|f| f.scope.kind == ScopeKind::Org)
         .map(|f| f.period)
         .collect();
     v.sort_by_key(|p| (cal.range(*p).0, p.grain()));
@@ -130,10 +131,10 @@ pub fn deltas(a: &Analytics, b: &Analytics, periods: &[Period]) -> Vec<ForecastD
             });
         }
         // The organisation's row first, whatever the sides' orders.
-        rows.sort_by_key(|r| r.scope.kind != "org");
+        rows.sort_by_key(|r| r.scope.kind != ScopeKind::Org);
         out.extend(
             rows.into_iter()
-                .filter(|r| r.scope.kind == "org" || r.changed()),
+                .filter(|r| r.scope.kind == ScopeKind::Org || r.changed()),
         );
     }
     out

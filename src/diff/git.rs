@@ -16,14 +16,9 @@ use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// Why a revision could not be read; the message is for people.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct GitError(pub String);
-
-impl std::fmt::Display for GitError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// A repository and the pipeline folder inside it.
 #[derive(Debug, Clone)]

@@ -64,14 +64,9 @@ pub struct SideInfo {
 }
 
 /// Why a side could not be read (exit status 2).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct SideError(pub String);
-
-impl std::fmt::Display for SideError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 impl From<GitError> for SideError {
     fn from(e: GitError) -> Self {
@@ -256,7 +251,7 @@ pub fn load_git(repo: &Repo, commit: &str, label: &str, root: &Path) -> Result<L
 }
 
 /// Paths that cannot be part of the pipeline, with their diagnostics.
-type Problems = Vec<(String, Code, String)>;
+type Problems = Vec<load::PathProblem>;
 
 /// Whether a listed file's content is fetched (not too large).
 fn readable(f: &TreeFile) -> bool {
@@ -314,7 +309,7 @@ fn select(listing: Vec<TreeFile>) -> (Vec<(TreeFile, FileKind)>, Problems) {
     for f in listing {
         match classify(&f.rel, &f.mode) {
             Class::Ignored => {}
-            Class::Problem(code, msg) => problems.push((f.rel, code, msg)),
+            Class::Problem(code, msg) => problems.push(load::PathProblem::new(f.rel, code, msg)),
             Class::File(kind) => files.push((f, kind)),
         }
     }
@@ -359,6 +354,6 @@ mod tests {
         let rels: Vec<&str> = files.iter().map(|(f, _)| f.rel.as_str()).collect();
         assert_eq!(rels, ["dealbook.toml", "deals/a/x.toml", "deals/a-b.toml"]);
         assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].0, "notes.toml");
+        assert_eq!(problems[0].rel, "notes.toml");
     }
 }

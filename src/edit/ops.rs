@@ -27,25 +27,19 @@ use rust_decimal::Decimal;
 use std::path::PathBuf;
 
 /// Why an edit was not made.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
     /// The command line names something that does not exist or cannot be
     /// done (exit 2).
+    #[error("{0}")]
     Usage(String),
     /// The edit would leave the pipeline with new errors, shown here
     /// (exit 1). Nothing was written.
+    #[error("{0}")]
     Refused(String),
     /// Writing failed (exit 2).
+    #[error("{0}")]
     Io(String),
-}
-
-impl std::fmt::Display for EditError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            EditError::Usage(m) | EditError::Io(m) => f.write_str(m),
-            EditError::Refused(m) => f.write_str(m),
-        }
-    }
 }
 
 fn usage<T>(msg: impl Into<String>) -> Result<T, EditError> {

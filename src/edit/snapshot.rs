@@ -23,7 +23,7 @@ pub struct Snapshot {
     root: PathBuf,
     files: Vec<Parsed>,
     kinds: Vec<FileKind>,
-    problems: Vec<(String, Code, String)>,
+    problems: Vec<load::PathProblem>,
     index: HashMap<String, usize>,
 }
 

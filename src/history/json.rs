@@ -8,6 +8,7 @@ use super::changes::DealLog;
 use super::trend::{self, Trend};
 use super::weekly::{self, Weekly};
 use super::{HISTORY_VERSION, History, ScopeId, Stats};
+use crate::analytics::ScopeKind;
 use crate::analytics::{Focus, ScopeRef};
 use crate::period::Period;
 use jiff::civil::Date;
@@ -28,10 +29,10 @@ pub fn select(h: &History, focus: Option<&Focus>) -> Selection {
     let all = trend::scopes(h);
     let org = all
         .iter()
-        .find(|s| s.kind == "org")
+        .find(|s| s.kind == ScopeKind::Org)
         .cloned()
         .unwrap_or(ScopeRef {
-            kind: "org",
+            kind: ScopeKind::Org,
             id: None,
             name: String::new(),
         });
@@ -43,12 +44,12 @@ pub fn select(h: &History, focus: Option<&Focus>) -> Selection {
         Some(Focus::Person(id)) => {
             let s = all
                 .iter()
-                .find(|s| s.kind == "person" && s.id.as_deref() == Some(id))
+                .find(|s| s.kind == ScopeKind::Person && s.id.as_deref() == Some(id.as_str()))
                 .cloned()
                 .unwrap_or(ScopeRef {
-                    kind: "person",
-                    id: Some(id.clone()),
-                    name: id.clone(),
+                    kind: ScopeKind::Person,
+                    id: Some(id.to_string()),
+                    name: id.to_string(),
                 });
             Selection {
                 focus: s.clone(),
@@ -62,8 +63,8 @@ pub fn select(h: &History, focus: Option<&Focus>) -> Selection {
             let mut inside = false;
             for s in &all {
                 match s.kind {
-                    "team" => inside = s.id.as_deref() == Some(id.as_str()),
-                    "person" if inside => {}
+                    ScopeKind::Team => inside = s.id.as_deref() == Some(id.as_str()),
+                    ScopeKind::Person if inside => {}
                     _ => inside = false,
                 }
                 if inside {
@@ -71,9 +72,9 @@ pub fn select(h: &History, focus: Option<&Focus>) -> Selection {
                 }
             }
             let focus = scopes.first().cloned().unwrap_or(ScopeRef {
-                kind: "team",
-                id: Some(id.clone()),
-                name: id.clone(),
+                kind: ScopeKind::Team,
+                id: Some(id.to_string()),
+                name: id.to_string(),
             });
             if scopes.is_empty() {
                 scopes.push(focus.clone());
@@ -160,9 +161,9 @@ pub fn deals(h: &History, sel: &Selection, all: bool) -> Vec<DealLog> {
     h.logs()
         .filter(|d| {
             all || d.last_state().is_some_and(|st| {
-                sel.scopes
-                    .iter()
-                    .any(|s| s.kind == "person" && s.id.as_deref() == Some(st.owner.as_str()))
+                sel.scopes.iter().any(|s| {
+                    s.kind == ScopeKind::Person && s.id.as_deref() == Some(st.owner.as_str())
+                })
             })
         })
         .cloned()

@@ -36,6 +36,7 @@ pub mod timeline;
 pub mod trend;
 pub mod weekly;
 
+use crate::analytics::ScopeKind;
 use crate::analytics::forecast::Forecast;
 use crate::diff::compare::DealView;
 use crate::diff::git::GitError;
@@ -53,20 +54,14 @@ pub use timeline::Timeline;
 pub const HISTORY_VERSION: u32 = 1;
 
 /// Why there is no history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// The pipeline is not in a git repository (or it has no commits).
+    #[error("{0}")]
     NoRepository(String),
     /// Git failed.
+    #[error("{0}")]
     Git(String),
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::NoRepository(m) | Error::Git(m) => f.write_str(m),
-        }
-    }
 }
 
 impl From<GitError> for Error {
@@ -111,9 +106,9 @@ impl Default for Options {
     }
 }
 
-/// Who a figure is for, by id: `("org", None)`, `("team", Some(id))`,
-/// `("person", Some(id))`.
-pub type ScopeId = (&'static str, Option<String>);
+/// Who a figure is for, by id: `(Org, None)`, `(Team, Some(id))`,
+/// `(Person, Some(id))`.
+pub type ScopeId = (ScopeKind, Option<String>);
 
 /// Open amounts of one scope at a snapshot: of the whole pipeline and of
 /// the trend period.

@@ -6,6 +6,7 @@ use super::accuracy::{self, PeriodAccuracy};
 use super::json::{Selection, key};
 use super::weekly::{DealMove, Weekly};
 use super::{History, trend, weekly};
+use crate::analytics::ScopeKind;
 use crate::diff::waterfall::Waterfall;
 use crate::fmt;
 use crate::money::{Money, Ratio};
@@ -75,7 +76,7 @@ fn header(h: &History, sel: &Selection) -> Vec<String> {
         t.start,
         t.end,
         t.commits.len(),
-        if sel.focus.kind == "org" {
+        if sel.focus.kind == ScopeKind::Org {
             "organisation".to_string()
         } else {
             format!("{} {}", sel.focus.kind, sel.focus.name)
@@ -355,14 +356,14 @@ fn accuracy_table(pa: &PeriodAccuracy, mo: Money_<'_>) -> Table {
 
 fn scope_label(s: &crate::analytics::ScopeRef) -> String {
     match s.kind {
-        "org" => {
+        ScopeKind::Org => {
             if s.name.is_empty() {
                 "organisation".into()
             } else {
                 s.name.clone()
             }
         }
-        "team" => format!("team {}", s.name),
+        ScopeKind::Team => format!("team {}", s.name),
         _ => s.name.clone(),
     }
 }
@@ -586,7 +587,7 @@ pub fn csv(h: &History, sel: &Selection, which: CsvTable) -> Result<String, csv:
             w.write_record([
                 "deal", "name", "date", "commit", "author", "kind", "field", "from", "to",
             ])?;
-            for d in super::json::deals(h, sel, sel.focus.kind == "org") {
+            for d in super::json::deals(h, sel, sel.focus.kind == ScopeKind::Org) {
                 for e in &d.entries {
                     let kind = serde_json::to_value(e.kind)
                         .ok()

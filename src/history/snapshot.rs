@@ -8,6 +8,7 @@ use super::changes::{After, ChangeLog, DealState};
 use super::log::Commit;
 use super::replay::Replay;
 use super::{Move, Open, Point, ScopeId, Step, Timings};
+use crate::analytics::ScopeKind;
 use crate::analytics::facts::{Facts, Status};
 use crate::analytics::forecast::{self, Forecast};
 use crate::analytics::targets::Targets;
@@ -21,7 +22,7 @@ use std::collections::{BTreeSet, HashMap};
 /// [`crate::analytics::compute`] gives them (the same functions, without
 /// the other families).
 pub fn forecast_rows(f: &Facts<'_>, periods: &[Period]) -> Vec<Forecast> {
-    let acc = forecast::accumulate(f);
+    let acc = crate::analytics::sums::accumulate(f);
     let tgt = Targets::new(f);
     forecast::forecasts(f, &acc, &tgt, periods)
 }
@@ -59,11 +60,11 @@ pub(super) fn open_amounts(f: &Facts<'_>, period: Period) -> HashMap<ScopeId, Op
             x.period.amount += o.period.amount;
             x.period.deals += o.period.deals;
         };
-        add(("org", None));
+        add((ScopeKind::Org, None));
         if let Some(t) = team_of(p, owner) {
-            add(("team", Some(t)));
+            add((ScopeKind::Team, Some(t)));
         }
-        add(("person", Some(owner.to_string())));
+        add((ScopeKind::Person, Some(owner.to_string())));
     }
     out
 }

@@ -12,6 +12,7 @@
 //! arrives as `new`.
 
 use super::{History, Move, ScopeId, Step};
+use crate::analytics::ScopeKind;
 use crate::diff::compare::{self, ChangeKind, DealView, Pair, State};
 use crate::diff::waterfall::{self, Bucket, Waterfall};
 use crate::money::Money;
@@ -103,8 +104,8 @@ pub struct Weekly {
 /// Whether a deal owned by `owner` (in `team`) counts for the scope.
 pub fn in_scope(scope: &ScopeId, owner: &str, team: Option<&str>) -> bool {
     match scope {
-        ("team", Some(t)) => team == Some(t.as_str()),
-        ("person", Some(p)) => owner == p,
+        (ScopeKind::Team, Some(t)) => team == Some(t.as_str()),
+        (ScopeKind::Person, Some(p)) => owner == p,
         _ => true,
     }
 }

@@ -102,6 +102,27 @@ pub struct Parsed {
     pub diags: Vec<Diagnostic>,
 }
 
+/// A path the walk found that cannot be part of the pipeline (a symbolic
+/// link out of the tree or in a loop, a folder named `*.toml`, a `.toml`
+/// file outside the layout, an unreadable entry). It is reported against
+/// the path, since such a file has no [`FileId`] yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathProblem {
+    /// The path relative to the root, with `/` (empty: the root itself).
+    pub rel: String,
+    /// What is wrong.
+    pub code: Code,
+    /// The diagnostic's message.
+    pub message: String,
+}
+
+impl PathProblem {
+    /// A problem of `rel`.
+    pub fn new(rel: String, code: Code, message: String) -> PathProblem {
+        PathProblem { rel, code, message }
+    }
+}
+
 /// Everything loading found.
 pub struct Loaded {
     /// The pipeline (possibly partial).
@@ -112,10 +133,8 @@ pub struct Loaded {
 
 /// Walks `root` and returns the pipeline files, plus diagnostics for paths
 /// that cannot be part of it (symlinks out of the tree, loops, folders named
-/// `*.toml`, `.toml` files outside the layout). The second list holds the
-/// diagnostics with the relative paths they are about, since those files
-/// have no ids yet.
-pub fn walk(root: &Path, opts: &LoadOptions) -> (Vec<FoundFile>, Vec<(String, Code, String)>) {
+/// `*.toml`, `.toml` files outside the layout), as [`PathProblem`]s.
+pub fn walk(root: &Path, opts: &LoadOptions) -> (Vec<FoundFile>, Vec<PathProblem>) {
     let mut found = Vec::new();
     let problems = walk_each(root, opts, |f| found.push(f));
     (found, problems)
@@ -127,8 +146,8 @@ fn walk_each(
     root: &Path,
     opts: &LoadOptions,
     mut on_file: impl FnMut(FoundFile),
-) -> Vec<(String, Code, String)> {
-    let mut problems: Vec<(String, Code, String)> = Vec::new();
+) -> Vec<PathProblem> {
+    let mut problems: Vec<PathProblem> = Vec::new();
     let canon_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let skip: Vec<PathBuf> = opts
         .skip
@@ -154,7 +173,7 @@ fn walk_each(
             .collect::<Vec<_>>()
             .join("/")
     };
-    let mut link_problems: Vec<(String, Code, String)> = Vec::new();
+    let mut link_problems: Vec<PathProblem> = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
@@ -182,7 +201,7 @@ fn walk_each(
                 match e.path().canonicalize() {
                     Ok(target) if target.starts_with(&canon_root) => {}
                     Ok(_) => {
-                        link_problems.push((
+                        link_problems.push(PathProblem::new(
                             rel_of(e.path()),
                             Code::SkippedLink,
                             "symbolic link leads outside the pipeline folder; skipped".into(),
@@ -200,12 +219,16 @@ fn walk_each(
             Err(err) => {
                 let rel = err.path().map(rel_of).unwrap_or_default();
                 if err.loop_ancestor().is_some() {
-                    problems.push((rel, Code::SkippedLink, "symbolic link loop; skipped".into()));
+                    problems.push(PathProblem::new(
+                        rel,
+                        Code::SkippedLink,
+                        "symbolic link loop; skipped".into(),
+                    ));
                 } else if err
                     .io_error()
                     .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
                 {
-                    problems.push((
+                    problems.push(PathProblem::new(
                         rel,
                         Code::SkippedLink,
                         "broken symbolic link; skipped".into(),
@@ -217,9 +240,13 @@ fn walk_each(
                         Some(io) => io.to_string(),
                         None => err.to_string(),
                     };
-                    problems.push((rel, Code::CannotRead, format!("cannot read: {why}")));
+                    problems.push(PathProblem::new(
+                        rel,
+                        Code::CannotRead,
+                        format!("cannot read: {why}"),
+                    ));
                 } else {
-                    problems.push((
+                    problems.push(PathProblem::new(
                         String::new(),
                         Code::CannotRead,
                         format!("cannot read the pipeline folder: {err}"),
@@ -238,7 +265,7 @@ fn walk_each(
         let rel = rel_of(entry.path());
         let Some(kind) = FileKind::of(&rel) else {
             if entry.file_type().is_file() {
-                problems.push((
+                problems.push(PathProblem::new(
                     rel,
                     Code::IgnoredFile,
                     "this .toml file is not part of the pipeline layout and is ignored".into(),
@@ -247,7 +274,7 @@ fn walk_each(
             continue;
         };
         if !entry.file_type().is_file() {
-            problems.push((
+            problems.push(PathProblem::new(
                 rel,
                 Code::NotAFile,
                 "a folder (or special file) named *.toml; expected a file".into(),
@@ -483,7 +510,7 @@ impl KindCounts {
 
 /// Builds the pipeline from parsed files (in [`FileId`] order) and the
 /// walk's problems. Shared by [`load`], watch mode and `diff`.
-pub fn assemble(root: &Path, parsed: Vec<Parsed>, problems: Vec<(String, Code, String)>) -> Loaded {
+pub fn assemble(root: &Path, parsed: Vec<Parsed>, problems: Vec<PathProblem>) -> Loaded {
     let mut asm = Assembler::new(root);
     let mut counts = KindCounts::default();
     for p in &parsed {
@@ -554,7 +581,7 @@ impl Assembler {
 
     /// Adds the walk's problems, reports missing files and resolves the
     /// references.
-    pub fn finish(self, problems: Vec<(String, Code, String)>) -> Loaded {
+    pub fn finish(self, problems: Vec<PathProblem>) -> Loaded {
         let Assembler {
             mut pipeline,
             mut diagnostics,
@@ -563,13 +590,13 @@ impl Assembler {
         } = self;
         // dealbook.toml or team.toml that the walk already reported as
         // unreadable is not also "missing".
-        for (rel, code, msg) in problems {
+        for PathProblem { rel, code, message } in problems {
             if code.severity() == crate::diag::Severity::Error {
                 seen_settings |= rel == "dealbook.toml";
                 seen_team |= rel == "team.toml";
             }
             let id = pipeline.sources.add(SourceFile::new(rel, Arc::from("")));
-            diagnostics.push(Diagnostic::new(code, Span::file_start(id), msg));
+            diagnostics.push(Diagnostic::new(code, Span::file_start(id), message));
         }
         for (seen, name, what) in [
             (

@@ -187,92 +187,7 @@ impl Reader<'_> {
                     }
                 }
             }
-            Ty::Money | Ty::Decimal | Ty::Probability => {
-                if !matches!(v.get_ref(), DeValue::Integer(_) | DeValue::Float(_)) {
-                    self.wrong_type(v, field, None);
-                    return None;
-                }
-                let Some(d) = exact_decimal(v.get_ref()) else {
-                    self.out_of_range(
-                        span,
-                        field,
-                        format!("`{}` is not a finite number in range", field.key),
-                    );
-                    return None;
-                };
-                let d = d.normalize();
-                match field.ty {
-                    Ty::Money if d.is_sign_negative() && !d.is_zero() => {
-                        self.push(
-                            Diagnostic::new(Code::NegativeAmount, span, format!("`{}` is negative", field.key))
-                                .hint("amounts are never below 0; a lost deal keeps its amount and moves to a lost stage"),
-                        );
-                        return None;
-                    }
-                    Ty::Money if d.scale() > 2 => {
-                        self.push(
-                            Diagnostic::new(
-                                Code::TooPrecise,
-                                span,
-                                format!("`{}` has more than two decimal places", field.key),
-                            )
-                            .hint(format!(
-                                "round to the cent: {}",
-                                d.round_dp_with_strategy(
-                                    2,
-                                    rust_decimal::RoundingStrategy::MidpointAwayFromZero
-                                )
-                            )),
-                        );
-                        return None;
-                    }
-                    Ty::Money | Ty::Decimal if d > limits::MAX_AMOUNT => {
-                        self.push(
-                            Diagnostic::new(
-                                Code::OutOfRange,
-                                span,
-                                format!(
-                                    "`{}` = {} is above the maximum of {}",
-                                    field.key,
-                                    crate::fmt::group(d),
-                                    crate::fmt::group(limits::MAX_AMOUNT)
-                                ),
-                            )
-                            .hint("amounts, market sizes, targets and thresholds are at most 10^15 in any currency; look for extra digits or a misplaced exponent"),
-                        );
-                        return None;
-                    }
-                    Ty::Decimal if d.is_sign_negative() && !d.is_zero() => {
-                        self.out_of_range(
-                            span,
-                            field,
-                            format!("`{}` must not be negative", field.key),
-                        );
-                        return None;
-                    }
-                    Ty::Probability if d < Decimal::ZERO || d > Decimal::ONE => {
-                        let hint = if d > Decimal::ONE && d <= Decimal::ONE_HUNDRED {
-                            format!(
-                                "write probabilities as fractions: {} = {}",
-                                field.key,
-                                (d / Decimal::ONE_HUNDRED).normalize()
-                            )
-                        } else {
-                            "a probability is between 0 and 1".to_string()
-                        };
-                        self.push(
-                            Diagnostic::new(
-                                Code::BadProbability,
-                                span,
-                                format!("`{}` = {d} is outside 0..=1", field.key),
-                            )
-                            .hint(hint),
-                        );
-                        return None;
-                    }
-                    _ => Val::Dec(d),
-                }
-            }
+            Ty::Money | Ty::Decimal | Ty::Probability => self.number(v, field, span)?,
             Ty::Date => match toml_date(v.get_ref()) {
                 Ok(d) if !limits::year_ok(d.year()) => {
                     self.push(
@@ -401,71 +316,162 @@ impl Reader<'_> {
                     return None;
                 }
             },
-            Ty::Rates => {
-                let DeValue::Table(t) = v.get_ref() else {
-                    self.wrong_type(v, field, Some("write a [rates] table: USD = 7.10".into()));
-                    return None;
-                };
-                let mut out = Vec::new();
-                for (k, rv) in t.iter() {
-                    let kspan = self.span(k);
-                    let code: &str = k.get_ref();
-                    if !is_currency(code) {
-                        self.bad_currency(kspan, code);
-                        continue;
-                    }
-                    let rspan = self.span(rv);
-                    let rate = match rv.get_ref() {
-                        DeValue::Integer(_) | DeValue::Float(_) => exact_decimal(rv.get_ref()),
-                        _ => {
-                            self.push(
-                                Diagnostic::new(
-                                    Code::WrongType,
-                                    rspan,
-                                    format!(
-                                        "rate of {code} should be a number, found {}",
-                                        type_name(rv.get_ref())
-                                    ),
-                                )
-                                .hint(rate_hint(code)),
-                            );
-                            continue;
-                        }
-                    };
-                    match rate {
-                        Some(r) if r > limits::MAX_RATE => self.push(
-                            Diagnostic::new(
-                                Code::OutOfRange,
-                                rspan,
-                                format!(
-                                    "rate of {code} = {} is above the maximum of {}",
-                                    crate::fmt::group(r.normalize()),
-                                    crate::fmt::group(limits::MAX_RATE)
-                                ),
-                            )
-                            .hint(format!(
-                                "{}; is it written the wrong way round?",
-                                rate_hint(code)
-                            )),
-                        ),
-                        Some(r) if r > Decimal::ZERO => out.push((
-                            Sp::new(code.to_string(), kspan),
-                            Sp::new(r.normalize(), rspan),
-                        )),
-                        _ => self.push(
-                            Diagnostic::new(
-                                Code::OutOfRange,
-                                rspan,
-                                format!("rate of {code} must be a positive number"),
-                            )
-                            .hint(rate_hint(code)),
-                        ),
-                    }
-                }
-                Val::Rates(out)
-            }
+            Ty::Rates => self.rates(v, field)?,
         };
         Some(Sp::new(val, span))
+    }
+
+    /// A money, decimal or probability field: an exact decimal, in range
+    /// for its type (never negative money, at most cents, at most
+    /// [`limits::MAX_AMOUNT`], a probability in 0..=1).
+    fn number(&mut self, v: &Spanned<DeValue<'_>>, field: &Field, span: Span) -> Option<Val> {
+        if !matches!(v.get_ref(), DeValue::Integer(_) | DeValue::Float(_)) {
+            self.wrong_type(v, field, None);
+            return None;
+        }
+        let Some(d) = exact_decimal(v.get_ref()) else {
+            self.out_of_range(
+                span,
+                field,
+                format!("`{}` is not a finite number in range", field.key),
+            );
+            return None;
+        };
+        let d = d.normalize();
+        match field.ty {
+            Ty::Money if d.is_sign_negative() && !d.is_zero() => {
+                self.push(
+                    Diagnostic::new(Code::NegativeAmount, span, format!("`{}` is negative", field.key))
+                        .hint("amounts are never below 0; a lost deal keeps its amount and moves to a lost stage"),
+                );
+                None
+            }
+            Ty::Money if d.scale() > 2 => {
+                self.push(
+                    Diagnostic::new(
+                        Code::TooPrecise,
+                        span,
+                        format!("`{}` has more than two decimal places", field.key),
+                    )
+                    .hint(format!(
+                        "round to the cent: {}",
+                        d.round_dp_with_strategy(
+                            2,
+                            rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                        )
+                    )),
+                );
+                None
+            }
+            Ty::Money | Ty::Decimal if d > limits::MAX_AMOUNT => {
+                self.push(
+                    Diagnostic::new(
+                        Code::OutOfRange,
+                        span,
+                        format!(
+                            "`{}` = {} is above the maximum of {}",
+                            field.key,
+                            crate::fmt::group(d),
+                            crate::fmt::group(limits::MAX_AMOUNT)
+                        ),
+                    )
+                    .hint("amounts, market sizes, targets and thresholds are at most 10^15 in any currency; look for extra digits or a misplaced exponent"),
+                );
+                None
+            }
+            Ty::Decimal if d.is_sign_negative() && !d.is_zero() => {
+                self.out_of_range(span, field, format!("`{}` must not be negative", field.key));
+                None
+            }
+            Ty::Probability if d < Decimal::ZERO || d > Decimal::ONE => {
+                let hint = if d > Decimal::ONE && d <= Decimal::ONE_HUNDRED {
+                    format!(
+                        "write probabilities as fractions: {} = {}",
+                        field.key,
+                        (d / Decimal::ONE_HUNDRED).normalize()
+                    )
+                } else {
+                    "a probability is between 0 and 1".to_string()
+                };
+                self.push(
+                    Diagnostic::new(
+                        Code::BadProbability,
+                        span,
+                        format!("`{}` = {d} is outside 0..=1", field.key),
+                    )
+                    .hint(hint),
+                );
+                None
+            }
+            _ => Some(Val::Dec(d)),
+        }
+    }
+
+    /// The `[rates]` table: each key a currency code, each value a positive
+    /// number below [`limits::MAX_RATE`]; a bad entry is reported and left
+    /// out, the others kept.
+    fn rates(&mut self, v: &Spanned<DeValue<'_>>, field: &Field) -> Option<Val> {
+        let DeValue::Table(t) = v.get_ref() else {
+            self.wrong_type(v, field, Some("write a [rates] table: USD = 7.10".into()));
+            return None;
+        };
+        let mut out = Vec::new();
+        for (k, rv) in t.iter() {
+            let kspan = self.span(k);
+            let code: &str = k.get_ref();
+            if !is_currency(code) {
+                self.bad_currency(kspan, code);
+                continue;
+            }
+            let rspan = self.span(rv);
+            let rate = match rv.get_ref() {
+                DeValue::Integer(_) | DeValue::Float(_) => exact_decimal(rv.get_ref()),
+                _ => {
+                    self.push(
+                        Diagnostic::new(
+                            Code::WrongType,
+                            rspan,
+                            format!(
+                                "rate of {code} should be a number, found {}",
+                                type_name(rv.get_ref())
+                            ),
+                        )
+                        .hint(rate_hint(code)),
+                    );
+                    continue;
+                }
+            };
+            match rate {
+                Some(r) if r > limits::MAX_RATE => self.push(
+                    Diagnostic::new(
+                        Code::OutOfRange,
+                        rspan,
+                        format!(
+                            "rate of {code} = {} is above the maximum of {}",
+                            crate::fmt::group(r.normalize()),
+                            crate::fmt::group(limits::MAX_RATE)
+                        ),
+                    )
+                    .hint(format!(
+                        "{}; is it written the wrong way round?",
+                        rate_hint(code)
+                    )),
+                ),
+                Some(r) if r > Decimal::ZERO => out.push((
+                    Sp::new(code.to_string(), kspan),
+                    Sp::new(r.normalize(), rspan),
+                )),
+                _ => self.push(
+                    Diagnostic::new(
+                        Code::OutOfRange,
+                        rspan,
+                        format!("rate of {code} must be a positive number"),
+                    )
+                    .hint(rate_hint(code)),
+                ),
+            }
+        }
+        Some(Val::Rates(out))
     }
 
     /// Reports a Markdown note that is too long or too deeply nested to

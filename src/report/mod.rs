@@ -4,12 +4,13 @@
 
 pub mod table;
 
-use crate::analytics::{Analytics, Focus};
+use crate::analytics::{Analytics, Focus, ScopeKind};
 use crate::fmt;
 use crate::model::Pipeline;
 use crate::money::{Money, Ratio};
 use crate::period::Period;
 use rust_decimal::Decimal;
+use serde::Serialize;
 use table::Table;
 
 /// What to show.
@@ -23,8 +24,9 @@ pub struct Filter {
     pub focus: Option<Focus>,
 }
 
-/// The CSV tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// The CSV tables (the command line's `--table` maps onto these in
+/// `cmd/report.rs`; the library does not depend on clap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CsvTable {
     /// One row per deal.
     Deals,
@@ -64,12 +66,12 @@ fn team_of<'p>(p: &'p Pipeline, person: &str) -> Option<&'p str> {
 /// the per-period lists are cut to it (win/loss keeps its quarters too). `p` is the pipeline `a` was computed from.
 pub fn filter(mut a: Analytics, f: &Filter, p: &Pipeline) -> Analytics {
     let focus = f.focus.clone();
-    let keep_scope = |kind: &str, id: Option<&str>| match &focus {
+    let keep_scope = |kind: ScopeKind, id: Option<&str>| match &focus {
         None => true,
-        Some(Focus::Person(x)) => kind == "person" && id == Some(x.as_str()),
+        Some(Focus::Person(x)) => kind == ScopeKind::Person && id == Some(x.as_str()),
         Some(Focus::Team(t)) => {
-            (kind == "team" && id == Some(t.as_str()))
-                || (kind == "person" && id.and_then(|x| team_of(p, x)) == Some(t.as_str()))
+            (kind == ScopeKind::Team && id == Some(t.as_str()))
+                || (kind == ScopeKind::Person && id.and_then(|x| team_of(p, x)) == Some(t.as_str()))
         }
     };
     a.deals.retain(|d| {
@@ -107,10 +109,25 @@ pub fn filter(mut a: Analytics, f: &Filter, p: &Pipeline) -> Analytics {
 /// The sections of the table and Markdown formats (`p` is the pipeline `a`
 /// was computed from).
 pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
+    let mut v = vec![
+        headline(a),
+        forecast_table(a, period),
+        leaderboard(a, period),
+        funnel(a),
+        risks_by_signal(a),
+        risks(a, p),
+        follow_ups(a),
+        won_by_month(a),
+        declining_products(a),
+    ];
+    v.extend(winloss_sections(a, period));
+    v
+}
+
+/// The headline figures of the focus scope and period.
+fn headline(a: &Analytics) -> Table {
     let cur = a.currency.as_str();
     let k = &a.kpis;
-    let mut v = Vec::new();
-
     let mut t = Table::new(
         format!("Headline — {} — {}", k.scope.name, k.period),
         &["Figure", "Value"],
@@ -169,8 +186,12 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     for (label, value) in rows {
         t.row(vec![label.into(), value]);
     }
-    v.push(t);
+    t
+}
 
+/// The forecast of every scope for `period`.
+fn forecast_table(a: &Analytics, period: Period) -> Table {
+    let cur = a.currency.as_str();
     let mut t = Table::new(
         format!("Forecast {period} ({cur})"),
         &[
@@ -197,8 +218,8 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     t.flex = Some(0);
     for r in a.forecast.iter().filter(|r| r.period == period) {
         let label = match r.scope.kind {
-            "org" => r.scope.name.clone(),
-            "team" => format!("{} (team)", r.scope.name),
+            ScopeKind::Org => r.scope.name.clone(),
+            ScopeKind::Team => format!("{} (team)", r.scope.name),
             _ => format!("  {}", r.scope.name),
         };
         t.row(vec![
@@ -213,8 +234,11 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
             fmt::multiple(r.coverage),
         ]);
     }
-    v.push(t);
+    t
+}
 
+/// The people ranked for `period`.
+fn leaderboard(a: &Analytics, period: Period) -> Table {
     let mut t = Table::new(
         format!("Leaderboard {period}"),
         &[
@@ -243,7 +267,7 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
     for r in a
         .performance
         .iter()
-        .filter(|r| r.period == period && r.scope.kind == "person")
+        .filter(|r| r.period == period && r.scope.kind == ScopeKind::Person)
     {
         t.row(vec![
             r.rank.to_string(),
@@ -258,8 +282,12 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
             r.open_risks.to_string(),
         ]);
     }
-    v.push(t);
+    t
+}
 
+/// The open deals by stage, with the conversion to the next stage.
+fn funnel(a: &Analytics) -> Table {
+    let cur = a.currency.as_str();
     let mut t = Table::new(
         format!("Funnel: open deals now ({cur})"),
         &["Stage", "Deals", "Amount", "Weighted", "Converts"],
@@ -287,8 +315,12 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
         fmt::money(a.funnel.weighted, cur),
         String::new(),
     ]);
-    v.push(t);
+    t
+}
 
+/// The open deals' risks counted by signal.
+fn risks_by_signal(a: &Analytics) -> Table {
+    let cur = a.currency.as_str();
     let mut t = Table::new(
         "Risks by signal (open deals, now)",
         &["Signal", "Deals", "Amount"],
@@ -305,8 +337,11 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
         }
     }
     t.empty = "no open risks".into();
-    v.push(t);
+    t
+}
 
+/// Every risk of an open deal, with its reason.
+fn risks(a: &Analytics, p: &Pipeline) -> Table {
     let mut t = Table::new(
         "Risks (open deals, now)",
         &["Deal", "Owner", "Signal", "Reason"],
@@ -328,8 +363,11 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
         ]);
     }
     t.empty = "no open risks".into();
-    v.push(t);
+    t
+}
 
+/// The accounts whose follow-up is overdue.
+fn follow_ups(a: &Analytics) -> Table {
     let mut t = Table::new(
         "Follow-ups overdue (now)",
         &["Account", "Tier", "Owner", "Last touch", "Days", "Cadence"],
@@ -353,8 +391,12 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
         ]);
     }
     t.empty = "all follow-ups on time".into();
-    v.push(t);
+    t
+}
 
+/// Won per month over the trailing twelve months.
+fn won_by_month(a: &Analytics) -> Table {
+    let cur = a.currency.as_str();
     let mut t = Table::new(
         format!("Won per month, trailing 12 months ({cur})"),
         &["Month", "Won", "Deals"],
@@ -367,8 +409,12 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
             m.deals.to_string(),
         ]);
     }
-    v.push(t);
+    t
+}
 
+/// The products whose won amount fell by the decline threshold.
+fn declining_products(a: &Analytics) -> Table {
+    let cur = a.currency.as_str();
     let mut t = Table::new(
         format!(
             "Products falling {}% or more in {}",
@@ -400,9 +446,7 @@ pub fn sections(a: &Analytics, p: &Pipeline, period: Period) -> Vec<Table> {
         ]);
     }
     t.empty = "no product is declining".into();
-    v.push(t);
-    v.extend(winloss_sections(a, period));
-    v
+    t
 }
 
 /// The win/loss tables of the focus scope for `period`: competitors, the
@@ -602,224 +646,285 @@ pub fn csv(a: &Analytics, p: &Pipeline, which: CsvTable) -> Result<String, csv::
     let mut w = csv::Writer::from_writer(Vec::new());
     let o = |x: Option<String>| x.unwrap_or_default();
     match which {
-        CsvTable::Deals => {
-            w.write_record([
-                "id",
-                "name",
-                "account",
-                "account_name",
-                "owner",
-                "owner_name",
-                "team",
-                "stage",
-                "stage_name",
-                "status",
-                "amount",
-                "currency",
-                "amount_reporting",
-                "probability",
-                "category",
-                "weighted",
-                "created",
-                "close",
-                "close_quarter",
-                "days_in_stage",
-                "risks",
-                "next_step",
-                "next_step_date",
-                "lost_reason",
-                "products",
-            ])?;
-            for d in a.deal_rows(p) {
-                w.write_record([
-                    d.id.to_string(),
-                    safe(d.name),
-                    d.account.to_string(),
-                    safe(d.account_name),
-                    d.owner.to_string(),
-                    safe(d.owner_name),
-                    o(d.team.map(str::to_string)),
-                    d.stage.to_string(),
-                    d.stage_name.to_string(),
-                    serde_name(d.status),
-                    d.amount.to_string(),
-                    d.currency.to_string(),
-                    d.amount_reporting.to_string(),
-                    o(d.probability.map(|x| x.to_string())),
-                    d.category.to_string(),
-                    o(d.weighted.map(|x| x.to_string())),
-                    d.created.to_string(),
-                    o(d.close.map(|c| c.to_string())),
-                    o(d.close_quarter.map(|c| c.to_string())),
-                    o(d.days_in_stage.map(|c| c.to_string())),
-                    d.risks.iter().collect::<Vec<_>>().join(";"),
-                    safe(d.next_step.unwrap_or_default()),
-                    o(d.next_step_date.map(|c| c.to_string())),
-                    safe(d.lost_reason.unwrap_or_default()),
-                    safe(&d.products.join(";")),
-                ])?;
-            }
-        }
-        CsvTable::Forecast => {
-            w.write_record([
-                "period",
-                "scope",
-                "id",
-                "name",
-                "won",
-                "commit",
-                "best_case",
-                "pipeline",
-                "weighted",
-                "open_amount",
-                "open_deals",
-                "target",
-                "stretch",
-                "target_source",
-                "gap",
-                "coverage",
-                "attainment",
-            ])?;
-            for r in &a.forecast {
-                w.write_record([
-                    r.period.to_string(),
-                    r.scope.kind.to_string(),
-                    o(r.scope.id.clone()),
-                    safe(&r.scope.name),
-                    r.won.to_string(),
-                    r.commit.to_string(),
-                    r.best_case.to_string(),
-                    r.pipeline.to_string(),
-                    r.weighted.to_string(),
-                    r.open_amount.to_string(),
-                    r.open_deals.to_string(),
-                    o(r.target.map(|x| x.to_string())),
-                    o(r.stretch.map(|x| x.to_string())),
-                    o(r.target_source.map(serde_name)),
-                    o(r.gap.map(|x| x.to_string())),
-                    o(r.coverage.map(|x| x.to_string())),
-                    o(r.attainment.map(|x| x.to_string())),
-                ])?;
-            }
-        }
-        CsvTable::Performance => {
-            w.write_record([
-                "period",
-                "scope",
-                "id",
-                "name",
-                "rank",
-                "target",
-                "won",
-                "attainment",
-                "win_rate",
-                "win_rate_amount",
-                "deals_won",
-                "deals_lost",
-                "average_deal",
-                "cycle_mean_days",
-                "cycle_median_days",
-                "pipeline_created",
-                "touches",
-                "overdue_follow_ups",
-                "open_risks",
-            ])?;
-            for r in &a.performance {
-                w.write_record([
-                    r.period.to_string(),
-                    r.scope.kind.to_string(),
-                    o(r.scope.id.clone()),
-                    safe(&r.scope.name),
-                    r.rank.to_string(),
-                    o(r.target.map(|x| x.to_string())),
-                    r.won.to_string(),
-                    o(r.attainment.map(|x| x.to_string())),
-                    o(r.win_rate.map(|x| x.to_string())),
-                    o(r.win_rate_amount.map(|x| x.to_string())),
-                    r.deals_won.to_string(),
-                    r.deals_lost.to_string(),
-                    o(r.average_deal.map(|x| x.to_string())),
-                    o(r.cycle_mean_days.map(|x| x.to_string())),
-                    o(r.cycle_median_days.map(|x| x.to_string())),
-                    r.pipeline_created.to_string(),
-                    r.touches.to_string(),
-                    r.overdue_follow_ups.to_string(),
-                    r.open_risks.to_string(),
-                ])?;
-            }
-        }
-        CsvTable::Risks => {
-            w.write_record([
-                "code",
-                "deal",
-                "deal_name",
-                "owner",
-                "owner_name",
-                "account",
-                "stage",
-                "amount",
-                "reason",
-            ])?;
-            for r in a.risk_rows(p) {
-                w.write_record([
-                    r.code.to_string(),
-                    r.deal,
-                    safe(&r.deal_name),
-                    o(r.owner),
-                    safe(&o(r.owner_name)),
-                    r.account,
-                    r.stage,
-                    r.amount.to_string(),
-                    safe(&r.reason),
-                ])?;
-            }
-        }
-        CsvTable::Accounts => {
-            w.write_record([
-                "id",
-                "name",
-                "tier",
-                "owner",
-                "owner_name",
-                "industry",
-                "last_touch",
-                "days_since_touch",
-                "follow_up_days",
-                "follow_up_due",
-                "follow_up_overdue",
-                "satisfaction",
-                "satisfaction_trend",
-                "lifetime_won",
-                "open_pipeline",
-                "open_deals",
-                "won_deals",
-            ])?;
-            for x in &a.accounts {
-                w.write_record([
-                    x.id.clone(),
-                    safe(&x.name),
-                    x.tier.to_string(),
-                    x.owner.clone(),
-                    safe(x.owner_name.as_deref().unwrap_or_default()),
-                    safe(x.industry.as_deref().unwrap_or_default()),
-                    o(x.last_touch.map(|d| d.to_string())),
-                    o(x.days_since_touch.map(|d| d.to_string())),
-                    x.follow_up_days.to_string(),
-                    x.follow_up_due.to_string(),
-                    x.follow_up_overdue.to_string(),
-                    o(x.satisfaction.map(|d| d.to_string())),
-                    o(x.satisfaction_trend.map(serde_name)),
-                    x.lifetime_won.to_string(),
-                    x.open_pipeline.to_string(),
-                    x.open_deals.to_string(),
-                    x.won_deals.to_string(),
-                ])?;
-            }
-        }
+        CsvTable::Deals => write_rows(
+            &mut w,
+            a.deal_rows(p).map(|d| DealCsvRow {
+                id: d.id.to_string(),
+                name: safe(d.name),
+                account: d.account.to_string(),
+                account_name: safe(d.account_name),
+                owner: d.owner.to_string(),
+                owner_name: safe(d.owner_name),
+                team: o(d.team.map(str::to_string)),
+                stage: d.stage.to_string(),
+                stage_name: d.stage_name.to_string(),
+                status: serde_name(d.status),
+                amount: d.amount.to_string(),
+                currency: d.currency.to_string(),
+                amount_reporting: d.amount_reporting.to_string(),
+                probability: o(d.probability.map(|x| x.to_string())),
+                category: d.category.to_string(),
+                weighted: o(d.weighted.map(|x| x.to_string())),
+                created: d.created.to_string(),
+                close: o(d.close.map(|c| c.to_string())),
+                close_quarter: o(d.close_quarter.map(|c| c.to_string())),
+                days_in_stage: o(d.days_in_stage.map(|c| c.to_string())),
+                risks: d.risks.iter().collect::<Vec<_>>().join(";"),
+                next_step: safe(d.next_step.unwrap_or_default()),
+                next_step_date: o(d.next_step_date.map(|c| c.to_string())),
+                lost_reason: safe(d.lost_reason.unwrap_or_default()),
+                products: safe(&d.products.join(";")),
+            }),
+        )?,
+        CsvTable::Forecast => write_rows(
+            &mut w,
+            a.forecast.iter().map(|r| ForecastCsvRow {
+                period: r.period.to_string(),
+                scope: r.scope.kind.to_string(),
+                id: o(r.scope.id.clone()),
+                name: safe(&r.scope.name),
+                won: r.won.to_string(),
+                commit: r.commit.to_string(),
+                best_case: r.best_case.to_string(),
+                pipeline: r.pipeline.to_string(),
+                weighted: r.weighted.to_string(),
+                open_amount: r.open_amount.to_string(),
+                open_deals: r.open_deals.to_string(),
+                target: o(r.target.map(|x| x.to_string())),
+                stretch: o(r.stretch.map(|x| x.to_string())),
+                target_source: o(r.target_source.map(serde_name)),
+                gap: o(r.gap.map(|x| x.to_string())),
+                coverage: o(r.coverage.map(|x| x.to_string())),
+                attainment: o(r.attainment.map(|x| x.to_string())),
+            }),
+        )?,
+        CsvTable::Performance => write_rows(
+            &mut w,
+            a.performance.iter().map(|r| PerformanceCsvRow {
+                period: r.period.to_string(),
+                scope: r.scope.kind.to_string(),
+                id: o(r.scope.id.clone()),
+                name: safe(&r.scope.name),
+                rank: r.rank.to_string(),
+                target: o(r.target.map(|x| x.to_string())),
+                won: r.won.to_string(),
+                attainment: o(r.attainment.map(|x| x.to_string())),
+                win_rate: o(r.win_rate.map(|x| x.to_string())),
+                win_rate_amount: o(r.win_rate_amount.map(|x| x.to_string())),
+                deals_won: r.deals_won.to_string(),
+                deals_lost: r.deals_lost.to_string(),
+                average_deal: o(r.average_deal.map(|x| x.to_string())),
+                cycle_mean_days: o(r.cycle_mean_days.map(|x| x.to_string())),
+                cycle_median_days: o(r.cycle_median_days.map(|x| x.to_string())),
+                pipeline_created: r.pipeline_created.to_string(),
+                touches: r.touches.to_string(),
+                overdue_follow_ups: r.overdue_follow_ups.to_string(),
+                open_risks: r.open_risks.to_string(),
+            }),
+        )?,
+        CsvTable::Risks => write_rows(
+            &mut w,
+            a.risk_rows(p).map(|r| RiskCsvRow {
+                code: r.code.to_string(),
+                deal: r.deal,
+                deal_name: safe(&r.deal_name),
+                owner: o(r.owner),
+                owner_name: safe(&o(r.owner_name)),
+                account: r.account,
+                stage: r.stage,
+                amount: r.amount.to_string(),
+                reason: safe(&r.reason),
+            }),
+        )?,
+        CsvTable::Accounts => write_rows(
+            &mut w,
+            a.accounts.iter().map(|x| AccountCsvRow {
+                id: x.id.clone(),
+                name: safe(&x.name),
+                tier: x.tier.to_string(),
+                owner: x.owner.clone(),
+                owner_name: safe(x.owner_name.as_deref().unwrap_or_default()),
+                industry: safe(x.industry.as_deref().unwrap_or_default()),
+                last_touch: o(x.last_touch.map(|d| d.to_string())),
+                days_since_touch: o(x.days_since_touch.map(|d| d.to_string())),
+                follow_up_days: x.follow_up_days.to_string(),
+                follow_up_due: x.follow_up_due.to_string(),
+                follow_up_overdue: x.follow_up_overdue.to_string(),
+                satisfaction: o(x.satisfaction.map(|d| d.to_string())),
+                satisfaction_trend: o(x.satisfaction_trend.map(serde_name)),
+                lifetime_won: x.lifetime_won.to_string(),
+                open_pipeline: x.open_pipeline.to_string(),
+                open_deals: x.open_deals.to_string(),
+                won_deals: x.won_deals.to_string(),
+            }),
+        )?,
         CsvTable::Winloss => winloss_csv(&mut w, a)?,
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"))
+}
+
+/// Writes `rows` as CSV records, headed by the field names of `R` (the
+/// header is written even when there are no rows).
+fn write_rows<R: Serialize + Default>(
+    w: &mut csv::Writer<Vec<u8>>,
+    rows: impl Iterator<Item = R>,
+) -> Result<(), csv::Error> {
+    let mut any = false;
+    for r in rows {
+        w.serialize(r)?;
+        any = true;
+    }
+    if !any {
+        w.write_record(header_of::<R>()?)?;
+    }
+    Ok(())
+}
+
+/// The field names of `R`, as `csv::Writer::serialize` writes them in a
+/// header.
+fn header_of<R: Serialize + Default>() -> Result<Vec<String>, csv::Error> {
+    let mut h = csv::Writer::from_writer(Vec::new());
+    h.serialize(R::default())?;
+    let bytes = h.into_inner().map_err(|e| e.into_error())?;
+    let text = String::from_utf8(bytes).expect("field names are UTF-8");
+    let first = text.lines().next().unwrap_or_default();
+    Ok(first.split(',').map(str::to_string).collect())
+}
+
+/// A row of the deals table: one per usable deal.
+#[derive(Serialize, Default)]
+struct DealCsvRow {
+    id: String,
+    name: String,
+    account: String,
+    account_name: String,
+    owner: String,
+    owner_name: String,
+    team: String,
+    stage: String,
+    stage_name: String,
+    status: String,
+    amount: String,
+    currency: String,
+    amount_reporting: String,
+    probability: String,
+    category: String,
+    weighted: String,
+    created: String,
+    close: String,
+    close_quarter: String,
+    days_in_stage: String,
+    risks: String,
+    next_step: String,
+    next_step_date: String,
+    lost_reason: String,
+    products: String,
+}
+
+/// A row of the forecast table: one per period and scope.
+#[derive(Serialize, Default)]
+struct ForecastCsvRow {
+    period: String,
+    scope: String,
+    id: String,
+    name: String,
+    won: String,
+    commit: String,
+    best_case: String,
+    pipeline: String,
+    weighted: String,
+    open_amount: String,
+    open_deals: String,
+    target: String,
+    stretch: String,
+    target_source: String,
+    gap: String,
+    coverage: String,
+    attainment: String,
+}
+
+/// A row of the performance table: one per period, person and team.
+#[derive(Serialize, Default)]
+struct PerformanceCsvRow {
+    period: String,
+    scope: String,
+    id: String,
+    name: String,
+    rank: String,
+    target: String,
+    won: String,
+    attainment: String,
+    win_rate: String,
+    win_rate_amount: String,
+    deals_won: String,
+    deals_lost: String,
+    average_deal: String,
+    cycle_mean_days: String,
+    cycle_median_days: String,
+    pipeline_created: String,
+    touches: String,
+    overdue_follow_ups: String,
+    open_risks: String,
+}
+
+/// A row of the risks table: one per risk signal.
+#[derive(Serialize, Default)]
+struct RiskCsvRow {
+    code: String,
+    deal: String,
+    deal_name: String,
+    owner: String,
+    owner_name: String,
+    account: String,
+    stage: String,
+    amount: String,
+    reason: String,
+}
+
+/// A row of the accounts table: one per account.
+#[derive(Serialize, Default)]
+struct AccountCsvRow {
+    id: String,
+    name: String,
+    tier: String,
+    owner: String,
+    owner_name: String,
+    industry: String,
+    last_touch: String,
+    days_since_touch: String,
+    follow_up_days: String,
+    follow_up_due: String,
+    follow_up_overdue: String,
+    satisfaction: String,
+    satisfaction_trend: String,
+    lifetime_won: String,
+    open_pipeline: String,
+    open_deals: String,
+    won_deals: String,
+}
+
+/// A row of the win/loss table (see [`winloss_csv`]).
+#[derive(Serialize, Default)]
+struct WinLossCsvRow {
+    period: String,
+    scope: String,
+    id: String,
+    name: String,
+    kind: String,
+    item: String,
+    deals: String,
+    open_deals: String,
+    open_amount: String,
+    won: String,
+    won_amount: String,
+    lost: String,
+    lost_amount: String,
+    win_rate: String,
+    mean_days: String,
+    median_days: String,
+    from_created_mean_days: String,
+    from_created_median_days: String,
 }
 
 /// The figure cells of a row of the win/loss table; those that do not
@@ -839,26 +944,28 @@ struct WinLossCells {
 }
 
 impl WinLossCells {
-    fn strings(self) -> [String; 12] {
+    /// A row with these figure cells (the period, scope and kind empty).
+    fn into_row(self) -> WinLossCsvRow {
         fn c<T: ToString>(x: Option<T>) -> String {
             x.map(|x| x.to_string()).unwrap_or_default()
         }
         let (mean, median) = self.days.unwrap_or_default();
         let (from_mean, from_median) = self.from_created.unwrap_or_default();
-        [
-            c(self.deals),
-            c(self.open_deals),
-            c(self.open_amount),
-            c(self.won),
-            c(self.won_amount),
-            c(self.lost),
-            c(self.lost_amount),
-            c(self.win_rate),
-            c(mean),
-            c(median),
-            c(from_mean),
-            c(from_median),
-        ]
+        WinLossCsvRow {
+            deals: c(self.deals),
+            open_deals: c(self.open_deals),
+            open_amount: c(self.open_amount),
+            won: c(self.won),
+            won_amount: c(self.won_amount),
+            lost: c(self.lost),
+            lost_amount: c(self.lost_amount),
+            win_rate: c(self.win_rate),
+            mean_days: c(mean),
+            median_days: c(median),
+            from_created_mean_days: c(from_mean),
+            from_created_median_days: c(from_median),
+            ..WinLossCsvRow::default()
+        }
     }
 }
 
@@ -867,38 +974,20 @@ impl WinLossCells {
 /// per `competitor`, `lost_reason` and `stage`, and `decision_won` /
 /// `decision_lost`. Cells that do not apply to a kind are empty.
 fn winloss_csv(w: &mut csv::Writer<Vec<u8>>, a: &Analytics) -> Result<(), csv::Error> {
-    w.write_record([
-        "period",
-        "scope",
-        "id",
-        "name",
-        "kind",
-        "item",
-        "deals",
-        "open_deals",
-        "open_amount",
-        "won",
-        "won_amount",
-        "lost",
-        "lost_amount",
-        "win_rate",
-        "mean_days",
-        "median_days",
-        "from_created_mean_days",
-        "from_created_median_days",
-    ])?;
+    if a.winloss.is_empty() {
+        w.write_record(header_of::<WinLossCsvRow>()?)?;
+    }
     for r in &a.winloss {
         let mut row = |kind: &str, item: &str, cells: WinLossCells| {
-            let mut rec = vec![
-                r.period.to_string(),
-                r.scope.kind.to_string(),
-                r.scope.id.clone().unwrap_or_default(),
-                safe(&r.scope.name),
-                kind.to_string(),
-                safe(item),
-            ];
-            rec.extend(cells.strings());
-            w.write_record(rec)
+            w.serialize(WinLossCsvRow {
+                period: r.period.to_string(),
+                scope: r.scope.kind.to_string(),
+                id: r.scope.id.clone().unwrap_or_default(),
+                name: safe(&r.scope.name),
+                kind: kind.to_string(),
+                item: safe(item),
+                ..cells.into_row()
+            })
         };
         row(
             "total",

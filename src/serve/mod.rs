@@ -61,11 +61,20 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 const PING: Duration = Duration::from_secs(15);
 
 /// Why the server could not start.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum BindError {
     /// The address does not resolve.
+    #[error("cannot resolve the address {0}")]
     Address(String),
     /// The port is taken; a free one nearby, if any.
+    #[error(
+        "cannot serve on {addr}: the port {} is already in use (another dealbook serve?); {}",
+        addr.port(),
+        match suggestion {
+            Some(p) => format!("try --port {p}"),
+            None => "try another --port".to_string(),
+        }
+    )]
     InUse {
         /// What was asked for.
         addr: SocketAddr,
@@ -73,27 +82,8 @@ pub enum BindError {
         suggestion: Option<u16>,
     },
     /// Another error (permission denied, ...).
-    Io(SocketAddr, io::Error),
-}
-
-impl std::fmt::Display for BindError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            BindError::Address(a) => write!(f, "cannot resolve the address {a}"),
-            BindError::InUse { addr, suggestion } => {
-                write!(
-                    f,
-                    "cannot serve on {addr}: the port {} is already in use (another dealbook serve?)",
-                    addr.port()
-                )?;
-                match suggestion {
-                    Some(p) => write!(f, "; try --port {p}"),
-                    None => write!(f, "; try another --port"),
-                }
-            }
-            BindError::Io(addr, e) => write!(f, "cannot serve on {addr}: {e}"),
-        }
-    }
+    #[error("cannot serve on {0}: {1}")]
+    Io(SocketAddr, #[source] io::Error),
 }
 
 /// Binds `bind:port` (port 0: any free port).

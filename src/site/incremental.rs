@@ -27,9 +27,19 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, OnceLock};
 use tera::Tera;
 
-/// A fast streaming 64-bit hash (change detection, not security).
+/// A fast streaming 64-bit hash (change detection, not security): the
+/// pages' input fingerprints here, and the written pages' bytes in
+/// [`crate::watch::output`] ([`page_hash`]).
 #[derive(Debug, Clone, Copy)]
 struct Fp(u64);
+
+/// The hash of a page's bytes, to tell whether a file must be written again
+/// (change detection only).
+pub fn page_hash(bytes: &[u8]) -> u64 {
+    let mut h = Fp::new(0);
+    h.bytes(bytes);
+    h.finish()
+}
 
 impl Fp {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -291,6 +301,13 @@ impl<'a> Prepared<'a> {
 mod tests {
     use super::*;
     use crate::load::LoadOptions;
+
+    #[test]
+    fn hash_sees_small_changes() {
+        assert_ne!(page_hash(b"abcdefgh1"), page_hash(b"abcdefgh2"));
+        assert_ne!(page_hash(b"abc"), page_hash(b"abc\0"));
+        assert_ne!(page_hash(b"12345678"), page_hash(b"12345679"));
+    }
 
     #[test]
     fn page_by_page_is_the_whole_site() {

@@ -31,7 +31,6 @@ use crate::period::Period;
 use crate::report::{self, CsvTable};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt;
 use templates::{Overrides, TemplateError};
 use tera::{Context, Tera};
 use views::{Site, paths};
@@ -64,27 +63,18 @@ pub struct SiteInput<'a> {
 }
 
 /// Why the site could not be rendered.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum SiteError {
     /// A template does not parse or fails on a page.
+    #[error(transparent)]
     Template(Box<TemplateError>),
     /// An export could not be produced.
+    #[error("cannot write an export: {0}")]
     Export(String),
     /// The sink refused a page (e.g. the disk is full).
+    #[error(transparent)]
     Io(std::io::Error),
 }
-
-impl fmt::Display for SiteError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SiteError::Template(e) => write!(f, "{e}"),
-            SiteError::Export(e) => write!(f, "cannot write an export: {e}"),
-            SiteError::Io(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for SiteError {}
 
 impl From<Box<TemplateError>> for SiteError {
     fn from(e: Box<TemplateError>) -> Self {

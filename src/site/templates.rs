@@ -186,6 +186,8 @@ impl fmt::Display for TemplateError {
     }
 }
 
+impl std::error::Error for TemplateError {}
+
 /// Turns a tera error into a [`TemplateError`]. `fallback` names the
 /// template when the error does not.
 pub fn describe(e: &tera::Error, fallback: &str, o: &Overrides) -> TemplateError {

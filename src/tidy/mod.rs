@@ -31,14 +31,9 @@ use crate::spec::{Kind, Ty};
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
 
 /// Why a file could not be formatted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct TidyError(pub String);
-
-impl std::fmt::Display for TidyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// The canonical text of a TOML document of `kind` (`None`: a file the
 /// spec does not describe; its keys keep their order). Errors when the

@@ -21,6 +21,7 @@
 //! session restarts.
 
 use crate::site::Page;
+use crate::site::incremental::page_hash;
 use crate::site::output::{
     MARKER, commit_temp, delete_strays, drop_temp, page_file, rel_path, remove_empty_dirs,
     write_temp,
@@ -40,21 +41,6 @@ pub struct Written {
     pub deleted: Vec<String>,
     /// Pages not rendered again because their input did not change.
     pub reused: usize,
-}
-
-/// A fast non-cryptographic hash of page bytes (change detection only).
-pub fn page_hash(b: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h: u64 = (b.len() as u64).wrapping_mul(K);
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-        h = (h.rotate_left(23) ^ w).wrapping_mul(K);
-    }
-    for &x in chunks.remainder() {
-        h = (h.rotate_left(23) ^ x as u64).wrapping_mul(K);
-    }
-    h ^ (h >> 29)
 }
 
 /// The output folder of a session and what is in it.
@@ -381,12 +367,5 @@ mod tests {
             .unwrap();
         assert_eq!(c.written, vec!["index.html"]);
         assert_eq!(c.deleted, vec!["f"]);
-    }
-
-    #[test]
-    fn hash_sees_small_changes() {
-        assert_ne!(page_hash(b"abcdefgh1"), page_hash(b"abcdefgh2"));
-        assert_ne!(page_hash(b"abc"), page_hash(b"abc\0"));
-        assert_ne!(page_hash(b"12345678"), page_hash(b"12345679"));
     }
 }

@@ -137,7 +137,7 @@ pub struct State {
     entries: Vec<Entry>,
     /// Walk order of the present files, by id.
     order: Vec<FileId>,
-    problems: Vec<(String, crate::diag::Code, String)>,
+    problems: Vec<crate::load::PathProblem>,
     /// Files read by the last refresh (for statistics and tests).
     last_read: usize,
     /// Files parsed by the last refresh.

@@ -2,6 +2,7 @@
 //! B) and the forecast of the focus period, the other periods folded.
 
 use super::{Ctx, block, period_label, table};
+use crate::analytics::ScopeKind;
 use crate::diff::Diff;
 use crate::diff::forecast::{Figures, ForecastDelta};
 use crate::diff::waterfall::{Bucket, Waterfall};
@@ -173,7 +174,7 @@ pub(super) fn forecast_section(cx: &Ctx<'_>, out: &mut String) {
     if let Some(r) = d
         .forecast
         .iter()
-        .find(|r| r.period == d.period && r.scope.kind == "org")
+        .find(|r| r.period == d.period && r.scope.kind == ScopeKind::Org)
     {
         let rows = figure_rows(cx, r, true);
         out.push_str(&table(
@@ -186,7 +187,7 @@ pub(super) fn forecast_section(cx: &Ctx<'_>, out: &mut String) {
     // Other periods (quarters and years) where the organisation's numbers moved.
     let mut rows = Vec::new();
     for r in d.forecast.iter().filter(|r| {
-        r.scope.kind == "org" && r.period != d.period && r.period.grain() != Grain::Month
+        r.scope.kind == ScopeKind::Org && r.period != d.period && r.period.grain() != Grain::Month
     }) {
         for mut row in figure_rows(cx, r, false) {
             row.insert(0, period_label(Some(r.period)));
@@ -206,17 +207,9 @@ pub(super) fn forecast_section(cx: &Ctx<'_>, out: &mut String) {
     for r in d
         .forecast
         .iter()
-        .filter(|r| r.scope.kind != "org" && r.period == d.period)
+        .filter(|r| r.scope.kind != ScopeKind::Org && r.period == d.period)
     {
-        let who = format!(
-            "{} ({})",
-            md_escape(&r.scope.name),
-            if r.scope.kind == "team" {
-                "team"
-            } else {
-                "person"
-            }
-        );
+        let who = format!("{} ({})", md_escape(&r.scope.name), r.scope.kind);
         for mut row in figure_rows(cx, r, false) {
             row.insert(0, who.clone());
             rows.push(row);

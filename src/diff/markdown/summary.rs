@@ -2,6 +2,7 @@
 //! under the title, and the footer's side details.
 
 use super::{Ctx, plural};
+use crate::analytics::ScopeKind;
 use crate::diff::SideInfo;
 use crate::diff::compare::ChangeKind;
 use crate::diff::forecast::Figures;
@@ -47,7 +48,7 @@ pub(super) fn headline(cx: &Ctx<'_>) -> String {
     if let Some(r) = d
         .forecast
         .iter()
-        .find(|r| r.period == d.period && r.scope.kind == "org")
+        .find(|r| r.period == d.period && r.scope.kind == ScopeKind::Org)
     {
         let zero = |x: &Option<Figures>| x.as_ref().map(|v| v.weighted).unwrap_or_default();
         parts.push(format!(

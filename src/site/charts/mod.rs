@@ -28,7 +28,7 @@ pub use forecast::{StackBar, forecast_columns, forecast_rows};
 pub use funnel::{FunnelBar, funnel};
 pub use percent::{percent_bars, progress};
 pub use scores::scores;
-pub use timeline::{Segment, timeline};
+pub use timeline::{Segment, Timeline, timeline};
 pub use trend::{TrendPt, trend};
 pub use winrate::{RateCell, RateRow, RateWords, win_rates};
 

@@ -21,20 +21,35 @@ pub struct Segment {
     pub outcome: Option<&'static str>,
 }
 
-/// A deal's timeline: stage segments in a lane, expected-close markers
-/// (diamonds, joined by arrows when the date moved) in a second lane, and
-/// the as-of line.
-#[allow(clippy::too_many_arguments)]
-pub fn timeline(
-    id: &str,
-    title: &str,
-    desc: &str,
-    segs: &[Segment],
-    closes: &[Date],
-    as_of: Date,
-    as_of_word: &str,
-    w: f64,
-) -> String {
+/// What a deal's timeline shows.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeline<'a> {
+    /// The chart's title (its accessible name).
+    pub title: &'a str,
+    /// Its description for screen readers.
+    pub desc: &'a str,
+    /// The stage segments, oldest first.
+    pub segments: &'a [Segment],
+    /// The expected closes, in the order they were written.
+    pub closes: &'a [Date],
+    /// The day the numbers are for (the as-of line).
+    pub as_of: Date,
+    /// The as-of line's label.
+    pub as_of_word: &'a str,
+}
+
+/// A deal's timeline `t`, `w` pixels wide, as an SVG with id `id`: stage
+/// segments in a lane, expected-close markers (diamonds, joined by arrows
+/// when the date moved) in a second lane, and the as-of line.
+pub fn timeline(id: &str, t: &Timeline<'_>, w: f64) -> String {
+    let Timeline {
+        title,
+        desc,
+        segments: segs,
+        closes,
+        as_of,
+        as_of_word,
+    } = *t;
     let h = 150.0;
     let (ml, mr) = (12.0, 12.0);
     let pw = w - ml - mr;

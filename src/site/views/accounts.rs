@@ -5,17 +5,16 @@ use super::cells::{Fact, Kpi, Link, Num, Pager, Tag};
 use super::cells::{num_money, num_score, on_page};
 use super::lines::{AccountLine, DealLine};
 use super::query::Filters;
+use super::stakeholders::MapRow;
 use super::{Site, by_status_and_close, paths, plausible_email};
-use crate::analytics::Status;
 use crate::analytics::accounts::AccountHealth;
 use crate::analytics::accounts::Trend;
-use crate::model::Contact;
+use crate::model::{Attitude, Contact};
 use crate::money::Money;
 use crate::site::charts;
 use crate::site::markdown;
 use jiff::civil::Date;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// `accounts.html` (and its further pages).
 #[derive(Debug, Serialize)]
@@ -76,32 +75,6 @@ pub struct AccountView {
     pub chart_satisfaction: String,
     /// Sanitised Markdown notes.
     pub notes_html: String,
-}
-
-/// A buying role's row of the stakeholder map.
-#[derive(Debug, Serialize)]
-pub struct MapRow {
-    /// The role.
-    pub role: Tag,
-    /// One cell per attitude.
-    pub cells: Vec<Vec<MapEntry>>,
-    /// Whether no contact plays this role.
-    pub empty: bool,
-}
-
-/// A contact in a cell of the map.
-#[derive(Debug, Serialize)]
-pub struct MapEntry {
-    /// Contact name.
-    pub name: String,
-    /// Title.
-    pub title: String,
-    /// Influence (code).
-    pub influence: String,
-    /// Influence label.
-    pub influence_label: String,
-    /// The deals they play this role in.
-    pub deals: Vec<Link>,
 }
 
 /// A contact.
@@ -209,72 +182,7 @@ impl Site<'_> {
         let h = self.health_of.get(id).map(|&k| &a.accounts[k]);
         let mut deal_rows: Vec<usize> = self.deals_of_account.get(id).cloned().unwrap_or_default();
         deal_rows.sort_by(|&x, &y| by_status_and_close(&a.deals[x], &a.deals[y], false));
-        // Stakeholder map: roles × attitudes, over the account's deals
-        // (open ones first).
-        use crate::model::{Attitude, BuyingRole};
-        let roles = [
-            BuyingRole::EconomicBuyer,
-            BuyingRole::TechnicalBuyer,
-            BuyingRole::UserBuyer,
-            BuyingRole::Coach,
-            BuyingRole::Influencer,
-        ];
-        let atts = [
-            Attitude::Champion,
-            Attitude::Supporter,
-            Attitude::Neutral,
-            Attitude::Skeptic,
-            Attitude::Opponent,
-        ];
-        let mut cells: BTreeMap<(usize, usize, String), Vec<Link>> = BTreeMap::new();
-        let mut roles_of: BTreeMap<String, BTreeMap<usize, Vec<String>>> = BTreeMap::new();
-        for &k in &deal_rows {
-            let row = &a.deals[k];
-            let open = row.status == Status::Open;
-            let d = &self.p.deals[row.deal];
-            for s in &d.stakeholders {
-                let r = roles.iter().position(|x| *x == s.role).unwrap_or(0);
-                let t = atts.iter().position(|x| *x == s.attitude).unwrap_or(2);
-                let cid = s.contact.value.to_string();
-                if open {
-                    cells
-                        .entry((r, t, cid.clone()))
-                        .or_default()
-                        .push(Link::to(d.name.as_str(), paths::deal(d.id.as_str())));
-                }
-                let names = roles_of.entry(cid).or_default().entry(r).or_default();
-                if !names.contains(&d.name) {
-                    names.push(d.name.clone());
-                }
-            }
-        }
-        let map: Vec<MapRow> = roles
-            .iter()
-            .enumerate()
-            .map(|(r, role)| MapRow {
-                empty: !cells.keys().any(|(rr, _, _)| *rr == r),
-                role: self.label_tag("buying", role.as_str()),
-                cells: (0..atts.len())
-                    .map(|t| {
-                        cells
-                            .range((r, t, String::new())..)
-                            .take_while(|((rr, tt, _), _)| *rr == r && *tt == t)
-                            .map(|((_, _, cid), deals)| {
-                                let who = self.contact_cells(acc.contact(cid), cid);
-                                MapEntry {
-                                    name: who.name,
-                                    title: who.title,
-                                    influence: who.influence.code,
-                                    influence_label: who.influence.text,
-                                    deals: deals.clone(),
-                                }
-                            })
-                            .collect()
-                    })
-                    .collect(),
-            })
-            .collect();
-        let map_empty = cells.is_empty();
+        let stakeholders = self.stakeholder_map(acc, &deal_rows);
         let contacts = acc
             .contacts
             .iter()
@@ -285,17 +193,14 @@ impl Site<'_> {
                 email: c.email.clone().unwrap_or_default(),
                 email_ok: c.email.as_deref().is_some_and(plausible_email),
                 phone: c.phone.clone().unwrap_or_default(),
-                roles: roles_of
+                roles: stakeholders
+                    .roles_of
                     .get(c.id.value.as_str())
                     .map(|by_role| {
                         by_role
                             .iter()
                             .map(|(r, deals)| {
-                                format!(
-                                    "{}: {}",
-                                    i.of("buying", roles[*r].as_str()),
-                                    deals.join(", ")
-                                )
+                                format!("{}: {}", i.of("buying", r.as_str()), deals.join(", "))
                             })
                             .collect::<Vec<_>>()
                             .join("; ")
@@ -404,12 +309,12 @@ impl Site<'_> {
             tier: self.label_tag("tier", acc.tier.as_str()),
             facts,
             cards,
-            map,
-            attitudes: atts
+            attitudes: Attitude::ALL
                 .iter()
                 .map(|x| self.label_tag("attitude", x.as_str()))
                 .collect(),
-            map_empty,
+            map_empty: stakeholders.empty,
+            map: stakeholders.rows,
             contacts,
             deals: self.deal_lines(deal_rows.into_iter()),
             touches,

@@ -11,6 +11,7 @@ use super::Site;
 use super::cells::{Num, Totals, num_count, num_money};
 use super::lines::DealLine;
 use super::query::{Query, key};
+use crate::analytics::ScopeKind;
 use crate::analytics::Status;
 use crate::model::Category;
 use crate::money::Money;
@@ -71,14 +72,14 @@ pub struct CallGroup {
 impl Site<'_> {
     /// The call view of `period` for a scope (`org`, or `team` or
     /// `person` with its id; empty for an unknown one).
-    pub fn call_view(&self, period: Period, kind: &str, id: Option<&str>) -> CallView {
+    pub fn call_view(&self, period: Period, kind: ScopeKind, id: Option<&str>) -> CallView {
         let (a, fm, i) = (self.a, &self.fm, &self.i);
         let team = match (kind, id) {
-            ("team", Some(t)) => self.p.index.teams.get(t).copied(),
+            (ScopeKind::Team, Some(t)) => self.p.index.teams.get(t).copied(),
             _ => None,
         };
         let person = match (kind, id) {
-            ("person", Some(x)) => self.p.index.people.get(x).copied(),
+            (ScopeKind::Person, Some(x)) => self.p.index.people.get(x).copied(),
             _ => None,
         };
         let in_scope = |k: usize| {
@@ -86,8 +87,8 @@ impl Site<'_> {
             d.status != Status::Lost
                 && d.close.is_some_and(|c| self.cal.contains(period, c))
                 && match kind {
-                    "team" => team.is_some() && d.team == team,
-                    "person" => person.is_some() && d.owner == person,
+                    ScopeKind::Team => team.is_some() && d.team == team,
+                    ScopeKind::Person => person.is_some() && d.owner == person,
                     _ => true,
                 }
         };

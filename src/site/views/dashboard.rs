@@ -4,6 +4,7 @@ use super::cells::Kpi;
 use super::lines::{AccountLine, DealLine, PerfLine};
 use super::query::{Query, key};
 use super::{Site, paths};
+use crate::analytics::ScopeKind;
 use crate::analytics::Status;
 use crate::model::Locale;
 use crate::money::Ratio;
@@ -102,7 +103,7 @@ impl Site<'_> {
         let year = f_year(self, k.period);
         let open = i.get("window_open");
         // Each card links to the list of the deals it sums.
-        let links = self.forecast_links(k.period, "org", None);
+        let links = self.forecast_links(k.period, ScopeKind::Org, None);
         let cards = vec![
             self.won_card("won", i.get("won"), k.won, k.target, k.attainment)
                 .window(quarter.clone())
@@ -286,7 +287,7 @@ impl Site<'_> {
         let board = self.board(
             a.performance
                 .iter()
-                .filter(|r| r.period == k.period && r.scope.kind == "person"),
+                .filter(|r| r.period == k.period && r.scope.kind == ScopeKind::Person),
         );
         let leaders_total = board.total;
         let leaders = board.ranked.into_iter().take(5).collect();
@@ -336,7 +337,7 @@ impl Site<'_> {
             period,
             cards,
             customers,
-            chart_forecast: self.quarter_chart("chart-forecast", "org", None, ""),
+            chart_forecast: self.quarter_chart("chart-forecast", ScopeKind::Org, None, ""),
             chart_monthly: charts::responsive("chart-monthly", |id, w| {
                 charts::columns(id, i.get("monthly_won"), i.get("monthly_won"), &cols, fm, w)
             }),

@@ -367,12 +367,14 @@ impl Site<'_> {
             chart_timeline: charts::responsive("chart-timeline", |id, w| {
                 charts::timeline(
                     id,
-                    i.get("timeline"),
-                    i.get("timeline_chart_desc"),
-                    &segs,
-                    &closes,
-                    a.as_of,
-                    i.get("today_marker"),
+                    &charts::Timeline {
+                        title: i.get("timeline"),
+                        desc: i.get("timeline_chart_desc"),
+                        segments: &segs,
+                        closes: &closes,
+                        as_of: a.as_of,
+                        as_of_word: i.get("today_marker"),
+                    },
                     w,
                 )
             }),

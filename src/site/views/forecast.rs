@@ -4,6 +4,7 @@ use super::call::CallView;
 use super::cells::{Kpi, Link};
 use super::lines::ForecastLine;
 use super::{Site, paths};
+use crate::analytics::ScopeKind;
 use crate::period::{Grain, Period};
 use crate::site::charts::StackBar;
 use serde::Serialize;
@@ -66,13 +67,13 @@ impl Site<'_> {
             .a
             .forecast
             .iter()
-            .filter(|r| r.period == period && r.scope.kind != "org")
+            .filter(|r| r.period == period && r.scope.kind != ScopeKind::Org)
         {
             let id = r.scope.id.as_deref();
             lines.push(self.forecast_line(r, self.scope_link(r.scope.kind, id, &r.scope.name)));
             let has_numbers = !r.pipeline.is_zero() || r.target.is_some();
             if has_numbers {
-                let label = if r.scope.kind == "team" {
+                let label = if r.scope.kind == ScopeKind::Team {
                     format!("▸ {}", r.scope.name)
                 } else {
                     r.scope.name.clone()
@@ -87,7 +88,7 @@ impl Site<'_> {
     pub fn forecast_page(&self) -> ForecastView {
         let q = self.a.kpis.period;
         let line = |p: Period| {
-            self.forecast(p, "org", None)
+            self.forecast(p, ScopeKind::Org, None)
                 .map(|r| self.forecast_line(r, period_link(r.period)))
         };
         let periods = self
@@ -105,7 +106,7 @@ impl Site<'_> {
         let (scopes, bars) = self.scope_lines(q, "");
         ForecastView {
             period: q.to_string(),
-            chart_quarters: self.quarter_chart("chart-quarters", "org", None, ""),
+            chart_quarters: self.quarter_chart("chart-quarters", ScopeKind::Org, None, ""),
             chart_scopes: self.scopes_chart("chart-scopes", &q.to_string(), &bars),
             periods,
             months,
@@ -126,12 +127,12 @@ impl Site<'_> {
     pub fn period_page(&self, period: Period) -> PeriodView {
         let (fm, i) = (&self.fm, &self.i);
         let ps = period.to_string();
-        let org = self.forecast(period, "org", None);
+        let org = self.forecast(period, ScopeKind::Org, None);
         let mut cards = Vec::new();
         if let Some(r) = org {
             let window = self.window_of(period);
             // Each card links to the list of the deals it sums.
-            let l = self.forecast_links(period, "org", None);
+            let l = self.forecast_links(period, ScopeKind::Org, None);
             cards.push(
                 self.won_card("won", i.get("won"), r.won, r.target, r.attainment)
                     .href(l.won.clone()),
@@ -168,7 +169,7 @@ impl Site<'_> {
             cards,
             chart_scopes: self.scopes_chart("chart-scopes", &ps, &bars),
             scopes,
-            call: self.call_view(period, "org", None),
+            call: self.call_view(period, ScopeKind::Org, None),
             period: ps,
         }
     }

@@ -9,6 +9,7 @@
 
 use super::cells::{Fact, Link, Num, num_count, num_money, num_opt_money};
 use super::{Site, paths};
+use crate::analytics::ScopeKind;
 use crate::analytics::ScopeRef;
 use crate::history::accuracy::{self, Accuracy};
 use crate::history::changes::{EntryKind, FieldChange};
@@ -46,7 +47,7 @@ impl<'a> SiteHistory<'a> {
         SiteHistory {
             h,
             trends,
-            weekly: weekly::last(h, &("org", None)),
+            weekly: weekly::last(h, &(ScopeKind::Org, None)),
             accuracy: accuracy::accuracy(h, &scopes),
         }
     }
@@ -152,8 +153,8 @@ pub struct SinceView {
 pub struct AccuracyRow {
     /// Who.
     pub who: Link,
-    /// "org", "team" or "person".
-    pub kind: &'static str,
+    /// The organisation, a team or a person.
+    pub kind: ScopeKind,
     /// Final won.
     pub actual: Num,
     /// Accuracy of the commit call at the weeks shown.
@@ -184,8 +185,8 @@ pub struct AccuracyTable {
 pub struct BiasRow {
     /// Who.
     pub who: Link,
-    /// "org", "team" or "person".
-    pub kind: &'static str,
+    /// The organisation, a team or a person.
+    pub kind: ScopeKind,
     /// Quarters averaged.
     pub quarters: usize,
     /// Mean of the quarters' commit biases.
@@ -333,7 +334,7 @@ impl Site<'_> {
     }
 
     /// The trend of a scope (`kind`, `id`), when the site has a history.
-    pub fn trend_of(&self, kind: &'static str, id: Option<&str>) -> Option<TrendView> {
+    pub fn trend_of(&self, kind: ScopeKind, id: Option<&str>) -> Option<TrendView> {
         let sh = self.hist.as_ref()?;
         let t = sh.trends.get(&(kind, id.map(str::to_string)))?;
         let chart_id = match id {
@@ -475,7 +476,7 @@ impl Site<'_> {
         let sh = self.hist.as_ref().expect("trends page only with a history");
         let (i, fm) = (&self.i, &self.fm);
         let period = sh.h.timeline.period.to_string();
-        let trend = self.trend_of("org", None).unwrap_or(TrendView {
+        let trend = self.trend_of(ScopeKind::Org, None).unwrap_or(TrendView {
             id: "chart-trend-table".into(),
             period: period.clone(),
             chart: String::new(),
@@ -489,7 +490,7 @@ impl Site<'_> {
                 let id = t.id.value.as_str();
                 Some(TeamTrend {
                     team: self.team_link(id),
-                    trend: self.trend_of("team", Some(id))?,
+                    trend: self.trend_of(ScopeKind::Team, Some(id))?,
                 })
             })
             .collect();

@@ -7,8 +7,9 @@ use super::cells::{
 };
 use super::query::{Query, cat_code, key};
 use super::{Site, paths, tier_ix};
+use crate::analytics::ScopeKind;
 use crate::analytics::accounts::{AccountHealth, Trend};
-use crate::analytics::facts::DealFigures;
+use crate::analytics::figures::DealFigures;
 use crate::analytics::forecast::Forecast;
 use crate::analytics::performance::Performance;
 use crate::analytics::risk::Risk;
@@ -188,8 +189,8 @@ pub struct PerfLinks {
 pub struct ForecastLine {
     /// Period or scope.
     pub label: Link,
-    /// "org", "team" or "person" (indents people under teams).
-    pub kind: &'static str,
+    /// The organisation, a team or a person (indents people under teams).
+    pub kind: ScopeKind,
     /// Won.
     pub won: Num,
     /// Commit.
@@ -236,7 +237,7 @@ impl Site<'_> {
     pub(super) fn forecast_links(
         &self,
         period: Period,
-        kind: &str,
+        kind: ScopeKind,
         id: Option<&str>,
     ) -> ForecastLinks {
         let q = Query::new().period(period).scope(kind, id);
@@ -413,7 +414,7 @@ impl Site<'_> {
         PerfLine {
             rank: r.rank,
             who: self.scope_link(r.scope.kind, id, &r.scope.name),
-            team: if r.scope.kind == "person" {
+            team: if r.scope.kind == ScopeKind::Person {
                 self.person_team_link(id.unwrap_or_default())
             } else {
                 Link::text("")
@@ -435,7 +436,12 @@ impl Site<'_> {
     }
 
     /// The links behind a leaderboard row's figures.
-    pub(super) fn perf_links(&self, period: Period, kind: &str, id: Option<&str>) -> PerfLinks {
+    pub(super) fn perf_links(
+        &self,
+        period: Period,
+        kind: ScopeKind,
+        id: Option<&str>,
+    ) -> PerfLinks {
         let scope = Query::new().scope(kind, id);
         let q = scope.clone().period(period);
         PerfLinks {
@@ -500,7 +506,7 @@ impl Site<'_> {
     pub(super) fn quarter_chart(
         &self,
         id: &str,
-        kind: &'static str,
+        kind: ScopeKind,
         scope: Option<&str>,
         root: &str,
     ) -> String {

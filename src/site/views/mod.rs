@@ -23,14 +23,13 @@ mod lines;
 pub mod query;
 mod risks;
 pub mod rows;
+mod stakeholders;
 mod targets;
 mod team;
 mod warnings;
 mod winloss;
 
-pub use accounts::{
-    AccountTotals, AccountView, AccountsList, ContactLine, MapEntry, MapRow, SurveyLine, TouchLine,
-};
+pub use accounts::{AccountTotals, AccountView, AccountsList, ContactLine, SurveyLine, TouchLine};
 pub use call::{CallGroup, CallView};
 pub use cells::{Fact, Kpi, Link, Num, Pager, PagerItem, Section, Tag};
 pub use dashboard::Dashboard;
@@ -42,6 +41,7 @@ pub use lines::{
     AccountLine, DealLine, ForecastLine, ForecastLinks, PerfLine, PerfLinks, RiskLine,
 };
 pub use risks::{AtRisk, OwnerGroup, RisksView, SignalGroup, SignalView};
+pub use stakeholders::{MapEntry, MapRow};
 pub use targets::{TargetLine, TargetsView};
 pub use team::{Board, PersonView, TeamBoard, TeamView};
 pub use warnings::{WarningLine, WarningsView};
@@ -49,8 +49,9 @@ pub use winloss::{
     ClosedLine, CompetitorLine, DecisionLine, ReasonLine, ScopeLine, StageLine, WinLossView,
 };
 
+use crate::analytics::ScopeKind;
 use crate::analytics::export::DealRow;
-use crate::analytics::facts::DealFigures;
+use crate::analytics::figures::DealFigures;
 use crate::analytics::forecast::Forecast;
 use crate::analytics::performance::Performance;
 use crate::analytics::risk::CODES;
@@ -176,7 +177,7 @@ pub struct Site<'a> {
 }
 
 /// Rows of the analytics (forecast or performance) by period and scope.
-type ScopeIndex<'a> = HashMap<(Period, &'static str, Option<&'a str>), usize>;
+type ScopeIndex<'a> = HashMap<(Period, ScopeKind, Option<&'a str>), usize>;
 
 /// Indexes rows of the analytics by their period and scope.
 fn scope_index<'a, T>(
@@ -196,7 +197,7 @@ fn scope_index<'a, T>(
 fn scope_row<'a, T>(
     index: &ScopeIndex<'_>,
     rows: &'a [T],
-    key: (Period, &'static str, Option<&str>),
+    key: (Period, ScopeKind, Option<&str>),
 ) -> Option<&'a T> {
     index.get(&key).map(|&k| &rows[k])
 }
@@ -324,7 +325,7 @@ impl<'a> Site<'a> {
         let periods = a
             .forecast
             .iter()
-            .filter(|r| r.scope.kind == "org")
+            .filter(|r| r.scope.kind == ScopeKind::Org)
             .map(|r| r.period)
             .collect();
         Site {
@@ -380,12 +381,12 @@ impl<'a> Site<'a> {
     }
 
     /// The forecast of a scope (`kind`, `id`) for a period.
-    fn forecast(&self, p: Period, kind: &'static str, id: Option<&str>) -> Option<&'a Forecast> {
+    fn forecast(&self, p: Period, kind: ScopeKind, id: Option<&str>) -> Option<&'a Forecast> {
         scope_row(&self.forecast_of, &self.a.forecast, (p, kind, id))
     }
 
     /// The performance of a scope (`kind`, `id`) in a period.
-    fn perf(&self, p: Period, kind: &'static str, id: Option<&str>) -> Option<&'a Performance> {
+    fn perf(&self, p: Period, kind: ScopeKind, id: Option<&str>) -> Option<&'a Performance> {
         scope_row(&self.perf_of, &self.a.performance, (p, kind, id))
     }
 
@@ -432,10 +433,10 @@ impl<'a> Site<'a> {
             .then_with(|| dx.deal.cmp(&dy.deal))
     }
 
-    pub(crate) fn scope_link(&self, kind: &str, id: Option<&str>, name: &str) -> Link {
+    pub(crate) fn scope_link(&self, kind: ScopeKind, id: Option<&str>, name: &str) -> Link {
         match (kind, id) {
-            ("team", Some(id)) => self.team_link(id),
-            ("person", Some(id)) => self.person_link(id),
+            (ScopeKind::Team, Some(id)) => self.team_link(id),
+            (ScopeKind::Person, Some(id)) => self.person_link(id),
             _ => Link::to(
                 if name.is_empty() {
                     self.i.get("organisation")

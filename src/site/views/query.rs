@@ -12,9 +12,10 @@
 //! exactly those deals ([`Site::deals_href`]).
 
 use super::Site;
+use crate::analytics::ScopeKind;
 use crate::analytics::Status;
 use crate::analytics::accounts::AccountHealth;
-use crate::analytics::facts::DealFigures;
+use crate::analytics::figures::DealFigures;
 use crate::analytics::risk::CODES;
 use crate::model::Tier;
 use crate::period::{Grain, Period};
@@ -70,10 +71,10 @@ impl Query {
     }
 
     /// The query limited to the deals of a scope (`org`, `team`, `person`).
-    pub fn scope(self, kind: &str, id: Option<&str>) -> Query {
+    pub fn scope(self, kind: ScopeKind, id: Option<&str>) -> Query {
         match (kind, id) {
-            ("team", Some(id)) => self.and(key::TEAM, id),
-            ("person", Some(id)) => self.and(key::OWNER, id),
+            (ScopeKind::Team, Some(id)) => self.and(key::TEAM, id),
+            (ScopeKind::Person, Some(id)) => self.and(key::OWNER, id),
             _ => self,
         }
     }
@@ -465,14 +466,16 @@ mod tests {
         let q = Query::new()
             .period(Period::Quarter(2026, 4))
             .and(key::CAT, "won,commit")
-            .scope("team", Some("east"));
+            .scope(ScopeKind::Team, Some("east"));
         assert_eq!(
             q.href("deals.html"),
             "deals.html#q=period:2026-Q4+cat:won,commit+team:east"
         );
         assert_eq!(Query::new().fragment(), "q=");
         assert_eq!(
-            Query::new().scope("org", None).scope("person", Some("x")),
+            Query::new()
+                .scope(ScopeKind::Org, None)
+                .scope(ScopeKind::Person, Some("x")),
             Query::new().and(key::OWNER, "x")
         );
     }

@@ -5,6 +5,7 @@ use super::call::CallView;
 use super::cells::{Kpi, Link, Section};
 use super::lines::{AccountLine, DealLine, PerfLine, RiskLine};
 use super::{Site, by_close, plausible_email};
+use crate::analytics::ScopeKind;
 use crate::analytics::Status;
 use crate::analytics::performance::Performance;
 use crate::period::Period;
@@ -136,7 +137,7 @@ impl Site<'_> {
     pub fn team_board(&self) -> TeamBoard {
         let q = self.a.current.quarter;
         let y = self.a.current.year;
-        let pick = |p: Period, kind: &str| -> Board {
+        let pick = |p: Period, kind: ScopeKind| -> Board {
             self.board(
                 self.a
                     .performance
@@ -147,14 +148,14 @@ impl Site<'_> {
         TeamBoard {
             quarter: q.to_string(),
             year: y.to_string(),
-            people_quarter: pick(q, "person"),
-            people_year: pick(y, "person"),
-            teams_quarter: pick(q, "team"),
-            teams_year: pick(y, "team"),
+            people_quarter: pick(q, ScopeKind::Person),
+            people_year: pick(y, ScopeKind::Person),
+            teams_quarter: pick(q, ScopeKind::Team),
+            teams_year: pick(y, ScopeKind::Team),
         }
     }
 
-    fn perf_cards(&self, kind: &'static str, id: &str) -> Vec<Kpi> {
+    fn perf_cards(&self, kind: ScopeKind, id: &str) -> Vec<Kpi> {
         let (fm, i) = (&self.fm, &self.i);
         let q = self.a.current.quarter;
         let y = self.a.current.year;
@@ -249,8 +250,8 @@ impl Site<'_> {
             .filter(|x| x.team.as_ref().is_some_and(|tt| tt.value.as_str() == id))
             .map(|x| x.id.value.as_str())
             .collect();
-        let member = |kind: &str, id: Option<&str>| {
-            kind == "person" && id.is_some_and(|x| members.contains(&x))
+        let member = |kind: ScopeKind, id: Option<&str>| {
+            kind == ScopeKind::Person && id.is_some_and(|x| members.contains(&x))
         };
         let pick = |p: Period| -> Board {
             self.board(
@@ -280,16 +281,16 @@ impl Site<'_> {
                 .manager
                 .as_ref()
                 .map(|m| self.person_link(m.value.as_str())),
-            cards: self.perf_cards("team", id),
-            chart_quarters: self.quarter_chart("chart-quarters", "team", Some(id), "../"),
+            cards: self.perf_cards(ScopeKind::Team, id),
+            chart_quarters: self.quarter_chart("chart-quarters", ScopeKind::Team, Some(id), "../"),
             chart_members: self.scopes_chart("chart-members", &q.to_string(), &bars),
             members_quarter: pick(q),
             members_year: pick(y),
             quarter: q.to_string(),
             year: y.to_string(),
             risks: self.section(&risks, |k| self.risk_line(&self.a.risks[k])),
-            call: self.call_view(q, "team", Some(id)),
-            trend: self.trend_of("team", Some(id)),
+            call: self.call_view(q, ScopeKind::Team, Some(id)),
+            trend: self.trend_of(ScopeKind::Team, Some(id)),
         }
     }
 
@@ -358,7 +359,7 @@ impl Site<'_> {
             .map(|t| self.team_link(t.id.value.as_str()))
             .collect();
         let reported = self
-            .forecast(a.current.quarter, "person", Some(id))
+            .forecast(a.current.quarter, ScopeKind::Person, Some(id))
             .is_some();
         PersonView {
             id: id.to_string(),
@@ -369,12 +370,12 @@ impl Site<'_> {
             email_ok: x.email.as_deref().is_some_and(plausible_email),
             manages,
             cards: if reported {
-                self.perf_cards("person", id)
+                self.perf_cards(ScopeKind::Person, id)
             } else {
                 Vec::new()
             },
             chart_quarters: if reported {
-                self.quarter_chart("chart-quarters", "person", Some(id), "../")
+                self.quarter_chart("chart-quarters", ScopeKind::Person, Some(id), "../")
             } else {
                 String::new()
             },
@@ -384,8 +385,8 @@ impl Site<'_> {
             member_of: self.section(&member_of, |k| self.deal_line(k)),
             risks: self.section(&risks, |k| self.risk_line(&a.risks[k])),
             accounts: self.section(&accounts, |k| self.account_line(&a.accounts[k])),
-            call: reported.then(|| self.call_view(a.current.quarter, "person", Some(id))),
-            trend: self.trend_of("person", Some(id)),
+            call: reported.then(|| self.call_view(a.current.quarter, ScopeKind::Person, Some(id))),
+            trend: self.trend_of(ScopeKind::Person, Some(id)),
         }
     }
 }

@@ -7,6 +7,7 @@ use super::cells::{
     Kpi, Link, Num, Section, Tag, num_count, num_date, num_dec, num_money, num_ratio,
 };
 use super::{Site, paths};
+use crate::analytics::ScopeKind;
 use crate::analytics::Status;
 use crate::analytics::winloss::{Days, WinLoss};
 use crate::money::Ratio;
@@ -125,8 +126,8 @@ pub struct DecisionLine {
 pub struct ScopeLine {
     /// The team or person.
     pub who: Link,
-    /// "team" or "person".
-    pub kind: &'static str,
+    /// A team or a person.
+    pub kind: ScopeKind,
     /// Deals won.
     pub won: Num,
     /// Deals lost.
@@ -164,7 +165,7 @@ pub struct ClosedLine {
 
 impl Site<'_> {
     /// The win/loss row of the organisation for `p`.
-    fn winloss_of(&self, p: Period, kind: &str, id: Option<&str>) -> Option<&WinLoss> {
+    fn winloss_of(&self, p: Period, kind: ScopeKind, id: Option<&str>) -> Option<&WinLoss> {
         self.a
             .winloss
             .iter()
@@ -183,7 +184,7 @@ impl Site<'_> {
         let empty = WinLoss {
             period: year,
             scope: crate::analytics::ScopeRef {
-                kind: "org",
+                kind: ScopeKind::Org,
                 id: None,
                 name: a.org.clone(),
             },
@@ -201,7 +202,9 @@ impl Site<'_> {
             decision_lost: Days::default(),
             without_history: 0,
         };
-        let w = self.winloss_of(year, "org", None).unwrap_or(&empty);
+        let w = self
+            .winloss_of(year, ScopeKind::Org, None)
+            .unwrap_or(&empty);
         let day = |d: &Days| fm.days(d.median_days, i);
         let cards = vec![
             Kpi::new(
@@ -241,7 +244,7 @@ impl Site<'_> {
         // The chart: the quarters of the previous and the current year.
         let mut quarters = self.cal.children(a.current.previous_year);
         quarters.extend(self.cal.children(year));
-        let prev = self.winloss_of(a.current.previous_year, "org", None);
+        let prev = self.winloss_of(a.current.previous_year, ScopeKind::Org, None);
         let mut names: Vec<&str> = w
             .competitors
             .iter()
@@ -261,7 +264,7 @@ impl Site<'_> {
                     .iter()
                     .map(|q| {
                         let c = self
-                            .winloss_of(*q, "org", None)
+                            .winloss_of(*q, ScopeKind::Org, None)
                             .and_then(|x| x.competitors.iter().find(|c| c.competitor == *name));
                         RateCell {
                             won: c.map_or(0, |c| c.won),
@@ -313,7 +316,7 @@ impl Site<'_> {
                     .iter()
                     .map(|q| {
                         let n = self
-                            .winloss_of(*q, "org", None)
+                            .winloss_of(*q, ScopeKind::Org, None)
                             .and_then(|x| x.lost_reasons.iter().find(|y| y.reason == r.reason))
                             .map_or(0, |y| y.deals);
                         num_count(fm, n)
@@ -344,14 +347,14 @@ impl Site<'_> {
         };
         let mut decisions = vec![decision(year, w)];
         for q in &fy_quarters {
-            if let Some(x) = self.winloss_of(*q, "org", None) {
+            if let Some(x) = self.winloss_of(*q, ScopeKind::Org, None) {
                 decisions.push(decision(*q, x));
             }
         }
         let scopes = a
             .winloss
             .iter()
-            .filter(|x| x.period == year && x.scope.kind != "org")
+            .filter(|x| x.period == year && x.scope.kind != ScopeKind::Org)
             .map(|x| {
                 let id = x.scope.id.as_deref();
                 ScopeLine {
