@@ -901,6 +901,23 @@ fn winloss_page_shows_the_analytics() {
     assert!(errors.is_empty(), "console errors: {errors:?}");
 }
 
+/// The deals of the commit of `period`: won, and open in commit, closing
+/// in it.
+fn commit_deals<'a>(
+    a: &'a Analytics,
+    cal: &dealbook::period::Calendar,
+    period: dealbook::period::Period,
+) -> Vec<&'a dealbook::analytics::figures::DealFigures> {
+    a.deals
+        .iter()
+        .filter(|d| d.close.is_some_and(|x| cal.contains(period, x)))
+        .filter(|d| {
+            d.status == Status::Won
+                || (d.status == Status::Open && d.category == dealbook::model::Category::Commit)
+        })
+        .collect()
+}
+
 /// The text of the cells of a table's footer with `data-total` (amount,
 /// weighted…), by name.
 fn footer_total(s: &Session<'_>, table: &str, name: &str) -> String {
@@ -922,15 +939,7 @@ fn a_filter_set_in_the_url_shows_its_rows_and_totals() {
         .find(|r| r.period == q4 && r.scope.kind == ScopeKind::Org)
         .unwrap();
     // This quarter's commit: its won and open commit deals.
-    let commit: Vec<_> = a
-        .deals
-        .iter()
-        .filter(|d| d.close.is_some_and(|x| cal.contains(q4, x)))
-        .filter(|d| {
-            d.status == Status::Won
-                || (d.status == Status::Open && d.category == dealbook::model::Category::Commit)
-        })
-        .collect();
+    let commit = commit_deals(&a, &cal, q4);
     let weighted: dealbook::money::Money = commit.iter().map(|d| d.weighted).sum();
     let d = Driver::start(&t);
     let s = d.session(true, 1440);
@@ -1441,15 +1450,7 @@ fn a_drill_down_on_a_split_list_covers_every_page() {
     // The dashboard's commit: won and open commit deals closing this quarter.
     let cal = c.pipeline.settings.calendar();
     let quarter = a.current.quarter;
-    let commit: Vec<_> = a
-        .deals
-        .iter()
-        .filter(|d| d.close.is_some_and(|x| cal.contains(quarter, x)))
-        .filter(|d| {
-            d.status == Status::Won
-                || (d.status == Status::Open && d.category == dealbook::model::Category::Commit)
-        })
-        .collect();
+    let commit = commit_deals(&a, &cal, quarter);
     let commit_ids: std::collections::BTreeSet<String> = commit
         .iter()
         .map(|d| format!("deals/{}.html", c.pipeline.deals[d.deal].id.as_str()))
