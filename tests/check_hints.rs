@@ -2,18 +2,20 @@
 //! thousands commas and currency symbols in amounts, everyday currency
 //! names, rates written as percentages, display names where ids belong.
 //! Each case is a folder of `tests/invalid/` (whose `expected` file holds
-//! the positions); here, what the hint says.
+//! the positions), built over its base; here, what the hint says.
 
 mod common;
 
-use common::{BIN, repo};
+use common::BIN;
+use common::invalid::{corpus, materialize};
 use std::process::Command;
 
 /// The `(file:line:col code, hint)` of each diagnostic of a case.
 fn hints(case: &str) -> Vec<(String, String)> {
+    let pipeline = materialize(&corpus().join(case));
     let out = Command::new(BIN)
         .args(["check", "--format", "json"])
-        .arg(repo().join("tests/invalid").join(case))
+        .arg(pipeline.path())
         .output()
         .expect("run dealbook");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");

@@ -2,17 +2,19 @@
 //! `human` (header line, snippet with a marker, hint; colour only on a
 //! terminal and never with `NO_COLOR`), `github` (workflow commands with
 //! their escaping, then a one-line summary) and `json` (a versioned
-//! document). Fixtures come from `tests/invalid/`; the ones git cannot hold
-//! (odd file names) are made in a temporary folder.
+//! document). Fixtures are cases of `tests/invalid/`, built in a temporary
+//! folder; the ones git cannot hold (odd file names) are made there too.
 
 mod common;
 
-use common::{BIN, copy_dir, repo};
-use std::path::{Path, PathBuf};
+use common::invalid::{Materialized, corpus, materialize};
+use common::{BIN, copy_dir};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn case(name: &str) -> PathBuf {
-    repo().join("tests/invalid").join(name)
+/// The pipeline of the case `name`, built in a temporary folder.
+fn case(name: &str) -> Materialized {
+    materialize(&corpus().join(name))
 }
 
 /// Runs `dealbook check` with `args` in `cwd`, without `NO_COLOR` unless
@@ -38,7 +40,7 @@ const MANY: &str = "many-errors";
 
 #[test]
 fn human_has_header_snippet_marker_and_hint() {
-    let out = check(&case(MANY), &["."], &[]);
+    let out = check(case(MANY).path(), &["."], &[]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     let expected = "\
@@ -75,15 +77,15 @@ deals/pilot.toml:6:11: error[E012]: `created` should be a date (YYYY-MM-DD, with
 
 #[test]
 fn human_snapshot_of_a_multi_error_pipeline() {
-    let out = check(&case(MANY), &["."], &[]);
+    let out = check(case(MANY).path(), &["."], &[]);
     insta::assert_snapshot!("many_errors_human", stdout(&out));
 }
 
 #[test]
 fn human_has_no_ansi_when_piped() {
-    let out = check(&case(MANY), &["."], &[]);
+    let out = check(case(MANY).path(), &["."], &[]);
     assert!(!out.stdout.contains(&0x1b));
-    let out = check(&case(MANY), &["."], &[("NO_COLOR", "1")]);
+    let out = check(case(MANY).path(), &["."], &[("NO_COLOR", "1")]);
     assert!(!out.stdout.contains(&0x1b));
 }
 
@@ -91,10 +93,11 @@ fn human_has_no_ansi_when_piped() {
 /// by default and off with `NO_COLOR=1`. Skipped where `script` is missing.
 #[test]
 fn no_color_wins_on_a_terminal() {
+    let many = case(MANY);
     let run = |no_color: bool| -> Option<Vec<u8>> {
         let mut cmd = Command::new("script");
         cmd.arg("-qec")
-            .arg(format!("{BIN} check {}", case(MANY).display()))
+            .arg(format!("{BIN} check {}", many.path().display()))
             .arg("/dev/null")
             .env_remove("NO_COLOR");
         if no_color {
@@ -127,7 +130,7 @@ fn no_color_wins_on_a_terminal() {
 fn control_characters_in_data_are_escaped() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("p");
-    copy_dir(&case("valid-base"), &root);
+    copy_dir(case("valid-base").path(), &root);
     let deal = root.join("deals/pilot.toml");
     let text = std::fs::read_to_string(&deal).unwrap().replace(
         "stage = \"qualify\"\ncreated",
@@ -152,7 +155,7 @@ fn control_characters_in_data_are_escaped() {
 fn github_annotations_are_escaped_and_summarised() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("sales");
-    copy_dir(&case("valid-base"), &root);
+    copy_dir(case("valid-base").path(), &root);
     // A file name with `%`, `,` and `:` (not a slug: E015 on the file).
     std::fs::rename(
         root.join("deals/pilot.toml"),
@@ -204,7 +207,11 @@ fn github_escaping_rules() {
 
 #[test]
 fn github_warnings_use_the_warning_command() {
-    let out = check(&case("no-close-date"), &["--format", "github", "."], &[]);
+    let out = check(
+        case("no-close-date").path(),
+        &["--format", "github", "."],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
     assert!(
@@ -216,7 +223,7 @@ fn github_warnings_use_the_warning_command() {
 
 #[test]
 fn json_is_a_versioned_document() {
-    let out = check(&case(MANY), &["--format", "json", "."], &[]);
+    let out = check(case(MANY).path(), &["--format", "json", "."], &[]);
     assert_eq!(out.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(
@@ -256,13 +263,17 @@ fn json_is_a_versioned_document() {
         }
     }
     // Warnings only: exit 0, or 1 with --deny-warnings; same document shape.
-    let out = check(&case("no-close-date"), &["--format", "json", "."], &[]);
+    let out = check(
+        case("no-close-date").path(),
+        &["--format", "json", "."],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(0));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["summary"]["warnings"], 1);
     assert_eq!(doc["diagnostics"][0]["severity"], "warning");
     let out = check(
-        &case("no-close-date"),
+        case("no-close-date").path(),
         &["--format", "json", "--deny-warnings", "."],
         &[],
     );
@@ -272,7 +283,7 @@ fn json_is_a_versioned_document() {
 #[test]
 fn json_columns_count_characters() {
     let out = check(
-        &case("chinese-before-error"),
+        case("chinese-before-error").path(),
         &["--format", "json", "."],
         &[],
     );
@@ -291,10 +302,10 @@ fn json_columns_count_characters() {
 
 #[test]
 fn clean_pipeline_says_ok() {
-    let out = check(&case("valid-base"), &["."], &[]);
+    let out = check(case("valid-base").path(), &["."], &[]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stdout(&out), "ok: 5 files, no problems\n");
-    let out = check(&case("valid-base"), &["--format", "github", "."], &[]);
+    let out = check(case("valid-base").path(), &["--format", "github", "."], &[]);
     assert_eq!(
         stdout(&out),
         "dealbook check: 0 errors, 0 warnings in 5 files\n"

@@ -1,37 +1,38 @@
 //! The corpus of invalid pipelines: every folder in `tests/invalid/` is a
 //! small pipeline that is broken in one way, with an `expected` file listing
 //! the diagnostics `dealbook check` must report (see
-//! `tests/invalid/README.md`). This harness runs the real binary over each
-//! of them and checks, for every case:
+//! `tests/invalid/README.md`). A case stores only the files that differ
+//! from `valid-base/` (and a `removed` list); [`materialize`] builds its
+//! whole pipeline in a temporary folder. This harness runs the real binary
+//! over each of them and checks, for every case:
 //!
 //! - the diagnostics of `--format json` are exactly the expected ones
 //!   (file, line, column, code; a `...` line allows others as well);
 //! - the exit status: 1 with errors, else 0; 1 with `--deny-warnings` when
 //!   there is any error or warning (a note never changes it);
 //! - no panic in any output format;
-//! - the check is read-only: the case folder (file list, mtimes, contents,
-//!   link targets) is the same afterwards, and nothing appears in the cwd.
+//! - the check is read-only: the pipeline folder (file list, mtimes,
+//!   contents, link targets) is the same afterwards, and nothing appears in
+//!   the cwd.
 //!
 //! Cases are discovered at run time, so adding one needs no code here.
 //! Cases with a `setup` file (symlinks, FIFOs, huge files: things git stores
-//! badly) run in a temporary copy that the setup is applied to.
+//! badly) have the setup applied to their built pipeline.
 //!
-//! Also here: every code of the catalogue is covered by some case, and
+//! Also here: no case stores a copy of a base file or changes nothing;
+//! every code of the catalogue is covered by some case, and
 //! documented in `docs/errors.md` with an output block that matches what
 //! the binary prints for the case the section names.
 
 mod common;
 
-use common::{BIN, copy_dir, repo};
+use common::invalid::{case_dirs, materialize, storage_problems};
+use common::{BIN, repo};
 use dealbook::diag::Code;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn cases_root() -> PathBuf {
-    repo().join("tests/invalid")
-}
 
 /// One expected diagnostic: `path:line:col: CODE`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -111,12 +112,7 @@ fn read_case(dir: &Path) -> Result<Case, String> {
 }
 
 fn all_cases() -> Vec<Case> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(cases_root())
-        .expect("tests/invalid exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
+    let dirs = case_dirs();
     let cases: Vec<Case> = dirs
         .iter()
         .map(|d| read_case(d).unwrap_or_else(|e| panic!("{e}")))
@@ -125,7 +121,7 @@ fn all_cases() -> Vec<Case> {
     cases
 }
 
-/// Applies a `setup` file to the pipeline copy at `root`. Paths are
+/// Applies a `setup` file to the built pipeline at `root`. Paths are
 /// relative to `root` and may start with `../` to reach outside it.
 #[cfg(unix)]
 fn apply_setup(root: &Path, lines: &[String]) -> Result<(), String> {
@@ -140,7 +136,6 @@ fn apply_setup(root: &Path, lines: &[String]) -> Result<(), String> {
         let done = match (cmd, rest) {
             ("symlink", Some(target)) => std::os::unix::fs::symlink(target, &path),
             ("mkdir", None) => std::fs::create_dir_all(&path),
-            ("remove", None) => std::fs::remove_file(&path),
             ("write", Some(text)) => std::fs::write(&path, text.replace("\\n", "\n")),
             ("big", None) => {
                 // Valid TOML (comments only), one byte over the limit.
@@ -212,28 +207,15 @@ fn snapshot(root: &Path) -> BTreeMap<String, String> {
     out
 }
 
-/// A case ready to run: its pipeline folder (the case folder itself, or a
-/// set-up temporary copy kept alive by `_tmp`).
-struct Prepared {
-    root: PathBuf,
-    _tmp: Option<tempfile::TempDir>,
-}
-
-fn prepare(case: &Case) -> Result<Prepared, String> {
-    let Some(setup) = &case.setup else {
-        return Ok(Prepared {
-            root: case.dir.clone(),
-            _tmp: None,
-        });
-    };
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("pipeline");
-    copy_dir(&case.dir, &root);
-    apply_setup(&root, setup).map_err(|e| format!("{}/setup: {e}", case.name))?;
-    Ok(Prepared {
-        root,
-        _tmp: Some(tmp),
-    })
+/// A case ready to run: its pipeline built in a temporary folder (the
+/// base, the case's files over it, its `removed` paths deleted), with its
+/// setup applied.
+fn prepare(case: &Case) -> Result<common::invalid::Materialized, String> {
+    let built = materialize(&case.dir);
+    if let Some(setup) = &case.setup {
+        apply_setup(built.path(), setup).map_err(|e| format!("{}/setup: {e}", case.name))?;
+    }
+    Ok(built)
 }
 
 /// Runs `dealbook check` on `root` with `args`, from an empty cwd, and
@@ -299,7 +281,7 @@ fn json_diagnostics(stdout: &[u8]) -> Result<Vec<(Expect, String)>, String> {
 
 fn check_case(case: &Case) -> Result<(), String> {
     let prepared = prepare(case)?;
-    let root = &prepared.root;
+    let root = prepared.path();
     let before = snapshot(root);
 
     let out = run_check(root, &["--format", "json"], &[])?;
@@ -402,6 +384,95 @@ fn invalid_cases() {
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+/// Each case stores only what differs from the base: no byte-identical
+/// copy of a base file (they crept in when cases were made with `cp -r`),
+/// no `removed` entry the base does not have, and never nothing at all.
+#[test]
+fn cases_store_only_what_differs_from_the_base() {
+    let problems: Vec<String> = case_dirs()
+        .iter()
+        .flat_map(|d| storage_problems(d))
+        .collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The storage check catches what it is for, on cases made up here.
+#[test]
+fn storage_check_catches_copies_and_empty_cases() {
+    let base = common::invalid::corpus().join(common::invalid::BASE);
+    let tmp = tempfile::tempdir().unwrap();
+    let case = tmp.path().join("made-up");
+    std::fs::create_dir_all(case.join("deals")).unwrap();
+    std::fs::write(case.join("expected"), "").unwrap();
+    let problems = storage_problems(&case);
+    assert!(
+        problems.len() == 1 && problems[0].contains("overlays nothing"),
+        "{problems:?}"
+    );
+    std::fs::copy(base.join("team.toml"), case.join("team.toml")).unwrap();
+    std::fs::write(case.join("deals/other.toml"), "name = \"Other\"\n").unwrap();
+    std::fs::write(case.join("removed"), "team.toml\nnot-in-base.toml\n").unwrap();
+    let problems = storage_problems(&case);
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(
+        problems[0].contains("made-up/team.toml is a copy"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].contains("\"team.toml\" is removed and stored"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[2].contains("\"not-in-base.toml\" is not a file"),
+        "{problems:?}"
+    );
+}
+
+/// Building a case that overlays nothing fails loudly, naming it.
+#[test]
+#[should_panic(expected = "nothing-here overlays nothing")]
+fn materializing_an_empty_case_panics() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = tmp.path().join("nothing-here");
+    std::fs::create_dir_all(&case).unwrap();
+    std::fs::write(case.join("expected"), "").unwrap();
+    materialize(&case);
+}
+
+/// A built case is the base with the case's files over it and its
+/// `removed` paths gone; the case's control files are not part of it.
+#[test]
+fn materialize_overlays_and_removes() {
+    let base = common::invalid::corpus().join(common::invalid::BASE);
+    let tmp = tempfile::tempdir().unwrap();
+    let case = tmp.path().join("overlay");
+    std::fs::create_dir_all(case.join("deals")).unwrap();
+    std::fs::write(case.join("expected"), "# nothing\n").unwrap();
+    std::fs::write(case.join("deals/pilot.toml"), "changed\n").unwrap();
+    std::fs::write(case.join("deals/extra.toml"), "extra\n").unwrap();
+    std::fs::write(case.join("removed"), "targets\nteam.toml\n").unwrap();
+    let built = materialize(&case);
+    let files = common::invalid::overlay_files(built.path());
+    assert_eq!(
+        files,
+        [
+            "accounts/acme.toml",
+            "dealbook.toml",
+            "deals/extra.toml",
+            "deals/pilot.toml"
+        ]
+    );
+    let read = |rel: &str| std::fs::read(built.path().join(rel)).unwrap();
+    assert_eq!(read("deals/pilot.toml"), b"changed\n");
+    assert_eq!(
+        read("dealbook.toml"),
+        std::fs::read(base.join("dealbook.toml")).unwrap()
+    );
+    assert!(!built.path().join("targets").exists());
+    assert!(!built.path().join("expected").exists());
+    assert!(!built.path().join("removed").exists());
 }
 
 #[test]
@@ -548,7 +619,7 @@ fn documented_output_is_real() {
                 continue;
             }
         };
-        let out = match run_check(&prepared.root, &[], &[("NO_COLOR", "1")]) {
+        let out = match run_check(prepared.path(), &[], &[("NO_COLOR", "1")]) {
             Ok(o) => o,
             Err(e) => {
                 failures.push(e);

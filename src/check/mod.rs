@@ -115,31 +115,34 @@ pub fn errors(p: &Pipeline, as_of: Date, reach: Reach, only: Option<&[usize]>) -
         .concat()
 }
 
+/// The invalid-input corpus's helpers, shared with the integration tests.
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../../tests/common/invalid.rs"]
+mod corpus;
+
 #[cfg(test)]
 mod tests {
+    use super::corpus;
     use super::*;
     use crate::load::{LoadOptions, load};
     use std::path::Path;
 
-    /// The example pipeline and every fixture of tests/invalid.
+    /// The example pipeline and every case of tests/invalid (each built
+    /// over its base; a case's `setup` is not applied).
     fn pipelines() -> Vec<(String, Pipeline)> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut dirs = vec![root.join("example-pipeline")];
-        if let Ok(rd) = std::fs::read_dir(root.join("tests/invalid")) {
-            let mut v: Vec<_> = rd
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect();
-            v.sort();
-            dirs.extend(v);
+        let example = root.join("example-pipeline");
+        let mut out = vec![(
+            example.display().to_string(),
+            load(&example, &LoadOptions::default()).pipeline,
+        )];
+        for case in corpus::case_dirs() {
+            let built = corpus::materialize(&case);
+            let p = load(built.path(), &LoadOptions::default()).pipeline;
+            out.push((case.display().to_string(), p));
         }
-        dirs.into_iter()
-            .map(|d| {
-                let p = load(&d, &LoadOptions::default()).pipeline;
-                (d.display().to_string(), p)
-            })
-            .collect()
+        out
     }
 
     #[test]

@@ -15,11 +15,14 @@
 //!   `DEALBOOK_REQUIRE_TOOLS=1`.
 //! - [`diags`]: what every diagnostic must satisfy (spans inside their
 //!   file, rendering without panics), for the property tests.
+//! - [`invalid`]: the invalid-input corpus, `tests/invalid/`; a case's
+//!   pipeline built from the base and the case's own files.
 
 #![allow(dead_code)]
 
 pub mod diags;
 pub mod git;
+pub mod invalid;
 pub mod process;
 pub mod scenario;
 pub mod tools;
