@@ -901,6 +901,23 @@ fn winloss_page_shows_the_analytics() {
     assert!(errors.is_empty(), "console errors: {errors:?}");
 }
 
+/// The deals of the commit of `period`: won, and open in commit, closing
+/// in it.
+fn commit_deals<'a>(
+    a: &'a Analytics,
+    cal: &dealbook::period::Calendar,
+    period: dealbook::period::Period,
+) -> Vec<&'a dealbook::analytics::figures::DealFigures> {
+    a.deals
+        .iter()
+        .filter(|d| d.close.is_some_and(|x| cal.contains(period, x)))
+        .filter(|d| {
+            d.status == Status::Won
+                || (d.status == Status::Open && d.category == dealbook::model::Category::Commit)
+        })
+        .collect()
+}
+
 /// The text of the cells of a table's footer with `data-total` (amount,
 /// weighted…), by name.
 fn footer_total(s: &Session<'_>, table: &str, name: &str) -> String {
@@ -922,15 +939,7 @@ fn a_filter_set_in_the_url_shows_its_rows_and_totals() {
         .find(|r| r.period == q4 && r.scope.kind == ScopeKind::Org)
         .unwrap();
     // This quarter's commit: its won and open commit deals.
-    let commit: Vec<_> = a
-        .deals
-        .iter()
-        .filter(|d| d.close.is_some_and(|x| cal.contains(q4, x)))
-        .filter(|d| {
-            d.status == Status::Won
-                || (d.status == Status::Open && d.category == dealbook::model::Category::Commit)
-        })
-        .collect();
+    let commit = commit_deals(&a, &cal, q4);
     let weighted: dealbook::money::Money = commit.iter().map(|d| d.weighted).sum();
     let d = Driver::start(&t);
     let s = d.session(true, 1440);
@@ -1383,4 +1392,179 @@ fn every_tab_stop_is_visible() {
             );
         }
     }
+}
+
+/// The example with 1,000 more open deals (copies of one closing in 2027):
+/// 1,107 deals, so the list is split into two pages, and the deals closed
+/// this quarter (won, and in the dashboard's commit) are on the second.
+fn split_pipeline() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let pipe = tmp.path().join("pipe");
+    common::copy_dir(&common::example(), &pipe);
+    let deal = std::fs::read_to_string(pipe.join("deals/open/anke-erp-2027.toml")).unwrap();
+    let bulk = pipe.join("deals/bulk");
+    std::fs::create_dir_all(&bulk).unwrap();
+    for i in 0..1000 {
+        std::fs::write(bulk.join(format!("bulk-{i:04}.toml")), &deal).unwrap();
+    }
+    (tmp, pipe)
+}
+
+/// The deal pages a built list page links to.
+fn deal_links(html: &str) -> std::collections::BTreeSet<String> {
+    html.split("href=\"deals/")
+        .skip(1)
+        .map(|s| format!("deals/{}", s.split('"').next().unwrap()))
+        .collect()
+}
+
+/// The rows of `#deals` by the page they link to, as markup without the
+/// attributes only built rows have (`data-keys`) or that filtering sets.
+const ROWS_HTML: &str = "var o = {}; document.querySelectorAll('#deals tbody tr').forEach(function (r) { var c = r.cloneNode(true); c.removeAttribute('data-keys'); c.removeAttribute('hidden'); o[r.querySelector('.c-main a').getAttribute('href')] = c.outerHTML.replace(/>\\s+</g, '><'); }); return o;";
+
+/// The deal pages linked from the rows shown of a table.
+fn shown_links(s: &Session<'_>, table: &str) -> Vec<String> {
+    s.js(&format!("return Array.prototype.filter.call(document.querySelectorAll('{table} tbody tr'), function (r) {{ return !r.hidden; }}).map(function (r) {{ return r.querySelector('.c-main a').getAttribute('href'); }});"))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// On a list split into pages, a drill-down shows the matching deals of
+/// every page and its totals row equals the figure it came from; a filter
+/// matching more than a page draws the first 1,000 and counts them all;
+/// clear gives the page back as built.
+#[test]
+fn a_drill_down_on_a_split_list_covers_every_page() {
+    let Some(t) = tools() else { return };
+    let (_tmp, pipe) = split_pipeline();
+    let (c, a) = analytics_of(&pipe);
+    let out = build(&pipe);
+    let cur = a.currency.as_str();
+    let site = out.path().join("site");
+    let page2 = deal_links(&std::fs::read_to_string(site.join("deals-2.html")).unwrap());
+    assert_eq!(page2.len(), a.deals.len() - 1000);
+    assert!(site.join("rows/deals.js").exists());
+    // The dashboard's commit: won and open commit deals closing this quarter.
+    let cal = c.pipeline.settings.calendar();
+    let quarter = a.current.quarter;
+    let commit = commit_deals(&a, &cal, quarter);
+    let commit_ids: std::collections::BTreeSet<String> = commit
+        .iter()
+        .map(|d| format!("deals/{}.html", c.pipeline.deals[d.deal].id.as_str()))
+        .collect();
+    let on_page2 = commit_ids.intersection(&page2).count();
+    assert!(
+        on_page2 > 0 && on_page2 < commit.len(),
+        "the fixture spreads the commit over both pages"
+    );
+    let weighted: dealbook::money::Money = commit.iter().map(|d| d.weighted).sum();
+    let d = Driver::start(&t);
+    let s = d.session(true, 1440);
+    // Rows drawn from the data are the rows as built: page 2's, drawn on
+    // page 1 by a filter that matches them all (closed deals).
+    s.goto(&file_url(out.path(), "deals-2.html"));
+    let built = s.js(ROWS_HTML);
+    s.goto(&file_url(out.path(), "deals.html#q=cat:won,lost"));
+    common::wait_for("the rows of all pages", || {
+        (s.count(".pager:not([hidden])") == 0).then_some(())
+    });
+    let drawn = s.js(ROWS_HTML);
+    let built = built.as_object().unwrap();
+    let drawn = drawn.as_object().unwrap();
+    let mut compared = 0;
+    for (href, html) in built {
+        if let Some(d) = drawn.get(href) {
+            assert_eq!(d, html, "{href}: drawn unlike built");
+            compared += 1;
+        }
+    }
+    assert!(compared > 50, "{compared} rows compared");
+    // As built: page 1's rows and their totals.
+    s.goto(&file_url(out.path(), "deals.html"));
+    assert_eq!(s.visible_rows("#deals"), 1000);
+    let built_amount = footer_total(&s, "#deals", "amount");
+    let built_first = shown_links(&s, "#deals")[0].clone();
+    // The commit card drills down to every commit deal, on both pages.
+    s.goto(&file_url(out.path(), "index.html"));
+    s.click("[data-kpi=\"commit\"] .kpi-label a");
+    let want = fmt::money(a.kpis.commit, cur);
+    common::wait_for("the rows of all pages", || {
+        (footer_total(&s, "#deals", "amount") == want).then_some(())
+    });
+    let shown: std::collections::BTreeSet<String> = shown_links(&s, "#deals").into_iter().collect();
+    assert_eq!(shown, commit_ids, "exactly the commit deals, of both pages");
+    assert_eq!(
+        footer_total(&s, "#deals", "weighted"),
+        fmt::money(weighted, cur)
+    );
+    assert_eq!(
+        s.text("#deals tfoot th"),
+        format!("Total ({})", commit.len())
+    );
+    assert_eq!(
+        s.js("return Array.prototype.every.call(document.querySelectorAll('.pager'), function (p) { return p.offsetParent === null; });"),
+        json!(true),
+        "no pager while the list shows the matches of all pages"
+    );
+    assert_eq!(s.count(".table-tools .drawn:not([hidden])"), 0);
+    // Narrowing through a drop-down keeps looking through all pages.
+    s.js("var x = document.querySelector('select[data-facet=\"cat\"]'); x.value = 'won'; x.dispatchEvent(new Event('change')); return 0;");
+    let won: Vec<_> = commit.iter().filter(|d| d.status == Status::Won).collect();
+    assert_eq!(s.visible_rows("#deals"), won.len());
+    let won_amount: dealbook::money::Money = won.iter().map(|d| d.amount_reporting).sum();
+    assert_eq!(
+        footer_total(&s, "#deals", "amount"),
+        fmt::money(won_amount, cur)
+    );
+    // A filter matching more than a page: the first 1,000 drawn, all counted.
+    s.goto(&file_url(out.path(), "deals.html#q=cat:open"));
+    let open: Vec<_> = a
+        .deals
+        .iter()
+        .filter(|d| d.status == Status::Open)
+        .collect();
+    assert!(open.len() > 1000);
+    let open_amount: dealbook::money::Money = open.iter().map(|d| d.amount_reporting).sum();
+    let want = fmt::money(open_amount, cur);
+    common::wait_for("the rows of all pages", || {
+        (footer_total(&s, "#deals", "amount") == want).then_some(())
+    });
+    assert_eq!(s.visible_rows("#deals"), 1000);
+    assert_eq!(
+        s.text("#deals tfoot th"),
+        format!("Total ({})", fmt::group(open.len().into()))
+    );
+    let note = s.text(".table-tools .drawn");
+    assert!(
+        note.contains(&format!("1,000 of {}", fmt::group(open.len().into()))),
+        "{note}"
+    );
+    // Clear: the page as built, with its pager.
+    s.click(".table-tools button.clear");
+    assert_eq!(s.visible_rows("#deals"), 1000);
+    assert_eq!(footer_total(&s, "#deals", "amount"), built_amount);
+    assert_eq!(shown_links(&s, "#deals")[0], built_first);
+    assert!(!s.url().contains("#q="), "{}", s.url());
+    assert_eq!(s.count(".pager:not([hidden])"), 2);
+    assert_eq!(s.count(".table-tools .drawn:not([hidden])"), 0);
+    let errors = s.errors();
+    assert!(errors.is_empty(), "{errors:?}");
+    // On a phone the drawn rows are cards that fit the screen.
+    let p = d.session(true, 375);
+    p.goto(&file_url(
+        out.path(),
+        &format!("deals.html#q=period:{quarter}+cat:won,commit"),
+    ));
+    let want = fmt::money(a.kpis.commit, cur);
+    common::wait_for("the rows of all pages", || {
+        (footer_total(&p, "#deals", "amount") == want).then_some(())
+    });
+    let overflow = p.js("return document.documentElement.scrollWidth - window.innerWidth;");
+    assert!(overflow.as_i64().unwrap() <= 0, "wider by {overflow}");
+    assert_eq!(p.js(PHONE_CARDS), json!([]));
+    let errors = p.errors();
+    assert!(errors.is_empty(), "{errors:?}");
 }

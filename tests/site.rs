@@ -939,4 +939,48 @@ fn long_lists_are_split_into_linked_pages() {
     assert!(a.is_disjoint(&b));
     let problems = check_links(&pages, None);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // The rows of both pages are written as data for a filter (only for
+    // the list that is split), in the list's order, each with the filter
+    // keys of its row as built.
+    assert!(first.contains("data-rows=\"rows/deals.js\""));
+    assert!(!first.contains("href=\"rows/"), "no page links to the data");
+    assert!(!pages.contains_key("rows/accounts.js"));
+    let js = text(&pages["rows/deals.js"]);
+    let json = js
+        .split_once("]=")
+        .map(|(_, j)| j.trim_end().trim_end_matches(';'))
+        .unwrap();
+    let data: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(data["kind"], "deals");
+    let (t, r) = (data["t"].as_array().unwrap(), data["r"].as_array().unwrap());
+    assert_eq!(r.len(), 1107);
+    let built_keys = |html: &str| -> Vec<(String, BTreeSet<String>)> {
+        html.split("data-keys=\"")
+            .skip(1)
+            .map(|s| {
+                let (keys, rest) = s.split_once('"').unwrap();
+                let id = rest.split("href=\"deals/").nth(1).unwrap();
+                let id = id.split(".html").next().unwrap().to_string();
+                (id, keys.split(' ').map(String::from).collect())
+            })
+            .collect()
+    };
+    let mut built = built_keys(first);
+    built.extend(built_keys(second));
+    assert_eq!(built.len(), 1107);
+    for (row, (id, keys)) in r.iter().zip(&built) {
+        assert_eq!(row[0].as_str().unwrap(), id, "the list's order");
+        let data_keys: BTreeSet<String> = row[18]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|g| t[g.as_u64().unwrap() as usize].as_str().unwrap().split(' '))
+            .map(String::from)
+            .collect();
+        assert_eq!(&data_keys, keys, "{id}");
+    }
+    // The example alone fits on a page: no data.
+    let small = pages_of(&example());
+    assert!(!small.keys().any(|k| k.starts_with("rows/")));
+    assert!(!text(&small["deals.html"]).contains("data-rows"));
 }

@@ -151,6 +151,10 @@ enum Job {
     Asset(usize),
     Export(usize),
     SearchIndex,
+    /// Every row of a list split into pages ([`views::rows`]).
+    DealRows,
+    AccountRows,
+    SignalRows(&'static str),
 }
 
 /// A base URL for the canonical link: `None` when not given; always ends
@@ -262,10 +266,19 @@ fn jobs(site: &Site<'_>, o: &Overrides) -> Vec<Job> {
     v.extend(range(site.p.teams.len()).map(Job::TeamPage));
     v.extend(range(site.p.people.len()).map(Job::Person));
     v.extend((1..=Site::page_count(site.a.accounts.len())).map(Job::Accounts));
+    if Site::page_count(site.a.accounts.len()) > 1 {
+        v.push(Job::AccountRows);
+    }
     v.extend(range(site.p.accounts.len()).map(Job::Account));
     v.extend((1..=Site::page_count(site.a.deals.len())).map(Job::Deals));
+    if Site::page_count(site.a.deals.len()) > 1 {
+        v.push(Job::DealRows);
+    }
     for (code, rows) in site.signals() {
         v.extend((1..=Site::page_count(rows.len())).map(|n| Job::Signal(code, n)));
+        if Site::page_count(rows.len()) > 1 {
+            v.push(Job::SignalRows(code));
+        }
     }
     v.extend((0..EXPORTS.len()).map(Job::Export));
     v.push(Job::SearchIndex);
@@ -441,6 +454,18 @@ impl Renderer<'_, '_> {
                 path,
                 bytes: search::index(s),
             }),
+            Job::DealRows => Ok(Page {
+                path,
+                bytes: s.deal_rows(),
+            }),
+            Job::AccountRows => Ok(Page {
+                path,
+                bytes: s.account_rows(),
+            }),
+            Job::SignalRows(code) => Ok(Page {
+                path,
+                bytes: s.signal_rows(code),
+            }),
         }
     }
 }
@@ -468,6 +493,9 @@ fn job_path(site: &Site<'_>, o: &Overrides, job: &Job) -> String {
         Job::Asset(k) => format!("assets/{}", asset(o, *k).0),
         Job::Export(k) => EXPORTS[*k].0.to_string(),
         Job::SearchIndex => search::PATH.to_string(),
+        Job::DealRows => views::rows::path("deals"),
+        Job::AccountRows => views::rows::path("accounts"),
+        Job::SignalRows(code) => views::rows::path(&views::rows::signal_list(code)),
     }
 }
 

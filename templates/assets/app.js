@@ -16,6 +16,7 @@
   "use strict";
 
   var body = document.body;
+  var root = body.getAttribute("data-root") || "";
   var L = {
     filter: body.getAttribute("data-l-filter") || "Filter",
     placeholder: body.getAttribute("data-l-filter-placeholder") || "Filter",
@@ -28,7 +29,10 @@
     searchLoading: body.getAttribute("data-l-search-loading") || "…",
     searchFailed: body.getAttribute("data-l-search-failed") || "",
     searchNone: body.getAttribute("data-l-search-none") || "",
-    searchMore: body.getAttribute("data-l-search-more") || "+{n}"
+    searchMore: body.getAttribute("data-l-search-more") || "+{n}",
+    rowsDrawn: body.getAttribute("data-l-rows-drawn") || "{n} / {total}",
+    rowsLoading: body.getAttribute("data-l-rows-loading") || "…",
+    rowsFailed: body.getAttribute("data-l-rows-failed") || ""
   };
   var collator = new Intl.Collator(document.documentElement.lang || undefined, {
     numeric: true,
@@ -256,6 +260,269 @@
     return (neg && whole ? "-" : "") + moneyPrefix + group(whole);
   }
 
+  /* ---- every row of a list split into pages --------------------------
+   * A list longer than a page names in `data-rows` a script written at
+   * build time with the rows of all its pages (`rows/deals.js`…, see
+   * src/site/views/rows.rs): `window.dealbookRows[<table id>] = {kind, l,
+   * t, r}`, each row an array in the list's order whose shared values
+   * (links, badges, and its filter keys: a few space-separated strings of
+   * `facet:value`) are positions in `t`. It is loaded the
+   * first time a filter is set on the list; the matching rows of all pages
+   * are then drawn (the first DRAW_MAX of them) with the markup of the
+   * built-in templates, and the totals count every match. */
+
+  var DRAW_MAX = 1000;
+  var rowSets = {};
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null && text !== "") e.textContent = text;
+    return e;
+  }
+
+  function cell(tr, cls, label, sort) {
+    var td = el("td", cls);
+    if (label) td.setAttribute("data-label", label);
+    if (sort != null) td.setAttribute("data-sort", String(sort));
+    tr.appendChild(td);
+    return td;
+  }
+
+  /* A link as the `link` component writes it: [text, href or null]. */
+  function linkTo(parent, l) {
+    if (l[1]) {
+      var a = el("a", "", l[0]);
+      a.href = root + l[1];
+      parent.appendChild(a);
+    } else {
+      parent.appendChild(document.createTextNode(l[0]));
+    }
+  }
+
+  /* A badge as the `tag` component writes it: [code, text, title]. */
+  function tagOf(parent, g, kind) {
+    var s = el("span", "tag " + kind + "-" + g[0], g[1]);
+    if (g[2]) s.title = g[2];
+    parent.appendChild(s);
+    return s;
+  }
+
+  function text(parent, s) {
+    parent.appendChild(document.createTextNode(s));
+  }
+
+  function sub(parent, s) {
+    if (s) parent.appendChild(el("span", "sub", s));
+  }
+
+  function dec(c) {
+    return c == null ? "" : (c / 100).toFixed(2);
+  }
+
+  function orNone(v, d) {
+    return v === "" || v == null ? d.l.none : String(v);
+  }
+
+  /* The shapes of rows: where their filter keys are, their text for the
+   * search box, the amounts the footer sums (cents), and how to draw them
+   * (`lab`: the column heads, for the phone cards' labels). */
+  var KINDS = {
+    deals: {
+      keys: 18,
+      text: function (r, d) {
+        var t = d.t;
+        var status = t[r[2]];
+        var cat = t[r[6]];
+        return [
+          r[1],
+          status[0] === "open" ? "" : status[1],
+          t[r[3]][0],
+          t[r[4]][0],
+          t[r[5]][0],
+          cat[1],
+          r[14] ? d.l.at_risk : "",
+          money(r[7]),
+          r[8],
+          r[10] == null ? "" : money(r[10]),
+          r[9],
+          orNone(r[12], d),
+          r[15]
+            .map(function (k) {
+              return t[k][1];
+            })
+            .join(" "),
+          r[16],
+          r[17] ? d.l.next_step_date + " " + r[17] : ""
+        ].join(" ");
+      },
+      totals: {
+        amount: function (r) {
+          return r[7];
+        },
+        // A closed deal counts as the forecast counts it (won: in full).
+        weighted: function (r) {
+          return r[10] != null ? r[10] : r[11] || 0;
+        }
+      },
+      draw: function (r, d, lab) {
+        var t = d.t;
+        var status = t[r[2]];
+        var cat = t[r[6]];
+        var tr = el("tr", "status-" + status[0] + (r[14] ? " flagged" : ""));
+        var main = cell(tr, "c-main", "", r[1]);
+        linkTo(main, [r[1], d.l.deal_href.replace("{id}", r[0])]);
+        if (status[0] !== "open") {
+          text(main, " ");
+          tagOf(main, status, "status");
+        }
+        var acc = el("span", "sub");
+        linkTo(acc, t[r[3]]);
+        main.appendChild(acc);
+        linkTo(cell(tr, "c-owner", lab[1]), t[r[4]]);
+        cell(tr, "c-stage", lab[2], t[r[5]][1]).textContent = t[r[5]][0];
+        var c = cell(tr, "c-cat", lab[3], cat[0]);
+        var ct = tagOf(c, cat, "cat");
+        if (cat[3]) {
+          text(ct, " ");
+          var o = el("span", "ovr", "✎");
+          o.setAttribute("aria-hidden", "true");
+          ct.appendChild(o);
+          c.appendChild(el("span", "vh", " (" + cat[2] + ")"));
+        }
+        if (r[14]) {
+          text(c, " ");
+          tagOf(c, ["", "⚠ " + d.l.at_risk, d.l.commit_at_risk_desc], "flag").className = "tag flag";
+        }
+        var am = cell(tr, "num c-amount", lab[4], dec(r[7]));
+        text(am, money(r[7]));
+        sub(am, r[8]);
+        var w = cell(tr, "num c-weighted", lab[5], dec(r[10]));
+        if (r[11] != null) w.setAttribute("data-total-v", dec(r[11]));
+        text(w, r[10] == null ? "" : money(r[10]));
+        w.appendChild(el("span", "sub", r[9]));
+        var late = r[13] === 1;
+        var cl = cell(tr, "num c-close" + (late ? " late" : ""), lab[6], r[12]);
+        if (late) cl.title = d.l.close_passed;
+        cl.textContent = orNone(r[12], d);
+        var rk = cell(tr, "c-risks", lab[7], r[15].length);
+        r[15].forEach(function (k) {
+          tagOf(rk, t[k], "risk");
+          text(rk, " ");
+        });
+        var nx = cell(tr, "c-next", lab[8]);
+        if (r[16]) nx.title = r[16];
+        nx.appendChild(el("span", "trunc", r[16]));
+        if (r[17]) sub(nx, d.l.next_step_date + " " + r[17]);
+        return tr;
+      }
+    },
+    accounts: {
+      keys: 14,
+      text: function (r, d) {
+        var t = d.t;
+        return [
+          r[0],
+          t[r[2]][1],
+          t[r[3]],
+          t[r[5]][0],
+          orNone(r[6], d),
+          r[7] === "" ? "" : d.l.days_ago.replace("{n}", r[7]),
+          orNone(r[8], d),
+          t[r[9]][1],
+          r[10] === "" ? d.l.none : r[10] + "/10",
+          t[r[11]],
+          money(r[12]),
+          money(r[13])
+        ].join(" ");
+      },
+      totals: {
+        won: function (r) {
+          return r[12];
+        },
+        open: function (r) {
+          return r[13];
+        }
+      },
+      draw: function (r, d, lab) {
+        var t = d.t;
+        var tr = el("tr");
+        linkTo(cell(tr, "c-main", "", r[0]), [r[0], d.l.account_href.replace("{id}", r[1])]);
+        tagOf(cell(tr, "c-tier", lab[1], r[3]), t[r[2]], "tier");
+        cell(tr, "c-opt").textContent = t[r[4]];
+        linkTo(cell(tr, "", lab[3]), t[r[5]]);
+        var lt = cell(tr, "num", lab[4], r[6]);
+        text(lt, orNone(r[6], d));
+        if (r[7] !== "") sub(lt, d.l.days_ago.replace("{n}", r[7]));
+        cell(tr, "num", lab[5], r[8]).textContent = orNone(r[8], d);
+        tagOf(cell(tr, "", lab[6], t[r[9]][0]), t[r[9]], "fu");
+        var sat = cell(tr, "num", lab[7], r[10]);
+        text(sat, r[10] === "" ? d.l.none : r[10] + "/10");
+        if (t[r[11]]) {
+          text(sat, " ");
+          sat.appendChild(el("span", "trend", t[r[11]]));
+        }
+        cell(tr, "num", lab[8], dec(r[12])).textContent = money(r[12]);
+        cell(tr, "num", lab[9], dec(r[13])).textContent = money(r[13]);
+        return tr;
+      }
+    },
+    risks: {
+      keys: 9,
+      text: function (r, d) {
+        var t = d.t;
+        return [r[0], t[r[2]][0], t[r[3]][0], t[r[4]], t[r[5]][1], money(r[6]), orNone(r[7], d), r[8]].join(" ");
+      },
+      totals: {},
+      draw: function (r, d, lab) {
+        var t = d.t;
+        var tr = el("tr");
+        var main = cell(tr, "c-main", "", r[0]);
+        linkTo(main, [r[0], d.l.deal_href.replace("{id}", r[1])]);
+        var acc = el("span", "sub");
+        linkTo(acc, t[r[2]]);
+        main.appendChild(acc);
+        linkTo(cell(tr, "", lab[1]), t[r[3]]);
+        cell(tr, "", lab[2]).textContent = t[r[4]];
+        tagOf(cell(tr, "", lab[3], t[r[5]][0]), t[r[5]], "cat");
+        cell(tr, "num", lab[4], dec(r[6])).textContent = money(r[6]);
+        cell(tr, "num", lab[5], r[7]).textContent = orNone(r[7], d);
+        cell(tr, "reason c-wide", lab[6]).textContent = r[8];
+        return tr;
+      }
+    }
+  };
+
+  /* Loads the rows of `src` (once) and calls `done` with {state, data}. */
+  function loadRows(src, id, done) {
+    var e = rowSets[src];
+    if (e) {
+      if (e.state === "loading") e.waiting.push(done);
+      else done(e);
+      return;
+    }
+    e = rowSets[src] = { state: "loading", data: null, waiting: [done] };
+    function settle() {
+      var d = window.dealbookRows && window.dealbookRows[id];
+      if (d && KINDS[d.kind]) {
+        d.text = [];
+        e.state = "ready";
+        e.data = d;
+      } else {
+        e.state = "failed";
+      }
+      e.waiting.forEach(function (f) {
+        f(e);
+      });
+      e.waiting = [];
+    }
+    var s = document.createElement("script");
+    s.src = root + src;
+    s.addEventListener("load", settle);
+    s.addEventListener("error", settle);
+    document.head.appendChild(s);
+  }
+
   /* ---- filters that travel: facets, #q= state, totals ---------------
    * A table with `data-facets` has its drop-downs written into the page,
    * hidden, in `#<table id>-filters` (each `select[data-facet]`), and its
@@ -353,10 +620,25 @@
     var status = statusLine(tools);
     var shown = status.shown;
     var nomatch = status.nomatch;
+    // A list split into pages: a filter looks through the rows of all
+    // pages (`data-rows`), drawn in place of the page's own.
+    var src = table.getAttribute("data-rows");
+    var tbody = table.tBodies[0];
+    var drawnAll = false;
+    var waiting = false;
+    var pagers = Array.prototype.slice.call(document.querySelectorAll(".pager"));
+    var drawn = el("p", "drawn");
+    drawn.setAttribute("aria-live", "polite");
+    drawn.hidden = true;
+    tools.appendChild(drawn);
     box.parentNode.replaceChild(tools, box);
 
     // Columns summed in the footer.
     var heads = table.tHead ? table.tHead.rows[0].cells : [];
+    // The column heads, before the sort buttons: the phone cards' labels.
+    var lab = Array.prototype.map.call(heads, function (th) {
+      return th.textContent.trim();
+    });
     var totals = [];
     var countCell = null;
     if (table.tFoot) {
@@ -427,6 +709,84 @@
       return st;
     }
 
+    /* The built rows back, in their order, and the pagers. */
+    function restorePage() {
+      if (!drawnAll) return;
+      tbody.textContent = "";
+      rows.forEach(function (r) {
+        tbody.appendChild(r);
+      });
+      drawnAll = false;
+      pagers.forEach(function (p) {
+        p.hidden = false;
+      });
+      unsort();
+    }
+
+    /* Rows drawn anew are in the list's order: no column is sorted. */
+    function unsort() {
+      Array.prototype.forEach.call(heads, function (th) {
+        th.removeAttribute("aria-sort");
+        var a = th.querySelector(".arrow");
+        if (a) a.textContent = "↕";
+      });
+    }
+
+    /* Filters every row of the list (`d`, loaded) and draws the first
+     * DRAW_MAX matches; returns the count and the footer's sums. */
+    function applyAll(d, words, wanted) {
+      var kind = KINDS[d.kind];
+      // Whether a shared string of keys holds one of a facet's values,
+      // found once per string.
+      var hits = wanted.map(function () {
+        return {};
+      });
+      function holds(f, g) {
+        var h = hits[f][g];
+        if (h === undefined) {
+          var ks = " " + d.t[g] + " ";
+          h = wanted[f].some(function (k) {
+            return ks.indexOf(" " + k + " ") !== -1;
+          });
+          hits[f][g] = h;
+        }
+        return h;
+      }
+      var sums = totals.map(function () {
+        return 0;
+      });
+      var sumOf = totals.map(function (t) {
+        return kind.totals[t.cell.getAttribute("data-total")];
+      });
+      var frag = document.createDocumentFragment();
+      var n = 0;
+      d.r.forEach(function (r, i) {
+        var keys = r[kind.keys];
+        for (var f = 0; f < wanted.length; f++) {
+          var hit = false;
+          for (var j = 0; j < keys.length && !hit; j++) hit = holds(f, keys[j]);
+          if (!hit) return;
+        }
+        if (words.length) {
+          if (d.text[i] === undefined) d.text[i] = kind.text(r, d).replace(/\s+/g, " ").toLowerCase();
+          for (var w = 0; w < words.length; w++) if (d.text[i].indexOf(words[w]) === -1) return;
+        }
+        n++;
+        sumOf.forEach(function (fn, j) {
+          if (fn) sums[j] += fn(r) || 0;
+        });
+        if (n <= DRAW_MAX) frag.appendChild(kind.draw(r, d, lab));
+      });
+      tbody.textContent = "";
+      tbody.appendChild(frag);
+      drawnAll = true;
+      pagers.forEach(function (p) {
+        p.hidden = true;
+      });
+      unsort();
+      return { n: n, sums: sums };
+    }
+
     function apply() {
       var st = state();
       var words = st.text.toLowerCase().split(/\s+/).filter(Boolean);
@@ -435,6 +795,35 @@
           return k + ":" + v;
         });
       });
+      var q = queryString(st);
+      var set = src ? rowSets[src] : null;
+      drawn.hidden = true;
+      if (src && q) {
+        if (set && set.state === "ready") {
+          var all = applyAll(set.data, words, wanted);
+          if (all.n > DRAW_MAX) {
+            drawn.textContent = L.rowsDrawn.replace("{n}", group(DRAW_MAX)).replace("{total}", group(all.n));
+            drawn.hidden = false;
+          }
+          finish(st, q, all.n, set.data.r.length, all.sums);
+          return;
+        }
+        if (!set || set.state === "loading") {
+          drawn.textContent = L.rowsLoading;
+          drawn.hidden = false;
+          if (!waiting) {
+            waiting = true;
+            loadRows(src, table.id, function () {
+              waiting = false;
+              apply();
+            });
+          }
+        } else {
+          drawn.textContent = L.rowsFailed;
+          drawn.hidden = false;
+        }
+      }
+      restorePage();
       var n = 0;
       var sums = totals.map(function () {
         return 0;
@@ -459,13 +848,18 @@
           });
         }
       });
+      finish(st, q, n, rows.length, sums);
+    }
+
+    /* The footer, the counts, the buttons and the URL for `n` rows
+     * matching of `total`. */
+    function finish(st, q, n, total, sums) {
       totals.forEach(function (t, j) {
         t.cell.textContent = money(sums[j]);
       });
       if (countCell) countCell.textContent = countCell.getAttribute("data-count").replace("{n}", group(n));
-      shown.textContent = L.shown.replace("{shown}", String(n)).replace("{total}", String(rows.length));
+      shown.textContent = L.shown.replace("{shown}", group(n)).replace("{total}", group(total));
       nomatch.hidden = n !== 0;
-      var q = queryString(st);
       clear.disabled = q === "";
       var active = Object.keys(st.facets).length;
       toggle.textContent = L.filters + (active ? " (" + active + ")" : "");
@@ -515,7 +909,6 @@
    * contact names its account by position). `/` focuses the box, arrows
    * move, Enter opens, Escape closes. */
 
-  var root = body.getAttribute("data-root") || "";
   var search = document.getElementById("search");
   var MAX_RESULTS = 20;
 

@@ -92,8 +92,23 @@ pub const LABELS: &[(&str, &str, &str)] = &[
     ),
     (
         "paged_note",
-        "This list is split into pages of {n} rows; sorting and filtering apply to the page shown.",
-        "此列表每页 {n} 行；排序和筛选仅作用于当前页。",
+        "This list is split into pages of {n} rows; a filter looks through all of them.",
+        "此列表每页 {n} 行；筛选会查找所有分页。",
+    ),
+    (
+        "rows_drawn",
+        "Showing the first {n} of {total} matching rows (the totals count them all); narrow the filter to see the rest.",
+        "仅显示前 {n} 行，共 {total} 行符合条件（合计包含全部）；请缩小筛选范围以查看其余行。",
+    ),
+    (
+        "rows_loading",
+        "Looking through all pages…",
+        "正在查找所有分页…",
+    ),
+    (
+        "rows_failed",
+        "The other pages could not be loaded: the filter covers this page only.",
+        "无法加载其他分页：筛选仅作用于当前页。",
     ),
     (
         "show_more_in",

@@ -159,7 +159,9 @@ impl Site<'_> {
         });
         AccountsList {
             rows: shown.iter().map(|h| self.account_line(h)).collect(),
-            filters: self.filters("accounts", self.account_facets(), true),
+            filters: self
+                .filters("accounts", self.account_facets(), true)
+                .with_rows(self.rows_of("accounts", self.a.accounts.len())),
             totals: AccountTotals {
                 label: self
                     .i

@@ -102,7 +102,7 @@ pub struct Pager {
     pub next: Option<String>,
     /// "Rows 1–1000 of 60,000".
     pub range: String,
-    /// The note that sorting and filtering apply to the page shown.
+    /// The note that the list is split, and that a filter covers all pages.
     pub note: String,
 }
 

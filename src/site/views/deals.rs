@@ -135,7 +135,9 @@ impl Site<'_> {
         let shown: Vec<usize> = on_page(self.deal_order.iter().copied(), n).collect();
         DealsList {
             rows: self.deal_lines(shown.iter().copied()),
-            filters: self.filters("deals", self.deal_facets().to_vec(), true),
+            filters: self
+                .filters("deals", self.deal_facets().to_vec(), true)
+                .with_rows(self.rows_of("deals", total)),
             totals: self.deal_totals(&shown),
             pager: self.pager(n, total, |k| paths::list("deals", k)),
             total,

@@ -22,6 +22,7 @@ mod history;
 mod lines;
 pub mod query;
 mod risks;
+pub mod rows;
 mod stakeholders;
 mod targets;
 mod team;

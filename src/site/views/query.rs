@@ -106,6 +106,16 @@ pub struct Filters {
     pub facets: Vec<Facet>,
     /// Whether the state is kept in the URL (`#q=`): the page's main list.
     pub in_url: bool,
+    /// The script with every row of the list, from the root, when it is
+    /// split into pages (`rows/deals.js`): a filter then covers all pages.
+    pub rows: Option<String>,
+}
+
+impl Filters {
+    /// The filters of a list whose rows of all pages are in `rows`.
+    pub fn with_rows(self, rows: Option<String>) -> Filters {
+        Filters { rows, ..self }
+    }
 }
 
 /// One drop-down.
@@ -442,6 +452,7 @@ impl Site<'_> {
             table: table.into(),
             facets,
             in_url,
+            rows: None,
         }
     }
 }

@@ -5,7 +5,7 @@ use super::DealRisk;
 use super::cells::{Link, Num, Pager, Tag, Totals, num_count, num_money, on_page};
 use super::lines::{DealLine, RiskLine};
 use super::query::{Filters, Query, key};
-use super::{LIST_PAGE_ROWS, Site, paths};
+use super::{LIST_PAGE_ROWS, Site, paths, rows};
 use crate::analytics::Status;
 use crate::analytics::risk::{self, CODES, Risk};
 use crate::ix::DealIx;
@@ -271,7 +271,9 @@ impl Site<'_> {
                 .collect(),
             pager: self.pager(n, rows.len(), |k| paths::signal(code, k)),
             total: rows.len(),
-            filters: self.filters("signal-risks", self.risk_facets(), true),
+            filters: self
+                .filters("signal-risks", self.risk_facets(), true)
+                .with_rows(self.rows_of(&rows::signal_list(code), rows.len())),
         }
     }
 }
