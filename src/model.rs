@@ -10,8 +10,9 @@ use crate::period::{Calendar, Period};
 use crate::source::{FileId, SourceMap, Sp, Span};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 macro_rules! str_enum {
@@ -711,19 +712,21 @@ fn resolve_deal(ix: &Index, settings: &Settings, d: &mut Deal) {
     }
 }
 
-/// Positions by id.
+/// Positions by id. Fx hashing: ids are the program's own keys, not
+/// attacker-chosen lookups, and SipHash cost `check` of 100k deals about
+/// 2% of its time here.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     /// Stage id → position.
-    pub stages: HashMap<StageId, StageIx>,
+    pub stages: FxHashMap<StageId, StageIx>,
     /// Team id → position.
-    pub teams: HashMap<TeamId, TeamIx>,
+    pub teams: FxHashMap<TeamId, TeamIx>,
     /// Person id → position.
-    pub people: HashMap<PersonId, PersonIx>,
+    pub people: FxHashMap<PersonId, PersonIx>,
     /// Account id → position.
-    pub accounts: HashMap<AccountId, AccountIx>,
+    pub accounts: FxHashMap<AccountId, AccountIx>,
     /// Deal id → position.
-    pub deals: HashMap<DealId, DealIx>,
+    pub deals: FxHashMap<DealId, DealIx>,
 }
 
 impl Pipeline {
@@ -734,6 +737,8 @@ impl Pipeline {
         self.accounts.sort_by(|a, b| a.id.cmp(&b.id));
         self.deals.sort_by(|a, b| a.id.cmp(&b.id));
         let mut ix = Index::default();
+        ix.accounts.reserve(self.accounts.len());
+        ix.deals.reserve(self.deals.len());
         for (i, s) in enumerate(&self.settings.stages) {
             ix.stages.entry(s.id.value.clone()).or_insert(i);
         }

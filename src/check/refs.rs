@@ -6,6 +6,7 @@ use super::Ctx;
 use crate::diag::{Code, Diagnostic, name_hint, suggest};
 use crate::model::{Account, Pipeline};
 use crate::source::Span;
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 fn dup(out: &mut Vec<Diagnostic>, span: Span, what: &str, id: &str, first: Span) {
@@ -49,7 +50,7 @@ pub fn unique_ids(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     // skipped links, unreadable or empty files): they have their own
     // diagnostic and define no id.
     for prefix in ["accounts/", "deals/"] {
-        let mut stems: HashMap<&str, &str> = HashMap::new();
+        let mut stems: FxHashMap<&str, &str> = FxHashMap::default();
         for (id, f) in p.sources.iter() {
             if !f.rel_path.starts_with(prefix) || !f.rel_path.ends_with(".toml") || !f.has_content()
             {
