@@ -815,11 +815,7 @@ fn every_template_is_documented() {
 
 #[test]
 fn every_label_the_templates_use_exists() {
-    let keys: BTreeSet<&str> = site::i18n::LABELS
-        .iter()
-        .chain(site::i18n::HISTORY_LABELS)
-        .map(|(k, ..)| *k)
-        .collect();
+    let keys: BTreeSet<&str> = site::i18n::all_labels().map(|(k, ..)| *k).collect();
     for (name, src) in templates::BUILTIN {
         for (at, _) in src.match_indices("t.") {
             let before = src[..at].chars().last();

@@ -11,18 +11,30 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
+mod enum_labels;
 mod history_labels;
 mod labels;
+mod page_labels;
+mod winloss_labels;
 
+pub use enum_labels::ENUM_LABELS;
 pub use history_labels::HISTORY_LABELS;
 pub use labels::LABELS;
+pub use page_labels::PAGE_LABELS;
+pub use winloss_labels::WINLOSS_LABELS;
 
-/// Every label: [`LABELS`], then [`HISTORY_LABELS`].
-fn all_labels() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    LABELS.iter().chain(HISTORY_LABELS)
+/// Every label: the common words ([`LABELS`]), then the pages', the
+/// Win/loss page's, the enums' and the history's tables.
+pub fn all_labels() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    LABELS
+        .iter()
+        .chain(PAGE_LABELS)
+        .chain(WINLOSS_LABELS)
+        .chain(ENUM_LABELS)
+        .chain(HISTORY_LABELS)
 }
 
-/// The word of `locale` from a row of [`LABELS`].
+/// The word of `locale` from a row of the label tables.
 fn pick(locale: Locale, en: &'static str, zh: &'static str) -> &'static str {
     if locale == Locale::ZhCn { zh } else { en }
 }
@@ -54,7 +66,7 @@ impl I18n {
     }
 
     /// A label; "?" when there is none (a test keeps every key used by
-    /// the site in [`LABELS`]).
+    /// the site in the label tables).
     pub fn get(&self, key: &str) -> &'static str {
         match self.map.get(key) {
             Some(v) => v,
