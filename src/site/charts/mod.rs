@@ -234,6 +234,14 @@ fn x_tick(o: &mut String, x: f64, y1: f64, y2: f64, anchor: &str, label: &str) {
     text(o, "axis", x, y2 + 16.0, Some(anchor), label);
 }
 
+/// About how wide `s` is in an axis label (12 px text): wide (CJK)
+/// characters 12 px, the others 7 px.
+fn label_width(s: &str) -> f64 {
+    s.chars()
+        .map(|c| if c >= '\u{2E80}' { 12.0 } else { 7.0 })
+        .sum()
+}
+
 /// The money axis of a column chart: a grid line per tick `tv` (placed by
 /// `y`) from `ml` to `x2`, and the currency above it (the plot starts at
 /// `mt`).
@@ -245,10 +253,20 @@ fn money_axis(
     mt: f64,
     fm: &Fmt,
 ) {
+    let mut labels: Vec<String> = tv.iter().map(|t| fm.compact(Money::cents(*t))).collect();
+    // Labels wider than the margin would be cut at the chart's left edge
+    // (zh-CN's "¥6000万" on a phone): they drop the currency symbol, which
+    // the unit above the axis already gives.
+    if labels.iter().any(|l| label_width(l) > ml - 8.0) {
+        for l in &mut labels {
+            *l = l
+                .trim_start_matches(|c: char| !c.is_ascii_digit() && c != '-' && c != '−')
+                .to_string();
+        }
+    }
     o.push_str(r#"<g class="grid">"#);
-    for t in tv {
-        let label = fm.compact(Money::cents(*t));
-        y_tick(o, y(t.to_f64().unwrap_or(0.0)), ml, x2, &label);
+    for (t, label) in tv.iter().zip(&labels) {
+        y_tick(o, y(t.to_f64().unwrap_or(0.0)), ml, x2, label);
     }
     o.push_str("</g>");
     text(o, "axis unit", 4.0, mt - 8.0, None, &fm.currency);
