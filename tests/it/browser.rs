@@ -13,7 +13,7 @@
 //! `DEALBOOK_CHROMIUM` and `DEALBOOK_CHROMEDRIVER` override where they are
 //! looked for.
 
-mod common;
+use crate::common;
 
 use common::repo;
 use common::webdriver::{Driver, Session, tools};

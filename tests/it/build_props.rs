@@ -16,7 +16,7 @@
 //! `PROPTEST_CASES=2000 cargo test --release --test build_props`. The
 //! run prints how many cases passed `check` and were built.
 
-mod common;
+use crate::common;
 
 use common::diags::{assert_spans, render_all};
 use dealbook::analytics::{self, Focus, Options};

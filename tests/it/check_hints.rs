@@ -4,7 +4,7 @@
 //! Each case is a folder of `tests/invalid/` (whose `expected` file holds
 //! the positions), built over its base; here, what the hint says.
 
-mod common;
+use crate::common;
 
 use common::BIN;
 use common::invalid::{corpus, materialize};

@@ -5,7 +5,7 @@
 //! document). Fixtures are cases of `tests/invalid/`, built in a temporary
 //! folder; the ones git cannot hold (odd file names) are made there too.
 
-mod common;
+use crate::common;
 
 use common::invalid::{Materialized, corpus, materialize};
 use common::{BIN, copy_dir};

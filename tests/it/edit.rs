@@ -5,7 +5,7 @@
 //! edit that would add an error is refused and writes nothing. Shell
 //! completion completes ids from the pipeline.
 
-mod common;
+use crate::common;
 
 use common::{dealbook, example_copy, tree_bytes};
 use std::path::Path;

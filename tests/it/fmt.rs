@@ -6,7 +6,7 @@
 //!
 //! Cases: 256 per property by default; `PROPTEST_CASES` for more.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, dealbook, example, tree_bytes};
 use dealbook::tidy::{kind_of, tidy};

@@ -4,15 +4,15 @@
 //!
 //! How, without doubling the time of the suite: the repository's tracked
 //! files (what a `git clone` gives) are copied to a fixed folder under the
-//! target folder, and only the copy's browser test binaries (`browser`,
-//! `serve_browser`: the only tests that need a browser) run there with
-//! `cargo test`, under a `PATH` from which Chromium and chromedriver are
+//! target folder, and only the copy's browser tests (the modules `browser`
+//! and `serve_browser` of the test binary: the only tests that need a
+//! browser) run there with `cargo test --test it browser::`, under a `PATH` from which Chromium and chromedriver are
 //! removed, with the `DEALBOOK_*` browser variables unset, and with
 //! `CARGO_TARGET_DIR` set to this build's target folder. Running the whole
 //! suite of the copy would run every other test a second time for nothing:
 //! they do not look for a browser. Sharing the target folder means the
-//! dependencies are not compiled again; only the dealbook crate and the two
-//! test binaries are (about a minute, once: the copy's folder is fixed and
+//! dependencies are not compiled again; only the dealbook crate and the
+//! test binary are (about a minute, once: the copy's folder is fixed and
 //! its files keep their modification times, so a second run compiles
 //! nothing).
 //!
@@ -23,7 +23,7 @@
 //! the copy, and without that the copy's build would take over this
 //! build's fingerprints and leave this build stale after an edit.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -106,7 +106,7 @@ fn sync_copy(from: &Path, to: &Path) {
         std::fs::create_dir_all(to.join(".cargo")).unwrap();
         std::fs::write(
             to.join(&config),
-            "# Written by tests/fresh_machine.rs: this copy's artifacts apart from the original's.\n\
+            "# Written by tests/it/fresh_machine.rs: this copy's artifacts apart from the original's.\n\
              [profile.dev.package.dealbook]\ncodegen-units = 255\n",
         )
         .unwrap();
@@ -154,7 +154,8 @@ fn cargo_test_on_a_fresh_clone_without_a_browser_passes_and_says_it_skipped() {
     }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let out = Command::new(cargo)
-        .args(["test", "--test", "browser", "--test", "serve_browser"])
+        // `browser::` also matches `serve_browser::`.
+        .args(["test", "--test", "it", "--", "browser::"])
         .current_dir(&copy)
         .env("PATH", &path)
         .env("CARGO_TARGET_DIR", &target)
@@ -175,8 +176,8 @@ fn cargo_test_on_a_fresh_clone_without_a_browser_passes_and_says_it_skipped() {
         .lines()
         .filter_map(|l| l.strip_prefix("test ")?.strip_suffix(" ... ok"))
         .collect();
-    // Every browser test ran (and skipped): as many as the two files hold.
-    let want: usize = ["tests/browser.rs", "tests/serve_browser.rs"]
+    // Every browser test ran (and skipped): as many as the two modules hold.
+    let want: usize = ["tests/it/browser.rs", "tests/it/serve_browser.rs"]
         .iter()
         .map(|f| {
             std::fs::read_to_string(common::repo().join(f))
@@ -195,7 +196,7 @@ fn cargo_test_on_a_fresh_clone_without_a_browser_passes_and_says_it_skipped() {
     }
     // The same run, required: it fails, and says what to install.
     let out = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["test", "--test", "serve_browser"])
+        .args(["test", "--test", "it", "--", "serve_browser::"])
         .current_dir(&copy)
         .env("PATH", &path)
         .env("CARGO_TARGET_DIR", &target)

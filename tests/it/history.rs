@@ -11,7 +11,7 @@
 //! clone, a pipeline folder that appears late or was moved, `--since`,
 //! the other cadences, `--rev`, and no repository at all.
 
-mod common;
+use crate::common;
 
 use common::git::Repo;
 use common::scenario::*;

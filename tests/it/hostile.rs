@@ -6,7 +6,7 @@
 //! folders left by interrupted builds. (Signals, sockets and full disks
 //! against `watch` and `serve` are in `serve_hostile.rs`.)
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, dealbook, repo};
 use std::path::{Path, PathBuf};

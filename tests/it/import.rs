@@ -8,7 +8,7 @@
 //! changed, keeps the comments and appends history; `--dry-run` writes
 //! nothing.
 
-mod common;
+use crate::common;
 
 use common::{copy_dir, dealbook, tree_bytes};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! `dealbook init` scaffolds a pipeline that passes `check` at once, and
 //! never overwrites anything.
 
-mod common;
+use crate::common;
 
 use common::dealbook;
 use std::path::Path;

@@ -24,7 +24,7 @@
 //! documented in `docs/errors.md` with an output block that matches what
 //! the binary prints for the case the section names.
 
-mod common;
+use crate::common;
 
 use common::invalid::{case_dirs, materialize, storage_problems};
 use common::{BIN, repo};

@@ -1,7 +1,7 @@
 //! `load` may be called from a rayon pool thread (as `diff` or a caller
 //! loading two folders in `rayon::join` would) without deadlocking.
 
-mod common;
+use crate::common;
 
 use dealbook::load::{LoadOptions, load};
 use std::sync::mpsc;

@@ -12,7 +12,7 @@
 //! quarter of that); set `PROPTEST_CASES` for a longer run, e.g.
 //! `PROPTEST_CASES=200000 cargo test --release --test loader_props`.
 
-mod common;
+use crate::common;
 
 use common::diags::{assert_spans, render_all};
 use dealbook::load::{Content, FileKind, LoadOptions, parse_file};

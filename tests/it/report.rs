@@ -3,7 +3,7 @@
 //! every format, snapshotted with insta; the 80-column table; no colour
 //! when piped; exit statuses; and the JSON document against its docs.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -2,7 +2,7 @@
 //! looking upward for `dealbook.toml`; `init` refuses a pipeline inside
 //! another.
 
-mod common;
+use crate::common;
 
 use common::{dealbook, example_copy};
 

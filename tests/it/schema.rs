@@ -2,7 +2,7 @@
 //! pipeline and rejects what `check` rejects for shape (unknown fields,
 //! wrong enum values), so editors flag the same mistakes.
 
-mod common;
+use crate::common;
 
 use dealbook::schema;
 use dealbook::spec::FILE_KINDS;

@@ -3,7 +3,7 @@
 //! client on `std::net`, so request targets go out exactly as written).
 //! Nothing waits a fixed time to assert: every check polls with a deadline.
 
-mod common;
+use crate::common;
 
 use common::process::Serve;
 use common::{dealbook, example_copy, set_name_in, wait_for};

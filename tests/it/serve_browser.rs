@@ -10,7 +10,7 @@
 //! is skipped, saying so on the terminal, unless `DEALBOOK_REQUIRE_BROWSER=1`
 //! (set by `.ci/run`) makes it fail.
 
-mod common;
+use crate::common;
 
 use common::process::Serve;
 use common::webdriver::{Driver, tools};

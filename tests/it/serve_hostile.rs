@@ -5,7 +5,7 @@
 //! during a render that would take hours, and a disk that fills up during
 //! `watch`.
 
-mod common;
+use crate::common;
 
 use common::process::{Proc, Serve};
 use common::{copy_dir, repo, wait_for};

@@ -8,7 +8,7 @@
 //! `no_next_step`. Each test works on a copy; "off" is the copy with
 //! `no_next_step = false` under `[rules.signals]`.
 
-mod common;
+use crate::common;
 
 use common::{build, copy_dir, dealbook, example, repo};
 use dealbook::analytics::{self, Options};

@@ -4,7 +4,7 @@
 //! after any sequence of changes). No fixed sleeps as assertions: every
 //! check polls with a deadline.
 
-mod common;
+use crate::common;
 
 use common::process::Proc;
 use common::{build, example_copy, repo, set_name, wait_for};

@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests (documented in tests/README.md).
-//! A test file includes them with `mod common;`; each test binary uses only
-//! a part of them, hence the `dead_code` allowance.
+//! A test module takes them with `use crate::common;`.
 //!
 //! - here: paths, copying the example pipeline, polling with a deadline,
 //!   editing a deal's name, free ports, running the binary, building a
@@ -17,8 +16,6 @@
 //!   file, rendering without panics), for the property tests.
 //! - [`invalid`]: the invalid-input corpus, `tests/invalid/`; a case's
 //!   pipeline built from the base and the case's own files.
-
-#![allow(dead_code)]
 
 pub mod diags;
 pub mod git;
