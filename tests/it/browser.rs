@@ -1,6 +1,6 @@
 //! The built site in a real browser: headless Chromium driven over
 //! WebDriver by chromedriver, spoken to over HTTP with `ureq` (the client
-//! is tests/common/webdriver.rs; see tests/README.md). It opens every kind
+//! is tests/it/common/webdriver.rs; see tests/README.md). It opens every kind
 //! of page of the example pipeline and checks that there are no console
 //! errors, that the figures shown are the analytics' figures, that sorting
 //! and filtering work, that the pages are complete with JavaScript off,
@@ -599,7 +599,7 @@ fn works_over_http_under_a_sub_path() {
 }
 
 /// The history's pages of a pipeline in git (the repository of
-/// tests/history.rs): the Trends page shows `dealbook history`'s figures
+/// tests/it/history.rs): the Trends page shows `dealbook history`'s figures
 /// (each snapshot of the quarter's trend, the chart's points, "Since last
 /// week", forecast accuracy of the closed quarter), a deal page its
 /// changes; with JavaScript and without, on a wide screen and a phone.

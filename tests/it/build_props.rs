@@ -13,7 +13,7 @@
 //!
 //! Cases: 48 per run by default (each renders a site); set
 //! `PROPTEST_CASES` for a longer run, e.g.
-//! `PROPTEST_CASES=2000 cargo test --release --test build_props`. The
+//! `PROPTEST_CASES=2000 cargo test --release --test it build_props::`. The
 //! run prints how many cases passed `check` and were built.
 
 use crate::common;

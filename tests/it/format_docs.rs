@@ -28,7 +28,7 @@ fn field_reference_matches_the_spec() {
     assert_eq!(
         current,
         generated.trim(),
-        "docs/format.md is out of date: run UPDATE_DOCS=1 cargo test --test format_docs"
+        "docs/format.md is out of date: run UPDATE_DOCS=1 cargo test --test it format_docs"
     );
 }
 

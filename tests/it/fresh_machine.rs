@@ -6,8 +6,8 @@
 //! files (what a `git clone` gives) are copied to a fixed folder under the
 //! target folder, and only the copy's browser tests (the modules `browser`
 //! and `serve_browser` of the test binary: the only tests that need a
-//! browser) run there with `cargo test --test it browser::`, under a `PATH` from which Chromium and chromedriver are
-//! removed, with the `DEALBOOK_*` browser variables unset, and with
+//! browser) run there with `cargo test --test it -- browser::`, under a
+//! `PATH` from which Chromium and chromedriver are removed, with the `DEALBOOK_*` browser variables unset, and with
 //! `CARGO_TARGET_DIR` set to this build's target folder. Running the whole
 //! suite of the copy would run every other test a second time for nothing:
 //! they do not look for a browser. Sharing the target folder means the

@@ -10,7 +10,7 @@
 //!
 //! Cases: 256 per property by default ((c) writes files, so it runs a
 //! quarter of that); set `PROPTEST_CASES` for a longer run, e.g.
-//! `PROPTEST_CASES=200000 cargo test --release --test loader_props`.
+//! `PROPTEST_CASES=200000 cargo test --release --test it loader_props::`.
 
 use crate::common;
 
@@ -833,7 +833,7 @@ fn regressions() {
 
 /// How much of the checker the generators reach: prints how often each
 /// diagnostic code fires over a sample of pipelines. Run with
-/// `cargo test --release --test loader_props -- --ignored --nocapture`.
+/// `cargo test --release --test it loader_props:: -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn generator_coverage() {

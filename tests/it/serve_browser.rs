@@ -1,6 +1,6 @@
 //! Live reload and the overlay in a real browser: headless Chromium over
 //! WebDriver (chromedriver, spoken to with `ureq` by the client in
-//! tests/common/webdriver.rs, which tests/browser.rs uses too), with the
+//! tests/it/common/webdriver.rs, which browser.rs uses too), with the
 //! site opened through a small reverse proxy under a sub-path
 //! (`/team/sales/` → `/`), so the script must find its event stream
 //! relative to itself. No console errors allowed (a Content-Security-Policy

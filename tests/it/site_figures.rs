@@ -1,5 +1,5 @@
 //! What the site's views show, figure by figure, on the small fixture of
-//! tests/analytics.rs (`tests/fixtures/analytics-small`, as_of 2026-11-15,
+//! analytics.rs (`tests/fixtures/analytics-small`, as_of 2026-11-15,
 //! fiscal year from April: the current quarter is 2026-Q3, Oct–Dec 2026),
 //! worked out by hand: which deals the dashboard lists, what every card
 //! says and for which window, what closed deals show, the words of both

@@ -3,7 +3,7 @@
 //! `tests/invalid/README.md`). [`materialize`] builds a case's whole
 //! pipeline in a temporary folder; every reader of the corpus goes through
 //! it (the unit tests of `src/check` include this file by path, so it
-//! needs nothing from the rest of `tests/common`).
+//! needs nothing from the rest of `tests/it/common`).
 
 use std::path::{Path, PathBuf};
 
@@ -133,7 +133,7 @@ impl Materialized {
 /// Builds the pipeline of the case folder `case`: the base's files (but
 /// its [`CONTROL`] files), then the case's own files over them, then the
 /// paths of the case's `removed` file deleted. A `setup` is not applied
-/// (that is the harness's job, `tests/invalid.rs`). Panics, naming the
+/// (that is the harness's job, `tests/it/invalid.rs`). Panics, naming the
 /// case, when the case is stored wrongly (see [`storage_problems`]).
 pub fn materialize(case: &Path) -> Materialized {
     let problems = storage_problems(case);

@@ -1,6 +1,6 @@
 //! The history tests' repository: a small pipeline committed week by week
 //! across the Q3/Q4 2026 boundary with every kind of change (see
-//! [`scenario`]), shared by tests/history.rs and the browser test of the
+//! [`scenario`]), shared by tests/it/history.rs and the browser test of the
 //! Trends page.
 
 use super::git::Repo;
