@@ -805,7 +805,7 @@ fn check(g: &Gen, a: &Analytics) -> Result<(), TestCaseError> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(64),
+        cases: crate::common::proptest_cases(64),
         failure_persistence: None,
         ..ProptestConfig::default()
     })]

@@ -29,13 +29,6 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(48)
-}
-
 fn pick(items: &'static [&'static str]) -> impl Strategy<Value = String> + Clone {
     proptest::sample::select(items).prop_map(str::to_string)
 }
@@ -554,7 +547,7 @@ fn run(c: &Case) {
 #[test]
 fn pipelines_at_the_limits_build_and_report() {
     let mut runner = TestRunner::new(Config {
-        cases: cases(),
+        cases: common::proptest_cases(48),
         failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
             "proptest-regressions",
         ))),

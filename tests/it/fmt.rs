@@ -14,13 +14,6 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
 use std::path::Path;
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(256)
-}
-
 fn config(cases: u32) -> Config {
     Config {
         cases,
@@ -374,7 +367,7 @@ fn data(text: &str) -> toml::Table {
 }
 
 proptest! {
-    #![proptest_config(config(cases()))]
+    #![proptest_config(config(common::proptest_cases(256)))]
 
     #[test]
     fn fmt_is_idempotent_and_keeps_the_data(text in deal_text()) {
@@ -440,7 +433,7 @@ fn first_difference(a: &str, b: &str) -> String {
 }
 
 proptest! {
-    #![proptest_config(config(cases() / 4))]
+    #![proptest_config(config(common::proptest_cases(256) / 4))]
 
     #[test]
     fn fmt_does_not_change_the_figures(text in deal_text()) {

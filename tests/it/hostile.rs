@@ -8,19 +8,9 @@
 
 use crate::common;
 
-use common::{copy_dir, dealbook, repo};
-use std::path::{Path, PathBuf};
+use common::{dealbook, valid_base};
+use std::path::Path;
 use std::process::Output;
-
-/// A copy of `tests/invalid/valid-base` (a small valid pipeline) at
-/// `<tmp>/p`.
-fn base() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("p");
-    copy_dir(&repo().join("tests/invalid/valid-base"), &root);
-    std::fs::remove_file(root.join("expected")).unwrap();
-    (dir, root)
-}
 
 /// Replaces the first `old` in the file `rel` of `root` by `new`.
 fn edit(root: &Path, rel: &str, old: &str, new: &str) {
@@ -93,7 +83,7 @@ fn deals(root: &Path, n: usize, amount: &str, currency: &str, close: &str, stage
 /// and make `build` abort, allocate gigabytes or panic on overflow).
 #[test]
 fn amounts_beyond_the_maximum_are_diagnostics() {
-    let (_t, root) = base();
+    let (_t, root) = valid_base();
     deals(&root, 2, "7e28", "CNY", "2026-05-30", "won");
     assert_eq!(check_codes(&root), ["E023", "E023"]);
     for (amount, currency, rate) in [
@@ -102,7 +92,7 @@ fn amounts_beyond_the_maximum_are_diagnostics() {
         ("1_000_000_000_000_000.01", "CNY", "7.1"),
         ("1000", "USD", "100_000.5"),
     ] {
-        let (_t, root) = base();
+        let (_t, root) = valid_base();
         edit(
             &root,
             "dealbook.toml",
@@ -122,7 +112,7 @@ fn amounts_beyond_the_maximum_are_diagnostics() {
 /// reports in every format: no overflow, no runaway chart axis.
 #[test]
 fn a_pipeline_at_the_maxima_builds_and_reports() {
-    let (_t, root) = base();
+    let (_t, root) = valid_base();
     edit(&root, "dealbook.toml", "USD = 7.10", "USD = 100_000");
     edit(
         &root,
@@ -185,7 +175,7 @@ fn a_pipeline_at_the_maxima_builds_and_reports() {
 /// used to pass and panic at the end of the year's range.
 #[test]
 fn years_at_the_end_of_the_calendar() {
-    let (_t, root) = base();
+    let (_t, root) = valid_base();
     for args in [
         &["build", "--as-of", "9999-01-01"][..],
         &["report", "--period", "9999"],
@@ -246,7 +236,7 @@ fn years_at_the_end_of_the_calendar() {
 #[test]
 fn the_last_allowed_year_builds() {
     for start in [1, 4, 12] {
-        let (_t, root) = base();
+        let (_t, root) = valid_base();
         edit(
             &root,
             "dealbook.toml",
@@ -325,7 +315,7 @@ fn worst_markdown_shapes_at_the_limits() {
     ];
     let file_limit = dealbook::load::MAX_FILE_BYTES as usize;
     for (name, unit, too_deep) in &shapes {
-        let (_t, root) = base();
+        let (_t, root) = valid_base();
         let mut note = unit.repeat(limit / unit.len() + 1);
         note.truncate(limit);
         let fits = |s: &str| dealbook::site::markdown::depth(s) <= depth;
@@ -357,7 +347,7 @@ fn worst_markdown_shapes_at_the_limits() {
             too_deep.clone(),
             too_deep.repeat(file_limit / too_deep.len()),
         ] {
-            let (_t, root) = base();
+            let (_t, root) = valid_base();
             let mut note = note;
             note.truncate(file_limit - 400);
             edit(
@@ -417,7 +407,7 @@ fn exits_by_itself(args: &[&str], cwd: &Path) -> Output {
 /// overrides, froze the numbers and ran pipeline text as tera.
 #[test]
 fn output_inside_a_folder_the_pipeline_reads_is_refused() {
-    let (_t, root) = base();
+    let (_t, root) = valid_base();
     std::fs::create_dir(root.join("templates")).unwrap();
     edit(&root, "deals/pilot.toml", "ACME pilot", "{{ 7 * 191 }}");
     let before = common::files(&root);
@@ -463,7 +453,7 @@ fn output_inside_a_folder_the_pipeline_reads_is_refused() {
 /// build).
 #[test]
 fn watch_and_serve_stop_when_the_output_is_refused() {
-    let (t, root) = base();
+    let (t, root) = valid_base();
     let foreign = t.path().join("home");
     std::fs::create_dir(&foreign).unwrap();
     std::fs::write(foreign.join("thesis.tex"), "keep me").unwrap();
@@ -507,7 +497,7 @@ fn leftovers(dir: &Path) -> Vec<String> {
 #[test]
 fn a_read_only_output_is_left_exactly_as_it_was() {
     use std::os::unix::fs::PermissionsExt;
-    let (t, root) = base();
+    let (t, root) = valid_base();
     let o = run(&root, &["build", "-o", "out"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let out = t.path().join("out");
@@ -550,7 +540,7 @@ pub const SLOW_BASE: &str = "{% for a in range(end=100000) %}{% for b in range(e
 #[cfg(unix)]
 #[test]
 fn an_interrupted_build_is_cleaned_up_by_the_next() {
-    let (t, root) = base();
+    let (t, root) = valid_base();
     let o = run(&root, &["build"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     std::fs::create_dir(root.join("templates")).unwrap();
@@ -612,7 +602,7 @@ fn an_interrupted_build_is_cleaned_up_by_the_next() {
 /// the terminal raw.)
 #[test]
 fn bidi_controls_are_isolated_and_escaped() {
-    let (_t, root) = base();
+    let (_t, root) = valid_base();
     let evil = "Pilot \u{202E}gnp.exe";
     edit(&root, "deals/pilot.toml", "ACME pilot", evil);
     edit(
@@ -674,7 +664,7 @@ fn bidi_controls_are_isolated_and_escaped() {
 /// used to drop it: "cme.toml").
 #[test]
 fn lookalike_letters_get_a_useful_rename_hint() {
-    let (_t, root) = base();
+    let (_t, root) = valid_base();
     std::fs::rename(
         root.join("deals/pilot.toml"),
         root.join("deals/\u{430}cme-pilot.toml"),
@@ -695,7 +685,7 @@ fn lookalike_letters_get_a_useful_rename_hint() {
 #[cfg(unix)]
 #[test]
 fn symlinked_template_overrides_are_reported() {
-    let (t, root) = base();
+    let (t, root) = valid_base();
     let templates = root.join("templates");
     std::fs::create_dir(&templates).unwrap();
     std::fs::write(t.path().join("outside.html"), "OUTSIDE").unwrap();

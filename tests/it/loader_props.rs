@@ -30,13 +30,6 @@ const KINDS: &[(FileKind, &str)] = &[
     (FileKind::Targets, "targets/2026.toml"),
 ];
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(256)
-}
-
 fn config(cases: u32) -> Config {
     Config {
         cases,
@@ -753,7 +746,7 @@ fn write_extras(root: &Path, outside: &Path, extras: &[Extra]) {
 // ------------------------------------------------------------------ tests
 
 proptest! {
-    #![proptest_config(config(cases()))]
+    #![proptest_config(config(common::proptest_cases(256)))]
 
     /// (a) Arbitrary bytes, as every kind of file.
     #[test]
@@ -794,7 +787,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config((cases() / 4).max(1)))]
+    #![proptest_config(config((common::proptest_cases(256) / 4).max(1)))]
 
     /// (c) Whole small pipelines: loading and checking never panic, and
     /// every diagnostic points into its file.

@@ -5,13 +5,10 @@
 
 use crate::common;
 
-use std::path::{Path, PathBuf};
+use common::repo;
+use std::path::Path;
 use std::process::{Command, Output};
 use unicode_width::UnicodeWidthStr;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn run_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dealbook"))
@@ -27,7 +24,7 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
 
 /// Runs `dealbook report example-pipeline ARGS`, expecting success.
 fn report(args: &[&str]) -> String {
-    let out = run_in(&root().join("example-pipeline"), args);
+    let out = run_in(&repo().join("example-pipeline"), args);
     assert!(
         out.status.success(),
         "{args:?}: {}",
@@ -85,7 +82,7 @@ fn csv_byte_order_mark() {
     }
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    common::build(&root().join("example-pipeline"), &site);
+    common::build(&repo().join("example-pipeline"), &site);
     for t in ["deals", "forecast", "performance", "risks", "accounts"] {
         // The site's tables hold every period, so compare the headers.
         let file = std::fs::read_to_string(site.join(format!("{t}.csv"))).unwrap();
@@ -104,7 +101,7 @@ fn csv_byte_order_mark() {
 fn read_with_python(py: &Path, script: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    common::build(&root().join("example-pipeline"), &site);
+    common::build(&repo().join("example-pipeline"), &site);
     let out = Command::new(py)
         .arg("-c")
         .arg(script)
@@ -274,7 +271,7 @@ fn table_fits_80_columns_with_long_unicode_names() {
     // columns per character), and huge amounts.
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    copy(&root().join("tests/fixtures/analytics-small"), p);
+    copy(&repo().join("tests/fixtures/analytics-small"), p);
     let long = "华东区域大客户事业部第一销售组（重点行业）";
     edit(
         &p.join("dealbook.toml"),
@@ -346,7 +343,7 @@ fn table_fits_80_columns_with_long_unicode_names() {
 #[test]
 fn broken_pipeline_exits_1_with_diagnostics() {
     let dir = tempfile::tempdir().unwrap();
-    copy(&root().join("tests/fixtures/analytics-small"), dir.path());
+    copy(&repo().join("tests/fixtures/analytics-small"), dir.path());
     edit(
         &dir.path().join("deals/open/elm-upsell.toml"),
         "stage = \"qualify\"",
@@ -368,14 +365,14 @@ fn broken_pipeline_exits_1_with_diagnostics() {
 
 #[test]
 fn unknown_person_or_team_exits_2() {
-    let out = run_in(&root().join("example-pipeline"), &["--person", "zhang-mn"]);
+    let out = run_in(&repo().join("example-pipeline"), &["--person", "zhang-mn"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("unknown person \"zhang-mn\""), "{err}");
     assert!(err.contains("zhang-min"), "suggests the near id: {err}");
 
-    let out = run_in(&root().join("example-pipeline"), &["--team", "nowhere"]);
+    let out = run_in(&repo().join("example-pipeline"), &["--team", "nowhere"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8(out.stderr)
@@ -384,7 +381,7 @@ fn unknown_person_or_team_exits_2() {
     );
     // --person and --team together are a usage error too.
     let out = run_in(
-        &root().join("example-pipeline"),
+        &repo().join("example-pipeline"),
         &["--person", "zhang-min", "--team", "north"],
     );
     assert_eq!(out.status.code(), Some(2));
@@ -395,7 +392,7 @@ fn unknown_person_or_team_exits_2() {
 /// by name (as `key` or as the end of a path like `list[].key`).
 #[test]
 fn json_keys_are_documented() {
-    let docs = std::fs::read_to_string(root().join("docs/report-json.md")).unwrap();
+    let docs = std::fs::read_to_string(repo().join("docs/report-json.md")).unwrap();
     let mut missing = std::collections::BTreeSet::new();
     for args in [
         &["--format", "json"][..],

@@ -8,21 +8,11 @@
 use crate::common;
 
 use common::process::{Proc, Serve};
-use common::{copy_dir, repo, wait_for};
+use common::{valid_base, wait_for};
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
-
-/// A copy of `tests/invalid/valid-base` (a small valid pipeline) at
-/// `<tmp>/p`.
-fn base() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("p");
-    copy_dir(&repo().join("tests/invalid/valid-base"), &root);
-    std::fs::remove_file(root.join("expected")).unwrap();
-    (dir, root)
-}
 
 /// Status line and the rest of a raw exchange.
 struct Answer {
@@ -79,7 +69,7 @@ fn open_stream(port: u16) -> (TcpStream, u16) {
 /// the slow clients go on dripping.
 #[test]
 fn clients_that_send_a_byte_a_second_do_not_lock_others_out() {
-    let (_t, root) = base();
+    let (_t, root) = valid_base();
     let s = Serve::start(&root, &[]);
     let port = s.port;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -125,7 +115,7 @@ fn clients_that_send_a_byte_a_second_do_not_lock_others_out() {
 /// keep-alive ping, 15 s later, or longer).
 #[test]
 fn live_reload_streams_are_counted_apart_and_freed_at_once() {
-    let (_t, root) = base();
+    let (_t, root) = valid_base();
     let s = Serve::start(&root, &[]);
     let port = s.port;
     let mut open = Vec::new();
@@ -172,7 +162,7 @@ fn live_reload_streams_are_counted_apart_and_freed_at_once() {
 /// also checks `Origin`.
 #[test]
 fn host_and_origin_are_checked() {
-    let (_t, root) = base();
+    let (_t, root) = valid_base();
     let s = Serve::start(&root, &["--allow-host", "preview.example"]);
     let port = s.port;
     for target in [
@@ -239,7 +229,7 @@ fn host_and_origin_are_checked() {
 /// `--bind 0.0.0.0` says that the preview is visible on the network.
 #[test]
 fn binding_every_address_is_announced() {
-    let (_t, root) = base();
+    let (_t, root) = valid_base();
     let p = Proc::start(&[
         "serve",
         root.to_str().unwrap(),
@@ -271,7 +261,7 @@ fn binding_every_address_is_announced() {
 /// (it was a 404).
 #[test]
 fn bare_lf_heads_and_head_of_the_event_stream() {
-    let (_t, root) = base();
+    let (_t, root) = valid_base();
     let s = Serve::start(&root, &[]);
     let mut c = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
     c.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
@@ -297,7 +287,7 @@ fn bare_lf_heads_and_head_of_the_event_stream() {
 /// more on every page).
 #[test]
 fn the_overlay_is_capped() {
-    let (t, root) = base();
+    let (t, root) = valid_base();
     let s = Serve::start(&root, &[]);
     let port = s.port;
     let normal = get(port, "/index.html").text.len();
@@ -354,7 +344,7 @@ fn temporaries(dir: &Path) -> Vec<String> {
 /// output folder.
 #[test]
 fn ctrl_c_and_sigterm_end_a_long_render() {
-    let (t, root) = base();
+    let (t, root) = valid_base();
     std::fs::create_dir(root.join("templates")).unwrap();
     std::fs::write(root.join("templates/base.html"), SLOW_BASE).unwrap();
     let out = t.path().join("out");
@@ -422,7 +412,7 @@ fn site_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_failed_write_during_watch_keeps_the_last_site_and_retries() {
-    let (t, root) = base();
+    let (t, root) = valid_base();
     let out = t.path().join("out");
     // sh ignores SIGXFSZ (so a write over the limit fails with EFBIG
     // instead of killing the process) and sets a soft limit of 300 blocks

@@ -4,6 +4,7 @@
 //! exit status); the documented templates are the embedded ones; snapshots
 //! of the main content of a few pages.
 
+use crate::common::{example, repo};
 use dealbook::load::LoadOptions;
 use dealbook::site::{self, Page, SiteInput, templates};
 use dealbook::{analytics, load_and_check};
@@ -11,14 +12,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn example() -> PathBuf {
-    repo().join("example-pipeline")
-}
 
 fn evil() -> PathBuf {
     repo().join("tests/fixtures/site-evil")

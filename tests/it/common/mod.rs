@@ -95,6 +95,26 @@ pub fn example_copy() -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
+/// A copy of `tests/invalid/valid-base` (the corpus's small valid
+/// pipeline, without its `expected` file) at `<tmp>/p`: keep the `TempDir`
+/// alive.
+pub fn valid_base() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("p");
+    copy_dir(&repo().join("tests/invalid/valid-base"), &root);
+    std::fs::remove_file(root.join("expected")).unwrap();
+    (dir, root)
+}
+
+/// How many cases a property test runs: `PROPTEST_CASES` when set, else
+/// `default`.
+pub fn proptest_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// Polls `f` until it returns `Some`, or panics with `what` at the deadline.
 pub fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
     let start = Instant::now();
