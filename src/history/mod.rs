@@ -199,6 +199,10 @@ pub struct Stats {
     pub blobs: usize,
     /// File versions parsed (each distinct blob at each path once).
     pub parsed: usize,
+    /// File versions taken from the working tree as the load parsed it
+    /// (the same blob at the same path), neither read from git nor parsed
+    /// again ([`Timeline::read_seeded`]).
+    pub from_worktree: usize,
     /// Snapshots evaluated.
     pub points: usize,
     /// Times the replayed pipeline was rebuilt rather than patched.

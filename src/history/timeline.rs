@@ -105,6 +105,20 @@ impl Timeline {
     /// Reads the history of the pipeline folder `dir` up to `HEAD`, with
     /// snapshots up to (not including) `end`, the range's end.
     pub fn read(dir: &Path, end: Date, opts: &Options) -> Result<Timeline, Error> {
+        Self::read_seeded(dir, end, opts, Vec::new)
+    }
+
+    /// [`Timeline::read`], starting from the working tree's files as the
+    /// load read them (`seed`, called once `git log` is read, may wait for
+    /// the load: [`crate::load::LoadOptions::keep`]): a commit's file with
+    /// the same blob at the same path is taken from there rather than read
+    /// from git and parsed again. The result is the same.
+    pub fn read_seeded(
+        dir: &Path,
+        end: Date,
+        opts: &Options,
+        seed: impl FnOnce() -> Vec<crate::load::Kept>,
+    ) -> Result<Timeline, Error> {
         let repo = crate::diff::git::discover(dir).map_err(|e| Error::NoRepository(e.0))?;
         let head = match &opts.rev {
             None => repo
@@ -130,7 +144,8 @@ impl Timeline {
             }
         })?;
         let log_time = started.elapsed();
-        let mut t = Self::replay(dir, &repo, log, end, opts)?;
+        let seeded = seed();
+        let mut t = Self::replay(dir, &repo, log, end, opts, seeded)?;
         t.stats.timings.log = log_time;
         Ok(t)
     }
@@ -141,8 +156,11 @@ impl Timeline {
         log: log::Log,
         end: Date,
         opts: &Options,
+        seed: Vec<crate::load::Kept>,
     ) -> Result<Timeline, Error> {
         let mut replay = Replay::new(dir);
+        let seeded = replay.seed(seed);
+        let mut from_worktree = 0;
         let mut notes = log.notes;
         // 1. Paths and versions: every commit's operations.
         let mut commits = Vec::with_capacity(log.commits.len());
@@ -153,7 +171,12 @@ impl Timeline {
         let mut present: BTreeSet<u32> = BTreeSet::new();
         let mut want = |replay: &mut Replay, rel: &str, kind: FileKind, oid: &str| {
             let id = replay.slot(rel, kind);
-            if seen.insert((id.0, oid.to_string())) {
+            let key = (id.0, oid.to_string());
+            if seeded.contains_key(&key) {
+                if seen.insert(key) {
+                    from_worktree += 1;
+                }
+            } else if seen.insert(key) {
                 wanted.push(Wanted {
                     id,
                     kind,
@@ -253,7 +276,7 @@ impl Timeline {
         std::thread::scope(|scope| {
             let reader = scope.spawn(move || replay::read_and_parse(repo, wanted, tx));
             own.install(move || {
-            let mut versions = replay::Arrivals::new(rx);
+            let mut versions = replay::Arrivals::new(rx, seeded);
             let replay_clock = std::time::Instant::now();
 
             // 4. What to evaluate.
@@ -430,6 +453,7 @@ impl Timeline {
                 files: replay.slots.len(),
                 blobs: stats_blobs,
                 parsed: stats_parsed,
+                from_worktree,
                 points: points.len(),
                 rebuilds: replay.rebuilds,
                 deals_checked: replay.deal_checks.checked,
