@@ -23,7 +23,7 @@ use std::collections::{BTreeSet, HashMap};
 /// [`crate::analytics::compute`] gives them (the same functions, without
 /// the other families).
 pub fn forecast_rows(f: &Facts<'_>, periods: &[Period]) -> Vec<Forecast> {
-    let acc = crate::analytics::sums::accumulate(f);
+    let acc = crate::analytics::sums::accumulate_closing(f, periods);
     let tgt = Targets::new(f);
     forecast::forecasts(f, &acc, &tgt, periods)
 }
