@@ -1264,4 +1264,12 @@ fn starting_from_the_working_tree_changes_nothing() {
     let (plain, seeded, n) = plain_and_seeded(&r.pipe(), &Default::default());
     assert!(n > 0);
     assert_eq!(plain, seeded);
+    assert_eq!(plain["latest"], "HEAD");
+    // A byte-order mark alone (another blob, the same text) does not make
+    // the working tree the latest point, as without the blob ids.
+    let acme = r.read("accounts/acme.toml");
+    r.write("accounts/acme.toml", &format!("\u{feff}{acme}"));
+    let (plain, seeded, _) = plain_and_seeded(&r.pipe(), &Default::default());
+    assert_eq!(plain, seeded);
+    assert_eq!(seeded["latest"], "HEAD");
 }

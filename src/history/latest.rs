@@ -19,8 +19,9 @@ use std::sync::Arc;
 
 impl Timeline {
     /// The pipeline files of `p` (the working tree) that are not as at
-    /// `HEAD`: new or changed, and gone. Texts dropped after a clean parse
-    /// are read again.
+    /// `HEAD`: new or changed, and gone. A file whose blob id the load
+    /// computed is as at `HEAD` when the ids match; else the texts are
+    /// compared, those dropped after a clean parse read again.
     pub fn changed_from_head(&self, p: &Pipeline) -> (Vec<String>, Vec<String>) {
         let files: Vec<&crate::source::SourceFile> = p
             .sources
@@ -34,6 +35,11 @@ impl Timeline {
                 let Some(head) = self.head_files.get(&f.rel_path) else {
                     return true;
                 };
+                // The same blob: the same file. (Another blob may still
+                // be the same text: a byte-order mark the parse drops.)
+                if f.blob.is_some() && f.blob.as_ref() == self.head_blobs.get(&f.rel_path) {
+                    return false;
+                }
                 match &f.dropped_from {
                     None => f.text != *head,
                     Some(path) => match std::fs::read(path) {

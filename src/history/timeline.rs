@@ -55,6 +55,9 @@ pub struct Timeline {
     /// `HEAD`'s pipeline files (relative path → text), to tell whether
     /// the working tree differs.
     pub(super) head_files: HashMap<String, Arc<str>>,
+    /// `HEAD`'s pipeline files' blob ids (relative path → blob id), to
+    /// tell it without reading the file when the load knows its blob id.
+    pub(super) head_blobs: HashMap<String, String>,
     /// Deal states at `HEAD` by id, for the uncommitted changes.
     pub(super) head_deals: HashMap<String, DealState>,
     pub(super) views: Views,
@@ -427,6 +430,11 @@ impl Timeline {
                         .map(|v| (s.rel.clone(), v.parsed.source.text.clone()))
                 })
                 .collect();
+            let head_blobs: HashMap<String, String> = replay
+                .slots
+                .iter()
+                .filter_map(|s| s.now.as_ref().map(|v| (s.rel.clone(), v.oid.clone())))
+                .collect();
             let head_deals: HashMap<String, DealState> = replay
                 .slots
                 .iter()
@@ -486,6 +494,7 @@ impl Timeline {
                 log: changelog,
                 stats,
                 head_files,
+                head_blobs,
                 head_deals,
                 views: walk.views,
             })

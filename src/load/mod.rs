@@ -442,6 +442,7 @@ fn parse_found(id: FileId, f: FoundFile, opts: &LoadOptions) -> ParsedFile {
         _ => None,
     };
     let mut p = parse_file(id, &f.rel, f.kind, content);
+    p.source.blob = oid.clone();
     let kept = opts.keep.then(|| Kept {
         oid,
         parsed: p.clone(),
