@@ -269,11 +269,13 @@ impl Timeline {
         let stats_parsed = wanted.len();
         wanted.sort_by_key(|w| w.kind != FileKind::Settings);
         let (tx, rx) = std::sync::mpsc::channel();
-        // The replay runs on a pool of its own thread: what it computes
-        // in parallel (the analytics' facts, the checks) then runs on it
-        // rather than waiting behind the parses on the global pool.
+        // The replay runs on a pool of its own, as many threads as cores:
+        // what it computes side by side (a snapshot's figures and its
+        // checks) then runs on it rather than waiting behind the parses
+        // on the global pool.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let own = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
+            .num_threads(threads)
             .build()
             .map_err(|e| Error::Git(format!("cannot start a thread: {e}")))?;
         std::thread::scope(|scope| {
