@@ -14,7 +14,8 @@ use crate::load::FileKind;
 use crate::model::Pipeline;
 use crate::period::Period;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 impl Timeline {
@@ -54,8 +55,7 @@ impl Timeline {
             .map(|f| f.rel_path.clone())
             .collect();
         changed.sort();
-        let now: std::collections::HashSet<&str> =
-            files.iter().map(|f| f.rel_path.as_str()).collect();
+        let now: rustc_hash::FxHashSet<&str> = files.iter().map(|f| f.rel_path.as_str()).collect();
         let mut gone: Vec<String> = self
             .head_files
             .keys()
@@ -119,7 +119,7 @@ impl Timeline {
             open: if valid {
                 open_amounts(&f, self.period)
             } else {
-                HashMap::new()
+                HashMap::default()
             },
             calendar: p.settings.calendar(),
         };

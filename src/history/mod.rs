@@ -45,8 +45,8 @@ use crate::period::{Calendar, Grain, Period};
 pub use cadence::Every;
 use jiff::civil::Date;
 pub use latest::History;
+use rustc_hash::FxHashMap as HashMap;
 pub use snapshot::forecast_rows;
-use std::collections::HashMap;
 use std::path::Path;
 pub use timeline::Timeline;
 

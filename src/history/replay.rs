@@ -19,7 +19,8 @@ use crate::load::{self, Content, FileKind, Item, Parsed};
 use crate::model::Pipeline;
 use crate::source::{FileId, SourceFile};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -173,12 +174,12 @@ impl Replay {
         Replay {
             root: root.to_path_buf(),
             slots: Vec::new(),
-            ids: HashMap::new(),
-            deal_files: HashMap::new(),
+            ids: HashMap::default(),
+            deal_files: HashMap::default(),
             pipeline: None,
             dirty: BTreeSet::new(),
             structural: false,
-            stems: HashMap::new(),
+            stems: HashMap::default(),
             duplicates: 0,
             parse_errors: 0,
             settings_files: 0,
@@ -220,7 +221,7 @@ impl Replay {
     /// commit has the same blob at the same path. Call it on a fresh
     /// replay, before any other slot.
     pub fn seed(&mut self, kept: Vec<load::Kept>) -> Versions {
-        let mut out = Versions::new();
+        let mut out = Versions::default();
         for (i, k) in kept.into_iter().enumerate() {
             let Some(kind) = FileKind::of(&k.parsed.source.rel_path) else {
                 break;
@@ -585,7 +586,7 @@ pub fn read_and_parse(
     // Each blob, with the paths that want it (usually one; the same
     // content at two paths is parsed for each, since a file's id is its
     // name), in the order first wanted.
-    let mut by_oid: HashMap<String, Vec<Wanted>> = HashMap::new();
+    let mut by_oid: HashMap<String, Vec<Wanted>> = HashMap::default();
     let mut oids: Vec<String> = Vec::new();
     for w in wanted {
         let e = by_oid.entry(w.oid.clone()).or_default();

@@ -17,7 +17,8 @@ use crate::load::FileKind;
 use crate::model::WeekEnd;
 use crate::period::{Calendar, Grain, Period};
 use jiff::civil::Date;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -169,8 +170,8 @@ impl Timeline {
         let mut commits = Vec::with_capacity(log.commits.len());
         let mut ops: Vec<Vec<Op>> = Vec::with_capacity(log.commits.len());
         let mut wanted: Vec<Wanted> = Vec::new();
-        let mut seen: std::collections::HashSet<(u32, String)> = Default::default();
-        let mut uses: std::collections::HashSet<String> = Default::default();
+        let mut seen: rustc_hash::FxHashSet<(u32, String)> = Default::default();
+        let mut uses: rustc_hash::FxHashSet<String> = Default::default();
         let mut present: BTreeSet<u32> = BTreeSet::new();
         let mut want = |replay: &mut Replay, rel: &str, kind: FileKind, oid: &str| {
             let id = replay.slot(rel, kind);
