@@ -476,7 +476,12 @@ impl Timeline {
             };
             // The reader has sent everything (or failed: then its error).
             let waited = versions.waited;
-            drop(versions);
+            // Freeing every version parsed and the replayed pipeline takes
+            // as long as a snapshot or two: on a thread of its own, off the
+            // way to the result (inline if no thread can start).
+            let _ = std::thread::Builder::new()
+                .name("history-free".into())
+                .spawn(move || drop((versions, replay)));
             let read_time = reader.join().expect("reading the blobs panicked")?;
             let mut stats = stats;
             stats.timings.blobs = read_time;
