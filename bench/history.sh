@@ -29,6 +29,10 @@
 #   WEEKS=104       weekly commits after the first
 #   CHANGES=100     deals changed per commit
 #   BENCH_DIR=/tmp/dealbook-bench
+#   SITE_DIR=$BENCH_DIR/history-<deals>/site   where the builds write (e.g.
+#                   /dev/shm/dealbook-site, a tmpfs, to time dealbook
+#                   without the file system's cost of creating 11k files
+#                   right after deleting 11k, which varies run to run)
 #
 # The goals (issue "History from git"): history under 3 s and build with
 # history at most 1.3x the build without, at 10k deals. The load average
@@ -62,7 +66,7 @@ for deals in $SIZES; do
     fi
     cd "$repo"
     git diff --quiet HEAD || { echo "$repo has uncommitted changes" >&2; exit 1; }
-    site=$work/site
+    site=${SITE_DIR:-$work/site}
     echo "== $deals deals: what dealbook history reads" >&2
     "$bin" history . --timings 2>&1 >/dev/null | sed 's/^/   /' >&2
     echo "cores: $(nproc); load before: $(load_average)" >&2

@@ -103,6 +103,25 @@ pub fn load_and_check(
     finish(loaded, cli_as_of, today)
 }
 
+/// [`load_and_check`], handing a copy of each file's parse, with its git
+/// blob id, to `keep` as soon as the files are read (before the checks):
+/// the history starts from them ([`history::Timeline::read_seeded`]).
+pub fn load_and_check_keeping(
+    root: &Path,
+    opts: &load::LoadOptions,
+    cli_as_of: Option<Date>,
+    today: Date,
+    keep: impl FnOnce(Vec<load::Kept>),
+) -> Checked {
+    let opts = load::LoadOptions {
+        keep: true,
+        ..opts.clone()
+    };
+    let mut loaded = load::load(root, &opts);
+    keep(std::mem::take(&mut loaded.kept));
+    finish(loaded, cli_as_of, today)
+}
+
 /// Runs the checks over a loaded pipeline and sorts all diagnostics.
 pub fn finish(loaded: load::Loaded, cli_as_of: Option<Date>, today: Date) -> Checked {
     finish_alongside(loaded, cli_as_of, today, |_, _| ()).0
@@ -120,6 +139,7 @@ pub fn finish_alongside<R: Send>(
     let load::Loaded {
         mut pipeline,
         mut diagnostics,
+        ..
     } = loaded;
     let as_of = effective_as_of(&pipeline, cli_as_of, today);
     let (found, extra) = rayon::join(

@@ -79,6 +79,10 @@ pub struct SourceFile {
     /// Where to read the text again when it was dropped after a clean
     /// parse; `None` while the text is held.
     pub dropped_from: Option<PathBuf>,
+    /// The git blob id of the bytes read, when the load computed it
+    /// ([`crate::load::LoadOptions::keep`]): tells whether the file is as
+    /// a commit has it without reading it again.
+    pub blob: Option<String>,
     /// Byte offsets at which lines start, computed on first use: most
     /// files of a large pipeline never need them (no diagnostic).
     line_starts: OnceLock<Vec<u32>>,
@@ -91,6 +95,7 @@ impl SourceFile {
             rel_path,
             text,
             dropped_from: None,
+            blob: None,
             line_starts: OnceLock::new(),
         }
     }

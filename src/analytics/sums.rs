@@ -5,7 +5,7 @@
 //! ([`super::forecast`]) and the targets ([`super::targets`]), which both
 //! read the sums, do not import each other.
 
-use super::facts::{Facts, ScopeKey, Status, first_wins};
+use super::facts::{DealFact, Facts, ScopeKey, Status, first_wins};
 use crate::ix::PersonIx;
 use crate::model::Category;
 use crate::money::Money;
@@ -112,26 +112,7 @@ pub fn accumulate(f: &Facts<'_>) -> Accumulated {
         by.add(f.periods_of(d.created), d.owner, |a| a.created += d.amount);
         let Some(close) = d.close else { continue };
         let cycle = Facts::days(d.created, close);
-        by.add(f.periods_of(close), d.owner, |a| match d.status {
-            Status::Won => {
-                a.won += d.amount;
-                a.won_count += 1;
-                a.cycles.push(cycle);
-            }
-            Status::Lost => {
-                a.lost += d.amount;
-                a.lost_count += 1;
-            }
-            Status::Open => {
-                match d.category {
-                    Category::Commit => a.open_commit += d.amount,
-                    Category::BestCase => a.open_best_case += d.amount,
-                    Category::Pipeline => a.open_pipeline += d.amount,
-                }
-                a.open_weighted += d.weighted;
-                a.open_count += 1;
-            }
-        });
+        by.add(f.periods_of(close), d.owner, |a| add_closing(a, d, cycle));
     }
     for a in &p.accounts {
         let owner = p.index.people.get(a.owner.value.as_str()).copied();
@@ -153,6 +134,37 @@ pub fn accumulate(f: &Facts<'_>) -> Accumulated {
     for &(close, d) in first_wins(f).iter().flatten() {
         by.add(f.periods_of(close), d.owner, |x| x.new_accounts += 1);
     }
+    roll_up(f, by, &mut acc);
+    acc
+}
+
+/// What a deal closing in a period adds to that period's sums; `cycle`:
+/// its days from created to close.
+fn add_closing(a: &mut Acc, d: &DealFact, cycle: i64) {
+    match d.status {
+        Status::Won => {
+            a.won += d.amount;
+            a.won_count += 1;
+            a.cycles.push(cycle);
+        }
+        Status::Lost => {
+            a.lost += d.amount;
+            a.lost_count += 1;
+        }
+        Status::Open => {
+            match d.category {
+                Category::Commit => a.open_commit += d.amount,
+                Category::BestCase => a.open_best_case += d.amount,
+                Category::Pipeline => a.open_pipeline += d.amount,
+            }
+            a.open_weighted += d.weighted;
+            a.open_count += 1;
+        }
+    }
+}
+
+/// Adds each person's sums to their team's and the organisation's.
+fn roll_up(f: &Facts<'_>, by: ByPerson, acc: &mut Accumulated) {
     for ((period, person), a) in by.0 {
         let team = person.and_then(|o| f.team_of(o)).map(ScopeKey::Team);
         for s in [Some(ScopeKey::Org), team].into_iter().flatten() {
@@ -162,5 +174,70 @@ pub fn accumulate(f: &Facts<'_>) -> Accumulated {
             acc.map.insert((period, ScopeKey::Person(o)), a);
         }
     }
+}
+
+/// The sums of the deals closing in `periods` only (won, lost, the open
+/// categories, weighted, counts, cycles): all that
+/// [`super::forecast::forecast`] reads, for the history's snapshots, which
+/// need a period or two and not every year, quarter and month of every
+/// date with the other families' sums.
+pub fn accumulate_closing(f: &Facts<'_>, periods: &[Period]) -> Accumulated {
+    let mut by = ByPerson::default();
+    for d in &f.deals {
+        let Some(close) = d.close else { continue };
+        for &p in periods {
+            if f.cal.contains(p, close) {
+                let a = by.0.entry((p, d.owner)).or_default();
+                add_closing(a, d, Facts::days(d.created, close));
+            }
+        }
+    }
+    let mut acc = Accumulated::default();
+    roll_up(f, by, &mut acc);
     acc
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analytics::facts::Facts;
+    use crate::analytics::forecast::forecasts;
+    use crate::analytics::targets::Targets;
+    use crate::period::Grain;
+
+    #[test]
+    fn the_closing_sums_give_the_forecast_of_all_sums() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-pipeline");
+        let checked = crate::load_and_check(
+            &root,
+            &Default::default(),
+            None,
+            jiff::civil::date(2026, 1, 1),
+        );
+        let p = &checked.pipeline;
+        let mut compared = 0;
+        for as_of in ["2025-06-30", "2026-02-14", "2026-05-31", "2026-09-30"] {
+            let as_of: jiff::civil::Date = as_of.parse().unwrap();
+            let f = Facts::new(p, as_of);
+            let cal = p.settings.calendar();
+            let q = cal.quarter_of(as_of);
+            let periods = [
+                cal.prev(q),
+                q,
+                cal.of_grain(Grain::Year, as_of),
+                cal.month_of(as_of),
+            ];
+            let tgt = Targets::new(&f);
+            let all = forecasts(&f, &super::accumulate(&f), &tgt, &periods);
+            let closing = forecasts(&f, &super::accumulate_closing(&f, &periods), &tgt, &periods);
+            assert_eq!(format!("{all:?}"), format!("{closing:?}"), "as of {as_of}");
+            compared += all
+                .iter()
+                .filter(|r| !r.won.is_zero() || r.open_deals > 0)
+                .count();
+        }
+        assert!(
+            compared > 10,
+            "the example should have figures to compare: {compared}"
+        );
+    }
 }

@@ -139,14 +139,17 @@ pub fn load_at(
 /// The history of the site (`build`): none outside a git repository or
 /// when it has no snapshot before the range's end `end` yet; a git
 /// failure is a warning and the site is built without it. `rev`: the
-/// revision it ends at.
+/// revision it ends at. `seed`: the working tree's files as the load
+/// read them, when it is the history's end
+/// ([`dealbook::history::Timeline::read_seeded`]).
 pub fn site_history(
     root: &Path,
     end: Date,
     rev: Option<String>,
+    seed: impl FnOnce() -> Vec<dealbook::load::Kept>,
 ) -> Option<std::sync::Arc<dealbook::history::Timeline>> {
     let opts = dealbook::history::site_options(root, end, rev);
-    match dealbook::history::Timeline::read(root, end, &opts) {
+    match dealbook::history::Timeline::read_seeded(root, end, &opts, seed) {
         Ok(t) if t.has_snapshots() => Some(std::sync::Arc::new(t)),
         Ok(_) => {
             eprintln!(

@@ -10,7 +10,7 @@ use dealbook::analytics::Focus;
 use dealbook::diag::suggest;
 use dealbook::history::{self, Every, render};
 use dealbook::period::Period;
-use dealbook::{Exit, load_and_check};
+use dealbook::{Exit, load_and_check_keeping};
 use jiff::civil::Date;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -83,12 +83,21 @@ pub fn run(a: Args) -> Result<Exit, Failure> {
     // are independent once the range's end is known.
     let end = history::range_end(&root, a.as_of, today());
     let clock = std::time::Instant::now();
+    // The history starts from the files the load reads (those unchanged
+    // since a commit need no reading from git and no parsing again).
+    let (seed_tx, seed_rx) = std::sync::mpsc::channel();
     let (checked, read) = std::thread::scope(|s| {
         let history = s.spawn(|| {
             let clock = std::time::Instant::now();
-            (history::Timeline::read(&root, end, &opts), clock.elapsed())
+            let seed = move || seed_rx.recv().unwrap_or_default();
+            (
+                history::Timeline::read_seeded(&root, end, &opts, seed),
+                clock.elapsed(),
+            )
         });
-        let checked = load_and_check(&root, &one_shot(), a.as_of, today());
+        let checked = load_and_check_keeping(&root, &one_shot(), a.as_of, today(), |kept| {
+            let _ = seed_tx.send(kept);
+        });
         let load_time = clock.elapsed();
         let read = history.join().expect("reading the history panicked");
         ((checked, load_time), read)
@@ -132,8 +141,8 @@ pub fn run(a: Args) -> Result<Exit, Failure> {
         let s = &h.timeline.stats;
         let t = &s.timings;
         eprintln!(
-            "history: {} commits, {} paths, {} distinct blobs read, {} file versions parsed, {} snapshots, {} rebuilds",
-            s.commits, s.files, s.blobs, s.parsed, s.points, s.rebuilds
+            "history: {} commits, {} paths, {} distinct blobs read, {} file versions parsed, {} taken from the working tree, {} snapshots, {} rebuilds",
+            s.commits, s.files, s.blobs, s.parsed, s.from_worktree, s.points, s.rebuilds
         );
         eprintln!(
             "    load the working tree {load_time:?}; read the history {read_time:?}: git log {:?}, cat-file {:?} (parsing as the blobs come), replay {:?} beside it (waited for parses {:?}, assemble {:?}, check {:?} ({} deals checked), figures {:?}); the latest point {finish_time:?}",

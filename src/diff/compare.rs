@@ -286,9 +286,9 @@ pub struct Pair<'a> {
 
 /// Matches the deals of both sides: by id, then removed and added deals
 /// whose files are byte-for-byte the same (renames). Sorted by id.
-pub fn pair<'a>(
-    a: &'a HashMap<String, DealView>,
-    b: &'a HashMap<String, DealView>,
+pub fn pair<'a, S: std::hash::BuildHasher>(
+    a: &'a HashMap<String, DealView, S>,
+    b: &'a HashMap<String, DealView, S>,
 ) -> Vec<Pair<'a>> {
     let mut out = Vec::with_capacity(b.len().max(a.len()));
     let mut removed: BTreeMap<&str, &DealView> = BTreeMap::new();

@@ -118,6 +118,7 @@ struct StatsDoc {
     files: usize,
     blobs: usize,
     parsed: usize,
+    from_worktree: usize,
     points: usize,
 }
 
@@ -128,6 +129,7 @@ impl From<Stats> for StatsDoc {
             files: s.files,
             blobs: s.blobs,
             parsed: s.parsed,
+            from_worktree: s.from_worktree,
             points: s.points,
         }
     }

@@ -14,13 +14,15 @@ use crate::load::FileKind;
 use crate::model::Pipeline;
 use crate::period::Period;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 impl Timeline {
     /// The pipeline files of `p` (the working tree) that are not as at
-    /// `HEAD`: new or changed, and gone. Texts dropped after a clean parse
-    /// are read again.
+    /// `HEAD`: new or changed, and gone. A file whose blob id the load
+    /// computed is as at `HEAD` when the ids match; else the texts are
+    /// compared, those dropped after a clean parse read again.
     pub fn changed_from_head(&self, p: &Pipeline) -> (Vec<String>, Vec<String>) {
         let files: Vec<&crate::source::SourceFile> = p
             .sources
@@ -34,6 +36,11 @@ impl Timeline {
                 let Some(head) = self.head_files.get(&f.rel_path) else {
                     return true;
                 };
+                // The same blob: the same file. (Another blob may still
+                // be the same text: a byte-order mark the parse drops.)
+                if f.blob.is_some() && f.blob.as_ref() == self.head_blobs.get(&f.rel_path) {
+                    return false;
+                }
                 match &f.dropped_from {
                     None => f.text != *head,
                     Some(path) => match std::fs::read(path) {
@@ -48,8 +55,7 @@ impl Timeline {
             .map(|f| f.rel_path.clone())
             .collect();
         changed.sort();
-        let now: std::collections::HashSet<&str> =
-            files.iter().map(|f| f.rel_path.as_str()).collect();
+        let now: rustc_hash::FxHashSet<&str> = files.iter().map(|f| f.rel_path.as_str()).collect();
         let mut gone: Vec<String> = self
             .head_files
             .keys()
@@ -113,7 +119,7 @@ impl Timeline {
             open: if valid {
                 open_amounts(&f, self.period)
             } else {
-                HashMap::new()
+                HashMap::default()
             },
             calendar: p.settings.calendar(),
         };

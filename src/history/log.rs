@@ -14,7 +14,7 @@
 
 use crate::diff::git::{GitError, Repo, TreeFile, git, output};
 use jiff::civil::Date;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// One commit of the first-parent line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,7 +287,7 @@ fn moved_from(repo: &Repo, prefix: &str, commit: &str) -> Result<Option<String>,
         .split(|&b| b == 0)
         .map(|f| String::from_utf8_lossy(f).into_owned())
         .collect();
-    let mut votes: HashMap<String, usize> = HashMap::new();
+    let mut votes: HashMap<String, usize> = HashMap::default();
     let mut added = 0usize;
     let mut i = 0;
     let under = format!("{prefix}/");

@@ -45,8 +45,8 @@ use crate::period::{Calendar, Grain, Period};
 pub use cadence::Every;
 use jiff::civil::Date;
 pub use latest::History;
+use rustc_hash::FxHashMap as HashMap;
 pub use snapshot::forecast_rows;
-use std::collections::HashMap;
 use std::path::Path;
 pub use timeline::Timeline;
 
@@ -199,6 +199,10 @@ pub struct Stats {
     pub blobs: usize,
     /// File versions parsed (each distinct blob at each path once).
     pub parsed: usize,
+    /// File versions taken from the working tree as the load parsed it
+    /// (the same blob at the same path), neither read from git nor parsed
+    /// again ([`Timeline::read_seeded`]).
+    pub from_worktree: usize,
     /// Snapshots evaluated.
     pub points: usize,
     /// Times the replayed pipeline was rebuilt rather than patched.

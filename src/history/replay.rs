@@ -19,7 +19,8 @@ use crate::load::{self, Content, FileKind, Item, Parsed};
 use crate::model::Pipeline;
 use crate::source::{FileId, SourceFile};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -36,7 +37,11 @@ pub struct Version {
 impl Version {
     /// Parses `content`, the version of the file `rel` (with id `id`).
     pub fn parse(id: FileId, rel: &str, kind: FileKind, oid: String, content: Content) -> Version {
-        let parsed = load::parse_file(id, rel, kind, content);
+        Version::of(oid, load::parse_file(id, rel, kind, content))
+    }
+
+    /// The version with blob id `oid` that parsed as `parsed`.
+    pub fn of(oid: String, parsed: Parsed) -> Version {
         let errors = parsed
             .diags
             .iter()
@@ -169,12 +174,12 @@ impl Replay {
         Replay {
             root: root.to_path_buf(),
             slots: Vec::new(),
-            ids: HashMap::new(),
-            deal_files: HashMap::new(),
+            ids: HashMap::default(),
+            deal_files: HashMap::default(),
             pipeline: None,
             dirty: BTreeSet::new(),
             structural: false,
-            stems: HashMap::new(),
+            stems: HashMap::default(),
             duplicates: 0,
             parse_errors: 0,
             settings_files: 0,
@@ -207,6 +212,30 @@ impl Replay {
                 .push(id);
         }
         FileId(id)
+    }
+
+    /// Takes the files of the working tree, as the load read them (in
+    /// [`FileId`] order, [`load::LoadOptions::keep`]), as the first
+    /// slots, so that each keeps its id: the versions returned, by path id
+    /// and blob id, then need no reading from git nor parsing when a
+    /// commit has the same blob at the same path. Call it on a fresh
+    /// replay, before any other slot.
+    pub fn seed(&mut self, kept: Vec<load::Kept>) -> Versions {
+        let mut out = Versions::default();
+        for (i, k) in kept.into_iter().enumerate() {
+            let Some(kind) = FileKind::of(&k.parsed.source.rel_path) else {
+                break;
+            };
+            let id = self.slot(&k.parsed.source.rel_path, kind);
+            if id.0 as usize != i {
+                // Not a fresh replay: the ids would not match the parses'.
+                break;
+            }
+            if let Some(oid) = k.oid {
+                out.insert((id.0, oid.clone()), Arc::new(Version::of(oid, k.parsed)));
+            }
+        }
+        out
     }
 
     /// The deal file paths with this stem (deal id), ever seen.
@@ -515,11 +544,12 @@ pub struct Arrivals {
 }
 
 impl Arrivals {
-    /// Versions that will arrive through `rx`.
-    pub fn new(rx: std::sync::mpsc::Receiver<Batch>) -> Arrivals {
+    /// Versions that will arrive through `rx`, besides those `got`
+    /// already.
+    pub fn new(rx: std::sync::mpsc::Receiver<Batch>, got: Versions) -> Arrivals {
         Arrivals {
             rx,
-            got: HashMap::new(),
+            got,
             waited: std::time::Duration::ZERO,
         }
     }
@@ -556,7 +586,7 @@ pub fn read_and_parse(
     // Each blob, with the paths that want it (usually one; the same
     // content at two paths is parsed for each, since a file's id is its
     // name), in the order first wanted.
-    let mut by_oid: HashMap<String, Vec<Wanted>> = HashMap::new();
+    let mut by_oid: HashMap<String, Vec<Wanted>> = HashMap::default();
     let mut oids: Vec<String> = Vec::new();
     for w in wanted {
         let e = by_oid.entry(w.oid.clone()).or_default();

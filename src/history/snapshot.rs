@@ -17,13 +17,14 @@ use crate::ix::{DealIx, enumerate};
 use crate::model::Pipeline;
 use crate::period::Period;
 use jiff::civil::Date;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 
 /// The forecast rows of `periods` for every reported scope, as
 /// [`crate::analytics::compute`] gives them (the same functions, without
 /// the other families).
 pub fn forecast_rows(f: &Facts<'_>, periods: &[Period]) -> Vec<Forecast> {
-    let acc = crate::analytics::sums::accumulate(f);
+    let acc = crate::analytics::sums::accumulate_closing(f, periods);
     let tgt = Targets::new(f);
     forecast::forecasts(f, &acc, &tgt, periods)
 }
@@ -40,7 +41,7 @@ pub(super) fn team_of(p: &Pipeline, person: &str) -> Option<String> {
 /// organisation.
 pub(super) fn open_amounts(f: &Facts<'_>, period: Period) -> HashMap<ScopeId, Open> {
     let p = f.p;
-    let mut by_owner: HashMap<&str, Open> = HashMap::new();
+    let mut by_owner: HashMap<&str, Open> = HashMap::default();
     for d in f.deals.iter().filter(|d| d.status == Status::Open) {
         let o = by_owner
             .entry(p.deals[d.ix].owner.value.as_str())
@@ -52,7 +53,7 @@ pub(super) fn open_amounts(f: &Facts<'_>, period: Period) -> HashMap<ScopeId, Op
             o.period.deals += 1;
         }
     }
-    let mut out: HashMap<ScopeId, Open> = HashMap::new();
+    let mut out: HashMap<ScopeId, Open> = HashMap::default();
     for (owner, o) in by_owner {
         let mut add = |k: ScopeId| {
             let x = out.entry(k).or_default();
@@ -84,8 +85,8 @@ pub(super) fn views_of(
             .ok()
             .map(|k| &f.deals[k])
     };
-    let mut views = HashMap::new();
-    let mut teams = HashMap::new();
+    let mut views = HashMap::default();
+    let mut teams = HashMap::default();
     let mut add = |ix: DealIx| {
         let d = &p.deals[ix];
         views.insert(d.id.to_string(), compare::view(p, ix, fact(ix), &cal));
@@ -189,8 +190,8 @@ pub(super) fn record_deals(
     // with that stem (a duplicate id is an error of its own). The new ids
     // of renames first, so they take over the old ids' logs.
     let mut ids: BTreeSet<&str> = BTreeSet::new();
-    let mut from_of: HashMap<&str, &str> = HashMap::new();
-    let mut to_of: HashMap<&str, &str> = HashMap::new();
+    let mut from_of: HashMap<&str, &str> = HashMap::default();
+    let mut to_of: HashMap<&str, &str> = HashMap::default();
     for (stem, from) in touched {
         ids.insert(stem);
         if let Some(f) = from {
@@ -283,7 +284,7 @@ pub(super) fn evaluate(
             let open = if want_views {
                 open_amounts(&f, period)
             } else {
-                HashMap::new()
+                HashMap::default()
             };
             let v = want_views.then(|| views_of(&f, changed.as_ref()));
             (forecast, open, v, p.settings.calendar(), clock.elapsed())
@@ -300,8 +301,8 @@ pub(super) fn evaluate(
                 if let Some(at) = views.at {
                     let (va, ta) = match &changed {
                         Some(ids) => {
-                            let mut va = HashMap::new();
-                            let mut ta = HashMap::new();
+                            let mut va = HashMap::default();
+                            let mut ta = HashMap::default();
                             for id in ids {
                                 if let Some(v) = views.views.remove(id) {
                                     va.insert(id.clone(), v);

@@ -17,7 +17,8 @@ use crate::load::FileKind;
 use crate::model::WeekEnd;
 use crate::period::{Calendar, Grain, Period};
 use jiff::civil::Date;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -55,6 +56,9 @@ pub struct Timeline {
     /// `HEAD`'s pipeline files (relative path → text), to tell whether
     /// the working tree differs.
     pub(super) head_files: HashMap<String, Arc<str>>,
+    /// `HEAD`'s pipeline files' blob ids (relative path → blob id), to
+    /// tell it without reading the file when the load knows its blob id.
+    pub(super) head_blobs: HashMap<String, String>,
     /// Deal states at `HEAD` by id, for the uncommitted changes.
     pub(super) head_deals: HashMap<String, DealState>,
     pub(super) views: Views,
@@ -105,6 +109,20 @@ impl Timeline {
     /// Reads the history of the pipeline folder `dir` up to `HEAD`, with
     /// snapshots up to (not including) `end`, the range's end.
     pub fn read(dir: &Path, end: Date, opts: &Options) -> Result<Timeline, Error> {
+        Self::read_seeded(dir, end, opts, Vec::new)
+    }
+
+    /// [`Timeline::read`], starting from the working tree's files as the
+    /// load read them (`seed`, called once `git log` is read, may wait for
+    /// the load: [`crate::load::LoadOptions::keep`]): a commit's file with
+    /// the same blob at the same path is taken from there rather than read
+    /// from git and parsed again. The result is the same.
+    pub fn read_seeded(
+        dir: &Path,
+        end: Date,
+        opts: &Options,
+        seed: impl FnOnce() -> Vec<crate::load::Kept>,
+    ) -> Result<Timeline, Error> {
         let repo = crate::diff::git::discover(dir).map_err(|e| Error::NoRepository(e.0))?;
         let head = match &opts.rev {
             None => repo
@@ -130,7 +148,8 @@ impl Timeline {
             }
         })?;
         let log_time = started.elapsed();
-        let mut t = Self::replay(dir, &repo, log, end, opts)?;
+        let seeded = seed();
+        let mut t = Self::replay(dir, &repo, log, end, opts, seeded)?;
         t.stats.timings.log = log_time;
         Ok(t)
     }
@@ -141,19 +160,27 @@ impl Timeline {
         log: log::Log,
         end: Date,
         opts: &Options,
+        seed: Vec<crate::load::Kept>,
     ) -> Result<Timeline, Error> {
         let mut replay = Replay::new(dir);
+        let seeded = replay.seed(seed);
+        let mut from_worktree = 0;
         let mut notes = log.notes;
         // 1. Paths and versions: every commit's operations.
         let mut commits = Vec::with_capacity(log.commits.len());
         let mut ops: Vec<Vec<Op>> = Vec::with_capacity(log.commits.len());
         let mut wanted: Vec<Wanted> = Vec::new();
-        let mut seen: std::collections::HashSet<(u32, String)> = Default::default();
-        let mut uses: std::collections::HashSet<String> = Default::default();
+        let mut seen: rustc_hash::FxHashSet<(u32, String)> = Default::default();
+        let mut uses: rustc_hash::FxHashSet<String> = Default::default();
         let mut present: BTreeSet<u32> = BTreeSet::new();
         let mut want = |replay: &mut Replay, rel: &str, kind: FileKind, oid: &str| {
             let id = replay.slot(rel, kind);
-            if seen.insert((id.0, oid.to_string())) {
+            let key = (id.0, oid.to_string());
+            if seeded.contains_key(&key) {
+                if seen.insert(key) {
+                    from_worktree += 1;
+                }
+            } else if seen.insert(key) {
                 wanted.push(Wanted {
                     id,
                     kind,
@@ -243,17 +270,19 @@ impl Timeline {
         let stats_parsed = wanted.len();
         wanted.sort_by_key(|w| w.kind != FileKind::Settings);
         let (tx, rx) = std::sync::mpsc::channel();
-        // The replay runs on a pool of its own thread: what it computes
-        // in parallel (the analytics' facts, the checks) then runs on it
-        // rather than waiting behind the parses on the global pool.
+        // The replay runs on a pool of its own, as many threads as cores:
+        // what it computes side by side (a snapshot's figures and its
+        // checks) then runs on it rather than waiting behind the parses
+        // on the global pool.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let own = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
+            .num_threads(threads)
             .build()
             .map_err(|e| Error::Git(format!("cannot start a thread: {e}")))?;
         std::thread::scope(|scope| {
             let reader = scope.spawn(move || replay::read_and_parse(repo, wanted, tx));
             own.install(move || {
-            let mut versions = replay::Arrivals::new(rx);
+            let mut versions = replay::Arrivals::new(rx, seeded);
             let replay_clock = std::time::Instant::now();
 
             // 4. What to evaluate.
@@ -404,6 +433,11 @@ impl Timeline {
                         .map(|v| (s.rel.clone(), v.parsed.source.text.clone()))
                 })
                 .collect();
+            let head_blobs: HashMap<String, String> = replay
+                .slots
+                .iter()
+                .filter_map(|s| s.now.as_ref().map(|v| (s.rel.clone(), v.oid.clone())))
+                .collect();
             let head_deals: HashMap<String, DealState> = replay
                 .slots
                 .iter()
@@ -430,6 +464,7 @@ impl Timeline {
                 files: replay.slots.len(),
                 blobs: stats_blobs,
                 parsed: stats_parsed,
+                from_worktree,
                 points: points.len(),
                 rebuilds: replay.rebuilds,
                 deals_checked: replay.deal_checks.checked,
@@ -441,7 +476,12 @@ impl Timeline {
             };
             // The reader has sent everything (or failed: then its error).
             let waited = versions.waited;
-            drop(versions);
+            // Freeing every version parsed and the replayed pipeline takes
+            // as long as a snapshot or two: on a thread of its own, off the
+            // way to the result (inline if no thread can start).
+            let _ = std::thread::Builder::new()
+                .name("history-free".into())
+                .spawn(move || drop((versions, replay)));
             let read_time = reader.join().expect("reading the blobs panicked")?;
             let mut stats = stats;
             stats.timings.blobs = read_time;
@@ -462,6 +502,7 @@ impl Timeline {
                 log: changelog,
                 stats,
                 head_files,
+                head_blobs,
                 head_deals,
                 views: walk.views,
             })

@@ -70,6 +70,10 @@ pub struct LoadOptions {
     /// [`SourceMap::restore`], which [`crate::finish`] calls). For one-shot
     /// commands on large pipelines; off by default.
     pub drop_clean_text: bool,
+    /// Keep a copy of each file's parse with the git blob id of its bytes
+    /// ([`Loaded::kept`]), for the history to start from instead of
+    /// reading and parsing the same files again from git. Off by default.
+    pub keep: bool,
 }
 
 /// A pipeline file found by the walk.
@@ -129,6 +133,35 @@ pub struct Loaded {
     pub pipeline: Pipeline,
     /// Problems of the files themselves and their shape.
     pub diagnostics: Vec<Diagnostic>,
+    /// With [`LoadOptions::keep`]: each file read, in [`FileId`] order;
+    /// empty otherwise.
+    pub kept: Vec<Kept>,
+}
+
+/// A file's parse kept for the history ([`LoadOptions::keep`]).
+#[derive(Clone)]
+pub struct Kept {
+    /// The git blob id of the bytes read (`git hash-object`'s SHA-1, in
+    /// hex); none when the file could not be read.
+    pub oid: Option<String>,
+    /// A copy of the parse, its text kept.
+    pub parsed: Parsed,
+}
+
+/// The id git gives a blob of these bytes: the SHA-1 of `blob <len>\0`
+/// and the bytes, in hex (as `git hash-object` prints it).
+pub fn git_blob_id(bytes: &[u8]) -> String {
+    use sha1::Digest;
+    let mut h = sha1::Sha1::new();
+    h.update(format!("blob {}\0", bytes.len()).as_bytes());
+    h.update(bytes);
+    h.finalize()
+        .iter()
+        .fold(String::with_capacity(40), |mut s, b| {
+            use std::fmt::Write;
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// Walks `root` and returns the pipeline files, plus diagnostics for paths
@@ -396,14 +429,28 @@ pub fn parse_file(id: FileId, rel: &str, kind: FileKind, content: Content) -> Pa
     }
 }
 
+/// A file's parse, and the copy kept for the history when asked.
+type ParsedFile = (Parsed, Option<Kept>);
+
 /// Reads and parses a found file, dropping its text afterwards when asked
-/// and nothing was wrong with it.
-fn parse_found(id: FileId, f: FoundFile, drop_clean_text: bool) -> Parsed {
-    let mut p = parse_file(id, &f.rel, f.kind, read_bytes(&f.path));
-    if drop_clean_text && p.diags.is_empty() {
+/// and nothing was wrong with it; with a copy of the parse when asked to
+/// keep one ([`LoadOptions::keep`]).
+fn parse_found(id: FileId, f: FoundFile, opts: &LoadOptions) -> ParsedFile {
+    let content = read_bytes(&f.path);
+    let oid = match &content {
+        Content::Bytes(b) if opts.keep => Some(git_blob_id(b)),
+        _ => None,
+    };
+    let mut p = parse_file(id, &f.rel, f.kind, content);
+    p.source.blob = oid.clone();
+    let kept = opts.keep.then(|| Kept {
+        oid,
+        parsed: p.clone(),
+    });
+    if opts.drop_clean_text && p.diags.is_empty() {
         p.source.drop_text(f.path);
     }
-    p
+    (p, kept)
 }
 
 /// Files per parallel job: enough to amortise the scheduling, few enough to
@@ -423,7 +470,7 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Loaded {
         // the parse jobs, so load without overlapping walk and parse.
         return load_on_pool(root, opts);
     }
-    let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<Parsed>)>();
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<ParsedFile>)>();
     rayon::in_place_scope(|scope| {
         let mut counts = KindCounts::default();
         let mut batch: Vec<FoundFile> = Vec::with_capacity(CHUNK);
@@ -435,7 +482,7 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Loaded {
                 let parsed = batch
                     .into_iter()
                     .zip(first..)
-                    .map(|(f, id)| parse_found(FileId(id), f, opts.drop_clean_text))
+                    .map(|(f, id)| parse_found(FileId(id), f, opts))
                     .collect();
                 // The receiver outlives the scope's jobs; a failed send
                 // cannot happen.
@@ -459,21 +506,25 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Loaded {
         drop(tx);
         let mut asm = Assembler::new(root);
         asm.reserve(&counts);
+        let mut kept = Vec::new();
         // Chunks finish roughly in order; hold the early arrivals.
-        let mut pending: Vec<Option<Vec<Parsed>>> = (0..chunks).map(|_| None).collect();
+        let mut pending: Vec<Option<Vec<ParsedFile>>> = (0..chunks).map(|_| None).collect();
         let mut next = 0;
         for (chunk, parsed) in rx {
             pending[chunk] = Some(parsed);
             while let Some(parsed) = pending.get_mut(next).and_then(Option::take) {
-                for p in parsed {
+                for (p, k) in parsed {
                     asm.push(p);
+                    kept.extend(k);
                 }
                 next += 1;
             }
         }
         // All senders are gone: every job has finished (or panicked, and
         // the scope re-raises the panic when it ends).
-        asm.finish(problems)
+        let mut loaded = asm.finish(problems);
+        loaded.kept = kept;
+        loaded
     })
 }
 
@@ -481,12 +532,14 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Loaded {
 /// in parallel, then assemble, never blocking a pool thread.
 fn load_on_pool(root: &Path, opts: &LoadOptions) -> Loaded {
     let (found, problems) = walk(root, opts);
-    let parsed: Vec<Parsed> = found
+    let (parsed, kept): (Vec<Parsed>, Vec<Option<Kept>>) = found
         .par_iter()
         .enumerate()
-        .map(|(i, f)| parse_found(FileId(i as u32), f.clone(), opts.drop_clean_text))
-        .collect();
-    assemble(root, parsed, problems)
+        .map(|(i, f)| parse_found(FileId(i as u32), f.clone(), opts))
+        .unzip();
+    let mut loaded = assemble(root, parsed, problems);
+    loaded.kept = kept.into_iter().flatten().collect();
+    loaded
 }
 
 /// How many files of each kind the walk found, to size the pipeline's lists.
@@ -630,6 +683,23 @@ impl Assembler {
         Loaded {
             pipeline,
             diagnostics,
+            kept: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn git_blob_ids_are_gits() {
+        // `git hash-object` of an empty file and of "hello\n".
+        assert_eq!(
+            super::git_blob_id(b""),
+            "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
+        );
+        assert_eq!(
+            super::git_blob_id(b"hello\n"),
+            "ce013625030ba8dba906f756967f9e9ca394464a"
+        );
     }
 }

@@ -1196,3 +1196,80 @@ fn watch_reads_the_history_once_and_follows_the_working_tree() {
     );
     assert!(w.interrupt().success());
 }
+
+/// The history JSON of the pipeline at `root` (stats left out) read from
+/// git alone, and read starting from the working tree's files as the load
+/// read them (what `history` and `build` do), with how many versions the
+/// second took from the working tree.
+fn plain_and_seeded(root: &Path, opts: &dealbook::history::Options) -> (Value, Value, usize) {
+    use dealbook::history::{Timeline, json};
+    let today = jiff::civil::date(2026, 12, 31);
+    let mut kept = Vec::new();
+    let checked = dealbook::load_and_check_keeping(
+        root,
+        &dealbook::load::LoadOptions {
+            drop_clean_text: true,
+            ..Default::default()
+        },
+        None,
+        today,
+        |k| kept = k,
+    );
+    let end = checked.as_of;
+    let doc = |t: Timeline| {
+        let h = std::sync::Arc::new(t).finish(&checked);
+        let sel = json::select(&h, None);
+        let mut v: Value = serde_json::from_str(&json::json(&h, &sel, true, "CNY")).unwrap();
+        let n = v["stats"]["from_worktree"].as_u64().unwrap() as usize;
+        v.as_object_mut().unwrap().remove("stats");
+        (v, n)
+    };
+    let (plain, none) = doc(Timeline::read(root, end, opts).unwrap());
+    assert_eq!(none, 0);
+    let (seeded, n) = doc(Timeline::read_seeded(root, end, opts, || kept).unwrap());
+    (plain, seeded, n)
+}
+
+#[test]
+fn starting_from_the_working_tree_changes_nothing() {
+    // The scenario (every kind of change, a broken commit, renames), with
+    // the working tree changed since HEAD: a deal edited, one added, one
+    // saved with a byte-order mark (same text, another blob).
+    let r = scenario();
+    r.set("deals/beta.toml", "amount", "amount = 650_000");
+    r.write(
+        "deals/zeta.toml",
+        &r.read("deals/gamma.toml").replace("Gamma", "Zeta"),
+    );
+    let acme = r.read("accounts/acme.toml");
+    r.write("accounts/acme.toml", &format!("\u{feff}{acme}"));
+    for opts in [
+        dealbook::history::Options::default(),
+        dealbook::history::site_options(&r.pipe(), jiff::civil::date(2026, 12, 31), None),
+    ] {
+        let (plain, seeded, n) = plain_and_seeded(&r.pipe(), &opts);
+        assert!(n > 0, "nothing was taken from the working tree");
+        assert_eq!(plain, seeded);
+        assert_eq!(plain["latest"], "working tree");
+    }
+    // A pipeline folder that was moved: its files are seeded under their
+    // path in the folder.
+    let mut r = small("old");
+    r.commit("in old/", "2026-09-04T10:00:00Z");
+    r.set("deals/alpha.toml", "amount", "amount = 1_200_000");
+    r.commit("old/ changed", "2026-09-11T10:00:00Z");
+    r.git(&["mv", "old", "new"], D0);
+    r.commit("moved to new/", "2026-09-18T10:00:00Z");
+    r.sub = "new".into();
+    let (plain, seeded, n) = plain_and_seeded(&r.pipe(), &Default::default());
+    assert!(n > 0);
+    assert_eq!(plain, seeded);
+    assert_eq!(plain["latest"], "HEAD");
+    // A byte-order mark alone (another blob, the same text) does not make
+    // the working tree the latest point, as without the blob ids.
+    let acme = r.read("accounts/acme.toml");
+    r.write("accounts/acme.toml", &format!("\u{feff}{acme}"));
+    let (plain, seeded, _) = plain_and_seeded(&r.pipe(), &Default::default());
+    assert_eq!(plain, seeded);
+    assert_eq!(seeded["latest"], "HEAD");
+}

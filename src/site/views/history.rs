@@ -18,8 +18,8 @@ use crate::history::weekly::{self, DealMove, Weekly};
 use crate::history::{History, ScopeId};
 use crate::money::{Money, Ratio};
 use crate::site::charts;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Deals listed behind a bucket of "Since last week" (the largest first).
 pub const BUCKET_DEALS: usize = 8;
