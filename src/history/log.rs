@@ -76,6 +76,70 @@ pub struct Log {
     pub shallow: bool,
 }
 
+impl Log {
+    /// The blobs of pipeline files that are not the version the last
+    /// commit has at their path, each once, in the order the commits name
+    /// them: these are read from git whatever the working tree holds
+    /// (which, unchanged since that commit, has the last versions), so
+    /// they can be read before the working tree is loaded.
+    pub fn older_blobs(&self) -> Vec<String> {
+        use crate::diff::revision::{Class, classify};
+        let file = |rel: &str, mode: &str| matches!(classify(rel, mode), Class::File(_));
+        let mut last: HashMap<&str, &str> = HashMap::default();
+        for (_, changes) in &self.commits {
+            match changes {
+                Changes::Listing(files) => {
+                    last.clear();
+                    for f in files.iter().filter(|f| file(&f.rel, &f.mode)) {
+                        last.insert(&f.rel, &f.oid);
+                    }
+                }
+                Changes::Diff(list) => {
+                    for c in list {
+                        if let Some(from) = &c.renamed_from {
+                            last.remove(from.as_str());
+                        }
+                        match &c.new {
+                            Some((mode, oid)) if file(&c.rel, mode) => {
+                                last.insert(&c.rel, oid);
+                            }
+                            _ => {
+                                last.remove(c.rel.as_str());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut out = Vec::new();
+        let mut take = |rel: &str, oid: &str| {
+            if last.get(rel) != Some(&oid) && seen.insert(oid.to_string()) {
+                out.push(oid.to_string());
+            }
+        };
+        for (_, changes) in &self.commits {
+            match changes {
+                Changes::Listing(files) => {
+                    for f in files.iter().filter(|f| file(&f.rel, &f.mode)) {
+                        take(&f.rel, &f.oid);
+                    }
+                }
+                Changes::Diff(list) => {
+                    for c in list {
+                        if let Some((mode, oid)) = &c.new
+                            && file(&c.rel, mode)
+                        {
+                            take(&c.rel, oid);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 /// Where to read from.
 #[derive(Debug, Clone)]
 pub struct Range {
@@ -467,6 +531,62 @@ pub fn read(repo: &Repo, range: &Range) -> Result<Log, GitError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn older_blobs_are_those_not_last_at_their_path() {
+        let commit = |id: &str| Commit {
+            id: id.into(),
+            date: jiff::civil::date(2026, 1, 1),
+            time: 0,
+            author: String::new(),
+            subject: String::new(),
+            merge: false,
+        };
+        let tree = |rel: &str, oid: &str| TreeFile {
+            rel: rel.into(),
+            mode: "100644".into(),
+            oid: oid.into(),
+            size: 1,
+        };
+        let change = |rel: &str, oid: Option<&str>, from: Option<&str>| FileChange {
+            rel: rel.into(),
+            new: oid.map(|o| ("100644".into(), o.into())),
+            renamed_from: from.map(Into::into),
+        };
+        let log = Log {
+            commits: vec![
+                (
+                    commit("c0"),
+                    Changes::Listing(vec![
+                        tree("dealbook.toml", "s1"),
+                        tree("deals/a.toml", "a1"),
+                        tree("deals/b.toml", "b1"),
+                        tree("deals/c.toml", "c1"),
+                        tree("notes.txt", "n1"),
+                    ]),
+                ),
+                (
+                    commit("c1"),
+                    Changes::Diff(vec![
+                        change("deals/a.toml", Some("a2"), None),
+                        change("deals/c.toml", None, None),
+                        change("deals/d.toml", Some("b1"), Some("deals/b.toml")),
+                    ]),
+                ),
+                (
+                    commit("c2"),
+                    Changes::Diff(vec![change("deals/a.toml", Some("a3"), None)]),
+                ),
+            ],
+            notes: Vec::new(),
+            shallow: false,
+        };
+        // Last: dealbook.toml s1, a a3, d b1 (renamed from b, same blob).
+        // Older: a1 and a2; b1 at b (its path is gone: the version at b
+        // is parsed apart from d's, so it is read); c1 (deleted); never
+        // notes.txt, not a pipeline file.
+        assert_eq!(log.older_blobs(), ["a1", "b1", "c1", "a2"]);
+    }
 
     #[test]
     fn parses_raw_entries() {

@@ -573,14 +573,18 @@ impl Arrivals {
     }
 }
 
-/// Reads every wanted version's blob through one `git cat-file --batch`,
-/// in the order wanted, and parses each version once, on the thread pool,
-/// while git sends the next ones; each batch parsed goes to `sink` (so
-/// the replay can start on the first commits while the last are read).
-/// Returns how long git took.
+/// Blobs already read from git, by blob id.
+pub type Fetched = HashMap<String, Vec<u8>>;
+
+/// Reads every wanted version's blob (those not `fetched` already) through
+/// one `git cat-file --batch`, in the order wanted, and parses each
+/// version once, on the thread pool, while git sends the next ones; each
+/// batch parsed goes to `sink` (so the replay can start on the first
+/// commits while the last are read). Returns how long git took.
 pub fn read_and_parse(
     repo: &crate::diff::git::Repo,
     wanted: Vec<Wanted>,
+    mut fetched: Fetched,
     sink: std::sync::mpsc::Sender<Batch>,
 ) -> Result<std::time::Duration, crate::diff::git::GitError> {
     // Each blob, with the paths that want it (usually one; the same
@@ -595,7 +599,11 @@ pub fn read_and_parse(
         }
         e.push(w);
     }
-    let refs: Vec<&str> = oids.iter().map(String::as_str).collect();
+    // Those read already, in the order wanted, then the others from git.
+    let (have, refs): (Vec<&str>, Vec<&str>) = oids
+        .iter()
+        .map(String::as_str)
+        .partition(|o| fetched.contains_key(*o));
     let started = std::time::Instant::now();
     if rayon::current_thread_index().is_some() {
         // On a pool thread, waiting for git while the pool parses could
@@ -603,8 +611,11 @@ pub fn read_and_parse(
         let blobs = repo.blobs(&refs)?;
         let read_time = started.elapsed();
         let mut jobs: Vec<(Wanted, Content)> = Vec::new();
-        for (oid, bytes) in refs.iter().zip(blobs) {
-            for w in by_oid.remove(*oid).unwrap_or_default() {
+        let have = have
+            .iter()
+            .map(|o| (*o, fetched.remove(*o).unwrap_or_default()));
+        for (oid, bytes) in have.chain(refs.iter().copied().zip(blobs)) {
+            for w in by_oid.remove(oid).unwrap_or_default() {
                 jobs.push((w, content(bytes.clone())));
             }
         }
@@ -627,8 +638,8 @@ pub fn read_and_parse(
                 let _ = sink.send(parse_batch(batch));
             });
         };
-        let r = repo.blobs_each(&refs, |k, bytes| {
-            let mut ws = by_oid.remove(refs[k]).unwrap_or_default();
+        let mut each = |oid: &str, bytes: Vec<u8>| {
+            let mut ws = by_oid.remove(oid).unwrap_or_default();
             let last = ws.pop();
             for w in ws {
                 batch.push((w, content(bytes.clone())));
@@ -639,7 +650,11 @@ pub fn read_and_parse(
             if batch.len() >= BATCH {
                 spawn(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
             }
-        });
+        };
+        for oid in have {
+            each(oid, fetched.remove(oid).unwrap_or_default());
+        }
+        let r = repo.blobs_each(&refs, |k, bytes| each(refs[k], bytes));
         read_time = started.elapsed();
         if !batch.is_empty() {
             spawn(batch);

@@ -148,9 +148,27 @@ impl Timeline {
             }
         })?;
         let log_time = started.elapsed();
-        let seeded = seed();
-        let mut t = Self::replay(dir, &repo, log, end, opts, seeded)?;
+        // The blobs surely read from git are read while the working tree
+        // loads (`seed` may wait for it); the rest once it is known which
+        // the working tree has.
+        let older = log.older_blobs();
+        let (seeded, (prefetched, prefetch_time)) = std::thread::scope(|s| {
+            let fetch = s.spawn(|| {
+                let clock = std::time::Instant::now();
+                let refs: Vec<&str> = older.iter().map(String::as_str).collect();
+                let mut got: replay::Fetched = replay::Fetched::default();
+                // A failure leaves them to the reader, which says why.
+                let _ = repo.blobs_each(&refs, |k, b| {
+                    got.insert(older[k].clone(), b);
+                });
+                (got, clock.elapsed())
+            });
+            let seeded = seed();
+            (seeded, fetch.join().expect("reading the blobs panicked"))
+        });
+        let mut t = Self::replay(dir, &repo, log, end, opts, seeded, prefetched)?;
         t.stats.timings.log = log_time;
+        t.stats.timings.blobs += prefetch_time;
         Ok(t)
     }
 
@@ -161,6 +179,7 @@ impl Timeline {
         end: Date,
         opts: &Options,
         seed: Vec<crate::load::Kept>,
+        prefetched: replay::Fetched,
     ) -> Result<Timeline, Error> {
         let mut replay = Replay::new(dir);
         let seeded = replay.seed(seed);
@@ -280,7 +299,7 @@ impl Timeline {
             .build()
             .map_err(|e| Error::Git(format!("cannot start a thread: {e}")))?;
         std::thread::scope(|scope| {
-            let reader = scope.spawn(move || replay::read_and_parse(repo, wanted, tx));
+            let reader = scope.spawn(move || replay::read_and_parse(repo, wanted, prefetched, tx));
             own.install(move || {
             let mut versions = replay::Arrivals::new(rx, seeded);
             let replay_clock = std::time::Instant::now();
