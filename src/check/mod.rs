@@ -118,7 +118,7 @@ pub fn errors(p: &Pipeline, as_of: Date, reach: Reach, only: Option<&[usize]>) -
 /// The invalid-input corpus's helpers, shared with the integration tests.
 #[cfg(test)]
 #[allow(dead_code)]
-#[path = "../../tests/common/invalid.rs"]
+#[path = "../../tests/it/common/invalid.rs"]
 mod corpus;
 
 #[cfg(test)]
