@@ -1130,7 +1130,24 @@ fn walkdir_files(dir: &Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn git_stage_moves_stand_in_for_a_missing_history() {
-    let r = scenario();
+    let mut r = scenario();
+    // omega, open, no [[history]]: created Sep 1 in qualify, moved to
+    // solution on Oct 27 (the day before as_of).
+    r.write(
+        "deals/omega.toml",
+        &deal(
+            "Omega",
+            "acme",
+            "zhang-min",
+            "100_000",
+            "qualify",
+            "2026-12-15",
+            "2026-09-01",
+        ),
+    );
+    r.commit("omega", "2026-10-27T12:00:00Z");
+    r.set("deals/omega.toml", "stage", "stage = \"solution\"");
+    r.commit("omega moves", "2026-10-27T14:00:00Z");
     let site = r.tmp.path().join("site");
     let out = r.dealbook(&["build", ".", "--output", site.to_str().unwrap()]);
     assert!(out.status.success());
@@ -1155,6 +1172,23 @@ fn git_stage_moves_stand_in_for_a_missing_history() {
     ]);
     let page = std::fs::read_to_string(off.join("deals/alpha.html")).unwrap();
     assert!(!page.contains("2026-09-25"));
+    // The analytics count git's moves too (build computes them again once
+    // the history has given them): omega's days in its stage run from its
+    // move seen in git (Oct 27 to Oct 28: 1), not from created (57).
+    let days = |site: &Path| {
+        let doc: Value =
+            serde_json::from_str(&std::fs::read_to_string(site.join("data.json")).unwrap())
+                .unwrap();
+        doc["deals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == "omega")
+            .map(|d| d["days_in_stage"].clone())
+            .unwrap()
+    };
+    assert_eq!(days(&site), 1);
+    assert_eq!(days(&off), 57);
 }
 
 #[test]
