@@ -38,15 +38,15 @@ impl Timeline {
                 };
                 // The same blob: the same file. (Another blob may still
                 // be the same text: a byte-order mark the parse drops.)
-                if f.blob.is_some() && f.blob.as_ref() == self.head_blobs.get(&f.rel_path) {
+                if f.blob.as_ref() == Some(&head.blob) {
                     return false;
                 }
                 match &f.dropped_from {
-                    None => f.text != *head,
+                    None => f.text != head.text,
                     Some(path) => match std::fs::read(path) {
                         Ok(bytes) => {
                             let b = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-                            b != head.as_bytes()
+                            b != head.text.as_bytes()
                         }
                         Err(_) => true,
                     },

@@ -53,15 +53,21 @@ pub struct Timeline {
     pub log: ChangeLog,
     /// What it cost.
     pub stats: Stats,
-    /// `HEAD`'s pipeline files (relative path → text), to tell whether
-    /// the working tree differs.
-    pub(super) head_files: HashMap<String, Arc<str>>,
-    /// `HEAD`'s pipeline files' blob ids (relative path → blob id), to
-    /// tell it without reading the file when the load knows its blob id.
-    pub(super) head_blobs: HashMap<String, String>,
+    /// `HEAD`'s pipeline files by relative path, to tell whether the
+    /// working tree differs.
+    pub(super) head_files: HashMap<String, HeadFile>,
     /// Deal states at `HEAD` by id, for the uncommitted changes.
     pub(super) head_deals: HashMap<String, DealState>,
     pub(super) views: Views,
+}
+
+/// A pipeline file as `HEAD` has it.
+#[derive(Debug, Clone)]
+pub(super) struct HeadFile {
+    /// Its text.
+    pub text: Arc<str>,
+    /// Its blob id.
+    pub blob: String,
 }
 
 /// One operation of a commit on the replay.
@@ -443,19 +449,17 @@ impl Timeline {
                     points.push(point);
                 }
             }
-            let head_files: HashMap<String, Arc<str>> = replay
+            let head_files: HashMap<String, HeadFile> = replay
                 .slots
                 .iter()
                 .filter_map(|s| {
-                    s.now
-                        .as_ref()
-                        .map(|v| (s.rel.clone(), v.parsed.source.text.clone()))
+                    let v = s.now.as_ref()?;
+                    let head = HeadFile {
+                        text: v.parsed.source.text.clone(),
+                        blob: v.oid.clone(),
+                    };
+                    Some((s.rel.clone(), head))
                 })
-                .collect();
-            let head_blobs: HashMap<String, String> = replay
-                .slots
-                .iter()
-                .filter_map(|s| s.now.as_ref().map(|v| (s.rel.clone(), v.oid.clone())))
                 .collect();
             let head_deals: HashMap<String, DealState> = replay
                 .slots
@@ -521,7 +525,6 @@ impl Timeline {
                 log: changelog,
                 stats,
                 head_files,
-                head_blobs,
                 head_deals,
                 views: walk.views,
             })
