@@ -326,7 +326,16 @@ fn walk_each(
 
 /// Reads a file's bytes, refusing ones that are too large or not files.
 pub fn read_bytes(path: &Path) -> Content {
-    let len = match std::fs::metadata(path) {
+    let cannot = |e: std::io::Error| Content::Failed(Code::CannotRead, format!("cannot read file: {e}"));
+    // Open first, then ask the open file its type and size (`fstat`): one
+    // path lookup instead of two (a `stat` by path cost `check` of 100k
+    // deals 5% of its time). Opened without blocking, so that a FIFO is
+    // reported below instead of waiting for a writer.
+    let file = match open_without_blocking(path) {
+        Ok(f) => f,
+        Err(e) => return cannot(e),
+    };
+    let len = match file.metadata() {
         Ok(m) if !m.is_file() => {
             return Content::Failed(Code::NotAFile, "not a regular file".into());
         }
@@ -341,16 +350,14 @@ pub fn read_bytes(path: &Path) -> Content {
             );
         }
         Ok(m) => m.len(),
-        Err(e) => return Content::Failed(Code::CannotRead, format!("cannot read file: {e}")),
+        Err(e) => return cannot(e),
     };
     // `std::fs::read` without its second `stat` and its `lseek`: the size
     // is known (`Take` reads to the end without asking for it again).
     let read = || -> std::io::Result<Vec<u8>> {
         use std::io::Read;
         let mut buf = Vec::with_capacity(len as usize + 1);
-        std::fs::File::open(path)?
-            .take(u64::MAX)
-            .read_to_end(&mut buf)?;
+        file.take(u64::MAX).read_to_end(&mut buf)?;
         Ok(buf)
     };
     match read() {
@@ -362,8 +369,26 @@ pub fn read_bytes(path: &Path) -> Content {
             ),
         ),
         Ok(b) => Content::Bytes(b),
-        Err(e) => Content::Failed(Code::CannotRead, format!("cannot read file: {e}")),
+        Err(e) => cannot(e),
     }
+}
+
+/// Opens a file for reading without waiting: opening a FIFO for reading
+/// blocks until something writes to it, unless `O_NONBLOCK` is given
+/// (which regular files ignore).
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+}
+
+/// Elsewhere there are no FIFOs to wait on.
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 /// Decodes, parses and converts one file's content. Pure: no I/O.
@@ -690,6 +715,63 @@ impl Assembler {
 
 #[cfg(test)]
 mod tests {
+    use super::{Content, MAX_FILE_BYTES, read_bytes};
+    use crate::diag::Code;
+
+    fn failure(c: Content) -> Option<(Code, String)> {
+        match c {
+            Content::Bytes(_) => None,
+            Content::Failed(code, why) => Some((code, why)),
+        }
+    }
+
+    #[test]
+    fn read_bytes_reads_files_and_refuses_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.toml");
+        std::fs::write(&file, "x = 1\n").unwrap();
+        assert!(matches!(read_bytes(&file), Content::Bytes(b) if b == b"x = 1\n"));
+
+        let (code, why) = failure(read_bytes(dir.path())).unwrap();
+        assert_eq!((code, why.as_str()), (Code::NotAFile, "not a regular file"));
+
+        let (code, why) = failure(read_bytes(&dir.path().join("missing.toml"))).unwrap();
+        assert_eq!(code, Code::CannotRead);
+        assert!(why.starts_with("cannot read file: "), "{why}");
+
+        let big = dir.path().join("big.toml");
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(MAX_FILE_BYTES + 1)
+            .unwrap();
+        let (code, why) = failure(read_bytes(&big)).unwrap();
+        assert_eq!(code, Code::TooLarge);
+        assert_eq!(
+            why,
+            format!("file is {} bytes; the limit is {MAX_FILE_BYTES} bytes", MAX_FILE_BYTES + 1)
+        );
+    }
+
+    /// A FIFO (watch mode reads paths it is told about, of any type) is
+    /// refused at once, not waited on until something writes to it.
+    #[cfg(unix)]
+    #[test]
+    fn read_bytes_does_not_wait_on_a_fifo() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.toml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            std::io::Write::write_all(&mut std::io::stderr(), b"skipped: no mkfifo\n").unwrap();
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(failure(read_bytes(&fifo))));
+        let got = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("read_bytes waited on a FIFO");
+        assert_eq!(got.map(|(c, _)| c), Some(Code::NotAFile));
+    }
+
     #[test]
     fn git_blob_ids_are_gits() {
         // `git hash-object` of an empty file and of "hello\n".
