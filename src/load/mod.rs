@@ -209,7 +209,12 @@ fn walk_each(
     let mut link_problems: Vec<PathProblem> = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
-        .sort_by_file_name()
+        // By file name, as `sort_by_file_name` does, but comparing the
+        // whole paths' bytes: siblings share their parent's path, so the
+        // order is the same, without taking each name out of its path
+        // (`Path::file_name`) at every comparison (walkdir's sort by
+        // name cost `check` of 100k deals 2% of its CPU).
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
         .filter_entry(|e| {
             if e.depth() == 0 {
@@ -770,6 +775,34 @@ mod tests {
             .recv_timeout(std::time::Duration::from_secs(20))
             .expect("read_bytes waited on a FIFO");
         assert_eq!(got.map(|(c, _)| c), Some(Code::NotAFile));
+    }
+
+    /// The walk lists files in walkdir's order by file name.
+    #[test]
+    fn the_walk_is_in_file_name_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = [
+            "a.toml", "a-b.toml", "a0.toml", "A.toml", "ab.toml", "a.b.toml", "é.toml", "z.toml",
+            "_x.toml", "a b.toml", "10.toml", "9.toml",
+        ];
+        for sub in ["deals", "deals/x", "deals/x-y", "deals/x.y", "deals/xy", "accounts"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+            for n in names {
+                std::fs::write(dir.path().join(sub).join(n), "").unwrap();
+            }
+        }
+        let (found, _) = super::walk(dir.path(), &super::LoadOptions::default());
+        let got: Vec<_> = found.iter().map(|f| f.path.clone()).collect();
+        let want: Vec<_> = walkdir::WalkDir::new(dir.path())
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .filter(|p| got.contains(p))
+            .collect();
+        assert_eq!(got.len(), 6 * names.len(), "{got:?}");
+        assert_eq!(got, want);
     }
 
     #[test]
