@@ -734,29 +734,44 @@ impl Pipeline {
     /// Call after changing any list. The first definition of a duplicated
     /// id wins (the duplicate is an error).
     pub fn resolve(&mut self) {
+        use rayon::prelude::*;
         self.accounts.sort_by(|a, b| a.id.cmp(&b.id));
         self.deals.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut ix = Index::default();
-        ix.accounts.reserve(self.accounts.len());
-        ix.deals.reserve(self.deals.len());
-        for (i, s) in enumerate(&self.settings.stages) {
-            ix.stages.entry(s.id.value.clone()).or_insert(i);
-        }
-        for (i, t) in enumerate(&self.teams) {
-            ix.teams.entry(t.id.value.clone()).or_insert(i);
-        }
-        for (i, p) in enumerate(&self.people) {
-            ix.people.entry(p.id.value.clone()).or_insert(i);
-        }
-        for (i, a) in enumerate(&self.accounts) {
-            ix.accounts.entry(a.id.clone()).or_insert(i);
-        }
-        for (i, d) in enumerate(&self.deals) {
-            ix.deals.entry(d.id.clone()).or_insert(i);
-        }
-        for d in &mut self.deals {
-            resolve_deal(&ix, &self.settings, d);
-        }
+        // The deals' table (the largest) is built beside the others, and
+        // the deals are resolved in parallel: this runs while the rest
+        // of the pool is idle, between the parse and the checks.
+        let deal_table = || {
+            let mut t = FxHashMap::default();
+            t.reserve(self.deals.len());
+            for (i, d) in enumerate(&self.deals) {
+                t.entry(d.id.clone()).or_insert(i);
+            }
+            t
+        };
+        let other_tables = || {
+            let mut ix = Index::default();
+            ix.accounts.reserve(self.accounts.len());
+            for (i, s) in enumerate(&self.settings.stages) {
+                ix.stages.entry(s.id.value.clone()).or_insert(i);
+            }
+            for (i, t) in enumerate(&self.teams) {
+                ix.teams.entry(t.id.value.clone()).or_insert(i);
+            }
+            for (i, p) in enumerate(&self.people) {
+                ix.people.entry(p.id.value.clone()).or_insert(i);
+            }
+            for (i, a) in enumerate(&self.accounts) {
+                ix.accounts.entry(a.id.clone()).or_insert(i);
+            }
+            ix
+        };
+        let (deals, mut ix) = rayon::join(deal_table, other_tables);
+        ix.deals = deals;
+        let settings = &self.settings;
+        self.deals
+            .par_iter_mut()
+            .with_min_len(1024)
+            .for_each(|d| resolve_deal(&ix, settings, d));
         self.index = ix;
     }
 
