@@ -669,8 +669,6 @@ pub struct Coverage {
     pub team_ok: bool,
     /// Stems of all account files, readable or not.
     pub account_stems: BTreeSet<String>,
-    /// Stems of all deal files, readable or not.
-    pub deal_stems: BTreeSet<String>,
 }
 
 /// A whole pipeline.

@@ -428,11 +428,6 @@ impl Replay {
                             }
                         }
                     }
-                    if present {
-                        p.coverage.deal_stems.insert(stem);
-                    } else {
-                        p.coverage.deal_stems.remove(&stem);
-                    }
                 }
                 FileKind::Account => {
                     let new = match item {

@@ -544,10 +544,7 @@ pub fn place(
             p.coverage.account_stems.insert(a.id.0.clone());
             p.accounts.push(*a);
         }
-        Item::Deal(d) => {
-            p.coverage.deal_stems.insert(d.id.0.clone());
-            p.deals.push(*d);
-        }
+        Item::Deal(d) => p.deals.push(*d),
         Item::Targets(t) => p.targets.extend(t),
         Item::Failed(kind) => match kind {
             FileKind::Settings => *seen_settings = true,
@@ -555,10 +552,7 @@ pub fn place(
             FileKind::Account => {
                 p.coverage.account_stems.insert(stem_of(rel).to_string());
             }
-            FileKind::Deal => {
-                p.coverage.deal_stems.insert(stem_of(rel).to_string());
-            }
-            FileKind::Targets => {}
+            FileKind::Deal | FileKind::Targets => {}
         },
     }
 }
