@@ -187,19 +187,27 @@ fn walk_each(
         .iter()
         .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
         .collect();
+    let root_bytes = root.as_os_str().as_encoded_bytes();
     let rel_of = |p: &Path| -> String {
-        let rel = p.strip_prefix(root);
         // Fast path: walkdir joins plain names onto the root, so with `/`
-        // as the separator the rest of the path is already the answer.
+        // as the separator the rest of the path's bytes after the root's
+        // and a `/` are already the answer (`Path::strip_prefix` compares
+        // component by component: 1% of check's CPU on 100k deals).
         if std::path::MAIN_SEPARATOR == '/'
-            && let Ok(r) = rel
-            && let Some(s) = r.to_str()
+            && let Some(r) = p.as_os_str().as_encoded_bytes().strip_prefix(root_bytes)
+            && let Some(r) = r
+                .strip_prefix(b"/")
+                .or(root_bytes.ends_with(b"/").then_some(r))
+            && let Ok(s) = std::str::from_utf8(r)
+            && !s.is_empty()
             && !s.contains("//")
             && !s.starts_with('/')
             && !s.ends_with('/')
+            && !s.split('/').any(|c| c == "." || c == "..")
         {
             return s.to_owned();
         }
+        let rel = p.strip_prefix(root);
         rel.unwrap_or(p)
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -331,7 +339,8 @@ fn walk_each(
 
 /// Reads a file's bytes, refusing ones that are too large or not files.
 pub fn read_bytes(path: &Path) -> Content {
-    let cannot = |e: std::io::Error| Content::Failed(Code::CannotRead, format!("cannot read file: {e}"));
+    let cannot =
+        |e: std::io::Error| Content::Failed(Code::CannotRead, format!("cannot read file: {e}"));
     // Open first, then ask the open file its type and size (`fstat`): one
     // path lookup instead of two (a `stat` by path cost `check` of 100k
     // deals 5% of its time). Opened without blocking, so that a FIFO is
@@ -753,7 +762,10 @@ mod tests {
         assert_eq!(code, Code::TooLarge);
         assert_eq!(
             why,
-            format!("file is {} bytes; the limit is {MAX_FILE_BYTES} bytes", MAX_FILE_BYTES + 1)
+            format!(
+                "file is {} bytes; the limit is {MAX_FILE_BYTES} bytes",
+                MAX_FILE_BYTES + 1
+            )
         );
     }
 
@@ -785,7 +797,14 @@ mod tests {
             "a.toml", "a-b.toml", "a0.toml", "A.toml", "ab.toml", "a.b.toml", "é.toml", "z.toml",
             "_x.toml", "a b.toml", "10.toml", "9.toml",
         ];
-        for sub in ["deals", "deals/x", "deals/x-y", "deals/x.y", "deals/xy", "accounts"] {
+        for sub in [
+            "deals",
+            "deals/x",
+            "deals/x-y",
+            "deals/x.y",
+            "deals/xy",
+            "accounts",
+        ] {
             std::fs::create_dir_all(dir.path().join(sub)).unwrap();
             for n in names {
                 std::fs::write(dir.path().join(sub).join(n), "").unwrap();
@@ -803,6 +822,33 @@ mod tests {
             .collect();
         assert_eq!(got.len(), 6 * names.len(), "{got:?}");
         assert_eq!(got, want);
+    }
+
+    /// The files' paths relative to the root do not depend on how the
+    /// root is spelled.
+    #[test]
+    fn relative_paths_do_not_depend_on_the_roots_spelling() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("pipe");
+        std::fs::create_dir_all(root.join("deals/q1")).unwrap();
+        std::fs::write(root.join("deals/q1/a.toml"), "").unwrap();
+        std::fs::write(root.join("dealbook.toml"), "").unwrap();
+        let rels = |r: &std::path::Path| -> Vec<String> {
+            let (found, _) = super::walk(r, &super::LoadOptions::default());
+            found.into_iter().map(|f| f.rel).collect()
+        };
+        let want = vec!["dealbook.toml".to_string(), "deals/q1/a.toml".to_string()];
+        let s = root.to_str().unwrap();
+        for spelled in [
+            s.to_string(),
+            format!("{s}/"),
+            format!("{s}/."),
+            format!("{s}//"),
+            format!("{s}/../pipe"),
+            format!("{}/./pipe", dir.path().to_str().unwrap()),
+        ] {
+            assert_eq!(rels(std::path::Path::new(&spelled)), want, "root {spelled}");
+        }
     }
 
     #[test]
