@@ -6,7 +6,7 @@ use super::Ctx;
 use crate::diag::{Code, Diagnostic};
 use crate::model::Outcome;
 use jiff::civil::Date;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 /// Won and lost deals have `close`, not after `as_of`; lost ones a
 /// `lost_reason`.
@@ -201,9 +201,19 @@ fn join_missing(items: &[String]) -> String {
 /// Each contact at most once among a deal's stakeholders.
 pub fn stakeholders(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for d in cx.deals() {
-        let mut seen = HashSet::new();
-        for s in &d.stakeholders {
-            if !seen.insert(s.contact.value.as_str()) {
+        // A deal lists a few stakeholders: look back through them (a set
+        // per deal cost more than the search); a set only for long lists.
+        let list = &d.stakeholders;
+        let mut seen = FxHashSet::default();
+        let long = list.len() > 16;
+        for (i, s) in list.iter().enumerate() {
+            let id = s.contact.value.as_str();
+            let again = if long {
+                !seen.insert(id)
+            } else {
+                list[..i].iter().any(|e| e.contact.value.as_str() == id)
+            };
+            if again {
                 out.push(
                     Diagnostic::new(
                         Code::DuplicateStakeholder,

@@ -214,7 +214,9 @@ pub fn deals(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     };
     for d in cx.deals() {
         let acc = d.account.value.as_str();
-        if !acc.is_empty() && !p.coverage.account_stems.contains(acc) {
+        // A reference that resolved names an account, whose stem is in
+        // the set (skips a search of the set for almost every deal).
+        if d.refs.account.is_none() && !acc.is_empty() && !p.coverage.account_stems.contains(acc) {
             let accounts = p.accounts.iter().map(|a| (a.id.as_str(), a.name.as_str()));
             let hint = name_hint("account", acc, "account", accounts)
                 .or_else(|| suggest(acc, p.coverage.account_stems.iter().map(|s| s.as_str())))
