@@ -148,7 +148,10 @@ pub fn site_history(
     rev: Option<String>,
     seed: impl FnOnce() -> Vec<dealbook::load::Kept>,
 ) -> Option<std::sync::Arc<dealbook::history::Timeline>> {
-    let opts = dealbook::history::site_options(root, end, rev);
+    let opts = dealbook::history::Options {
+        exit_after: true,
+        ..dealbook::history::site_options(root, end, rev)
+    };
     match dealbook::history::Timeline::read_seeded(root, end, &opts, seed) {
         Ok(t) if t.has_snapshots() => Some(std::sync::Arc::new(t)),
         Ok(_) => {

@@ -77,6 +77,7 @@ pub fn run(a: Args) -> Result<Exit, Failure> {
             .period
             .map_or(dealbook::period::Grain::Quarter, |p| p.grain()),
         verify: a.verify_checks,
+        exit_after: true,
         ..history::Options::default()
     };
     // The history is read while the pipeline as it is now loads: the two

@@ -90,6 +90,11 @@ pub struct Options {
     /// Check every snapshot in full as well, and panic when that finds
     /// another number of errors than the incremental check (for tests).
     pub verify: bool,
+    /// The process exits soon after the read (`build`, `history`): the
+    /// versions parsed and the replayed pipeline are left for the exit to
+    /// free, instead of being freed on a thread of their own beside the
+    /// rest of the work (as long as a snapshot or two, on a busy CPU).
+    pub exit_after: bool,
 }
 
 impl Default for Options {
@@ -102,6 +107,7 @@ impl Default for Options {
             recent: None,
             rev: None,
             verify: false,
+            exit_after: false,
         }
     }
 }

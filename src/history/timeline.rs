@@ -500,11 +500,16 @@ impl Timeline {
             // The reader has sent everything (or failed: then its error).
             let waited = versions.waited;
             // Freeing every version parsed and the replayed pipeline takes
-            // as long as a snapshot or two: on a thread of its own, off the
-            // way to the result (inline if no thread can start).
-            let _ = std::thread::Builder::new()
-                .name("history-free".into())
-                .spawn(move || drop((versions, replay)));
+            // as long as a snapshot or two: left to the exit when one comes
+            // soon, otherwise on a thread of its own, off the way to the
+            // result (inline if no thread can start).
+            if opts.exit_after {
+                std::mem::forget((versions, replay));
+            } else {
+                let _ = std::thread::Builder::new()
+                    .name("history-free".into())
+                    .spawn(move || drop((versions, replay)));
+            }
             let read_time = reader.join().expect("reading the blobs panicked")?;
             let mut stats = stats;
             stats.timings.blobs = read_time;
