@@ -29,10 +29,17 @@
 #   WEEKS=104       weekly commits after the first
 #   CHANGES=100     deals changed per commit
 #   BENCH_DIR=/tmp/dealbook-bench
-#   SITE_DIR=$BENCH_DIR/history-<deals>/site   where the builds write (e.g.
-#                   /dev/shm/dealbook-site, a tmpfs, to time dealbook
-#                   without the file system's cost of creating 11k files
-#                   right after deleting 11k, which varies run to run)
+#   SITE_DIR=$BENCH_DIR/history-<deals>/site   where the builds write: each
+#                   run into a folder of its own, $SITE_DIR-<run>-<command>
+#                   (e.g. SITE_DIR=/dev/shm/dbsite/site, a tmpfs, to time
+#                   dealbook without the file system's cost of creating
+#                   11k files; there each site is deleted once timed)
+#
+# The sites of an earlier run of the script are deleted first, then the
+# script waits 40 s, and no site is deleted while the runs are timed:
+# ext4 (without a journal) scans recently freed inodes when it creates
+# files, which made a build right after deleting the previous build's 11k
+# files pay up to 1.5 s for it, varying run to run (bench/README.md).
 #
 # The goals (issue "History from git"): history under 3 s and build with
 # history at most 1.3x the build without, at 10k deals. The load average
@@ -67,24 +74,41 @@ for deals in $SIZES; do
     cd "$repo"
     git diff --quiet HEAD || { echo "$repo has uncommitted changes" >&2; exit 1; }
     site=${SITE_DIR:-$work/site}
+    mkdir -p "$(dirname "$site")"
+    # On a tmpfs (memory) each site is deleted once timed: freeing costs
+    # the next run nothing there, and 16 sites of 100k deals would not fit.
+    [ "$(stat -f -c %T "$(dirname "$site")")" = tmpfs ] && on_tmpfs=1 || on_tmpfs=0
+    if compgen -G "$site-*" >/dev/null || [ -e "$site" ]; then
+        rm -rf "$site" "$site"-*
+        sync
+        if [ "$on_tmpfs" = 0 ]; then
+            echo "waiting 40 s after deleting the previous runs' sites…" >&2
+            sleep 40
+        fi
+    fi
     echo "== $deals deals: what dealbook history reads" >&2
     "$bin" history . --timings 2>&1 >/dev/null | sed 's/^/   /' >&2
     echo "cores: $(nproc); load before: $(load_average)" >&2
     names=("history" "build (history)" "build --no-history")
-    cmds=("$bin history ." "$bin build . --output $site" "$bin build . --output $site --no-history")
+    # The builds' output folder is appended to the command for each run.
+    cmds=("$bin history ." "$bin build . --output" "$bin build . --no-history --output")
     n=${#cmds[@]}
+    out_of() { # the site folder of run $1 of command $2 (none for history)
+        if [ "$2" = 0 ]; then echo ""; else echo "$site-$1-$2"; fi
+    }
     for c in "${!cmds[@]}"; do
         # shellcheck disable=SC2086 # the command is split on purpose
-        measure ${cmds[$c]} >/dev/null # warm-up
+        measure ${cmds[$c]} $(out_of warm "$c") >/dev/null # warm-up
+        if [ "$on_tmpfs" = 1 ] && [ "$c" != 0 ]; then rm -rf "$(out_of warm "$c")"; fi
     done
     declare -a ts=() rs=() cs=()
     for ((i = 0; i < RUNS; i++)); do
         for ((k = 0; k < n; k++)); do
             c=$(((i + k) % n))
-            rm -rf "$site"
             sync
             # shellcheck disable=SC2086
-            read -r t r p rc < <(measure ${cmds[$c]})
+            read -r t r p rc < <(measure ${cmds[$c]} $(out_of "$i" "$c"))
+            if [ "$on_tmpfs" = 1 ] && [ "$c" != 0 ]; then rm -rf "$(out_of "$i" "$c")"; fi
             [ "$rc" = 0 ] || { echo "${names[$c]} exited $rc" >&2; exit 1; }
             ts[c]+="$t " rs[c]+="$r " cs[c]+="$p "
         done
