@@ -6,7 +6,6 @@ use super::Ctx;
 use crate::diag::{Code, Diagnostic};
 use crate::model::Outcome;
 use jiff::civil::Date;
-use rustc_hash::FxHashSet;
 
 /// Won and lost deals have `close`, not after `as_of`; lost ones a
 /// `lost_reason`.
@@ -201,31 +200,18 @@ fn join_missing(items: &[String]) -> String {
 /// Each contact at most once among a deal's stakeholders.
 pub fn stakeholders(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for d in cx.deals() {
-        // A deal lists a few stakeholders: look back through them (a set
-        // per deal cost more than the search); a set only for long lists.
-        let list = &d.stakeholders;
-        let mut seen = FxHashSet::default();
-        let long = list.len() > 16;
-        for (i, s) in list.iter().enumerate() {
-            let id = s.contact.value.as_str();
-            let again = if long {
-                !seen.insert(id)
-            } else {
-                list[..i].iter().any(|e| e.contact.value.as_str() == id)
-            };
-            if again {
-                out.push(
-                    Diagnostic::new(
-                        Code::DuplicateStakeholder,
-                        s.contact.span,
-                        format!(
-                            "contact \"{}\" is listed twice as a stakeholder",
-                            s.contact.value
-                        ),
-                    )
-                    .hint("keep one entry per contact, with their main buying role"),
-                );
-            }
+        for (s, _) in super::repeats(&d.stakeholders, |s| s.contact.value.as_str()) {
+            out.push(
+                Diagnostic::new(
+                    Code::DuplicateStakeholder,
+                    s.contact.span,
+                    format!(
+                        "contact \"{}\" is listed twice as a stakeholder",
+                        s.contact.value
+                    ),
+                )
+                .hint("keep one entry per contact, with their main buying role"),
+            );
         }
     }
 }

@@ -77,6 +77,30 @@ pub const RULES: &[(&str, Rule, Reach)] = &[
     ("signal-noise", settings::signal_noise, Reach::Advice),
 ];
 
+/// The items of `list` whose key an earlier item has, each with the
+/// nearest such earlier item, in list order. Lists are short (a deal's
+/// stakeholders, an account's contacts): an item is compared with those
+/// before it, which costs less than a hash set per list; a set only for
+/// long lists.
+pub(crate) fn repeats<'a, T>(list: &'a [T], key: impl Fn(&'a T) -> &'a str) -> Vec<(&'a T, &'a T)> {
+    let mut out = Vec::new();
+    if list.len() > 16 {
+        let mut last = rustc_hash::FxHashMap::default();
+        for x in list {
+            if let Some(prev) = last.insert(key(x), x) {
+                out.push((x, prev));
+            }
+        }
+    } else {
+        for (i, x) in list.iter().enumerate() {
+            if let Some(prev) = list[..i].iter().rev().find(|e| key(e) == key(x)) {
+                out.push((x, prev));
+            }
+        }
+    }
+    out
+}
+
 /// Runs every rule. The rules are independent, so they run in parallel;
 /// the result is in rule order all the same.
 pub fn check(p: &Pipeline, as_of: Date) -> Vec<Diagnostic> {

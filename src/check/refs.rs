@@ -38,26 +38,14 @@ pub fn unique_ids(cx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     for a in &p.accounts {
-        // An account has a few contacts: look back through them (a map
-        // per account cost the history's check of each snapshot more
-        // than the search); a map only for long lists.
-        let list = &a.contacts;
-        let mut seen = FxHashMap::default();
-        let long = list.len() > 16;
-        for (i, c) in list.iter().enumerate() {
-            let id = c.id.value.as_str();
-            let first = if long {
-                seen.insert(id, c.id.span)
-            } else {
-                list[..i]
-                    .iter()
-                    .rev()
-                    .find(|e| e.id.value.as_str() == id)
-                    .map(|e| e.id.span)
-            };
-            if let Some(first) = first {
-                dup(out, c.id.span, "contact", id, first);
-            }
+        for (c, first) in super::repeats(&a.contacts, |c| c.id.value.as_str()) {
+            dup(
+                out,
+                c.id.span,
+                "contact",
+                c.id.value.as_str(),
+                first.id.span,
+            );
         }
     }
     // Stems across subfolders, from every file read (parsed or not). Paths
