@@ -33,17 +33,21 @@
 #                   run into a folder of its own, $SITE_DIR-<run>-<command>
 #                   (e.g. SITE_DIR=/dev/shm/dbsite/site, a tmpfs, to time
 #                   dealbook without the file system's cost of creating
-#                   11k files; there each site is deleted once timed)
-#
-# The sites of an earlier run of the script are deleted first, then the
-# script waits 40 s, and no site is deleted while the runs are timed:
-# ext4 (without a journal) scans recently freed inodes when it creates
-# files, which made a build right after deleting the previous build's 11k
-# files pay up to 1.5 s for it, varying run to run (bench/README.md).
+#                   11k files)
 #
 # The goals (issue "History from git"): history under 3 s and build with
 # history at most 1.3x the build without, at 10k deals. The load average
 # is printed before and after: measure on a quiet machine (load < 1).
+#
+# No site is deleted while the runs are timed (those of an earlier run of
+# the script are deleted first, then it waits 65 s): ext4 skips the inodes
+# freed in the last 60 s when it creates files (`recently_deleted`, a scan
+# for each file), which made a build right after deleting the previous
+# build's 11k files pay up to 1.5 s for it. Each site is instead written
+# out and dropped from the page cache once timed (python3's
+# posix_fadvise; skipped without python3), so that the sites (300 MB each
+# at 10k deals) do not fill the memory and make later builds pay for its
+# reclaim. On a tmpfs each site is simply deleted once timed.
 set -euo pipefail
 
 RUNS=${RUNS:-5}
@@ -75,15 +79,30 @@ for deals in $SIZES; do
     git diff --quiet HEAD || { echo "$repo has uncommitted changes" >&2; exit 1; }
     site=${SITE_DIR:-$work/site}
     mkdir -p "$(dirname "$site")"
-    # On a tmpfs (memory) each site is deleted once timed: freeing costs
-    # the next run nothing there, and 16 sites of 100k deals would not fit.
     [ "$(stat -f -c %T "$(dirname "$site")")" = tmpfs ] && on_tmpfs=1 || on_tmpfs=0
+    # A timed site: deleted on a tmpfs; elsewhere kept, written out and
+    # dropped from the page cache.
+    settle() {
+        if [ "$on_tmpfs" = 1 ]; then
+            rm -rf "$1"
+        else
+            sync
+            command -v python3 >/dev/null && python3 -c '
+import os, sys
+for root, _, files in os.walk(sys.argv[1]):
+    for f in files:
+        fd = os.open(os.path.join(root, f), os.O_RDONLY)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        os.close(fd)
+' "$1"
+        fi
+    }
     if compgen -G "$site-*" >/dev/null || [ -e "$site" ]; then
         rm -rf "$site" "$site"-*
         sync
         if [ "$on_tmpfs" = 0 ]; then
-            echo "waiting 40 s after deleting the previous runs' sites…" >&2
-            sleep 40
+            echo "waiting 65 s after deleting the previous runs' sites…" >&2
+            sleep 65
         fi
     fi
     echo "== $deals deals: what dealbook history reads" >&2
@@ -99,16 +118,15 @@ for deals in $SIZES; do
     for c in "${!cmds[@]}"; do
         # shellcheck disable=SC2086 # the command is split on purpose
         measure ${cmds[$c]} $(out_of warm "$c") >/dev/null # warm-up
-        if [ "$on_tmpfs" = 1 ] && [ "$c" != 0 ]; then rm -rf "$(out_of warm "$c")"; fi
+        if [ "$c" != 0 ]; then settle "$(out_of warm "$c")"; fi
     done
     declare -a ts=() rs=() cs=()
     for ((i = 0; i < RUNS; i++)); do
         for ((k = 0; k < n; k++)); do
             c=$(((i + k) % n))
-            sync
             # shellcheck disable=SC2086
             read -r t r p rc < <(measure ${cmds[$c]} $(out_of "$i" "$c"))
-            if [ "$on_tmpfs" = 1 ] && [ "$c" != 0 ]; then rm -rf "$(out_of "$i" "$c")"; fi
+            if [ "$c" != 0 ]; then settle "$(out_of "$i" "$c")"; fi
             [ "$rc" = 0 ] || { echo "${names[$c]} exited $rc" >&2; exit 1; }
             ts[c]+="$t " rs[c]+="$r " cs[c]+="$p "
         done
