@@ -337,15 +337,26 @@ impl Timeline {
                 Some(s) => s.max(commits[0].date),
                 None => commits[0].date,
             };
-            let upto = |d: Date| commits.iter().rposition(|c| c.date <= d);
+            // When each commit landed on the branch: its date, or its
+            // parent's when it is dated earlier (a wrong clock, a rebase
+            // keeping old dates): it cannot have landed before its parent.
+            let landed: Vec<Date> = commits
+                .iter()
+                .scan(None, |latest: &mut Option<Date>, c| {
+                    let d = latest.map_or(c.date, |l| l.max(c.date));
+                    *latest = Some(d);
+                    Some(d)
+                })
+                .collect();
+            let upto = |d: Date| landed.iter().rposition(|&l| l <= d);
             let mut requests: Vec<Request> = Vec::new();
             let cadence_dates: Vec<(usize, Date)> = match opts.every {
-                Every::Commit => commits
+                Every::Commit => landed
                     .iter()
+                    .copied()
                     .enumerate()
                     .take(commits.len().saturating_sub(1))
-                    .filter(|(_, c)| c.date >= start && c.date <= end)
-                    .map(|(k, c)| (k, c.date))
+                    .filter(|&(_, d)| d >= start && d <= end)
                     .collect(),
                 every => cadence::dates(every, weekday, start, end)
                     .into_iter()

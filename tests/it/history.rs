@@ -707,6 +707,47 @@ fn the_working_tree_is_the_latest_point_when_it_differs() {
     );
 }
 
+/// A commit dated before its parent (a wrong clock, a rebase keeping old
+/// dates) landed on the branch after that parent: it is not in the
+/// snapshots before its parent's date.
+#[test]
+fn a_commit_dated_before_its_parent_counts_from_its_parents_date() {
+    let mut r = small("");
+    r.commit("base", "2026-10-01T10:00:00Z");
+    r.set("deals/alpha.toml", "amount", "amount = 1_500_000");
+    r.commit("up", "2026-10-14T10:00:00Z");
+    r.set("deals/alpha.toml", "amount", "amount = 2_000_000");
+    r.commit("late clock", "2026-10-05T10:00:00Z");
+    r.set("deals/alpha.toml", "name", "name = \"Alpha ERP, phase 1\"");
+    r.commit("after", "2026-10-20T10:00:00Z");
+    let doc = history(&r, &[]);
+    let pipeline = |date: &str| {
+        let org = trend(&doc, "org", None);
+        let p = org.iter().find(|p| p["date"] == date);
+        money(&p.unwrap_or_else(|| panic!("no point on {date}: {org:?}"))["pipeline"])
+    };
+    // Sun Oct 4 and Oct 11: "base" only ("up", Oct 14, came before
+    // "late clock" on the branch).
+    assert_eq!(pipeline("2026-10-04"), 1_000_000);
+    assert_eq!(pipeline("2026-10-11"), 1_000_000);
+    // From Oct 18 on: both later commits ("after" renames the deal).
+    assert_eq!(pipeline("2026-10-18"), 2_000_000);
+    assert_eq!(pipeline("2026-10-25"), 2_000_000);
+    // The same with a snapshot per commit: in branch order, each dated
+    // when it can have landed at the earliest.
+    let doc = history(&r, &["--every", "commit"]);
+    let dates: Vec<&str> = trend(&doc, "org", None)
+        .iter()
+        .map(|p| p["date"].as_str().unwrap())
+        .collect();
+    // base Oct 1, up Oct 14, late clock at up's Oct 14, then HEAD
+    // ("after") as of the range's end.
+    assert_eq!(
+        dates,
+        ["2026-10-01", "2026-10-14", "2026-10-14", "2026-10-28"]
+    );
+}
+
 #[test]
 fn a_shallow_clone_starts_where_it_was_cut() {
     let mut r = small("");
