@@ -177,58 +177,12 @@ fn copy_dir(from: &Path, to: &Path) {
 /// large-deal or buyer rules. So the only risk signals and diagnostics are
 /// the ones the scenario's edits cause, and a change to the scaffold's
 /// defaults does not move these tests or their snapshots.
-const SETTINGS: &str = r#"[org]
-name = "Test Org"
-currency = "CNY"
-fiscal_year_start = 1
-as_of = 2026-11-15
-
-[rates]
-USD = 7.10
-
-[[stage]]
-id = "qualify"
-name = "Qualification"
-probability = 0.10
-category = "pipeline"
-
-[[stage]]
-id = "needs-analysis"
-name = "Needs analysis"
-probability = 0.20
-category = "pipeline"
-
-[[stage]]
-id = "solution"
-name = "Solution"
-probability = 0.40
-category = "best_case"
-
-[[stage]]
-id = "proof"
-name = "Value proof"
-probability = 0.60
-category = "best_case"
-
-[[stage]]
-id = "negotiation"
-name = "Negotiation"
-probability = 0.80
-category = "commit"
-
-[[stage]]
-id = "won"
-name = "Won"
-outcome = "won"
-
-[[stage]]
-id = "lost"
-name = "Lost"
-outcome = "lost"
-
-[rules]
-min_stakeholders = 1
-"#;
+fn settings() -> String {
+    crate::common::settings(
+        "[org]\nname = \"Test Org\"\ncurrency = \"CNY\"\nfiscal_year_start = 1\nas_of = 2026-11-15\n\n[rates]\nUSD = 7.10\n",
+        "[rules]\nmin_stakeholders = 1\n",
+    )
+}
 
 const TEAM: &str = r#"[[team]]
 id = "east"
@@ -307,7 +261,7 @@ fn deal(
 
 /// The base pipeline.
 fn base(r: &Repo) {
-    r.write("dealbook.toml", SETTINGS);
+    r.write("dealbook.toml", &settings());
     r.write("team.toml", TEAM);
     r.write("accounts/acme.toml", ACME);
     r.write("accounts/key/huaxing.toml", HUAXING);

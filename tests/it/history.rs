@@ -625,7 +625,7 @@ fn table_output_fits_the_terminal() {
 /// 2026-11-20).
 fn small(sub: &str) -> Repo {
     let r = Repo::new(sub);
-    r.write("dealbook.toml", SETTINGS);
+    r.write("dealbook.toml", &settings());
     r.write("team.toml", TEAM);
     r.write("accounts/acme.toml", ACME);
     r.write("accounts/huaxing.toml", HUAXING);
@@ -918,7 +918,7 @@ fn other_cadences() {
     let mut r = small("");
     r.write(
         "dealbook.toml",
-        &format!("{SETTINGS}\n[history]\nweek_ends = \"friday\"\n"),
+        &format!("{}\n[history]\nweek_ends = \"friday\"\n", settings()),
     );
     r.commit("base", "2026-10-01T10:00:00Z");
     let doc = history(&r, &[]);
@@ -1143,7 +1143,7 @@ fn the_site_with_history_is_deterministic_and_can_be_turned_off() {
     // Labels in Chinese.
     r.write(
         "dealbook.toml",
-        &SETTINGS.replace(
+        &settings().replace(
             "currency = \"CNY\"",
             "currency = \"CNY\"\nlocale = \"zh-CN\"",
         ),

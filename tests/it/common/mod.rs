@@ -30,6 +30,56 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+/// The stage list of `dealbook init` (its ids, names, probabilities and
+/// categories) without its limits and exit criteria, which would raise
+/// warnings the git fixtures do not want.
+pub const PLAIN_STAGES: &str = r#"[[stage]]
+id = "qualify"
+name = "Qualification"
+probability = 0.10
+category = "pipeline"
+
+[[stage]]
+id = "needs-analysis"
+name = "Needs analysis"
+probability = 0.20
+category = "pipeline"
+
+[[stage]]
+id = "solution"
+name = "Solution"
+probability = 0.40
+category = "best_case"
+
+[[stage]]
+id = "proof"
+name = "Value proof"
+probability = 0.60
+category = "best_case"
+
+[[stage]]
+id = "negotiation"
+name = "Negotiation"
+probability = 0.80
+category = "commit"
+
+[[stage]]
+id = "won"
+name = "Won"
+outcome = "won"
+
+[[stage]]
+id = "lost"
+name = "Lost"
+outcome = "lost"
+"#;
+
+/// A `dealbook.toml`: `head` (the `[org]` table, `[rates]`…), then
+/// [`PLAIN_STAGES`], then `tail` (`[rules]`…).
+pub fn settings(head: &str, tail: &str) -> String {
+    format!("{head}\n{PLAIN_STAGES}\n{tail}")
+}
+
 /// Writes a line to the real stderr of the process. The test harness
 /// captures `eprintln!` (shown only when a test fails); this is shown
 /// always, for the skips a person running `cargo test` must see.

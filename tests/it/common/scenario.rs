@@ -8,54 +8,12 @@ use super::git::Repo;
 /// The settings: the stage list of `dealbook init`'s ids and defaults,
 /// no rules that raise diagnostics, `as_of` fixed at Wednesday
 /// 2026-10-28 (the range's end).
-pub const SETTINGS: &str = r#"[org]
-name = "Test Org"
-currency = "CNY"
-as_of = 2026-10-28
-
-[[stage]]
-id = "qualify"
-name = "Qualification"
-probability = 0.10
-category = "pipeline"
-
-[[stage]]
-id = "needs-analysis"
-name = "Needs analysis"
-probability = 0.20
-category = "pipeline"
-
-[[stage]]
-id = "solution"
-name = "Solution"
-probability = 0.40
-category = "best_case"
-
-[[stage]]
-id = "proof"
-name = "Value proof"
-probability = 0.60
-category = "best_case"
-
-[[stage]]
-id = "negotiation"
-name = "Negotiation"
-probability = 0.80
-category = "commit"
-
-[[stage]]
-id = "won"
-name = "Won"
-outcome = "won"
-
-[[stage]]
-id = "lost"
-name = "Lost"
-outcome = "lost"
-
-[rules]
-min_stakeholders = 0
-"#;
+pub fn settings() -> String {
+    super::settings(
+        "[org]\nname = \"Test Org\"\ncurrency = \"CNY\"\nas_of = 2026-10-28\n",
+        "[rules]\nmin_stakeholders = 0\n",
+    )
+}
 
 pub const TEAM: &str = r#"[[team]]
 id = "east"
@@ -156,7 +114,7 @@ pub const D0: &str = "2026-08-28T10:00:00Z";
 ///   2027-01-15 (out of Q4).
 pub fn scenario() -> Repo {
     let mut r = Repo::new("");
-    r.write("dealbook.toml", SETTINGS);
+    r.write("dealbook.toml", &settings());
     r.write("team.toml", TEAM);
     r.write("accounts/acme.toml", ACME);
     r.write("accounts/huaxing.toml", HUAXING);
