@@ -139,15 +139,9 @@ pub fn run(a: Args) -> Result<Exit, Failure> {
     let h = timeline.finish(&checked);
     let finish_time = clock.elapsed();
     if a.timings {
-        let s = &h.timeline.stats;
-        let t = &s.timings;
+        eprintln!("{}", h.timeline.stats.describe());
         eprintln!(
-            "history: {} commits, {} paths, {} distinct blobs read, {} file versions parsed, {} taken from the working tree, {} snapshots, {} rebuilds",
-            s.commits, s.files, s.blobs, s.parsed, s.from_worktree, s.points, s.rebuilds
-        );
-        eprintln!(
-            "    load the working tree {load_time:?}; read the history {read_time:?}: git log {:?}, cat-file {:?} (parsing as the blobs come), replay {:?} beside it (waited for parses {:?}, assemble {:?}, check {:?} ({} deals checked), figures {:?}); the latest point {finish_time:?}",
-            t.log, t.blobs, t.replay, t.parse, t.assemble, t.check, s.deals_checked, t.figures
+            "    load the working tree {load_time:?}; read the history {read_time:?}; the latest point {finish_time:?}"
         );
     }
     let sel = history::json::select(&h, focus.as_ref());

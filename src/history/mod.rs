@@ -240,6 +240,31 @@ pub struct Timings {
     pub figures: std::time::Duration,
 }
 
+impl Stats {
+    /// What was read and where the time went, two lines for `--timings`.
+    pub fn describe(&self) -> String {
+        let t = &self.timings;
+        format!(
+            "history: {} commits, {} paths, {} distinct blobs read, {} file versions parsed, {} taken from the working tree, {} snapshots, {} rebuilds\n    git log {:?}, cat-file {:?} (parsing as the blobs come), replay {:?} beside it (waited for parses {:?}, assemble {:?}, check {:?} ({} deals checked), figures {:?})",
+            self.commits,
+            self.files,
+            self.blobs,
+            self.parsed,
+            self.from_worktree,
+            self.points,
+            self.rebuilds,
+            t.log,
+            t.blobs,
+            t.replay,
+            t.parse,
+            t.assemble,
+            t.check,
+            self.deals_checked,
+            t.figures
+        )
+    }
+}
+
 /// The settings of the pipeline at `root` (its `dealbook.toml` alone),
 /// when readable.
 fn settings_of(root: &Path) -> Option<crate::model::Settings> {
