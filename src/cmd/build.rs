@@ -6,10 +6,16 @@ use super::Failure;
 use super::common::{
     AsOf, PipelineDir, Rev, load_at, one_shot, print_diagnostics, site_history, today,
 };
-use dealbook::site::{self, SiteError, SiteInput, output::Staging, templates};
-use dealbook::{Exit, analytics};
-use std::path::PathBuf;
-use std::time::Instant;
+use dealbook::history::{History, Timeline, enrich};
+use dealbook::site::{
+    self, SiteError, SiteInput, incremental::Prepared, output::Staging, templates,
+};
+use dealbook::{Checked, Exit, analytics};
+use jiff::civil::Date;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread::ScopedJoinHandle;
+use std::time::{Duration, Instant};
 
 /// Arguments of `build`.
 #[derive(Debug, clap::Args)]
@@ -45,6 +51,133 @@ fn parse_base_url(s: &str) -> Result<String, String> {
     }
 }
 
+/// What the history's thread gives: the range's end it read to, the
+/// history (none outside git), and how long it took.
+type Read = (Date, Option<Arc<Timeline>>, Duration);
+
+/// The site as far as it was rendered while the history was read
+/// ([`render_beside`]).
+struct Beside {
+    overrides: templates::Overrides,
+    /// Where the pages were written.
+    staging: Staging,
+    /// The history as read.
+    read: Read,
+    /// The site's history with its latest point, when the history was
+    /// read to the pipeline's date (otherwise it is read again).
+    latest: Option<Option<History>>,
+    /// How many files, when every one was written; none when only those
+    /// rendered ahead of the history were, which then have to be
+    /// rendered again (the history gave deals stage moves, so other
+    /// analytics, or there was no history after all).
+    done: Option<usize>,
+    /// How long the pages that do not show the history took.
+    ahead: Duration,
+}
+
+/// Renders and writes the site of the checked pipeline `c`, with its
+/// analytics `an`, while `history` is read: the pages that do not show
+/// the history on a thread of their own from the start
+/// ([`Prepared::render_ahead`]), the others beside them as soon as the
+/// history is read ([`Prepared::render_rest`]), so no core waits for the
+/// history or for the last page of the first batch.
+fn render_beside(
+    root: &Path,
+    out: &Path,
+    c: &Checked,
+    an: &analytics::Analytics,
+    base_url: Option<&str>,
+    history: ScopedJoinHandle<'_, Read>,
+) -> Result<Beside, Failure> {
+    let overrides = read_overrides(root)?;
+    let staging = begin(out)?;
+    let input = SiteInput {
+        pipeline: &c.pipeline,
+        analytics: an,
+        diagnostics: &c.diagnostics,
+        overrides: &overrides,
+        base_url,
+        history: None,
+    };
+    let sink = |page: site::Page| staging.write(&page);
+    let (ahead, read, latest, rest) = std::thread::scope(|s| {
+        let ahead = s.spawn(|| {
+            let clock = Instant::now();
+            let n = Prepared::ahead_of_history(&input).and_then(|p| p.render_ahead(sink));
+            (n, clock.elapsed())
+        });
+        let read: Read = history.join().expect("reading the history panicked");
+        let latest = (read.0 == c.as_of).then(|| read.1.as_ref().map(|t| t.finish(c)));
+        // The pages rendered ahead stand when the site has the history
+        // they expected and the analytics they were rendered from: git
+        // gives no deal stage moves (see `enrich`).
+        let rest = match &latest {
+            Some(Some(h))
+                if enrich::stage_histories(&c.pipeline, &h.timeline.log, c.as_of).is_empty() =>
+            {
+                let with = SiteInput {
+                    history: Some(h),
+                    ..input
+                };
+                Some(Prepared::new(&with).and_then(|p| p.render_rest(sink)))
+            }
+            _ => None,
+        };
+        let ahead = ahead.join().expect("rendering the site panicked");
+        (ahead, read, latest, rest)
+    });
+    let (ahead, took) = ahead;
+    let ahead = ahead.map_err(|e| site_failure(out, e))?;
+    let done = match rest {
+        Some(r) => Some(ahead + r.map_err(|e| site_failure(out, e))?),
+        None => None,
+    };
+    Ok(Beside {
+        overrides,
+        staging,
+        read,
+        latest,
+        done,
+        ahead: took,
+    })
+}
+
+/// The pipeline's own templates and assets; warns of those skipped.
+fn read_overrides(root: &Path) -> Result<templates::Overrides, Failure> {
+    let overrides = templates::read_overrides(&root.join("templates"))
+        .map_err(|e| Failure::error(format!("cannot read the pipeline's templates: {e}")))?;
+    for s in &overrides.skipped {
+        eprintln!("warning: {}", dealbook::diag_out::printable(s));
+    }
+    Ok(overrides)
+}
+
+/// An error and the reassurance that the previous site in `out` is
+/// unchanged.
+fn unchanged(out: &Path, e: &dyn std::fmt::Display) -> String {
+    format!("{e}\nthe previous site in {} is unchanged", out.display())
+}
+
+/// Starts writing the site into a folder beside `out`.
+fn begin(out: &Path) -> Result<Staging, Failure> {
+    Staging::begin(out).map_err(|e| {
+        Failure::error(if out.exists() {
+            unchanged(out, &e)
+        } else {
+            e.to_string()
+        })
+    })
+}
+
+/// Why rendering failed: exit 2 when a page could not be written, 1 when
+/// a template failed.
+fn site_failure(out: &Path, e: SiteError) -> Failure {
+    match e {
+        SiteError::Io(e) => Failure::error(unchanged(out, &e)),
+        e => Failure::invalid(unchanged(out, &e)),
+    }
+}
+
 /// Runs `build`.
 pub fn run(a: Args) -> Result<Exit, Failure> {
     let started = Instant::now();
@@ -63,16 +196,23 @@ pub fn run(a: Args) -> Result<Exit, Failure> {
     // its date is known).
     let early_end = (!a.no_history && a.rev.rev.is_none())
         .then(|| dealbook::history::range_end(&root, a.as_of.as_of, today()));
-    let mut times: Vec<(&str, std::time::Duration)> = Vec::new();
+    let mut times: Vec<(&str, Duration)> = Vec::new();
     // The history starts from the files the load reads (those unchanged
     // since a commit need no reading from git and no parsing again).
     let (seed_tx, seed_rx) = std::sync::mpsc::channel();
-    let (loaded, early, speculative) = std::thread::scope(|s| {
+    // The history asks for them once it has found commits to read: then
+    // it is coming (outside git, it gives up without asking).
+    let (coming_tx, coming_rx) = std::sync::mpsc::channel::<()>();
+    let (loaded, early, speculative, beside) = std::thread::scope(|s| {
         let at = root.as_path();
         let history = early_end.map(|end| {
             s.spawn(move || {
                 let clock = Instant::now();
-                let t = site_history(at, end, None, move || seed_rx.recv().unwrap_or_default());
+                let seed = move || {
+                    let _ = coming_tx.send(());
+                    seed_rx.recv().unwrap_or_default()
+                };
+                let t = site_history(at, end, None, seed);
                 (end, t, clock.elapsed())
             })
         });
@@ -104,12 +244,21 @@ pub fn run(a: Args) -> Result<Exit, Failure> {
         if speculative.is_some() {
             times.push(("analytics (beside the history)", clock.elapsed()));
         }
-        let early = history.map(|h| h.join().expect("reading the history panicked"));
-        (loaded, early, speculative)
-    });
-    let early = early.map(|(end, t, took)| {
-        times.push(("read the history (beside)", took));
-        (end, t)
+        // Then, when a history is coming and cannot change these
+        // analytics (every deal has its `[[history]]`, so git's stage
+        // moves are not used), the site beside it.
+        let beside = match (&loaded, &speculative, history) {
+            (Ok(c), Some((an, _)), Some(h))
+                if !enrich::may_apply(&c.pipeline) && coming_rx.recv().is_ok() =>
+            {
+                Some(render_beside(&root, &out, c, an, a.base_url.as_deref(), h))
+            }
+            (_, _, h) => {
+                let early = h.map(|h| h.join().expect("reading the history panicked"));
+                return (loaded, early, speculative, None);
+            }
+        };
+        (loaded, None, speculative, beside)
     });
     let mut checked = loaded?;
     if checked.has_errors() {
@@ -118,67 +267,76 @@ pub fn run(a: Args) -> Result<Exit, Failure> {
             "not building the site: the pipeline has errors",
         ));
     }
-    let overrides = templates::read_overrides(&root.join("templates"))
-        .map_err(|e| Failure::error(format!("cannot read the pipeline's templates: {e}")))?;
-    for s in &overrides.skipped {
-        eprintln!("warning: {}", dealbook::diag_out::printable(s));
+    let (overrides, staging, early, latest, done) = match beside {
+        Some(b) => {
+            let b = b?;
+            times.push(("render and write ahead (beside the history)", b.ahead));
+            (b.overrides, Some(b.staging), Some(b.read), b.latest, b.done)
+        }
+        None => (read_overrides(&root)?, None, early, None, None),
+    };
+    if let Some((_, _, took)) = &early {
+        times.push(("read the history (beside)", *took));
     }
-    let timeline = match early {
-        _ if a.no_history => None,
-        Some((end, t)) if end == checked.as_of => t,
-        _ => site_history(&root, checked.as_of, a.rev.rev.clone(), Vec::new),
-    };
     let clock = Instant::now();
-    let history = timeline.map(|t| t.finish(&checked));
-    let enriched = match &history {
-        Some(h) => dealbook::history::enrich::stage_history(
-            &mut checked.pipeline,
-            &h.timeline.log,
-            checked.as_of,
-        ),
-        None => 0,
+    let history = match latest {
+        Some(h) => h,
+        None => {
+            let timeline = match early {
+                _ if a.no_history => None,
+                Some((end, t, _)) if end == checked.as_of => t,
+                _ => site_history(&root, checked.as_of, a.rev.rev.clone(), Vec::new),
+            };
+            timeline.map(|t| t.finish(&checked))
+        }
     };
-    times.push(("the history's latest point", clock.elapsed()));
-    let clock = Instant::now();
-    let analytics = match speculative {
-        Some((a, as_of)) if enriched == 0 && as_of == checked.as_of => a,
-        _ => analytics::compute(
-            &checked.pipeline,
-            checked.as_of,
-            &analytics::Options::default(),
-        ),
+    let staging = match staging {
+        Some(s) => s,
+        None => begin(&out)?,
     };
-    times.push(("analytics", clock.elapsed()));
-    let input = SiteInput {
-        pipeline: &checked.pipeline,
-        analytics: &analytics,
-        diagnostics: &checked.diagnostics,
-        overrides: &overrides,
-        base_url: a.base_url.as_deref(),
-        history: history.as_ref(),
-    };
-    let unchanged = |e: &dyn std::fmt::Display| {
-        format!("{e}\nthe previous site in {} is unchanged", out.display())
-    };
-    let staging = Staging::begin(&out).map_err(|e| {
-        Failure::error(if out.exists() {
-            unchanged(&e)
-        } else {
-            e.to_string()
-        })
-    })?;
-    let clock = Instant::now();
-    let rendered = site::render_to(&input, |page| staging.write(&page));
-    times.push(("render and write", clock.elapsed()));
-    let pages = match rendered {
-        Ok(n) => n,
-        Err(SiteError::Io(e)) => return Err(Failure::error(unchanged(&e))),
-        Err(e) => return Err(Failure::invalid(unchanged(&e))),
+    let (pages, analytics) = match done {
+        // Every page is written (beside the history).
+        Some(pages) => {
+            let (an, _) = speculative.expect("the site was rendered from these");
+            (pages, an)
+        }
+        None => {
+            let enriched = match &history {
+                Some(h) => {
+                    enrich::stage_history(&mut checked.pipeline, &h.timeline.log, checked.as_of)
+                }
+                None => 0,
+            };
+            times.push(("the history's latest point", clock.elapsed()));
+            let clock = Instant::now();
+            let analytics = match speculative {
+                Some((a, as_of)) if enriched == 0 && as_of == checked.as_of => a,
+                _ => analytics::compute(
+                    &checked.pipeline,
+                    checked.as_of,
+                    &analytics::Options::default(),
+                ),
+            };
+            times.push(("analytics", clock.elapsed()));
+            let input = SiteInput {
+                pipeline: &checked.pipeline,
+                analytics: &analytics,
+                diagnostics: &checked.diagnostics,
+                overrides: &overrides,
+                base_url: a.base_url.as_deref(),
+                history: history.as_ref(),
+            };
+            // Every page, over any rendered ahead of the history.
+            let clock = Instant::now();
+            let rendered = site::render_to(&input, |page| staging.write(&page));
+            times.push(("render and write", clock.elapsed()));
+            (rendered.map_err(|e| site_failure(&out, e))?, analytics)
+        }
     };
     match staging.commit() {
         Ok(None) => {}
         Ok(Some(warning)) => eprintln!("warning: {warning}"),
-        Err(e) => return Err(Failure::error(unchanged(&e))),
+        Err(e) => return Err(Failure::error(unchanged(&out, &e))),
     }
     let warnings = dealbook::diag_out::Summary::of(&checked.diagnostics, 0).warnings;
     eprintln!(
@@ -198,6 +356,9 @@ pub fn run(a: Args) -> Result<Exit, Failure> {
     if a.timings {
         for (what, took) in &times {
             eprintln!("    {what}: {took:.2?}");
+        }
+        if let Some(h) = &history {
+            eprintln!("{}", h.timeline.stats.describe());
         }
     }
     // The process ends with this command: freeing the pipeline, its

@@ -48,13 +48,23 @@ pub fn entries(
     Some(out)
 }
 
-/// Gives every deal without `[[history]]` the stage moves git saw (the
-/// committed ones, in `log`; a stage changed in the working tree only
-/// counts from `end`), up to `end`; returns how many deals got them.
-pub fn stage_history(p: &mut Pipeline, log: &ChangeLog, end: Date) -> usize {
-    let mut n = 0;
-    let stages = p.index.stages.clone();
-    for d in p.deals.iter_mut().filter(|d| d.history.is_empty()) {
+/// The `[[history]]` git gives each deal without one: per deal (its
+/// position in the pipeline), the stage moves git saw (the committed ones,
+/// in `log`; a stage changed in the working tree only counts from `end`),
+/// up to `end`. Empty when no deal gets any.
+pub fn stage_histories(
+    p: &Pipeline,
+    log: &ChangeLog,
+    end: Date,
+) -> Vec<(usize, Vec<HistoryEntry>)> {
+    let stages = &p.index.stages;
+    let mut out = Vec::new();
+    for (k, d) in p
+        .deals
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.history.is_empty())
+    {
         let Some(l) = log.deals.get(d.id.as_str()) else {
             continue;
         };
@@ -64,7 +74,7 @@ pub fn stage_history(p: &mut Pipeline, log: &ChangeLog, end: Date) -> usize {
             continue;
         };
         let span = Span::file_start(d.file);
-        d.history = list
+        let entries = list
             .into_iter()
             .map(|(date, stage)| HistoryEntry {
                 date: Sp::new(date, span),
@@ -74,7 +84,25 @@ pub fn stage_history(p: &mut Pipeline, log: &ChangeLog, end: Date) -> usize {
                 note: None,
             })
             .collect();
-        n += 1;
+        out.push((k, entries));
+    }
+    out
+}
+
+/// Whether git's stage moves can change anything in `p`: only when a deal
+/// has no `[[history]]` (`dealbook deal`, `touch` and `import` always
+/// write one).
+pub fn may_apply(p: &Pipeline) -> bool {
+    p.deals.iter().any(|d| d.history.is_empty())
+}
+
+/// Gives every deal without `[[history]]` the stage moves git saw
+/// ([`stage_histories`]); returns how many deals got them.
+pub fn stage_history(p: &mut Pipeline, log: &ChangeLog, end: Date) -> usize {
+    let found = stage_histories(p, log, end);
+    let n = found.len();
+    for (k, entries) in found {
+        p.deals[k].history = entries;
     }
     n
 }

@@ -183,6 +183,25 @@ impl<'a> Prepared<'a> {
     pub fn new(input: &SiteInput<'a>) -> Result<Prepared<'a>, SiteError> {
         let site = Site::new(input.pipeline, input.analytics, input.diagnostics)
             .with_history(input.history);
+        Self::of(site, input)
+    }
+
+    /// Prepares `input` (whose `history` is not known yet, so none) as the
+    /// site it will be once its history is read: the navigation links the
+    /// Trends page. Only [`Prepared::render_ahead`] may render it; the
+    /// pages that show the history come later, from
+    /// [`Prepared::render_rest`] on the site with its history.
+    pub fn ahead_of_history(input: &SiteInput<'a>) -> Result<Prepared<'a>, SiteError> {
+        assert!(
+            input.history.is_none(),
+            "a site ahead of its history has none yet"
+        );
+        let site =
+            Site::new(input.pipeline, input.analytics, input.diagnostics).expecting_history();
+        Self::of(site, input)
+    }
+
+    fn of(site: Site<'a>, input: &SiteInput<'a>) -> Result<Prepared<'a>, SiteError> {
         let global = global_context(&site, input.base_url);
         let mut salt = Fp::new(1);
         salt.bytes(format!("{global:?}").as_bytes());
@@ -284,16 +303,61 @@ impl<'a> Prepared<'a> {
         })
     }
 
+    /// Renders, in parallel, the files of a site prepared
+    /// [ahead of its history](Prepared::ahead_of_history) that do not
+    /// show it (all but the dashboard, the forecast, the Trends, team,
+    /// person and deal pages), handing each to `sink`; returns how many.
+    /// `build` renders them while the history is read. With the same
+    /// pipeline and analytics, they are the same bytes as the site with
+    /// its history renders; [`Prepared::render_rest`] renders the others.
+    pub fn render_ahead<F>(&self, sink: F) -> Result<usize, SiteError>
+    where
+        F: Fn(Page) -> std::io::Result<()> + Sync,
+    {
+        assert!(
+            self.site.awaits_history(),
+            "render_ahead is for a site prepared ahead of its history"
+        );
+        self.render_jobs(None, |j| !j.needs_history(), sink)
+    }
+
+    /// Renders the files of a site with its history that
+    /// [`Prepared::render_ahead`] leaves out (those that show the
+    /// history); returns how many.
+    pub fn render_rest<F>(&self, sink: F) -> Result<usize, SiteError>
+    where
+        F: Fn(Page) -> std::io::Result<()> + Sync,
+    {
+        assert!(
+            self.site.history().is_some(),
+            "render_rest is for a site with its history"
+        );
+        self.render_jobs(None, Job::needs_history, sink)
+    }
+
     fn render_with<F>(&self, memo: Option<&Memo>, sink: F) -> Result<usize, SiteError>
     where
         F: Fn(Page) -> std::io::Result<()> + Sync,
     {
+        self.render_jobs(memo, |_| true, sink)
+    }
+
+    fn render_jobs<F>(
+        &self,
+        memo: Option<&Memo>,
+        which: impl Fn(&Job) -> bool + Sync,
+        sink: F,
+    ) -> Result<usize, SiteError>
+    where
+        F: Fn(Page) -> std::io::Result<()> + Sync,
+    {
         let r = self.renderer(memo);
-        self.jobs.par_iter().with_min_len(16).try_for_each(|job| {
+        let jobs: Vec<&Job> = self.jobs.iter().filter(|j| which(j)).collect();
+        jobs.par_iter().with_min_len(16).try_for_each(|job| {
             let page = r.job(job)?;
             sink(page).map_err(SiteError::Io)
         })?;
-        Ok(self.jobs.len())
+        Ok(jobs.len())
     }
 }
 

@@ -157,6 +157,23 @@ enum Job {
     SignalRows(&'static str),
 }
 
+impl Job {
+    /// Whether the page shows the git history (its view asks
+    /// [`Site::history`]): the pages `build` cannot render before the
+    /// history is read ([`incremental::Prepared::ahead_of_history`]).
+    fn needs_history(&self) -> bool {
+        matches!(
+            self,
+            Job::Dashboard
+                | Job::Forecast
+                | Job::Trends
+                | Job::TeamPage(_)
+                | Job::Person(_)
+                | Job::Deal(_)
+        )
+    }
+}
+
 /// A base URL for the canonical link: `None` when not given; always ends
 /// in `/`.
 fn canonical_base(b: Option<&str>) -> Option<String> {
@@ -182,7 +199,7 @@ fn global_context(site: &Site<'_>, base_url: Option<&str>) -> Context {
             label: i.get(label),
         })
         .collect();
-    if site.hist.is_some() {
+    if site.shows_history {
         // After the forecast.
         let at = nav
             .iter()
@@ -259,7 +276,7 @@ fn jobs(site: &Site<'_>, o: &Overrides) -> Vec<Job> {
         Job::WinLoss,
         Job::Warnings,
     ];
-    if site.hist.is_some() {
+    if site.shows_history {
         v.push(Job::Trends);
     }
     v.extend(site.periods.iter().map(|p| Job::Period(*p)));

@@ -1190,8 +1190,19 @@ fn git_stage_moves_stand_in_for_a_missing_history() {
     r.set("deals/omega.toml", "stage", "stage = \"solution\"");
     r.commit("omega moves", "2026-10-27T14:00:00Z");
     let site = r.tmp.path().join("site");
-    let out = r.dealbook(&["build", ".", "--output", site.to_str().unwrap()]);
+    let out = r.dealbook(&[
+        "build",
+        ".",
+        "--output",
+        site.to_str().unwrap(),
+        "--timings",
+    ]);
     assert!(out.status.success());
+    // Deals without [[history]]: git's stage moves change the analytics,
+    // so no page is rendered before the history is read.
+    let timings = String::from_utf8_lossy(&out.stderr);
+    assert!(!timings.contains("render and write ahead"), "{timings}");
+    assert!(timings.contains("    render and write:"), "{timings}");
     // alpha has no [[history]]: its timeline is git's (solution, proof on
     // Sep 4, solution on Sep 25, lost on Oct 2), and its page says so.
     let page = std::fs::read_to_string(site.join("deals/alpha.html")).unwrap();
@@ -1347,4 +1358,222 @@ fn starting_from_the_working_tree_changes_nothing() {
     let (plain, seeded, _) = plain_and_seeded(&r.pipe(), &Default::default());
     assert_eq!(plain, seeded);
     assert_eq!(seeded["latest"], "HEAD");
+}
+
+#[test]
+fn pages_rendered_ahead_of_the_history_are_the_sites_own() {
+    // `build` renders the pages that do not show the history while the
+    // history is read, and the others once it is: together they must be
+    // the site rendered in one go, byte for byte. (In debug builds, a page
+    // rendered ahead that asks for the history panics.)
+    use dealbook::site::{self, SiteInput, incremental::Prepared, templates};
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+    let r = scenario();
+    let root = r.pipe();
+    let today = jiff::civil::date(2026, 12, 31);
+    let checked = dealbook::load_and_check(&root, &Default::default(), None, today);
+    assert!(!checked.has_errors());
+    let opts = dealbook::history::site_options(&root, checked.as_of, None);
+    let timeline = dealbook::history::Timeline::read(&root, checked.as_of, &opts).unwrap();
+    let h = std::sync::Arc::new(timeline).finish(&checked);
+    let a = dealbook::analytics::compute(
+        &checked.pipeline,
+        checked.as_of,
+        &dealbook::analytics::Options::default(),
+    );
+    let overrides = templates::Overrides::default();
+    let input = |history| SiteInput {
+        pipeline: &checked.pipeline,
+        analytics: &a,
+        diagnostics: &checked.diagnostics,
+        overrides: &overrides,
+        base_url: None,
+        history,
+    };
+    let whole = |history| -> BTreeMap<String, Vec<u8>> {
+        site::render(&input(history))
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.path, p.bytes))
+            .collect()
+    };
+    let into = |m: &Mutex<BTreeMap<String, Vec<u8>>>, p: site::Page| {
+        m.lock().unwrap().insert(p.path, p.bytes);
+        Ok(())
+    };
+    let ahead = Mutex::new(BTreeMap::new());
+    let n = Prepared::ahead_of_history(&input(None))
+        .unwrap()
+        .render_ahead(|p| into(&ahead, p))
+        .unwrap();
+    let ahead = ahead.into_inner().unwrap();
+    assert_eq!(n, ahead.len());
+    let rest = Mutex::new(BTreeMap::new());
+    let m = Prepared::new(&input(Some(&h)))
+        .unwrap()
+        .render_rest(|p| into(&rest, p))
+        .unwrap();
+    let rest = rest.into_inner().unwrap();
+    assert_eq!(m, rest.len());
+    // Ahead: lists, accounts, risks, exports, assets; after: the pages
+    // that show the history.
+    for p in [
+        "accounts.html",
+        "deals.html",
+        "risks.html",
+        "data.json",
+        "funnel.html",
+    ] {
+        assert!(ahead.contains_key(p), "{p} rendered ahead");
+    }
+    for p in [
+        "index.html",
+        "forecast.html",
+        "trends.html",
+        "deals/gamma.html",
+    ] {
+        assert!(rest.contains_key(p), "{p} rendered with the history");
+    }
+    assert!(ahead.keys().any(|k| k.starts_with("accounts/")));
+    assert!(rest.keys().any(|k| k.starts_with("people/")));
+    assert!(rest.keys().any(|k| k.starts_with("teams/")));
+    let full = whole(Some(&h));
+    assert_eq!(ahead.len() + rest.len(), full.len(), "each page once");
+    let mut both = ahead.clone();
+    both.extend(rest);
+    assert_eq!(
+        both.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &full {
+        assert!(&both[path] == bytes, "{path} differs when rendered ahead");
+    }
+    // The pages rendered ahead link the Trends page: when the history
+    // does not come after all, `build` renders the whole site again over
+    // them, and that is the site without a history.
+    assert!(String::from_utf8_lossy(&ahead["accounts.html"]).contains("trends.html"));
+    let mut again = ahead;
+    again.extend(whole(None));
+    assert_eq!(again, whole(None));
+}
+
+#[test]
+fn build_renders_beside_the_history_when_every_deal_has_one() {
+    // Every deal with its [[history]] (as `dealbook deal` writes them):
+    // git's stage moves are not used, so `build` renders the pages that do
+    // not show the history while it is read, and the rest as soon as it
+    // is. The site is the one rendered in one go, page for page.
+    let with_history = |d: String, created: &str, stage: &str| {
+        format!("{d}\n[[history]]\ndate = {created}\nstage = \"{stage}\"\n")
+    };
+    let mut r = small("");
+    r.write(
+        "deals/alpha.toml",
+        &with_history(r.read("deals/alpha.toml"), "2026-06-01", "solution"),
+    );
+    r.write(
+        "deals/beta.toml",
+        &with_history(
+            deal(
+                "Beta",
+                "huaxing",
+                "chen-jie",
+                "500_000",
+                "proof",
+                "2026-12-10",
+                "2026-07-01",
+            ),
+            "2026-07-01",
+            "proof",
+        ),
+    );
+    r.commit("base", "2026-09-04T10:00:00Z");
+    r.set("deals/alpha.toml", "amount", "amount = 1_200_000");
+    r.commit("alpha grows", "2026-09-18T10:00:00Z");
+    r.set("deals/beta.toml", "close", "close = 2027-01-20");
+    r.commit("beta slips", "2026-10-09T10:00:00Z");
+    let site = r.tmp.path().join("site");
+    let out = r.dealbook(&[
+        "build",
+        ".",
+        "--output",
+        site.to_str().unwrap(),
+        "--timings",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("render and write ahead (beside the history)"),
+        "{err}"
+    );
+    assert!(!err.contains("    render and write:"), "{err}");
+
+    // The same site in one go, in-process.
+    let root = r.pipe();
+    let today = jiff::civil::date(2026, 12, 31);
+    let checked = dealbook::load_and_check(&root, &Default::default(), None, today);
+    let opts = dealbook::history::site_options(&root, checked.as_of, None);
+    let timeline = dealbook::history::Timeline::read(&root, checked.as_of, &opts).unwrap();
+    let h = std::sync::Arc::new(timeline).finish(&checked);
+    let a = dealbook::analytics::compute(
+        &checked.pipeline,
+        checked.as_of,
+        &dealbook::analytics::Options::default(),
+    );
+    let pages = dealbook::site::render(&dealbook::site::SiteInput {
+        pipeline: &checked.pipeline,
+        analytics: &a,
+        diagnostics: &checked.diagnostics,
+        overrides: &Default::default(),
+        base_url: None,
+        history: Some(&h),
+    })
+    .unwrap();
+    // Besides the pages, the marker that says the folder is a site.
+    let on_disk = walkdir_files(&site);
+    assert_eq!(on_disk.len(), pages.len() + 1, "{on_disk:?}");
+    for p in &pages {
+        let file = std::fs::read(site.join(&p.path)).unwrap();
+        assert!(
+            file == p.bytes,
+            "{} differs from the site in one go",
+            p.path
+        );
+    }
+    assert!(site.join("trends.html").exists());
+    let deal = std::fs::read_to_string(site.join("deals/beta.html")).unwrap();
+    assert!(deal.contains("id=\"changes\"") && deal.contains("2027-01-20"));
+
+    // A template that fails on a page rendered ahead of the history
+    // (account.html) or after it (deal.html): exit 1, the file and line
+    // named, the site as it was, nothing left beside it.
+    let files = || -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        let mut v: Vec<_> = walkdir_files(&site)
+            .into_iter()
+            .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    let before = files();
+    for name in ["account.html", "deal.html"] {
+        r.write(
+            &format!("templates/{name}"),
+            "{% extends \"base.html\" %}\n{% block content %}\n\n{{ v.no_such_field.deeper }}\n{% endblock content %}\n",
+        );
+        let out = r.dealbook(&["build", ".", "--output", site.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(name) && err.contains(":4"), "{err}");
+        std::fs::remove_file(r.pipe().join("templates").join(name)).unwrap();
+        assert!(files() == before, "the site changed");
+        let mut beside: Vec<String> = std::fs::read_dir(r.tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("site"))
+            .collect();
+        beside.sort();
+        assert_eq!(beside, ["site"], "left behind");
+    }
 }

@@ -335,7 +335,7 @@ impl Site<'_> {
 
     /// The trend of a scope (`kind`, `id`), when the site has a history.
     pub fn trend_of(&self, kind: ScopeKind, id: Option<&str>) -> Option<TrendView> {
-        let sh = self.hist.as_ref()?;
+        let sh = self.history()?;
         let t = sh.trends.get(&(kind, id.map(str::to_string)))?;
         let chart_id = match id {
             Some(id) => format!("chart-trend-{kind}-{id}"),
@@ -357,7 +357,7 @@ impl Site<'_> {
 
     /// The "Since last week" panel, when the site has a history.
     pub fn since_panel(&self) -> Option<SinceView> {
-        let sh = self.hist.as_ref()?;
+        let sh = self.history()?;
         let w = sh.weekly.as_ref()?;
         let (i, fm) = (&self.i, &self.fm);
         let period = sh.h.timeline.period.to_string();
@@ -473,7 +473,7 @@ impl Site<'_> {
 
     /// `trends.html` (only built when the site has a history).
     pub fn trends_page(&self) -> TrendsView {
-        let sh = self.hist.as_ref().expect("trends page only with a history");
+        let sh = self.history().expect("trends page only with a history");
         let (i, fm) = (&self.i, &self.fm);
         let period = sh.h.timeline.period.to_string();
         let trend = self.trend_of(ScopeKind::Org, None).unwrap_or(TrendView {
@@ -611,7 +611,7 @@ impl Site<'_> {
 
     /// A deal's Changes, when the site has a history.
     pub fn changes_of(&self, id: &str) -> Option<ChangesView> {
-        let sh = self.hist.as_ref()?;
+        let sh = self.history()?;
         let (i, fm) = (&self.i, &self.fm);
         let Some(log) = sh.h.log(id) else {
             return Some(ChangesView {

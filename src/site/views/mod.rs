@@ -172,7 +172,11 @@ pub struct Site<'a> {
     /// The signals that fire, with their risks (indices) in list order.
     signals: Vec<(&'static str, Vec<usize>)>,
     /// The git history, when the site shows it.
-    pub hist: Option<SiteHistory<'a>>,
+    hist: Option<SiteHistory<'a>>,
+    /// Whether the site shows a history (the Trends page and its link in
+    /// the navigation): with [`Site::with_history`], whether it has one;
+    /// with [`Site::expecting_history`], before it is known.
+    pub shows_history: bool,
     /// The drop-downs of the lists of deals, found on first use.
     facets: std::sync::OnceLock<Vec<query::Facet>>,
 }
@@ -355,6 +359,7 @@ impl<'a> Site<'a> {
             periods,
             signals,
             hist: None,
+            shows_history: false,
             facets: Default::default(),
         }
     }
@@ -362,7 +367,37 @@ impl<'a> Site<'a> {
     /// The site with (or without) its git history.
     pub fn with_history(mut self, h: Option<&'a crate::history::History>) -> Self {
         self.hist = h.map(SiteHistory::new);
+        self.shows_history = h.is_some();
         self
+    }
+
+    /// The site of a pipeline whose history is still being read: the
+    /// pages that do not show it can be rendered already, and are the same
+    /// as with the history (the navigation links the Trends page). A page
+    /// that does read the history must wait for [`Site::with_history`]
+    /// ([`history`](Site::history) says so in debug builds).
+    pub fn expecting_history(mut self) -> Self {
+        self.hist = None;
+        self.shows_history = true;
+        self
+    }
+
+    /// Whether the site is [expecting](Site::expecting_history) a history
+    /// it does not have yet.
+    pub fn awaits_history(&self) -> bool {
+        self.shows_history && self.hist.is_none()
+    }
+
+    /// The git history, for the views that show it: none without one.
+    /// Asking for it on a site still [expecting](Site::expecting_history)
+    /// its history is a bug (a page rendered ahead of the history that
+    /// reads it), caught in debug builds.
+    pub fn history(&self) -> Option<&SiteHistory<'a>> {
+        debug_assert!(
+            !self.awaits_history(),
+            "a page rendered ahead of the history reads the history"
+        );
+        self.hist.as_ref()
     }
 
     /// The locale.
