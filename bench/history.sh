@@ -21,7 +21,8 @@
 #        dealbook build --no-history
 #      and prints the median wall time, CPU use (user+sys over wall, 200% =
 #      both cores) and peak memory of each, and build's ratio with and
-#      without the history.
+#      without the history: of the medians, and round by round (the median
+#      of each round's ratio of wall time, and of CPU time).
 #
 # Environment:
 #   RUNS=5          timed runs per command (median of these)
@@ -143,6 +144,20 @@ for root, _, files in os.walk(sys.argv[1]):
     done
     summary+=("$(printf '%-8s %-20s %9s' "$deals" "build ratio" \
         "$(awk -v a="${med[1]}" -v b="${med[2]}" 'BEGIN { printf "%.2fx", a / b }')")")
+    # The same ratio run by run (the two builds of a round run one after
+    # the other, so a slow spell of the machine hits both), and that of
+    # their CPU time (user + sys: what the builds do, whatever the wall
+    # clock loses to other guests of the host).
+    # shellcheck disable=SC2086
+    rounds=$(paste <(printf '%s\n' ${ts[1]}) <(printf '%s\n' ${cs[1]}) \
+        <(printf '%s\n' ${ts[2]}) <(printf '%s\n' ${cs[2]}))
+    wall_r=$(awk '{ printf "%.4f\n", $1 / $3 }' <<<"$rounds")
+    cpu_r=$(awk '{ printf "%.4f\n", ($1 * $2) / ($3 * $4) }' <<<"$rounds")
+    echo "  build ratio by round: $(tr '\n' ' ' <<<"$wall_r")" >&2
+    echo "  CPU time ratio by round: $(tr '\n' ' ' <<<"$cpu_r")" >&2
+    summary+=("$(printf '%-8s %-20s %9s %9s' "$deals" "  round by round" \
+        "$(median <<<"$wall_r" | awk '{ printf "%.2fx", $1 }')" \
+        "$(median <<<"$cpu_r" | awk '{ printf "%.2fx", $1 }')")")
     cd "$repo_root"
 done
 echo
@@ -150,3 +165,4 @@ printf '%-8s %-20s %9s %9s %9s\n' deals command "wall (s)" CPU MiB
 printf '%s\n' "${summary[@]}"
 echo
 echo "median of $RUNS runs, warm cache; max RSS over the runs; $(nproc) cores; load after: $(load_average)"
+echo "build ratio: of the medians; round by round: the median of each round's ratio, of wall and of CPU time"
