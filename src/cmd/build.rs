@@ -7,9 +7,8 @@ use super::common::{
     AsOf, PipelineDir, Rev, load_at, one_shot, print_diagnostics, site_history, today,
 };
 use dealbook::history::{History, Timeline, enrich};
-use dealbook::site::{
-    self, SiteError, SiteInput, incremental::Prepared, output::Staging, templates,
-};
+use dealbook::site::beside::Written;
+use dealbook::site::{self, SiteError, SiteInput, output::Staging, templates};
 use dealbook::{Checked, Exit, analytics};
 use jiff::civil::Date;
 use std::path::{Path, PathBuf};
@@ -76,11 +75,7 @@ struct Beside {
 }
 
 /// Renders and writes the site of the checked pipeline `c`, with its
-/// analytics `an`, while `history` is read: the pages that do not show
-/// the history on a thread of their own from the start
-/// ([`Prepared::render_ahead`]), the others beside them as soon as the
-/// history is read ([`Prepared::render_rest`]), so no core waits for the
-/// history or for the last page of the first batch.
+/// analytics `an`, while `history` is read ([`site::beside`]).
 fn render_beside(
     root: &Path,
     out: &Path,
@@ -99,38 +94,25 @@ fn render_beside(
         base_url,
         history: None,
     };
-    let sink = |page: site::Page| staging.write(&page);
-    let (ahead, read, latest, rest) = std::thread::scope(|s| {
-        let ahead = s.spawn(|| {
-            let clock = Instant::now();
-            let n = Prepared::ahead_of_history(&input).and_then(|p| p.render_ahead(sink));
-            (n, clock.elapsed())
-        });
-        let read: Read = history.join().expect("reading the history panicked");
-        let latest = (read.0 == c.as_of).then(|| read.1.as_ref().map(|t| t.finish(c)));
-        // The pages rendered ahead stand when the site has the history
-        // they expected and the analytics they were rendered from: git
-        // gives no deal stage moves (see `enrich`).
-        let rest = match &latest {
-            Some(Some(h))
-                if enrich::stage_histories(&c.pipeline, &h.timeline.log, c.as_of).is_empty() =>
-            {
-                let with = SiteInput {
-                    history: Some(h),
-                    ..input
-                };
-                Some(Prepared::new(&with).and_then(|p| p.render_rest(sink)))
-            }
-            _ => None,
-        };
-        let ahead = ahead.join().expect("rendering the site panicked");
-        (ahead, read, latest, rest)
-    });
-    let (ahead, took) = ahead;
-    let ahead = ahead.map_err(|e| site_failure(out, e))?;
-    let done = match rest {
-        Some(r) => Some(ahead + r.map_err(|e| site_failure(out, e))?),
-        None => None,
+    let mut read = None;
+    let (latest, written, ahead) = site::beside::render(
+        &input,
+        || {
+            let r: Read = history.join().expect("reading the history panicked");
+            // Read to another date than the pipeline's: read again later.
+            let latest = (r.0 == c.as_of)
+                .then(|| r.1.as_ref().map(|t| t.finish(c)))
+                .flatten();
+            read = Some(r);
+            latest
+        },
+        |page| staging.write(&page),
+    );
+    let read = read.expect("the history was waited for");
+    let latest = (read.0 == c.as_of).then_some(latest);
+    let done = match written.map_err(|e| site_failure(out, e))? {
+        Written::All(n) => Some(n),
+        Written::Ahead(_) => None,
     };
     Ok(Beside {
         overrides,
@@ -138,7 +120,7 @@ fn render_beside(
         read,
         latest,
         done,
-        ahead: took,
+        ahead,
     })
 }
 

@@ -15,6 +15,7 @@
 //! (notes), [`i18n`] (labels and number formats), [`output`] (writing a
 //! build atomically, or only what changed).
 
+pub mod beside;
 pub mod charts;
 pub mod i18n;
 pub mod incremental;

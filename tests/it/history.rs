@@ -1453,9 +1453,24 @@ fn pages_rendered_ahead_of_the_history_are_the_sites_own() {
     // does not come after all, `build` renders the whole site again over
     // them, and that is the site without a history.
     assert!(String::from_utf8_lossy(&ahead["accounts.html"]).contains("trends.html"));
-    let mut again = ahead;
+    let mut again = ahead.clone();
     again.extend(whole(None));
     assert_eq!(again, whole(None));
+
+    // site::beside::render, which `build` uses, writes only the pages
+    // ahead of the history when none comes, and when it gives deals
+    // stage moves (the scenario's deals have no [[history]]), which change
+    // the analytics those pages were rendered from. (With a history that
+    // changes nothing, it writes the site:
+    // `build_renders_beside_the_history_when_every_deal_has_one`.)
+    for history in [None, Some(&h)] {
+        let got = Mutex::new(BTreeMap::new());
+        let (given, written, _) =
+            site::beside::render(&input(None), || history.cloned(), |p| into(&got, p));
+        assert_eq!(given.is_some(), history.is_some());
+        assert_eq!(written.unwrap(), site::beside::Written::Ahead(ahead.len()));
+        assert!(got.into_inner().unwrap() == ahead);
+    }
 }
 
 #[test]
@@ -1531,6 +1546,31 @@ fn build_renders_beside_the_history_when_every_deal_has_one() {
     })
     .unwrap();
     // Besides the pages, the marker that says the folder is a site.
+    // So is the site in-process beside its history.
+    let got = std::sync::Mutex::new(Vec::new());
+    let (given, written, _) = dealbook::site::beside::render(
+        &dealbook::site::SiteInput {
+            pipeline: &checked.pipeline,
+            analytics: &a,
+            diagnostics: &checked.diagnostics,
+            overrides: &Default::default(),
+            base_url: None,
+            history: None,
+        },
+        || Some(h.clone()),
+        |p| {
+            got.lock().unwrap().push(p);
+            Ok(())
+        },
+    );
+    assert!(given.is_some());
+    assert_eq!(
+        written.unwrap(),
+        dealbook::site::beside::Written::All(pages.len())
+    );
+    let mut got = got.into_inner().unwrap();
+    got.sort_by(|x, y| x.path.cmp(&y.path));
+    assert!(got == pages, "the site beside its history differs");
     let on_disk = walkdir_files(&site);
     assert_eq!(on_disk.len(), pages.len() + 1, "{on_disk:?}");
     for p in &pages {
