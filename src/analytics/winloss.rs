@@ -168,8 +168,7 @@ impl Hist {
         unreachable!("k < n")
     }
 
-    /// Count, mean and median, as [`mean_days`] and [`median_days`] give
-    /// them for the list of values.
+    /// Count, mean and median (one decimal place) of the values.
     fn days(&self) -> Days {
         let n = self.n;
         let (mean, median) = if n == 0 {

@@ -159,7 +159,7 @@ pub(super) struct Views {
 pub(super) struct Walk {
     pub(super) views: Views,
     pub(super) steps: Vec<Step>,
-    /// [`Options::verify`].
+    /// [`super::Options::verify`].
     pub(super) verify: bool,
 }
 

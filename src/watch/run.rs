@@ -128,7 +128,7 @@ impl Watch {
     /// finished is written later, once no event came for the quiet window.
     /// A write that fails (a full disk) leaves the last complete build in
     /// the folder and is tried again after a back-off (1 s, doubling up to
-    /// [`RETRY_MAX`]), or at the next change.
+    /// `RETRY_MAX`), or at the next change.
     pub fn run(mut self, hooks: &mut impl Hooks) {
         let quiet = self.session.cfg.quiet;
         let max_delay = self.session.cfg.max_delay;

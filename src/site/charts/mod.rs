@@ -87,7 +87,7 @@ fn f(m: Money) -> f64 {
 const AXIS_MAX: f64 = 1e26;
 
 /// A "nice" tick step (1, 2, 2.5 or 5 × 10ⁿ, at least 1) for about `n`
-/// ticks up to `max` (values beyond [`AXIS_MAX`], or not finite, count as
+/// ticks up to `max` (values beyond `AXIS_MAX`, or not finite, count as
 /// that or as 0).
 pub fn nice_step(max: f64, n: usize) -> Decimal {
     let max = if max.is_finite() {

@@ -175,7 +175,7 @@ impl Site<'_> {
         }
     }
 
-    /// The page of account `ix` (in [`Pipeline::accounts`]).
+    /// The page of account `ix` (in [`crate::model::Pipeline::accounts`]).
     pub fn account_page(&self, ix: AccountIx) -> AccountView {
         let (a, fm, i) = (self.a, &self.fm, &self.i);
         let acc = &self.p.accounts[ix];

@@ -56,7 +56,7 @@ pub struct CallGroup {
     pub weighted: Num,
     /// This group's amount and every group's before it.
     pub running: Num,
-    /// Its deals, the largest first (at most [`CALL_ROWS`]).
+    /// Its deals, the largest first (at most `CALL_ROWS`).
     pub rows: Vec<DealLine>,
     /// The group's footer (all its deals, also those not listed).
     pub totals: Totals,
