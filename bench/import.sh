@@ -90,13 +90,14 @@ echo "cores: $(nproc); load before: $(load_average)" >&2
 # --- import into an empty pipeline -------------------------------------------
 # Each run imports into a folder of its own, and the folders of an earlier
 # run of this script are deleted first, then the script waits: ext4 (without
-# a journal) scans recently freed inodes when it creates files, which would
-# make a run right after deleting 100k files pay for that deletion.
+# a journal) skips the inodes freed in the last 60 s when it creates files
+# (a scan for each), which would make a run right after deleting 100k files
+# pay for that deletion; so it waits 65 s, as bench/history.sh does.
 if compgen -G "$work/run-*" >/dev/null || compgen -G "$work/re-*" >/dev/null; then
     rm -rf "$work"/run-* "$work"/re-* "$work/imported"
     sync
-    echo "waiting 40 s after deleting the previous runs' files…" >&2
-    sleep 40
+    echo "waiting 65 s after deleting the previous runs' files…" >&2
+    sleep 65
 fi
 t_import=()
 for ((i = 1; i <= RUNS; i++)); do
