@@ -481,10 +481,9 @@ impl Timeline {
                     Some((d.id.to_string(), DealState::of(d, &s.rel)))
                 })
                 .collect();
-            if let Some(last) = commits.last()
-                && last.date > end
-            {
-                let later = commits.iter().filter(|c| c.date > end).count();
+            // Counted by when they landed, as the snapshots take them.
+            if landed.last().is_some_and(|&l| l > end) {
+                let later = landed.iter().filter(|&&l| l > end).count();
                 notes.push(format!(
                 "{later} commit{} dated after the range's end ({end}); the latest point shows them as of {end}",
                 if later == 1 { " is" } else { "s are" }

@@ -749,6 +749,31 @@ fn a_commit_dated_before_its_parent_counts_from_its_parents_date() {
 }
 
 #[test]
+fn commits_after_the_range_end_count_from_when_they_landed() {
+    // as_of (the range's end) is Oct 28. "up" is dated after it; "late
+    // clock", dated before it but after "up" on the branch, cannot have
+    // landed before Oct 30 either: two commits after the end, both in the
+    // latest point only.
+    let mut r = small("");
+    r.commit("base", "2026-10-01T10:00:00Z");
+    r.set("deals/alpha.toml", "amount", "amount = 1_500_000");
+    r.commit("up", "2026-10-30T10:00:00Z");
+    r.set("deals/alpha.toml", "amount", "amount = 2_000_000");
+    r.commit("late clock", "2026-10-20T10:00:00Z");
+    let doc = history(&r, &[]);
+    let n = notes(&doc);
+    assert!(
+        n.iter()
+            .any(|t| t.starts_with("2 commits are dated after the range's end (2026-10-28)")),
+        "{n:?}"
+    );
+    let org = trend(&doc, "org", None);
+    let at = |date: &str| money(&org.iter().find(|p| p["date"] == date).unwrap()["pipeline"]);
+    assert_eq!(at("2026-10-25"), 1_000_000);
+    assert_eq!(at("2026-10-28"), 2_000_000);
+}
+
+#[test]
 fn a_shallow_clone_starts_where_it_was_cut() {
     let mut r = small("");
     for (k, date) in ["2026-09-04", "2026-09-11", "2026-09-18", "2026-09-25"]
