@@ -176,7 +176,7 @@ pub struct Site<'a> {
     /// Whether the site shows a history (the Trends page and its link in
     /// the navigation): with [`Site::with_history`], whether it has one;
     /// with [`Site::expecting_history`], before it is known.
-    pub shows_history: bool,
+    pub(in crate::site) shows_history: bool,
     /// The drop-downs of the lists of deals, found on first use.
     facets: std::sync::OnceLock<Vec<query::Facet>>,
 }
