@@ -707,25 +707,35 @@ fn the_working_tree_is_the_latest_point_when_it_differs() {
     );
 }
 
+/// alpha's amount: 1,000,000 in "base" (Oct 1), 1,500,000 in "up" (dated
+/// `up`), 2,000,000 in "late clock" (dated `late`, before `up`).
+fn late_clock(up: &str, late: &str) -> Repo {
+    let mut r = small("");
+    r.commit("base", "2026-10-01T10:00:00Z");
+    r.set("deals/alpha.toml", "amount", "amount = 1_500_000");
+    r.commit("up", &format!("{up}T10:00:00Z"));
+    r.set("deals/alpha.toml", "amount", "amount = 2_000_000");
+    r.commit("late clock", &format!("{late}T10:00:00Z"));
+    r
+}
+
+/// The organisation's open pipeline at the snapshot of `date`.
+fn org_pipeline(doc: &Value, date: &str) -> i64 {
+    let org = trend(doc, "org", None);
+    let p = org.iter().find(|p| p["date"] == date);
+    money(&p.unwrap_or_else(|| panic!("no point on {date}: {org:?}"))["pipeline"])
+}
+
 /// A commit dated before its parent (a wrong clock, a rebase keeping old
 /// dates) landed on the branch after that parent: it is not in the
 /// snapshots before its parent's date.
 #[test]
 fn a_commit_dated_before_its_parent_counts_from_its_parents_date() {
-    let mut r = small("");
-    r.commit("base", "2026-10-01T10:00:00Z");
-    r.set("deals/alpha.toml", "amount", "amount = 1_500_000");
-    r.commit("up", "2026-10-14T10:00:00Z");
-    r.set("deals/alpha.toml", "amount", "amount = 2_000_000");
-    r.commit("late clock", "2026-10-05T10:00:00Z");
+    let mut r = late_clock("2026-10-14", "2026-10-05");
     r.set("deals/alpha.toml", "name", "name = \"Alpha ERP, phase 1\"");
     r.commit("after", "2026-10-20T10:00:00Z");
     let doc = history(&r, &[]);
-    let pipeline = |date: &str| {
-        let org = trend(&doc, "org", None);
-        let p = org.iter().find(|p| p["date"] == date);
-        money(&p.unwrap_or_else(|| panic!("no point on {date}: {org:?}"))["pipeline"])
-    };
+    let pipeline = |date: &str| org_pipeline(&doc, date);
     // Sun Oct 4 and Oct 11: "base" only ("up", Oct 14, came before
     // "late clock" on the branch).
     assert_eq!(pipeline("2026-10-04"), 1_000_000);
@@ -754,12 +764,7 @@ fn commits_after_the_range_end_count_from_when_they_landed() {
     // clock", dated before it but after "up" on the branch, cannot have
     // landed before Oct 30 either: two commits after the end, both in the
     // latest point only.
-    let mut r = small("");
-    r.commit("base", "2026-10-01T10:00:00Z");
-    r.set("deals/alpha.toml", "amount", "amount = 1_500_000");
-    r.commit("up", "2026-10-30T10:00:00Z");
-    r.set("deals/alpha.toml", "amount", "amount = 2_000_000");
-    r.commit("late clock", "2026-10-20T10:00:00Z");
+    let r = late_clock("2026-10-30", "2026-10-20");
     let doc = history(&r, &[]);
     let n = notes(&doc);
     assert!(
@@ -767,10 +772,8 @@ fn commits_after_the_range_end_count_from_when_they_landed() {
             .any(|t| t.starts_with("2 commits are dated after the range's end (2026-10-28)")),
         "{n:?}"
     );
-    let org = trend(&doc, "org", None);
-    let at = |date: &str| money(&org.iter().find(|p| p["date"] == date).unwrap()["pipeline"]);
-    assert_eq!(at("2026-10-25"), 1_000_000);
-    assert_eq!(at("2026-10-28"), 2_000_000);
+    assert_eq!(org_pipeline(&doc, "2026-10-25"), 1_000_000);
+    assert_eq!(org_pipeline(&doc, "2026-10-28"), 2_000_000);
 }
 
 #[test]
@@ -1385,37 +1388,63 @@ fn starting_from_the_working_tree_changes_nothing() {
     assert_eq!(seeded["latest"], "HEAD");
 }
 
+/// A pipeline as `build` renders it in-process (on 2026-12-31; the
+/// fixtures' settings fix `as_of`): checked, its analytics and its site
+/// history with the latest point.
+struct SiteParts {
+    checked: dealbook::Checked,
+    analytics: dealbook::analytics::Analytics,
+    history: dealbook::history::History,
+    overrides: dealbook::site::templates::Overrides,
+}
+
+impl SiteParts {
+    fn of(root: &Path) -> SiteParts {
+        let today = jiff::civil::date(2026, 12, 31);
+        let checked = dealbook::load_and_check(root, &Default::default(), None, today);
+        assert!(!checked.has_errors());
+        let opts = dealbook::history::site_options(root, checked.as_of, None);
+        let timeline = dealbook::history::Timeline::read(root, checked.as_of, &opts).unwrap();
+        let history = std::sync::Arc::new(timeline).finish(&checked);
+        let analytics = dealbook::analytics::compute(
+            &checked.pipeline,
+            checked.as_of,
+            &dealbook::analytics::Options::default(),
+        );
+        SiteParts {
+            checked,
+            analytics,
+            history,
+            overrides: Default::default(),
+        }
+    }
+
+    /// The site's input, with its history or with none (yet).
+    fn input(&self, with_history: bool) -> dealbook::site::SiteInput<'_> {
+        dealbook::site::SiteInput {
+            pipeline: &self.checked.pipeline,
+            analytics: &self.analytics,
+            diagnostics: &self.checked.diagnostics,
+            overrides: &self.overrides,
+            base_url: None,
+            history: with_history.then_some(&self.history),
+        }
+    }
+}
+
 #[test]
 fn pages_rendered_ahead_of_the_history_are_the_sites_own() {
     // `build` renders the pages that do not show the history while the
     // history is read, and the others once it is: together they must be
     // the site rendered in one go, byte for byte. (In debug builds, a page
     // rendered ahead that asks for the history panics.)
-    use dealbook::site::{self, SiteInput, incremental::Prepared, templates};
+    use dealbook::site::{self, incremental::Prepared};
     use std::collections::BTreeMap;
     use std::sync::Mutex;
     let r = scenario();
-    let root = r.pipe();
-    let today = jiff::civil::date(2026, 12, 31);
-    let checked = dealbook::load_and_check(&root, &Default::default(), None, today);
-    assert!(!checked.has_errors());
-    let opts = dealbook::history::site_options(&root, checked.as_of, None);
-    let timeline = dealbook::history::Timeline::read(&root, checked.as_of, &opts).unwrap();
-    let h = std::sync::Arc::new(timeline).finish(&checked);
-    let a = dealbook::analytics::compute(
-        &checked.pipeline,
-        checked.as_of,
-        &dealbook::analytics::Options::default(),
-    );
-    let overrides = templates::Overrides::default();
-    let input = |history| SiteInput {
-        pipeline: &checked.pipeline,
-        analytics: &a,
-        diagnostics: &checked.diagnostics,
-        overrides: &overrides,
-        base_url: None,
-        history,
-    };
+    let parts = SiteParts::of(&r.pipe());
+    let h = &parts.history;
+    let input = |history: Option<&dealbook::history::History>| parts.input(history.is_some());
     let whole = |history| -> BTreeMap<String, Vec<u8>> {
         site::render(&input(history))
             .unwrap()
@@ -1435,7 +1464,7 @@ fn pages_rendered_ahead_of_the_history_are_the_sites_own() {
     let ahead = ahead.into_inner().unwrap();
     assert_eq!(n, ahead.len());
     let rest = Mutex::new(BTreeMap::new());
-    let m = Prepared::new(&input(Some(&h)))
+    let m = Prepared::new(&input(Some(h)))
         .unwrap()
         .render_rest(|p| into(&rest, p))
         .unwrap();
@@ -1463,7 +1492,7 @@ fn pages_rendered_ahead_of_the_history_are_the_sites_own() {
     assert!(ahead.keys().any(|k| k.starts_with("accounts/")));
     assert!(rest.keys().any(|k| k.starts_with("people/")));
     assert!(rest.keys().any(|k| k.starts_with("teams/")));
-    let full = whole(Some(&h));
+    let full = whole(Some(h));
     assert_eq!(ahead.len() + rest.len(), full.len(), "each page once");
     let mut both = ahead.clone();
     both.extend(rest);
@@ -1488,7 +1517,7 @@ fn pages_rendered_ahead_of_the_history_are_the_sites_own() {
     // the analytics those pages were rendered from. (With a history that
     // changes nothing, it writes the site:
     // `build_renders_beside_the_history_when_every_deal_has_one`.)
-    for history in [None, Some(&h)] {
+    for history in [None, Some(h)] {
         let got = Mutex::new(BTreeMap::new());
         let (given, written, _) =
             site::beside::render(&input(None), || history.cloned(), |p| into(&got, p));
@@ -1550,39 +1579,13 @@ fn build_renders_beside_the_history_when_every_deal_has_one() {
     assert!(!err.contains("    render and write:"), "{err}");
 
     // The same site in one go, in-process.
-    let root = r.pipe();
-    let today = jiff::civil::date(2026, 12, 31);
-    let checked = dealbook::load_and_check(&root, &Default::default(), None, today);
-    let opts = dealbook::history::site_options(&root, checked.as_of, None);
-    let timeline = dealbook::history::Timeline::read(&root, checked.as_of, &opts).unwrap();
-    let h = std::sync::Arc::new(timeline).finish(&checked);
-    let a = dealbook::analytics::compute(
-        &checked.pipeline,
-        checked.as_of,
-        &dealbook::analytics::Options::default(),
-    );
-    let pages = dealbook::site::render(&dealbook::site::SiteInput {
-        pipeline: &checked.pipeline,
-        analytics: &a,
-        diagnostics: &checked.diagnostics,
-        overrides: &Default::default(),
-        base_url: None,
-        history: Some(&h),
-    })
-    .unwrap();
-    // Besides the pages, the marker that says the folder is a site.
+    let parts = SiteParts::of(&r.pipe());
+    let pages = dealbook::site::render(&parts.input(true)).unwrap();
     // So is the site in-process beside its history.
     let got = std::sync::Mutex::new(Vec::new());
     let (given, written, _) = dealbook::site::beside::render(
-        &dealbook::site::SiteInput {
-            pipeline: &checked.pipeline,
-            analytics: &a,
-            diagnostics: &checked.diagnostics,
-            overrides: &Default::default(),
-            base_url: None,
-            history: None,
-        },
-        || Some(h.clone()),
+        &parts.input(false),
+        || Some(parts.history.clone()),
         |p| {
             got.lock().unwrap().push(p);
             Ok(())
@@ -1596,6 +1599,7 @@ fn build_renders_beside_the_history_when_every_deal_has_one() {
     let mut got = got.into_inner().unwrap();
     got.sort_by(|x, y| x.path.cmp(&y.path));
     assert!(got == pages, "the site beside its history differs");
+    // Besides the pages, the marker that says the folder is a site.
     let on_disk = walkdir_files(&site);
     assert_eq!(on_disk.len(), pages.len() + 1, "{on_disk:?}");
     for p in &pages {
