@@ -482,8 +482,8 @@ impl Timeline {
                 })
                 .collect();
             // Counted by when they landed, as the snapshots take them.
-            if landed.last().is_some_and(|&l| l > end) {
-                let later = landed.iter().filter(|&&l| l > end).count();
+            let later = landed.iter().filter(|&&l| l > end).count();
+            if later > 0 {
                 notes.push(format!(
                 "{later} commit{} dated after the range's end ({end}); the latest point shows them as of {end}",
                 if later == 1 { " is" } else { "s are" }
